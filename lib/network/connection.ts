@@ -1,0 +1,180 @@
+/**
+ * One client connection (Kafka's KafkaChannel + the processor's per-connection state):
+ * frames are reassembled, handled strictly one at a time in arrival order, and answered in that
+ * order (Kafka mutes a channel while a request is in flight). Pipelined requests queue up; when the
+ * queue passes its byte limit the socket is paused (backpressure) and resumed when it drains.
+ * A response is written with cork/uncork so its chunks (header, body, record bytes) go out as one
+ * writev; the next request is not started while the socket's write buffer is over its high mark.
+ */
+import type { Socket } from 'node:net';
+import { FrameDecoder, InvalidFrameSizeError } from './frame-decoder.js';
+import type { Logger } from '../utils/logger.js';
+
+export interface ConnectionInfo {
+  readonly id: string;
+  readonly listenerName: string;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
+/** What the server does with one request frame (payload without the int32 size prefix). */
+export interface RequestHandler {
+  /**
+   * Resolves to the response as chunks that together form one size-prefixed frame, or null when no
+   * response is due (Produce with acks=0). Throwing closes this connection only.
+   */
+  handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null>;
+}
+
+export interface ConnectionOptions {
+  maxRequestSize: number;
+  /** Bytes of queued (received, unhandled) requests above which reading is paused. */
+  maxQueuedBytes: number;
+  /** connections.max.idle.ms: close after this long with no traffic. */
+  idleTimeoutMs: number;
+}
+
+export class Connection implements ConnectionInfo {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  private readonly decoder: FrameDecoder;
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private processing = false;
+  private paused = false;
+  private closed = false;
+  private closeListeners: Array<() => void> = [];
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    readonly listenerName: string,
+    private readonly socket: Socket,
+    private readonly handler: RequestHandler,
+    private readonly options: ConnectionOptions,
+    private readonly log: Logger,
+  ) {
+    this.remoteAddress = socket.remoteAddress ?? 'unknown';
+    this.remotePort = socket.remotePort ?? 0;
+    this.decoder = new FrameDecoder(options.maxRequestSize);
+    socket.setNoDelay(true);
+    if (options.idleTimeoutMs > 0) {
+      socket.setTimeout(options.idleTimeoutMs, () => {
+        this.log.debug({ connection: id }, 'closing idle connection');
+        this.close();
+      });
+    }
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => {
+      this.log.debug({ connection: id, err: err.message }, 'connection error');
+      this.close();
+    });
+    socket.on('close', () => this.close());
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  /** Resolves when the request being handled (if any) has been answered. */
+  async drain(): Promise<void> {
+    await this.inFlight;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.socket.destroy();
+    for (const l of this.closeListeners) l();
+    this.closeListeners = [];
+  }
+
+  /** Closes after the current response is written (graceful shutdown). */
+  async closeGracefully(): Promise<void> {
+    await this.inFlight;
+    this.close();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      if (err instanceof InvalidFrameSizeError) {
+        this.log.warn({ connection: this.id, remote: `${this.remoteAddress}:${this.remotePort}` }, `closing connection: ${err.message}`);
+      } else {
+        this.log.error({ connection: this.id, err }, 'closing connection: unexpected framing failure');
+      }
+      this.close();
+      return;
+    }
+    for (const f of frames) {
+      this.queue.push(f);
+      this.queuedBytes += f.length;
+    }
+    if (!this.paused && this.queuedBytes + this.decoder.bufferedBytes > this.options.maxQueuedBytes) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    this.startProcessing();
+  }
+
+  private startProcessing(): void {
+    if (this.processing || this.closed || this.queue.length === 0) return;
+    this.processing = true;
+    this.inFlight = this.processQueue();
+  }
+
+  private async processQueue(): Promise<void> {
+    try {
+      while (!this.closed && this.queue.length > 0) {
+        const frame = this.queue.shift() as Buffer;
+        this.queuedBytes -= frame.length;
+        if (this.paused && this.queuedBytes <= this.options.maxQueuedBytes / 2) {
+          this.paused = false;
+          this.socket.resume();
+        }
+        let response: Buffer[] | null;
+        try {
+          response = await this.handler.handle(frame, this);
+        } catch (err) {
+          this.log.warn({ connection: this.id, err: err instanceof Error ? err.message : String(err) }, 'closing connection after a failed request');
+          this.close();
+          return;
+        }
+        if (response !== null && !this.closed) await this.write(response);
+      }
+    } finally {
+      this.processing = false;
+    }
+    // Frames that arrived while the last write was pending.
+    this.startProcessing();
+  }
+
+  private async write(chunks: Buffer[]): Promise<void> {
+    const socket = this.socket;
+    socket.cork();
+    let ok = true;
+    for (const c of chunks) ok = socket.write(c);
+    socket.uncork();
+    if (!ok && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        };
+        socket.on('drain', done);
+        socket.on('close', done);
+      });
+    }
+  }
+}

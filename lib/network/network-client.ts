@@ -1,0 +1,169 @@
+/**
+ * Inter-broker client (Kafka's NetworkClient as used by the controller channel and replica
+ * fetchers): one lazily opened connection to a destination, several requests in flight matched by
+ * correlation id, a typed failure for every pending request when the connection drops, and a
+ * request timeout. It moves frames; encoding and decoding stay with lib/protocol.
+ */
+import net from 'node:net';
+import { FrameDecoder } from './frame-decoder.js';
+import { NetworkError, RequestTimedOutError } from '../protocol/errors.js';
+
+export interface Destination {
+  host: string;
+  port: number;
+}
+
+interface Pending {
+  resolve: (frame: Buffer) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface NetworkClientOptions {
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  maxResponseSize: number;
+}
+
+export class NetworkClient {
+  private socket: net.Socket | null = null;
+  private connecting: Promise<net.Socket> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+  /** Bumped on every disconnect, so a send that raced with one can tell. */
+  private generation = 0;
+
+  constructor(
+    readonly destination: Destination,
+    private readonly options: NetworkClientOptions,
+  ) {}
+
+  get inFlightCount(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends one size-prefixed request frame (as chunks) whose correlation id is `correlationId`;
+   * resolves with the response payload (without the size prefix), or with null when
+   * `expectResponse` is false (acks=0 produce).
+   */
+  async send(correlationId: number, frame: Buffer[], expectResponse = true): Promise<Buffer | null> {
+    if (this.closed) throw new NetworkError(`client to ${this.describe()} is closed`);
+    if (!expectResponse) {
+      const socket = await this.connect();
+      for (const c of frame) socket.write(c);
+      return null;
+    }
+    // Registered before connecting, so a disconnect at any point fails this request.
+    const response = new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new RequestTimedOutError(`request ${correlationId} to ${this.describe()} timed out after ${this.options.requestTimeoutMs} ms`));
+        // A timed-out request leaves the stream in an unknown state: start afresh, as Kafka does.
+        this.disconnect(new NetworkError(`disconnected from ${this.describe()} after a request timeout`));
+      }, this.options.requestTimeoutMs);
+      timer.unref();
+      this.pending.set(correlationId, { resolve, reject, timer });
+    });
+    const generation = this.generation;
+    let socket: net.Socket;
+    try {
+      socket = await this.connect();
+    } catch (err) {
+      this.fail(correlationId, err as Error);
+      return response;
+    }
+    if (generation !== this.generation || !this.pending.has(correlationId)) {
+      this.fail(correlationId, new NetworkError(`connection to ${this.describe()} was reset`));
+      return response;
+    }
+    socket.cork();
+    for (const c of frame) socket.write(c);
+    socket.uncork();
+    return response;
+  }
+
+  private fail(correlationId: number, err: Error): void {
+    const p = this.pending.get(correlationId);
+    if (!p) return;
+    this.pending.delete(correlationId);
+    clearTimeout(p.timer);
+    p.reject(err);
+  }
+
+  /** Fails every in-flight request and drops the connection; the next send reconnects. */
+  disconnect(reason: Error = new NetworkError(`disconnected from ${this.describe()}`)): void {
+    this.generation++;
+    const s = this.socket;
+    this.socket = null;
+    this.connecting = null;
+    if (s) s.destroy();
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(reason);
+    }
+    this.pending.clear();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.disconnect(new NetworkError(`client to ${this.describe()} closed`));
+  }
+
+  private describe(): string {
+    return `${this.destination.host}:${this.destination.port}`;
+  }
+
+  private connect(): Promise<net.Socket> {
+    if (this.socket) return Promise.resolve(this.socket);
+    if (this.connecting) return this.connecting;
+    const attempt = new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect({ host: this.destination.host, port: this.destination.port });
+      socket.setNoDelay(true);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new NetworkError(`connect to ${this.describe()} timed out`));
+      }, this.options.connectTimeoutMs);
+      timer.unref();
+      const decoder = new FrameDecoder(this.options.maxResponseSize);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        if (this.closed) {
+          socket.destroy();
+          reject(new NetworkError(`client to ${this.describe()} is closed`));
+          return;
+        }
+        this.socket = socket;
+        this.connecting = null;
+        resolve(socket);
+      });
+      socket.on('data', (chunk: Buffer) => {
+        let frames: Buffer[];
+        try {
+          frames = decoder.push(chunk);
+        } catch (err) {
+          this.disconnect(new NetworkError(`bad frame from ${this.describe()}: ${(err as Error).message}`));
+          return;
+        }
+        for (const f of frames) {
+          if (f.length < 4) continue;
+          const p = this.pending.get(f.readInt32BE(0));
+          if (!p) continue;
+          this.pending.delete(f.readInt32BE(0));
+          clearTimeout(p.timer);
+          p.resolve(f);
+        }
+      });
+      const onGone = (err?: Error): void => {
+        clearTimeout(timer);
+        if (this.connecting === attempt) this.connecting = null;
+        if (this.socket === socket) this.disconnect(new NetworkError(`connection to ${this.describe()} lost${err ? `: ${err.message}` : ''}`));
+        reject(new NetworkError(`cannot connect to ${this.describe()}${err ? `: ${err.message}` : ''}`));
+      };
+      socket.on('error', onGone);
+      socket.on('close', () => onGone());
+    });
+    this.connecting = attempt;
+    return attempt;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Kafka's SocketServer: one TCP acceptor per listener, a Connection per client, graceful shutdown.
+ * A listener whose host is `localhost` binds both 127.0.0.1 and ::1 (when the machine has IPv6
+ * loopback) so clients resolving `localhost` to either family connect; an empty host binds all
+ * interfaces (dual-stack `::` where available, else 0.0.0.0), as Kafka does for `PLAINTEXT://:9092`.
+ */
+import net from 'node:net';
+import { networkInterfaces as osInterfaces } from 'node:os';
+import { Connection, type ConnectionOptions, type RequestHandler } from './connection.js';
+import { logger } from '../utils/logger.js';
+
+export interface ListenerSpec {
+  /** Listener name, e.g. PLAINTEXT. */
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface BoundListener extends ListenerSpec {
+  /** The port actually bound (differs from `port` only when 0 was asked). */
+  boundPort: number;
+}
+
+export class SocketServer {
+  private readonly log = logger('kafka.network.SocketServer');
+  private readonly servers: net.Server[] = [];
+  private readonly connections = new Set<Connection>();
+  private nextConnectionId = 0;
+  private bound: BoundListener[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly listeners: ListenerSpec[],
+    private readonly handler: RequestHandler,
+    private readonly options: ConnectionOptions,
+  ) {}
+
+  get boundListeners(): readonly BoundListener[] {
+    return this.bound;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  async startup(): Promise<void> {
+    for (const l of this.listeners) {
+      const hosts = await bindHosts(l.host);
+      let port = l.port;
+      for (const host of hosts) {
+        const server = net.createServer((socket) => this.accept(l.name, socket));
+        server.on('error', (err) => this.log.error({ err }, `listener ${l.name} error`));
+        try {
+          port = await listen(server, host, port);
+        } catch (err) {
+          // ::1 may be missing even when the interface list shows it (containers): skip quietly
+          // when another family already bound; fail when nothing would be listening.
+          if (host === '::1' && this.servers.length > 0) continue;
+          throw new Error(`cannot bind listener ${l.name} on ${host}:${port}: ${(err as Error).message}`);
+        }
+        this.servers.push(server);
+      }
+      this.bound.push({ ...l, boundPort: port });
+      this.log.info(`listening on ${l.name}://${l.host}:${port}`);
+    }
+  }
+
+  /** Stops accepting, lets each connection finish its in-flight request, then closes them. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all([...this.connections].map((c) => withTimeout(c.closeGracefully(), 5000)));
+    for (const c of this.connections) c.close();
+    this.connections.clear();
+  }
+
+  private accept(listenerName: string, socket: net.Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextConnectionId++}`;
+    const conn = new Connection(id, listenerName, socket, this.handler, this.options, this.log);
+    this.connections.add(conn);
+    conn.onClose(() => this.connections.delete(conn));
+  }
+}
+
+async function bindHosts(host: string): Promise<string[]> {
+  if (host === 'localhost') return hasIpv6Loopback() ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
+  if (host === '' || host === '0.0.0.0' || host === '::') return [host === '0.0.0.0' ? '0.0.0.0' : hasIpv6() ? '::' : '0.0.0.0'];
+  return [host];
+}
+
+function hasIpv6Loopback(): boolean {
+  return Object.values(osInterfaces()).some((list) => list?.some((i) => i.family === 'IPv6' && i.internal && i.address === '::1'));
+}
+
+function hasIpv6(): boolean {
+  return Object.values(osInterfaces()).some((list) => list?.some((i) => i.family === 'IPv6'));
+}
+
+function listen(server: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen({ host, port, ipv6Only: host === '::1' }, () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr !== null ? addr.port : port);
+    });
+  });
+}
+
+async function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms).unref()))]);
+  if (timer) clearTimeout(timer);
+}

@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { FrameDecoder, InvalidFrameSizeError } from '../../lib/network/frame-decoder.js';
+
+function frame(payload: Buffer): Buffer {
+  const b = Buffer.alloc(4 + payload.length);
+  b.writeInt32BE(payload.length, 0);
+  payload.copy(b, 4);
+  return b;
+}
+
+describe('FrameDecoder', () => {
+  const payloads = [Buffer.from('a'), Buffer.alloc(0), Buffer.from('hello world'), Buffer.alloc(300, 7)];
+  const stream = Buffer.concat(payloads.map(frame));
+
+  it('returns the same frames whatever the chunk boundaries are', () => {
+    for (let cut1 = 0; cut1 <= stream.length; cut1 += 1) {
+      for (const cut2 of [cut1, Math.min(stream.length, cut1 + 3), Math.min(stream.length, cut1 + 17)]) {
+        const d = new FrameDecoder(1000);
+        const out = [...d.push(stream.subarray(0, cut1)), ...d.push(stream.subarray(cut1, cut2)), ...d.push(stream.subarray(cut2))];
+        expect(out.map((b) => b.toString('hex'))).to.deep.equal(payloads.map((b) => b.toString('hex')), `cuts ${cut1},${cut2}`);
+        expect(d.bufferedBytes).to.equal(0);
+      }
+    }
+  });
+
+  it('handles a stream fed one byte at a time', () => {
+    const d = new FrameDecoder(1000);
+    const out: Buffer[] = [];
+    for (let i = 0; i < stream.length; i++) out.push(...d.push(stream.subarray(i, i + 1)));
+    expect(out.map((b) => b.toString('hex'))).to.deep.equal(payloads.map((b) => b.toString('hex')));
+  });
+
+  it('rejects a frame larger than the limit before allocating it', () => {
+    const d = new FrameDecoder(100);
+    const head = Buffer.alloc(4);
+    head.writeInt32BE(2_000_000_000, 0);
+    expect(() => d.push(head)).to.throw(InvalidFrameSizeError);
+  });
+
+  it('rejects a negative size, even when the prefix arrives split', () => {
+    const d = new FrameDecoder(100);
+    expect(d.push(Buffer.from([0xff, 0xff]))).to.deep.equal([]);
+    expect(() => d.push(Buffer.from([0xff, 0xfe]))).to.throw(InvalidFrameSizeError);
+  });
+});
