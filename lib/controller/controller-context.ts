@@ -1,0 +1,189 @@
+/**
+ * Kafka's ControllerContext: everything the active controller knows, loaded from ZooKeeper on
+ * failover and changed only from the event loop — live brokers and their epochs, topics and their
+ * assignments and ids, each partition's leader/ISR and state, each replica's state, and the topics
+ * queued for deletion.
+ */
+import type { LeaderAndIsr } from './election.js';
+import { PartitionState, ReplicaState } from './states.js';
+import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+
+export interface LiveBroker {
+  id: number;
+  /** czxid of its /brokers/ids/<id> znode (KIP-380 broker epoch). */
+  epoch: bigint;
+  rack: string | null;
+  endpoints: Array<{ listener: string; host: string; port: number; securityProtocol: number }>;
+}
+
+export interface PartitionReplica {
+  tp: TopicPartition;
+  replica: number;
+}
+
+export class ControllerContext {
+  epoch = 0;
+  epochZkVersion = 0;
+  private liveBrokers = new Map<number, LiveBroker>();
+  readonly shuttingDownBrokerIds = new Set<number>();
+  readonly allTopics = new Set<string>();
+  readonly topicIds = new Map<string, string>();
+  /** topic → partition → ordered replicas. */
+  private readonly assignments = new Map<string, Map<number, number[]>>();
+  private readonly leadership = new Map<string, LeaderAndIsr>();
+  private readonly partitionStates = new Map<string, PartitionState>();
+  private readonly replicaStates = new Map<string, ReplicaState>();
+  readonly topicsToBeDeleted = new Set<string>();
+  readonly topicsIneligibleForDeletion = new Set<string>();
+
+  reset(): void {
+    this.epoch = 0;
+    this.epochZkVersion = 0;
+    this.liveBrokers.clear();
+    this.shuttingDownBrokerIds.clear();
+    this.allTopics.clear();
+    this.topicIds.clear();
+    this.assignments.clear();
+    this.leadership.clear();
+    this.partitionStates.clear();
+    this.replicaStates.clear();
+    this.topicsToBeDeleted.clear();
+    this.topicsIneligibleForDeletion.clear();
+  }
+
+  // -- brokers --------------------------------------------------------------------------------
+
+  setLiveBrokers(brokers: LiveBroker[]): void {
+    this.liveBrokers = new Map(brokers.map((b) => [b.id, b]));
+  }
+
+  addLiveBrokers(brokers: LiveBroker[]): void {
+    for (const b of brokers) this.liveBrokers.set(b.id, b);
+  }
+
+  removeLiveBrokers(ids: Iterable<number>): void {
+    for (const id of ids) {
+      this.liveBrokers.delete(id);
+      this.shuttingDownBrokerIds.delete(id);
+    }
+  }
+
+  liveBrokerList(): LiveBroker[] {
+    return [...this.liveBrokers.values()].sort((a, b) => a.id - b.id);
+  }
+
+  liveBroker(id: number): LiveBroker | undefined {
+    return this.liveBrokers.get(id);
+  }
+
+  liveOrShuttingDownBrokerIds(): Set<number> {
+    return new Set(this.liveBrokers.keys());
+  }
+
+  /** Live for elections: registered and not shutting down (Kafka's liveBrokerIds). */
+  liveBrokerIds(): Set<number> {
+    return new Set([...this.liveBrokers.keys()].filter((id) => !this.shuttingDownBrokerIds.has(id)));
+  }
+
+  isReplicaOnline(brokerId: number): boolean {
+    return this.liveBrokers.has(brokerId) && !this.shuttingDownBrokerIds.has(brokerId);
+  }
+
+  // -- topics and assignments ------------------------------------------------------------------
+
+  setAssignment(topic: string, partition: number, replicas: number[]): void {
+    this.allTopics.add(topic);
+    let parts = this.assignments.get(topic);
+    if (!parts) {
+      parts = new Map();
+      this.assignments.set(topic, parts);
+    }
+    parts.set(partition, replicas);
+  }
+
+  partitionReplicaAssignment(tp: TopicPartition): number[] {
+    return this.assignments.get(tp.topic)?.get(tp.partition) ?? [];
+  }
+
+  partitionsForTopic(topic: string): TopicPartition[] {
+    const parts = this.assignments.get(topic);
+    if (!parts) return [];
+    return [...parts.keys()].sort((a, b) => a - b).map((partition) => ({ topic, partition }));
+  }
+
+  allPartitions(): TopicPartition[] {
+    return [...this.assignments.keys()].flatMap((t) => this.partitionsForTopic(t));
+  }
+
+  partitionsOnBroker(brokerId: number): TopicPartition[] {
+    return this.allPartitions().filter((tp) => this.partitionReplicaAssignment(tp).includes(brokerId));
+  }
+
+  replicasOnBrokers(brokerIds: ReadonlySet<number>): PartitionReplica[] {
+    const out: PartitionReplica[] = [];
+    for (const tp of this.allPartitions()) {
+      for (const r of this.partitionReplicaAssignment(tp)) if (brokerIds.has(r)) out.push({ tp, replica: r });
+    }
+    return out;
+  }
+
+  replicasForPartitions(partitions: TopicPartition[]): PartitionReplica[] {
+    return partitions.flatMap((tp) => this.partitionReplicaAssignment(tp).map((replica) => ({ tp, replica })));
+  }
+
+  removeTopic(topic: string): void {
+    for (const tp of this.partitionsForTopic(topic)) {
+      const key = tpKey(tp);
+      this.leadership.delete(key);
+      this.partitionStates.delete(key);
+      for (const r of this.partitionReplicaAssignment(tp)) this.replicaStates.delete(`${key}:${r}`);
+    }
+    this.assignments.delete(topic);
+    this.allTopics.delete(topic);
+    this.topicIds.delete(topic);
+    this.topicsToBeDeleted.delete(topic);
+    this.topicsIneligibleForDeletion.delete(topic);
+  }
+
+  // -- leadership and states -------------------------------------------------------------------
+
+  putPartitionLeadershipInfo(tp: TopicPartition, leaderAndIsr: LeaderAndIsr): void {
+    this.leadership.set(tpKey(tp), leaderAndIsr);
+  }
+
+  partitionLeadershipInfo(tp: TopicPartition): LeaderAndIsr | undefined {
+    return this.leadership.get(tpKey(tp));
+  }
+
+  partitionState(tp: TopicPartition): PartitionState {
+    return this.partitionStates.get(tpKey(tp)) ?? PartitionState.NonExistentPartition;
+  }
+
+  putPartitionState(tp: TopicPartition, state: PartitionState): void {
+    this.partitionStates.set(tpKey(tp), state);
+  }
+
+  partitionsInState(state: PartitionState): TopicPartition[] {
+    return this.allPartitions().filter((tp) => this.partitionState(tp) === state);
+  }
+
+  replicaState(r: PartitionReplica): ReplicaState {
+    return this.replicaStates.get(`${tpKey(r.tp)}:${r.replica}`) ?? ReplicaState.NonExistentReplica;
+  }
+
+  putReplicaState(r: PartitionReplica, state: ReplicaState): void {
+    this.replicaStates.set(`${tpKey(r.tp)}:${r.replica}`, state);
+  }
+
+  /** Partitions led by `brokerId` with replication factor > 1 (what ControlledShutdown still waits for). */
+  partitionLeadersOnBroker(brokerId: number): TopicPartition[] {
+    return this.allPartitions().filter((tp) => {
+      const l = this.partitionLeadershipInfo(tp);
+      return l?.leader === brokerId && this.partitionReplicaAssignment(tp).length > 1 && !this.topicsToBeDeleted.has(tp.topic);
+    });
+  }
+
+  isTopicQueuedUpForDeletion(topic: string): boolean {
+    return this.topicsToBeDeleted.has(topic);
+  }
+}

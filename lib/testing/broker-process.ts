@@ -1,0 +1,178 @@
+/**
+ * One kafkats broker as a real OS process (`kafkats server-start`), for tests, `kafkats cluster`
+ * and startCluster(): start, wait until it serves, stop gracefully (SIGTERM: controlled shutdown),
+ * kill -9, restart with the same config and data. Its output is prefixed with the broker id and
+ * kept in a ring buffer so a failing test can show the last lines.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import path from 'node:path';
+
+const CLI = fileURLToPath(new URL('../../bin/kafkats.js', import.meta.url));
+
+export interface BrokerProcessOptions {
+  brokerId: number;
+  port: number;
+  host?: string;
+  logDir: string;
+  zookeeperConnect: string;
+  /** Extra server.properties keys, passed as --override. */
+  overrides?: Record<string, string | number | boolean>;
+  /** Where output goes besides the ring buffer: 'inherit' prints prefixed lines. */
+  output?: 'inherit' | 'buffer';
+  env?: NodeJS.ProcessEnv;
+}
+
+const RUNNING_BROKERS = new Set<BrokerProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A test run that dies must not leave brokers behind.
+  process.on('exit', () => {
+    for (const b of RUNNING_BROKERS) b.killNow();
+  });
+}
+
+export class BrokerProcess {
+  private child: ChildProcess | null = null;
+  private exited: Promise<number | null> = Promise.resolve(null);
+  private readonly lines: string[] = [];
+
+  constructor(readonly options: BrokerProcessOptions) {}
+
+  get brokerId(): number {
+    return this.options.brokerId;
+  }
+
+  get port(): number {
+    return this.options.port;
+  }
+
+  get bootstrap(): string {
+    return `${this.options.host ?? 'localhost'}:${this.options.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get isRunning(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The last lines the broker printed (for failure messages). */
+  recentOutput(n = 60): string {
+    return this.lines.slice(-n).join('\n');
+  }
+
+  serverArgs(): string[] {
+    const o = this.options;
+    const host = o.host ?? 'localhost';
+    const props: Record<string, string | number | boolean> = {
+      'broker.id': o.brokerId,
+      listeners: `PLAINTEXT://${host}:${o.port}`,
+      'log.dirs': o.logDir,
+      'zookeeper.connect': o.zookeeperConnect,
+      ...o.overrides,
+    };
+    const args = ['server-start'];
+    for (const [k, v] of Object.entries(props)) args.push('--override', `${k}=${v}`);
+    return args;
+  }
+
+  /** Starts the process and resolves once its listener accepts connections and it logged `started`. */
+  async start(timeoutMs = 30_000): Promise<void> {
+    if (this.isRunning) throw new Error(`broker ${this.brokerId} is already running`);
+    installExitHook();
+    const child = spawn(process.execPath, [CLI, ...this.serverArgs()], {
+      env: { ...process.env, KAFKATS_BROKER_ID: String(this.brokerId), ...this.options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    RUNNING_BROKERS.add(this);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => {
+      RUNNING_BROKERS.delete(this);
+      resolve(code);
+    }));
+    let started = false;
+    const onLine = (line: string): void => {
+      this.lines.push(line);
+      if (this.lines.length > 500) this.lines.splice(0, this.lines.length - 500);
+      if (this.options.output === 'inherit') process.stdout.write(`[broker ${this.brokerId}] ${line}\n`);
+      if (line.includes('started (kafka.server.KafkaServer)')) started = true;
+    };
+    pipeLines(child.stdout!, onLine);
+    pipeLines(child.stderr!, onLine);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.isRunning) {
+        throw new Error(`broker ${this.brokerId} exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n${this.recentOutput()}`);
+      }
+      if (started && (await canConnect(this.options.host ?? 'localhost', this.options.port))) return;
+      await sleep(50);
+    }
+    this.killNow();
+    throw new Error(`broker ${this.brokerId} did not start within ${timeoutMs} ms:\n${this.recentOutput()}`);
+  }
+
+  /** SIGTERM (controlled shutdown) and wait for the exit; SIGKILL after `timeoutMs`. */
+  async stop(timeoutMs = 30_000): Promise<number | null> {
+    if (!this.child || !this.isRunning) return this.child?.exitCode ?? null;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.killNow(), timeoutMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** kill -9, and wait until the process is gone. */
+  async kill9(): Promise<void> {
+    if (!this.child || !this.isRunning) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  killNow(): void {
+    if (this.child && this.isRunning) this.child.kill('SIGKILL');
+  }
+
+  async restart(timeoutMs?: number): Promise<void> {
+    await this.stop();
+    await this.start(timeoutMs);
+  }
+}
+
+function pipeLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop() ?? '';
+    for (const p of parts) onLine(p);
+  });
+  stream.on('end', () => {
+    if (rest) onLine(rest);
+  });
+}
+
+export function canConnect(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const done = (ok: boolean): void => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export const REPO_ROOT = path.resolve(path.dirname(CLI), '..');
