@@ -1,0 +1,642 @@
+/**
+ * ZooKeeperClient: a promise API over node-zookeeper-client with the behaviour of Kafka's
+ * `kafka.zookeeper.ZooKeeperClient`:
+ *
+ * - Chroot: a connect string `host:port/chroot` is handled as Kafka's KafkaServer.initZkClient does:
+ *   connect without the chroot, create the chroot path if missing, then connect with it.
+ * - Requests wait while the client is (re)connecting and are retried on CONNECTIONLOSS
+ *   (KafkaZkClient.retryRequestsUntilConnected); other failures surface as typed KeeperErrors.
+ * - Watches are one-shot, as in ZooKeeper. A watch is set only when a handler is registered for the
+ *   path (ZNodeChangeHandler / ZNodeChildChangeHandler) and the request asks for it; the event is
+ *   dispatched to that handler, which typically enqueues a controller event and re-arms by reading
+ *   again with `watch: true`.
+ * - Session expiry (ZooKeeperClient.reinitialize): every StateChangeHandler's
+ *   beforeInitializingSession runs, a NEW session is opened, the watches of all registered handlers
+ *   are re-armed, then every afterInitializingSession runs — that is where the broker re-registers
+ *   `/brokers/ids/<id>` and the controller re-runs its election.
+ */
+import zookeeper from 'node-zookeeper-client';
+import { logger } from '../utils/logger.js';
+import {
+  ConnectionLossError,
+  KeeperCode,
+  KeeperError,
+  NodeExistsError,
+  NoNodeError,
+  ZooKeeperClientClosedError,
+  ZooKeeperClientTimeoutError,
+  keeperErrorForCode,
+} from './keeper-errors.js';
+
+type RawClient = zookeeper.Client;
+type RawStat = zookeeper.Stat;
+
+/** ZooKeeper's CreateMode values. */
+export const CreateMode = {
+  PERSISTENT: 0,
+  EPHEMERAL: 1,
+  PERSISTENT_SEQUENTIAL: 2,
+  EPHEMERAL_SEQUENTIAL: 3,
+} as const;
+export type CreateModeValue = (typeof CreateMode)[keyof typeof CreateMode];
+
+/** Matches any version in setData/delete/check (ZkVersion.MatchAnyVersion). */
+export const MatchAnyVersion = -1;
+
+/** A znode's Stat with the 64-bit ids as bigint. */
+export interface Stat {
+  czxid: bigint;
+  mzxid: bigint;
+  pzxid: bigint;
+  ctime: number;
+  mtime: number;
+  /** The data version ("zkVersion"). */
+  version: number;
+  cversion: number;
+  aversion: number;
+  /** Session id of the owner of an ephemeral znode, 0n otherwise. */
+  ephemeralOwner: bigint;
+  dataLength: number;
+  numChildren: number;
+}
+
+/** Kafka's ZNodeChangeHandler: called for creation / deletion / data change of `path`. */
+export interface ZNodeChangeHandler {
+  readonly path: string;
+  handleCreation?(): void;
+  handleDeletion?(): void;
+  handleDataChange?(): void;
+}
+
+/** Kafka's ZNodeChildChangeHandler: called when the children of `path` change. */
+export interface ZNodeChildChangeHandler {
+  readonly path: string;
+  handleChildChange(): void;
+}
+
+/** Kafka's StateChangeHandler: hooks around session re-creation after expiry. */
+export interface StateChangeHandler {
+  readonly name: string;
+  /** Before the new session is opened (the controller resigns here). */
+  beforeInitializingSession?(): void | Promise<void>;
+  /** Once the new session is connected and watches are re-armed (re-register ephemerals here). */
+  afterInitializingSession?(): void | Promise<void>;
+  /** Authentication failed (SASL/ACL misconfiguration). */
+  onAuthFailure?(): void;
+}
+
+export type ZooKeeperClientState = 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'EXPIRED' | 'AUTH_FAILED' | 'CLOSED';
+
+export interface ZooKeeperClientConfig {
+  /** `host:port[,host:port…][/chroot]` (zookeeper.connect). */
+  connectString: string;
+  /** zookeeper.session.timeout.ms (Kafka default 18000). */
+  sessionTimeoutMs?: number;
+  /** zookeeper.connection.timeout.ms (Kafka default: the session timeout). */
+  connectionTimeoutMs?: number;
+  /** Name used in logs (Kafka: "Kafka server", "Controller" …). */
+  name?: string;
+}
+
+/** One operation of a multi() (ZooKeeper's Op). */
+export type ZkOp =
+  | { type: 'create'; path: string; data: Buffer | null; mode: CreateModeValue }
+  | { type: 'setData'; path: string; data: Buffer | null; version: number }
+  | { type: 'check'; path: string; version: number }
+  | { type: 'delete'; path: string; version: number };
+
+/** Result of one successful operation of a multi(). */
+export type ZkOpResult =
+  | { type: 'create'; path: string }
+  | { type: 'setData'; stat: Stat }
+  | { type: 'check' }
+  | { type: 'delete' };
+
+export const ZkOps = {
+  create: (path: string, data: Buffer | null, mode: CreateModeValue = CreateMode.PERSISTENT): ZkOp => ({ type: 'create', path, data, mode }),
+  setData: (path: string, data: Buffer | null, version = MatchAnyVersion): ZkOp => ({ type: 'setData', path, data, version }),
+  check: (path: string, version: number): ZkOp => ({ type: 'check', path, version }),
+  delete: (path: string, version = MatchAnyVersion): ZkOp => ({ type: 'delete', path, version }),
+};
+
+function int64(b: Buffer | undefined): bigint {
+  return b !== undefined && b.length === 8 ? b.readBigInt64BE(0) : 0n;
+}
+
+function toStat(s: RawStat): Stat {
+  return {
+    czxid: int64(s.czxid),
+    mzxid: int64(s.mzxid),
+    pzxid: int64(s.pzxid),
+    ctime: Number(int64(s.ctime)),
+    mtime: Number(int64(s.mtime)),
+    version: s.version,
+    cversion: s.cversion,
+    aversion: s.aversion,
+    ephemeralOwner: int64(s.ephemeralOwner),
+    dataLength: s.dataLength,
+    numChildren: s.numChildren,
+  };
+}
+
+/** Maps node-zookeeper-client's Exception (or any error) to our typed errors. */
+function mapError(err: unknown, path?: string): Error {
+  if (err instanceof KeeperError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'number') return keeperErrorForCode(code, path);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+/** Splits `h1:p1,h2:p2/chroot` into hosts and chroot ('' when none or '/'). */
+export function splitChroot(connectString: string): { hosts: string; chroot: string } {
+  const i = connectString.indexOf('/');
+  if (i < 0) return { hosts: connectString, chroot: '' };
+  const chroot = connectString.substring(i).replace(/\/+$/, '');
+  return { hosts: connectString.substring(0, i), chroot };
+}
+
+export class ZooKeeperClient {
+  readonly connectString: string;
+  readonly sessionTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  private readonly log;
+  private client: RawClient | null = null;
+  private state: ZooKeeperClientState = 'CONNECTING';
+  private closed = false;
+  private connectedWaiters: Array<() => void> = [];
+  private reinitializing: Promise<void> | null = null;
+  private readonly zNodeChangeHandlers = new Map<string, ZNodeChangeHandler>();
+  private readonly zNodeChildChangeHandlers = new Map<string, ZNodeChildChangeHandler>();
+  private readonly stateChangeHandlers = new Map<string, StateChangeHandler>();
+  private readonly oldSessionIds = new Set<bigint>();
+  private readonly stateListeners = new Set<(s: ZooKeeperClientState) => void>();
+  /** The single watcher function handed to node-zookeeper-client (it de-duplicates by identity). */
+  private readonly watcher = (event: zookeeper.Event): void => this.dispatch(event);
+
+  private constructor(config: ZooKeeperClientConfig) {
+    this.connectString = config.connectString;
+    this.sessionTimeoutMs = config.sessionTimeoutMs ?? 18000;
+    this.connectionTimeoutMs = config.connectionTimeoutMs ?? this.sessionTimeoutMs;
+    this.log = logger('zookeeper.ZooKeeperClient', { name: config.name ?? 'kafkats' });
+  }
+
+  /**
+   * Connects (creating the chroot first, as KafkaServer.initZkClient does) and waits for the session,
+   * failing with ZooKeeperClientTimeoutError after zookeeper.connection.timeout.ms.
+   */
+  static async connect(config: ZooKeeperClientConfig): Promise<ZooKeeperClient> {
+    const { hosts, chroot } = splitChroot(config.connectString);
+    if (chroot !== '') {
+      const bootstrap = new ZooKeeperClient({ ...config, connectString: hosts, name: `${config.name ?? 'kafkats'} (chroot)` });
+      try {
+        await bootstrap.open();
+        await bootstrap.makeSurePersistentPathExists(chroot);
+      } finally {
+        await bootstrap.close();
+      }
+    }
+    const zk = new ZooKeeperClient(config);
+    try {
+      await zk.open();
+    } catch (err) {
+      await zk.close();
+      throw err;
+    }
+    return zk;
+  }
+
+  // ---- session -----------------------------------------------------------------------------------
+
+  private async open(): Promise<void> {
+    const raw = zookeeper.createClient(this.connectString, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 200, retries: 0 });
+    this.client = raw;
+    raw.on('state', (s: zookeeper.State) => this.onRawState(raw, s));
+    this.setState('CONNECTING');
+    raw.connect();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.connectedWaiters = this.connectedWaiters.filter((w) => w !== onConnected);
+        reject(new ZooKeeperClientTimeoutError(`Timed out waiting for connection to ${this.connectString} after ${this.connectionTimeoutMs} ms`));
+      }, this.connectionTimeoutMs);
+      timer.unref();
+      const onConnected = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      if (this.state === 'CONNECTED') onConnected();
+      else this.connectedWaiters.push(onConnected);
+    });
+    if (this.closed) throw new ZooKeeperClientClosedError();
+    this.log.info({ sessionId: this.sessionId.toString(16), timeout: raw.getSessionTimeout() }, 'Connected to ZooKeeper');
+  }
+
+  private onRawState(raw: RawClient, s: zookeeper.State): void {
+    if (raw !== this.client) return; // an old session's client
+    if (s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY) {
+      this.setState('CONNECTED');
+      const waiters = this.connectedWaiters;
+      this.connectedWaiters = [];
+      for (const w of waiters) w();
+    } else if (s === zookeeper.State.DISCONNECTED) {
+      if (!this.closed) this.setState('DISCONNECTED');
+    } else if (s === zookeeper.State.EXPIRED) {
+      this.setState('EXPIRED');
+      this.log.warn('ZooKeeper session expired; creating a new session');
+      this.reinitialize();
+    } else if (s === zookeeper.State.AUTH_FAILED) {
+      this.setState('AUTH_FAILED');
+      for (const h of this.stateChangeHandlers.values()) this.safely(h.name, () => h.onAuthFailure?.());
+    }
+  }
+
+  private setState(s: ZooKeeperClientState): void {
+    if (this.state === s) return;
+    this.state = s;
+    for (const l of this.stateListeners) this.safely('state listener', () => l(s));
+  }
+
+  /** Kafka's ZooKeeperClient.reinitialize: new session, re-armed watches, state-change hooks. */
+  private reinitialize(): void {
+    if (this.closed || this.reinitializing !== null) return;
+    this.reinitializing = (async () => {
+      for (const h of this.stateChangeHandlers.values()) await this.safelyAsync(h.name, () => h.beforeInitializingSession?.());
+      const old = this.client;
+      if (old !== null) this.oldSessionIds.add(int64(old.getSessionId()));
+      this.client = null;
+      try {
+        old?.close();
+      } catch {
+        /* already closed */
+      }
+      let backoff = 200;
+      while (!this.closed) {
+        try {
+          await this.open();
+          break;
+        } catch (err) {
+          this.log.warn({ err }, 'Could not open a new ZooKeeper session; retrying');
+          const failed = this.client as RawClient | null;
+          this.client = null;
+          try {
+            failed?.close();
+          } catch {
+            /* ignore */
+          }
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, 2000);
+        }
+      }
+      if (this.closed) return;
+      await this.rearmWatches();
+      for (const h of this.stateChangeHandlers.values()) await this.safelyAsync(h.name, () => h.afterInitializingSession?.());
+    })().finally(() => {
+      this.reinitializing = null;
+    });
+  }
+
+  /** Resolves once a pending session re-initialisation (after expiry) has finished (tests, shutdown). */
+  async waitForReinitialization(): Promise<void> {
+    if (this.reinitializing !== null) await this.reinitializing;
+  }
+
+  private async rearmWatches(): Promise<void> {
+    for (const path of this.zNodeChangeHandlers.keys()) {
+      try {
+        await this.exists(path, { watch: true });
+      } catch (err) {
+        this.log.warn({ err, path }, 'Could not re-arm exists watch');
+      }
+    }
+    for (const path of this.zNodeChildChangeHandlers.keys()) {
+      try {
+        await this.getChildren(path, { watch: true });
+      } catch (err) {
+        if (!(err instanceof NoNodeError)) this.log.warn({ err, path }, 'Could not re-arm child watch');
+      }
+    }
+  }
+
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err, handler: what }, 'Handler failed');
+    }
+  }
+
+  private async safelyAsync(what: string, fn: () => void | Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log.error({ err, handler: what }, 'State change handler failed');
+    }
+  }
+
+  /** Current connection state. */
+  get connectionState(): ZooKeeperClientState {
+    return this.state;
+  }
+
+  /** The current session id (changes after expiry); 0n before the first connect. */
+  get sessionId(): bigint {
+    return this.client === null ? 0n : int64(this.client.getSessionId());
+  }
+
+  /** The current session's password (tests use it to open a second connection to the same session). */
+  get sessionPassword(): Buffer {
+    return this.client === null ? Buffer.alloc(16) : this.client.getSessionPassword();
+  }
+
+  /** The session timeout the server negotiated, in ms. */
+  get negotiatedSessionTimeoutMs(): number {
+    return this.client?.getSessionTimeout() ?? this.sessionTimeoutMs;
+  }
+
+  /** Listens to connection state changes (CONNECTED / DISCONNECTED / EXPIRED / …). Returns an unsubscribe function. */
+  onStateChange(listener: (s: ZooKeeperClientState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Closes the session (its ephemeral znodes vanish at once). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const raw = this.client;
+    this.client = null;
+    const waiters = this.connectedWaiters;
+    this.connectedWaiters = [];
+    for (const w of waiters) w(); // wake waiting requests so they see `closed`
+    if (raw !== null) {
+      const wasConnected = this.state === 'CONNECTED';
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, wasConnected ? 2000 : 0);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        raw.once('disconnected', done);
+        try {
+          raw.close();
+        } catch {
+          done();
+        }
+      });
+      // If the close handshake did not finish, drop the socket so nothing keeps the process alive.
+      const cm = (raw as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager;
+      cm?.socket?.destroy();
+    }
+    this.setState('CLOSED');
+  }
+
+  // ---- handlers ----------------------------------------------------------------------------------
+
+  /** Kafka's registerZNodeChangeHandler: watches set on handler.path dispatch to it. */
+  registerZNodeChangeHandler(handler: ZNodeChangeHandler): void {
+    this.zNodeChangeHandlers.set(handler.path, handler);
+  }
+  unregisterZNodeChangeHandler(path: string): void {
+    this.zNodeChangeHandlers.delete(path);
+  }
+  /** Kafka's registerZNodeChildChangeHandler. */
+  registerZNodeChildChangeHandler(handler: ZNodeChildChangeHandler): void {
+    this.zNodeChildChangeHandlers.set(handler.path, handler);
+  }
+  unregisterZNodeChildChangeHandler(path: string): void {
+    this.zNodeChildChangeHandlers.delete(path);
+  }
+  /** Kafka's registerStateChangeHandler (one per name; a new one replaces the old). */
+  registerStateChangeHandler(handler: StateChangeHandler): void {
+    this.stateChangeHandlers.set(handler.name, handler);
+  }
+  unregisterStateChangeHandler(name: string): void {
+    this.stateChangeHandlers.delete(name);
+  }
+
+  private dispatch(event: zookeeper.Event): void {
+    const path = event.getPath();
+    switch (event.getType()) {
+      case zookeeper.Event.NODE_CREATED: {
+        const h = this.zNodeChangeHandlers.get(path);
+        if (h?.handleCreation) this.safely(path, () => h.handleCreation?.());
+        break;
+      }
+      case zookeeper.Event.NODE_DELETED: {
+        const h = this.zNodeChangeHandlers.get(path);
+        if (h?.handleDeletion) this.safely(path, () => h.handleDeletion?.());
+        break;
+      }
+      case zookeeper.Event.NODE_DATA_CHANGED: {
+        const h = this.zNodeChangeHandlers.get(path);
+        if (h?.handleDataChange) this.safely(path, () => h.handleDataChange?.());
+        break;
+      }
+      case zookeeper.Event.NODE_CHILDREN_CHANGED: {
+        const h = this.zNodeChildChangeHandlers.get(path);
+        if (h) this.safely(path, () => h.handleChildChange());
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // ---- requests ----------------------------------------------------------------------------------
+
+  private async connectedClient(): Promise<RawClient> {
+    for (;;) {
+      if (this.closed) throw new ZooKeeperClientClosedError();
+      if (this.state === 'CONNECTED' && this.client !== null) return this.client;
+      await new Promise<void>((resolve) => this.connectedWaiters.push(resolve));
+    }
+  }
+
+  /** Runs one request, waiting for a connection and retrying on CONNECTIONLOSS (retryRequestsUntilConnected). */
+  private async request<T>(path: string, fn: (c: RawClient, cb: (err: unknown, v?: T) => void) => void): Promise<T> {
+    for (;;) {
+      const c = await this.connectedClient();
+      try {
+        return await new Promise<T>((resolve, reject) => {
+          fn(c, (err, v) => (err !== null && err !== undefined ? reject(mapError(err, path)) : resolve(v as T)));
+        });
+      } catch (err) {
+        if (err instanceof ConnectionLossError && !this.closed) {
+          await sleep(10);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Creates a znode; returns its actual path (sequential modes append the counter). */
+  async create(path: string, data: Buffer | null, mode: CreateModeValue = CreateMode.PERSISTENT): Promise<string> {
+    return this.request<string>(path, (c, cb) => {
+      if (data === null) c.create(path, mode, (e, p) => cb(e, p));
+      else c.create(path, data, mode, (e, p) => cb(e, p));
+    });
+  }
+
+  /**
+   * getData. As Kafka's shouldWatch: a data watch is armed whenever a ZNodeChangeHandler is registered
+   * for `path` (unless `watch: false`).
+   */
+  async getData(path: string, opts: { watch?: boolean } = {}): Promise<{ data: Buffer | null; stat: Stat }> {
+    const watcher = opts.watch !== false && this.zNodeChangeHandlers.has(path) ? this.watcher : undefined;
+    return this.request(path, (c, cb) => {
+      const done = (e: unknown, data: Buffer | undefined, stat: RawStat): void =>
+        cb(e, { data: data === undefined || data === null ? null : data, stat: e ? (undefined as unknown as Stat) : toStat(stat) });
+      if (watcher) c.getData(path, watcher, done);
+      else c.getData(path, done);
+    });
+  }
+
+  /** setData with an expected version (MatchAnyVersion = -1); returns the new Stat. Null data is written as empty. */
+  async setData(path: string, data: Buffer | null, version: number = MatchAnyVersion): Promise<Stat> {
+    // node-zookeeper-client cannot send null data in setData: empty data is what Kafka writes anyway.
+    const bytes = data ?? Buffer.alloc(0);
+    return this.request(path, (c, cb) => c.setData(path, bytes, version, (e, stat) => cb(e, e ? undefined : toStat(stat))));
+  }
+
+  /**
+   * Stat of the znode, or null if it does not exist. An exists watch (creation, deletion, data change)
+   * is armed whenever a ZNodeChangeHandler is registered for `path` (unless `watch: false`).
+   */
+  async exists(path: string, opts: { watch?: boolean } = {}): Promise<Stat | null> {
+    const watcher = opts.watch !== false && this.zNodeChangeHandlers.has(path) ? this.watcher : undefined;
+    return this.request(path, (c, cb) => {
+      const done = (e: unknown, stat: RawStat | undefined): void => cb(e, e || stat === undefined || stat === null ? null : toStat(stat));
+      if (watcher) c.exists(path, watcher, done);
+      else c.exists(path, done);
+    });
+  }
+
+  /**
+   * Children names (unsorted). With `watch: true` a child watch is armed if a ZNodeChildChangeHandler
+   * is registered for `path` (Kafka's registerWatch && shouldWatch).
+   */
+  async getChildren(path: string, opts: { watch?: boolean } = {}): Promise<string[]> {
+    const watcher = opts.watch === true && this.zNodeChildChangeHandlers.has(path) ? this.watcher : undefined;
+    return this.request(path, (c, cb) => {
+      const done = (e: unknown, children: string[]): void => cb(e, children);
+      if (watcher) c.getChildren(path, watcher, done);
+      else c.getChildren(path, done);
+    });
+  }
+
+  /** Deletes a znode with an expected version (MatchAnyVersion = -1). */
+  async delete(path: string, version: number = MatchAnyVersion): Promise<void> {
+    await this.request<void>(path, (c, cb) => c.remove(path, version, (e) => cb(e)));
+  }
+
+  /**
+   * Atomic multi (ZooKeeper transaction). On failure throws the typed error of the failing op,
+   * with `opIndex` set to its position in `ops`.
+   */
+  async multi(ops: ZkOp[]): Promise<ZkOpResult[]> {
+    const c = await this.connectedClient();
+    const tx = c.transaction();
+    // node-zookeeper-client's Transaction turns version 0 into -1 (`version || -1`), so a check or
+    // conditional write expecting version 0 would match any version: patch the queued op's version.
+    const queued = (tx as unknown as { ops?: Array<{ version?: number }> }).ops;
+    for (const op of ops) {
+      switch (op.type) {
+        case 'create':
+          if (op.data === null) tx.create(op.path, op.mode);
+          else tx.create(op.path, op.data, op.mode);
+          break;
+        case 'setData':
+          tx.setData(op.path, op.data ?? Buffer.alloc(0), op.version);
+          break;
+        case 'check':
+          tx.check(op.path, op.version);
+          break;
+        case 'delete':
+          tx.remove(op.path, op.version);
+          break;
+      }
+      const last = queued?.[queued.length - 1];
+      if (op.type !== 'create' && last !== undefined) last.version = op.version;
+    }
+    if (queued === undefined || queued.length !== ops.length) throw new Error('node-zookeeper-client Transaction layout changed');
+    type RawResult = { type: number; err?: number; path?: string; stat?: RawStat };
+    const raw = await new Promise<RawResult[]>((resolve, reject) => {
+      tx.commit((err, results: RawResult[] | undefined) => {
+        if (err === null || err === undefined) {
+          resolve(results ?? []);
+          return;
+        }
+        const idx = (results ?? []).findIndex(
+          (r) => r.err !== undefined && r.err !== KeeperCode.OK && r.err !== KeeperCode.RUNTIME_INCONSISTENCY,
+        );
+        const e = mapError(err, idx >= 0 ? ops[idx]?.path : undefined);
+        if (e instanceof KeeperError) e.opIndex = idx >= 0 ? idx : undefined;
+        reject(e);
+      });
+    });
+    return raw.map((r, i): ZkOpResult => {
+      const t = ops[i]?.type;
+      if (t === 'create') return { type: 'create', path: r.path ?? ops[i]?.path ?? '' };
+      if (t === 'setData' && r.stat) return { type: 'setData', stat: toStat(r.stat) };
+      if (t === 'delete') return { type: 'delete' };
+      return { type: 'check' };
+    });
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  /** Creates `path` and any missing parents (parents with null data). Kafka's createRecursive. */
+  async createRecursive(path: string, data: Buffer | null = null, throwIfPathExists = true): Promise<void> {
+    try {
+      await this.create(path, data, CreateMode.PERSISTENT);
+    } catch (err) {
+      if (err instanceof NoNodeError) {
+        const parent = path.substring(0, path.lastIndexOf('/'));
+        if (parent !== '') await this.createRecursive(parent, null, false);
+        try {
+          await this.create(path, data, CreateMode.PERSISTENT);
+        } catch (err2) {
+          if (!(err2 instanceof NodeExistsError) || throwIfPathExists) throw err2;
+        }
+      } else if (!(err instanceof NodeExistsError) || throwIfPathExists) {
+        throw err;
+      }
+    }
+  }
+
+  /** Kafka's makeSurePersistentPathExists: createRecursive without failing when it exists. */
+  async makeSurePersistentPathExists(path: string): Promise<void> {
+    if (path === '/' || path === '') return;
+    await this.createRecursive(path, null, false);
+  }
+
+  /** Deletes `path` and everything under it; a missing node is not an error. Kafka's deleteRecursive. */
+  async deleteRecursive(path: string): Promise<void> {
+    let children: string[];
+    try {
+      children = await this.getChildren(path);
+    } catch (err) {
+      if (err instanceof NoNodeError) return;
+      throw err;
+    }
+    for (const child of children) await this.deleteRecursive(`${path}/${child}`);
+    try {
+      await this.delete(path);
+    } catch (err) {
+      if (err instanceof NoNodeError) return;
+      throw err;
+    }
+  }
+
+  /** True while a session is established. */
+  isConnected(): boolean {
+    return this.state === 'CONNECTED';
+  }
+
+  /** Session ids this client had before its current one (their ephemerals are ours to replace). */
+  get previousSessionIds(): ReadonlySet<bigint> {
+    return this.oldSessionIds;
+  }
+}
