@@ -1,0 +1,359 @@
+/**
+ * Kafka's compression codecs (`CompressionType`): the attribute values of a batch/message and the
+ * codec behind each. Compression is used off the hot path (building batches, legacy conversion,
+ * reading compressed batches for compaction and validation). Every decompression is bounded by a
+ * `limit`: output past it is a typed `CorruptMessageError`, and no decoder is allowed to allocate
+ * far beyond it (zip bombs).
+ *
+ * - gzip: node:zlib (`maxOutputLength`).
+ * - snappy: snappyjs blocks inside the xerial snappy-java stream framing that the Java client and
+ *   librdkafka write (magic 0x82 'SNAPPY' 0x00, int32 version 1, int32 compatible version 1, then
+ *   [int32 length, snappy block] chunks); raw snappy (kafkajs-snappy writes it) is also accepted.
+ * - lz4: the LZ4 frame format (lz4-napi); block sizes from the frame descriptor bound the output.
+ * - zstd: zstd-napi, decompressed in a streaming loop with a growing, capped output buffer.
+ */
+import zlib from 'node:zlib';
+import * as snappy from 'snappyjs';
+import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
+import { compress as zstdCompress } from 'zstd-napi';
+import zstdBinding from 'zstd-napi/binding.js';
+import { CorruptMessageError, UnsupportedCompressionTypeError } from '../protocol/errors.js';
+
+/** Kafka's `CompressionType` ids, as stored in the low three attribute bits. */
+export const CompressionType = { NONE: 0, GZIP: 1, SNAPPY: 2, LZ4: 3, ZSTD: 4 } as const;
+export type CompressionType = (typeof CompressionType)[keyof typeof CompressionType];
+
+/** Default bound on a decompressed batch: 100 MiB (well above message.max.bytes' default). */
+export const DEFAULT_DECOMPRESSION_LIMIT = 100 * 1024 * 1024;
+
+export function compressionName(type: number): string {
+  switch (type) {
+    case CompressionType.NONE: return 'none';
+    case CompressionType.GZIP: return 'gzip';
+    case CompressionType.SNAPPY: return 'snappy';
+    case CompressionType.LZ4: return 'lz4';
+    case CompressionType.ZSTD: return 'zstd';
+    default: return `unknown(${type})`;
+  }
+}
+
+/** Throws UnsupportedCompressionTypeError unless `type` is one of Kafka's five codecs. */
+export function checkCompressionType(type: number): CompressionType {
+  if (type < 0 || type > 4 || !Number.isInteger(type)) {
+    throw new UnsupportedCompressionTypeError(`Unknown compression type id ${type}`);
+  }
+  return type as CompressionType;
+}
+
+/**
+ * Magic-0 LZ4 (Kafka before KIP-57) computed the frame descriptor checksum over the magic number
+ * too; Kafka reads and writes that form for magic 0 only, and so does this.
+ */
+export interface CodecOptions {
+  lz4BrokenHeaderChecksum?: boolean;
+}
+
+export function compress(type: number, data: Buffer, options: CodecOptions = {}): Buffer {
+  switch (checkCompressionType(type)) {
+    case CompressionType.NONE: return data;
+    case CompressionType.GZIP: return zlib.gzipSync(data);
+    case CompressionType.SNAPPY: return xerialSnappyCompress(data);
+    case CompressionType.LZ4: {
+      const frame = compressFrameSync(data);
+      if (options.lz4BrokenHeaderChecksum) setLz4HeaderChecksum(frame, true);
+      return frame;
+    }
+    case CompressionType.ZSTD: return zstdCompress(data);
+  }
+}
+
+/**
+ * Decompresses `data` with codec `type`; more than `limit` output bytes, or bytes the codec rejects,
+ * are a CorruptMessageError.
+ */
+export function decompress(
+  type: number,
+  data: Buffer,
+  limit = DEFAULT_DECOMPRESSION_LIMIT,
+  options: CodecOptions = {},
+): Buffer {
+  const codec = checkCompressionType(type);
+  try {
+    switch (codec) {
+      case CompressionType.NONE:
+        if (data.length > limit) throw tooLarge(data.length, limit);
+        return data;
+      case CompressionType.GZIP: return gunzip(data, limit);
+      case CompressionType.SNAPPY: return snappyDecompress(data, limit);
+      case CompressionType.LZ4: return lz4Decompress(data, limit, options.lz4BrokenHeaderChecksum ?? false);
+      case CompressionType.ZSTD: return zstdDecompress(data, limit);
+    }
+  } catch (err) {
+    if (err instanceof CorruptMessageError) throw err;
+    throw new CorruptMessageError(`Invalid ${compressionName(codec)} data: ${(err as Error).message}`);
+  }
+}
+
+function tooLarge(size: number, limit: number): CorruptMessageError {
+  return new CorruptMessageError(`Decompressed size ${size} exceeds the limit of ${limit} bytes`);
+}
+
+function gunzip(data: Buffer, limit: number): Buffer {
+  try {
+    return zlib.gunzipSync(data, { maxOutputLength: Math.max(1, limit) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit + 1, limit);
+    throw err;
+  }
+}
+
+// ---- snappy (xerial framing) ----
+
+const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
+const XERIAL_HEADER_SIZE = 16;
+/** snappy-java's default block size, which Kafka's SnappyOutputStream uses. */
+const XERIAL_BLOCK_SIZE = 32 * 1024;
+
+function toBuffer(u8: Uint8Array): Buffer {
+  return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+}
+
+/** Snappy compression in snappy-java's stream format, as the Java client writes it. */
+export function xerialSnappyCompress(data: Buffer): Buffer {
+  const blocks: Buffer[] = [];
+  let total = XERIAL_HEADER_SIZE;
+  for (let pos = 0; pos < data.length; pos += XERIAL_BLOCK_SIZE) {
+    const block = toBuffer(snappy.compress(data.subarray(pos, Math.min(data.length, pos + XERIAL_BLOCK_SIZE))));
+    blocks.push(block);
+    total += 4 + block.length;
+  }
+  const out = Buffer.allocUnsafe(total);
+  XERIAL_MAGIC.copy(out, 0);
+  out.writeInt32BE(1, 8);
+  out.writeInt32BE(1, 12);
+  let pos = XERIAL_HEADER_SIZE;
+  for (const block of blocks) {
+    out.writeInt32BE(block.length, pos);
+    block.copy(out, pos + 4);
+    pos += 4 + block.length;
+  }
+  return out;
+}
+
+/** The uncompressed length a snappy block announces (its varint preamble), or -1. */
+function snappyUncompressedLength(block: Buffer): number {
+  let result = 0;
+  for (let i = 0, shift = 1; i < 5 && i < block.length; i++, shift *= 128) {
+    const b = block[i]!;
+    result += (b & 0x7f) * shift;
+    if ((b & 0x80) === 0) return result;
+  }
+  return -1;
+}
+
+function snappyDecompress(data: Buffer, limit: number): Buffer {
+  if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, 8).equals(XERIAL_MAGIC)) {
+    const n = snappyUncompressedLength(data);
+    if (n < 0) throw new CorruptMessageError('Invalid snappy block');
+    if (n > limit) throw tooLarge(n, limit);
+    return toBuffer(snappy.uncompress(data, limit));
+  }
+  // First pass: chunk boundaries and announced sizes, so the output is allocated once and bounded.
+  const chunks: Array<[number, number]> = [];
+  let total = 0;
+  let pos = XERIAL_HEADER_SIZE;
+  while (pos < data.length) {
+    if (pos + 4 > data.length) throw new CorruptMessageError('Truncated snappy chunk length');
+    const len = data.readInt32BE(pos);
+    pos += 4;
+    if (len < 0 || pos + len > data.length) throw new CorruptMessageError('Truncated snappy chunk');
+    const n = snappyUncompressedLength(data.subarray(pos, pos + len));
+    if (n < 0) throw new CorruptMessageError('Invalid snappy chunk');
+    total += n;
+    if (total > limit) throw tooLarge(total, limit);
+    chunks.push([pos, len]);
+    pos += len;
+  }
+  const out = Buffer.allocUnsafe(total);
+  let outPos = 0;
+  for (const [start, len] of chunks) {
+    const block = snappy.uncompress(data.subarray(start, start + len), limit);
+    out.set(block, outPos);
+    outPos += block.length;
+  }
+  return out.subarray(0, outPos);
+}
+
+// ---- lz4 (frame format) ----
+
+const LZ4_FRAME_MAGIC = 0x184d2204;
+const LZ4_SKIPPABLE_MASK = 0xfffffff0;
+const LZ4_SKIPPABLE_MAGIC = 0x184d2a50;
+
+/**
+ * Walks the LZ4 frame(s) without decompressing and returns an upper bound of the output size:
+ * the content size when the frame declares it, otherwise blocks × block maximum size.
+ */
+export function lz4FrameOutputBound(data: Buffer): number {
+  if (data.length === 0) throw new CorruptMessageError('Empty LZ4 data');
+  let pos = 0;
+  let bound = 0;
+  while (pos < data.length) {
+    if (pos + 4 > data.length) throw new CorruptMessageError('Truncated LZ4 frame');
+    const magic = data.readUInt32LE(pos);
+    if (((magic & LZ4_SKIPPABLE_MASK) >>> 0) === LZ4_SKIPPABLE_MAGIC) {
+      if (pos + 8 > data.length) throw new CorruptMessageError('Truncated LZ4 skippable frame');
+      pos += 8 + data.readUInt32LE(pos + 4);
+      continue;
+    }
+    if (magic !== LZ4_FRAME_MAGIC) throw new CorruptMessageError('Invalid LZ4 frame magic');
+    if (pos + 7 > data.length) throw new CorruptMessageError('Truncated LZ4 frame descriptor');
+    const flg = data[pos + 4]!;
+    const bd = data[pos + 5]!;
+    const blockChecksums = (flg & 0x10) !== 0;
+    const hasContentSize = (flg & 0x08) !== 0;
+    const contentChecksum = (flg & 0x04) !== 0;
+    const hasDictId = (flg & 0x01) !== 0;
+    const blockMax = 1 << (8 + 2 * ((bd >> 4) & 0x07));
+    pos += 6;
+    let contentSize = -1;
+    if (hasContentSize) {
+      if (pos + 8 > data.length) throw new CorruptMessageError('Truncated LZ4 frame descriptor');
+      contentSize = Number(data.readBigUInt64LE(pos));
+      pos += 8;
+    }
+    if (hasDictId) pos += 4;
+    pos += 1; // header checksum
+    let frameBound = 0;
+    for (;;) {
+      if (pos + 4 > data.length) throw new CorruptMessageError('Truncated LZ4 block');
+      const word = data.readUInt32LE(pos);
+      pos += 4;
+      if (word === 0) break;
+      const size = word & 0x7fffffff;
+      const uncompressed = (word & 0x80000000) !== 0;
+      pos += size + (blockChecksums ? 4 : 0);
+      frameBound += uncompressed ? size : blockMax;
+    }
+    if (contentChecksum) pos += 4;
+    if (pos > data.length) throw new CorruptMessageError('Truncated LZ4 frame');
+    bound += contentSize >= 0 ? Math.min(contentSize, frameBound) : frameBound;
+  }
+  return bound;
+}
+
+/** Byte offset of the header checksum of the LZ4 frame at 0 (after magic, FLG, BD and options). */
+function lz4HeaderChecksumOffset(frame: Buffer): number {
+  const flg = frame[4]!;
+  return 6 + ((flg & 0x08) !== 0 ? 8 : 0) + ((flg & 0x01) !== 0 ? 4 : 0);
+}
+
+/**
+ * Rewrites the descriptor checksum of the LZ4 frame at 0: the standard one (xxh32 of FLG..options)
+ * or Kafka's magic-0 "broken" one (xxh32 from the magic number on).
+ */
+export function setLz4HeaderChecksum(frame: Buffer, broken: boolean): void {
+  const hcOffset = lz4HeaderChecksumOffset(frame);
+  if (hcOffset >= frame.length) throw new CorruptMessageError('Truncated LZ4 frame descriptor');
+  frame[hcOffset] = (xxh32(frame, broken ? 0 : 4, hcOffset, 0) >>> 8) & 0xff;
+}
+
+function lz4Decompress(data: Buffer, limit: number, brokenHeaderChecksum: boolean): Buffer {
+  if (brokenHeaderChecksum && data.length >= 7 && data.readUInt32LE(0) === LZ4_FRAME_MAGIC) {
+    const hcOffset = lz4HeaderChecksumOffset(data);
+    const expectedBroken = (xxh32(data, 0, hcOffset, 0) >>> 8) & 0xff;
+    if (hcOffset < data.length && data[hcOffset] === expectedBroken) {
+      data = Buffer.from(data); // a private copy: the caller's bytes stay as they are
+      setLz4HeaderChecksum(data, false);
+    }
+  }
+  const bound = lz4FrameOutputBound(data);
+  // The bound overshoots by at most one block per frame; allow that slack, then check exactly.
+  if (bound > limit + 4 * 1024 * 1024) throw tooLarge(bound, limit);
+  const out = decompressFrameSync(data);
+  if (out.length > limit) throw tooLarge(out.length, limit);
+  return out;
+}
+
+// ---- zstd ----
+
+function zstdDecompress(data: Buffer, limit: number): Buffer {
+  const declared = zstdBinding.getFrameContentSize(data);
+  if (declared !== null && declared > limit) throw tooLarge(declared, limit);
+  const dctx = new zstdBinding.DCtx();
+  let out = Buffer.allocUnsafe(Math.min(limit, Math.max(1024, declared ?? data.length * 4)));
+  let produced = 0;
+  let consumed = 0;
+  for (;;) {
+    if (produced === out.length) {
+      if (out.length >= limit) {
+        // Probe for one more byte: the frame may end exactly at the limit.
+        const probe = Buffer.allocUnsafe(1);
+        const [, n] = dctx.decompressStream(probe, data.subarray(consumed));
+        if (n > 0) throw tooLarge(limit + 1, limit);
+        break;
+      }
+      const bigger = Buffer.allocUnsafe(Math.min(limit, out.length * 2));
+      out.copy(bigger, 0, 0, produced);
+      out = bigger;
+    }
+    const [ret, written, read] = dctx.decompressStream(out.subarray(produced), data.subarray(consumed));
+    produced += written;
+    consumed += read;
+    if (ret === 0 && consumed >= data.length) break;
+    if (written === 0 && read === 0 && produced < out.length) {
+      throw new CorruptMessageError('Truncated zstd frame');
+    }
+  }
+  return out.subarray(0, produced);
+}
+
+// ---- xxh32 (for LZ4 frame descriptor checksums) ----
+
+const P1 = 2654435761;
+const P2 = 2246822519;
+const P3 = 3266489917;
+const P4 = 668265263;
+const P5 = 374761393;
+
+function rotl(x: number, r: number): number {
+  return (x << r) | (x >>> (32 - r));
+}
+
+function round(acc: number, lane: number): number {
+  return Math.imul(rotl((acc + Math.imul(lane, P2)) | 0, 13), P1);
+}
+
+/** xxHash32 of `buf[start, end)`, unsigned. */
+export function xxh32(buf: Buffer, start: number, end: number, seed: number): number {
+  let p = start;
+  let acc: number;
+  if (end - start >= 16) {
+    let v1 = (seed + P1 + P2) | 0;
+    let v2 = (seed + P2) | 0;
+    let v3 = seed | 0;
+    let v4 = (seed - P1) | 0;
+    for (; p + 16 <= end; p += 16) {
+      v1 = round(v1, buf.readInt32LE(p));
+      v2 = round(v2, buf.readInt32LE(p + 4));
+      v3 = round(v3, buf.readInt32LE(p + 8));
+      v4 = round(v4, buf.readInt32LE(p + 12));
+    }
+    acc = (rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18)) | 0;
+  } else {
+    acc = (seed + P5) | 0;
+  }
+  acc = (acc + (end - start)) | 0;
+  for (; p + 4 <= end; p += 4) {
+    acc = Math.imul(rotl((acc + Math.imul(buf.readInt32LE(p), P3)) | 0, 17), P4);
+  }
+  for (; p < end; p++) {
+    acc = Math.imul(rotl((acc + Math.imul(buf[p]!, P5)) | 0, 11), P1);
+  }
+  acc ^= acc >>> 15;
+  acc = Math.imul(acc, P2);
+  acc ^= acc >>> 13;
+  acc = Math.imul(acc, P3);
+  acc ^= acc >>> 16;
+  return acc >>> 0;
+}
