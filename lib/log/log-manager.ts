@@ -1,0 +1,373 @@
+/**
+ * Kafka's `LogManager`: owns the `log.dirs`, one `<topic>-<partition>` directory per partition.
+ * At start-up it checks each dir's `meta.properties`, reads the checkpoint files and the
+ * `.kafka_cleanshutdown` marker, and loads every log (interleaved across logs and dirs, with
+ * progress logged); it then runs the retention, flush, checkpoint and cleaner tasks on unref'd
+ * timers. Partition deletion renames the directory to `<topic>-<partition>.<uniqueId>-delete`
+ * and removes it after file.delete.delay.ms. On shutdown it closes every log, writes the
+ * checkpoints and the clean-shutdown marker.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { logger } from '../utils/logger.js';
+import {
+  CLEANER_OFFSET_CHECKPOINT_FILE,
+  LOG_START_OFFSET_CHECKPOINT_FILE,
+  OffsetCheckpointFile,
+  RECOVERY_POINT_CHECKPOINT_FILE,
+  REPLICATION_OFFSET_CHECKPOINT_FILE,
+} from './checkpoint-file.js';
+import { InconsistentBrokerIdError } from './errors.js';
+import { LogCleaner } from './log-cleaner.js';
+import { isCompact, SYSTEM_CLOCK, toLogConfig, type Clock, type LogConfig } from './log-config.js';
+import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, logDeleteDirName, logDirName, parseTopicPartitionName, type TopicPartition } from './log-file-utils.js';
+import { Log } from './log.js';
+
+export const META_PROPERTIES_FILE = 'meta.properties';
+
+export interface LogManagerOptions {
+  logDirs: string[];
+  brokerId: number;
+  clusterId?: string;
+  /** Defaults for every log (topic-level keys); per-topic overrides come from topicConfig. */
+  defaultConfig?: Partial<LogConfig> | Record<string, unknown>;
+  topicConfig?: (topic: string) => Partial<LogConfig> | Record<string, unknown> | undefined;
+  clock?: Clock;
+  /** log.retention.check.interval.ms (Kafka: 300000). */
+  retentionCheckIntervalMs?: number;
+  /** log.flush.scheduler.interval.ms: how often flush.ms is checked (Kafka: Long.MAX; we poll every 1000 ms). */
+  flushCheckIntervalMs?: number;
+  /** log.flush.offset.checkpoint.interval.ms (Kafka: 60000). */
+  flushRecoveryOffsetCheckpointMs?: number;
+  /** log.flush.start.offset.checkpoint.interval.ms (Kafka: 60000). */
+  flushStartOffsetCheckpointMs?: number;
+  /** log.cleaner.enable (Kafka: true). */
+  cleanerEnabled?: boolean;
+  /** log.cleaner.backoff.ms (Kafka: 15000). */
+  cleanerBackoffMs?: number;
+  /** Logs loaded at once per start-up (Kafka: num.recovery.threads.per.data.dir = 1 per dir). */
+  loadConcurrency?: number;
+}
+
+interface LogEntry {
+  log: Log;
+  logDir: string;
+}
+
+const key = (tp: TopicPartition): string => `${tp.topic}-${tp.partition}`;
+
+/** Kafka's meta.properties (ZooKeeper mode, version 0). */
+export function readMetaProperties(dir: string): Map<string, string> | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, META_PROPERTIES_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (!t || t.startsWith('#') || t.startsWith('!')) continue;
+    const eq = t.indexOf('=');
+    if (eq > 0) out.set(t.slice(0, eq).trim(), t.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+export function writeMetaProperties(dir: string, brokerId: number, clusterId: string | undefined): void {
+  const lines = ['#', `#${new Date().toString()}`, 'version=0', `broker.id=${brokerId}`];
+  if (clusterId) lines.push(`cluster.id=${clusterId}`);
+  const file = path.join(dir, META_PROPERTIES_FILE);
+  fs.writeFileSync(`${file}.tmp`, `${lines.join('\n')}\n`);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+export class LogManager {
+  private readonly log = logger('log.LogManager');
+  readonly clock: Clock;
+  private readonly logs = new Map<string, LogEntry>();
+  private readonly cleanerCheckpoints = new Map<string, bigint>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly pendingDirDeletes = new Map<NodeJS.Timeout, string>();
+  readonly cleaner: LogCleaner;
+  private started = false;
+  private nextDir = 0;
+
+  constructor(readonly options: LogManagerOptions) {
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.cleaner = new LogCleaner(this.clock);
+  }
+
+  get logDirs(): string[] {
+    return this.options.logDirs;
+  }
+
+  configFor(topic: string): LogConfig {
+    return toLogConfig({ ...(this.options.defaultConfig ?? {}), ...(this.options.topicConfig?.(topic) ?? {}) });
+  }
+
+  // ---- start-up ----
+
+  async startup(): Promise<void> {
+    for (const dir of this.options.logDirs) this.prepareDir(dir);
+    await this.loadLogs();
+    this.started = true;
+    const every = (ms: number, fn: () => void, name: string): void => {
+      if (!Number.isFinite(ms) || ms <= 0) return;
+      const t = setInterval(() => {
+        try {
+          fn();
+        } catch (err) {
+          this.log.error({ err, task: name }, 'Scheduled log task failed');
+        }
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.options.retentionCheckIntervalMs ?? 300000, () => this.cleanupLogs(), 'kafka-log-retention');
+    every(this.options.flushCheckIntervalMs ?? 1000, () => this.flushDirtyLogs(), 'kafka-log-flusher');
+    every(this.options.flushRecoveryOffsetCheckpointMs ?? 60000, () => this.checkpointLogRecoveryOffsets(), 'kafka-recovery-point-checkpoint');
+    every(this.options.flushStartOffsetCheckpointMs ?? 60000, () => this.checkpointLogStartOffsets(), 'kafka-log-start-offset-checkpoint');
+    if (this.options.cleanerEnabled ?? true) every(this.options.cleanerBackoffMs ?? 15000, () => this.cleanLogs(), 'kafka-log-cleaner');
+  }
+
+  private prepareDir(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    const meta = readMetaProperties(dir);
+    if (meta) {
+      const id = meta.get('broker.id');
+      if (id !== undefined && Number(id) !== this.options.brokerId) {
+        throw new InconsistentBrokerIdError(`Configured broker.id ${this.options.brokerId} doesn't match stored broker.id ${id} in meta.properties of ${dir}`);
+      }
+    } else {
+      writeMetaProperties(dir, this.options.brokerId, this.options.clusterId);
+    }
+  }
+
+  private async loadLogs(): Promise<void> {
+    const jobs: (() => void)[] = [];
+    for (const dir of this.options.logDirs) {
+      const cleanMarker = path.join(dir, CLEAN_SHUTDOWN_FILE);
+      const hadCleanShutdown = fs.existsSync(cleanMarker);
+      const recoveryPoints = this.readCheckpointSafely(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE));
+      const startOffsets = this.readCheckpointSafely(path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE));
+      const highWatermarks = this.readCheckpointSafely(path.join(dir, REPLICATION_OFFSET_CHECKPOINT_FILE));
+      for (const [k, v] of this.readCheckpointSafely(path.join(dir, CLEANER_OFFSET_CHECKPOINT_FILE))) this.cleanerCheckpoints.set(k, v);
+      const names = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+      const partitions: TopicPartition[] = [];
+      for (const name of names) {
+        if (name.endsWith(DELETE_DIR_SUFFIX)) {
+          this.scheduleDirDelete(path.join(dir, name), 0);
+          continue;
+        }
+        const tp = parseTopicPartitionName(name);
+        if (tp) partitions.push(tp);
+      }
+      this.log.info({ dir, logs: partitions.length, hadCleanShutdown }, 'Loading logs');
+      let loaded = 0;
+      for (const tp of partitions) {
+        jobs.push(() => {
+          const k = key(tp);
+          const log = Log.load({
+            dir: path.join(dir, logDirName(tp)),
+            topicPartition: tp,
+            config: this.configFor(tp.topic),
+            clock: this.clock,
+            recoveryPoint: recoveryPoints.get(k) ?? 0n,
+            logStartOffset: startOffsets.get(k) ?? 0n,
+            hadCleanShutdown,
+          });
+          const hw = highWatermarks.get(k);
+          if (hw !== undefined) log.updateHighWatermark(hw);
+          this.logs.set(k, { log, logDir: dir });
+          loaded++;
+          this.log.info({ dir, topicPartition: k, progress: `${loaded}/${partitions.length}` }, 'Completed load of log');
+        });
+      }
+      jobs.push(() => fs.rmSync(cleanMarker, { force: true }));
+    }
+    // Loading is synchronous file work; jobs are interleaved with the event loop so several
+    // loads and other start-up work progress together and progress is logged as it happens.
+    const concurrency = Math.max(1, this.options.loadConcurrency ?? this.options.logDirs.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        job();
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  private readCheckpointSafely(file: string): Map<string, bigint> {
+    try {
+      return new OffsetCheckpointFile(file).read();
+    } catch (err) {
+      this.log.warn({ file, err }, 'Ignoring an unreadable checkpoint file; recovering from offset 0');
+      return new Map();
+    }
+  }
+
+  // ---- logs ----
+
+  getLog(tp: TopicPartition): Log | undefined {
+    return this.logs.get(key(tp))?.log;
+  }
+
+  allLogs(): Log[] {
+    return [...this.logs.values()].map((e) => e.log);
+  }
+
+  /** The partition's log, created (in the next log dir, round robin) when missing. */
+  getOrCreateLog(tp: TopicPartition, config?: Partial<LogConfig> | Record<string, unknown>): Log {
+    const existing = this.logs.get(key(tp));
+    if (existing) return existing.log;
+    const dirs = this.options.logDirs;
+    const logDir = dirs[this.nextDir++ % dirs.length]!;
+    const log = Log.load({
+      dir: path.join(logDir, logDirName(tp)),
+      topicPartition: tp,
+      config: config ?? this.configFor(tp.topic),
+      clock: this.clock,
+      hadCleanShutdown: true,
+    });
+    this.logs.set(key(tp), { log, logDir });
+    this.log.info({ topicPartition: key(tp), dir: logDir }, 'Created log');
+    return log;
+  }
+
+  /** Applies a new config (topic config change) to a loaded log. */
+  updateConfig(tp: TopicPartition, config: Partial<LogConfig> | Record<string, unknown>): void {
+    const entry = this.logs.get(key(tp));
+    if (entry) entry.log.config = toLogConfig(config);
+  }
+
+  /**
+   * Removes the partition: closes its files, renames the directory to
+   * `<topic>-<partition>.<uniqueId>-delete`, deletes it after file.delete.delay.ms.
+   */
+  asyncDelete(tp: TopicPartition): string | undefined {
+    const entry = this.logs.get(key(tp));
+    if (!entry) return undefined;
+    this.logs.delete(key(tp));
+    this.cleanerCheckpoints.delete(key(tp));
+    const { log, logDir } = entry;
+    log.closeHandlers();
+    log.runPendingDeletes();
+    const target = path.join(logDir, logDeleteDirName(tp, crypto.randomUUID().replace(/-/g, '')));
+    log.renameDir(target);
+    this.scheduleDirDelete(target, log.config['file.delete.delay.ms']);
+    this.checkpointLogRecoveryOffsetsInDir(logDir);
+    this.checkpointLogStartOffsetsInDir(logDir);
+    this.log.info({ topicPartition: key(tp), dir: target }, 'Log scheduled for deletion');
+    return target;
+  }
+
+  private scheduleDirDelete(dir: string, delayMs: number): void {
+    const t = setTimeout(() => {
+      this.pendingDirDeletes.delete(t);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }, delayMs);
+    t.unref();
+    this.pendingDirDeletes.set(t, dir);
+  }
+
+  // ---- tasks ----
+
+  /** Retention for every log (Kafka's cleanupLogs); compacted-only logs just honour the log start offset. */
+  cleanupLogs(): number {
+    let deleted = 0;
+    for (const { log } of this.logs.values()) {
+      if (!log.isClosed) deleted += log.deleteOldSegments();
+    }
+    return deleted;
+  }
+
+  /** Flushes logs whose flush.ms has passed. */
+  flushDirtyLogs(): void {
+    const now = this.clock.milliseconds();
+    for (const { log } of this.logs.values()) if (!log.isClosed && log.flushDue(now)) log.flush();
+  }
+
+  /** One cleaner pass over every compacted log whose dirty ratio reaches min.cleanable.dirty.ratio. */
+  cleanLogs(): number {
+    let cleaned = 0;
+    for (const [k, { log }] of this.logs) {
+      if (log.isClosed || !isCompact(log.config)) continue;
+      const firstDirty = this.cleanerCheckpoints.get(k) ?? log.logStartOffset;
+      const from = firstDirty < log.logStartOffset ? log.logStartOffset : firstDirty;
+      if (this.cleaner.cleanableRatio(log, from) < log.config['min.cleanable.dirty.ratio']) continue;
+      const stats = this.cleaner.clean(log, from);
+      this.cleanerCheckpoints.set(k, stats.endOffset);
+      cleaned++;
+    }
+    if (cleaned > 0) this.checkpointCleanerOffsets();
+    return cleaned;
+  }
+
+  private entriesIn(dir: string, value: (log: Log, k: string) => bigint | undefined): Map<string, { tp: TopicPartition; offset: bigint }> {
+    const out = new Map<string, { tp: TopicPartition; offset: bigint }>();
+    for (const [k, e] of this.logs) {
+      if (e.logDir !== dir) continue;
+      const v = value(e.log, k);
+      if (v !== undefined) out.set(k, { tp: e.log.topicPartition, offset: v });
+    }
+    return out;
+  }
+
+  private checkpointLogRecoveryOffsetsInDir(dir: string): void {
+    new OffsetCheckpointFile(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE)).write(this.entriesIn(dir, (l) => l.recoveryPoint));
+  }
+
+  private checkpointLogStartOffsetsInDir(dir: string): void {
+    // Kafka only records start offsets above the first segment's base offset.
+    new OffsetCheckpointFile(path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE)).write(
+      this.entriesIn(dir, (l) => (l.logStartOffset > BigInt(l.logSegments()[0]?.baseOffset ?? 0) ? l.logStartOffset : undefined)),
+    );
+  }
+
+  checkpointLogRecoveryOffsets(): void {
+    for (const dir of this.options.logDirs) this.checkpointLogRecoveryOffsetsInDir(dir);
+  }
+
+  checkpointLogStartOffsets(): void {
+    for (const dir of this.options.logDirs) this.checkpointLogStartOffsetsInDir(dir);
+  }
+
+  /** replication-offset-checkpoint: each log's high watermark (ReplicaManager calls this in Kafka). */
+  checkpointHighWatermarks(): void {
+    for (const dir of this.options.logDirs) {
+      new OffsetCheckpointFile(path.join(dir, REPLICATION_OFFSET_CHECKPOINT_FILE)).write(this.entriesIn(dir, (l) => l.highWatermark));
+    }
+  }
+
+  checkpointCleanerOffsets(): void {
+    for (const dir of this.options.logDirs) {
+      new OffsetCheckpointFile(path.join(dir, CLEANER_OFFSET_CHECKPOINT_FILE)).write(this.entriesIn(dir, (_l, k) => this.cleanerCheckpoints.get(k)));
+    }
+  }
+
+  // ---- shutdown ----
+
+  /** Stops the tasks, closes every log, writes the checkpoints and the clean-shutdown marker. */
+  async shutdown(): Promise<void> {
+    for (const t of this.timers.splice(0)) clearInterval(t);
+    for (const [t, dir] of this.pendingDirDeletes) {
+      clearTimeout(t);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    this.pendingDirDeletes.clear();
+    if (!this.started) return;
+    this.started = false;
+    await Promise.all(this.allLogs().map((l) => l.close()));
+    this.checkpointLogRecoveryOffsets();
+    this.checkpointLogStartOffsets();
+    this.checkpointHighWatermarks();
+    this.checkpointCleanerOffsets();
+    for (const dir of this.options.logDirs) fs.writeFileSync(path.join(dir, CLEAN_SHUTDOWN_FILE), '');
+    this.logs.clear();
+    this.log.info('Shut down the log manager');
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The value types of Log's public API (Kafka's LogAppendInfo and friends) and the bigint ↔
+ * number guard used at its boundary.
+ */
+import { MAX_SAFE_OFFSET, type LeaderRecordValidator } from './assign-offsets.js';
+import type { Clock, LogConfig } from './log-config.js';
+import type { TopicPartition } from './log-file-utils.js';
+
+/** ListOffsets special timestamps (Kafka's ListOffsetsRequest). */
+export const LATEST_TIMESTAMP = -1n;
+export const EARLIEST_TIMESTAMP = -2n;
+export const MAX_TIMESTAMP = -3n;
+
+/** Kafka's LogAppendInfo, in bigint. */
+export interface LogAppendInfo {
+  firstOffset: bigint;
+  lastOffset: bigint;
+  maxTimestamp: bigint;
+  offsetOfMaxTimestamp: bigint;
+  /** -1 unless the topic uses LogAppendTime. */
+  logAppendTime: bigint;
+  logStartOffset: bigint;
+  numMessages: number;
+  shallowCount: number;
+  validBytes: number;
+  lastLeaderEpoch: number;
+}
+
+export interface LogLoadOptions {
+  dir: string;
+  topicPartition: TopicPartition;
+  config?: Partial<LogConfig> | Record<string, unknown>;
+  clock?: Clock;
+  recoveryPoint?: bigint;
+  logStartOffset?: bigint;
+  hadCleanShutdown?: boolean;
+}
+
+export interface AppendAsLeaderOptions {
+  /** Kafka's LogValidator; the default only assigns offsets (framing checked, no CRC). */
+  validator?: LeaderRecordValidator;
+}
+
+/** The offset as a number; `onError` builds the error for values outside [-1, 2^53). */
+export function toSafeOffset(offset: bigint, onError: (msg: string) => Error): number {
+  if (offset > BigInt(MAX_SAFE_OFFSET) || offset < -1n) throw onError(`Offset ${offset} is outside the supported range [0, 2^53)`);
+  return Number(offset);
+}

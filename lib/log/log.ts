@@ -1,0 +1,616 @@
+/**
+ * Kafka's `UnifiedLog` + `LocalLog` for one partition: an ordered list of LogSegments in
+ * `<log.dir>/<topic>-<partition>/`, appended at the end and read from any offset.
+ *
+ * Offsets are `bigint` on every public method (Kafka's int64); inside, segments and indexes use
+ * JS numbers, which is exact below 2^53 — offsets at or past 2^53 are refused with
+ * KafkaStorageError (appends) or OffsetOutOfRangeError (reads).
+ *
+ * I/O: synchronous fs calls on the append and read paths (one pwrite per append, one pread per
+ * read; measured faster than the promise API for this workload — see scripts/bench/log.ts), no
+ * fsync per append: like Kafka's defaults (flush.messages = flush.ms = Long.MAX) durability comes
+ * from the page cache plus replication. The log is flushed when a segment rolls (fsyncs in the
+ * libuv pool, then the recovery point moves), on close, and when flush.messages / flush.ms say so
+ * (a synchronous fsync, as Kafka's flush blocks its caller).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { KafkaStorageError, OffsetOutOfRangeError, RecordListTooLargeError } from '../protocol/errors.js';
+import { logger, type Logger } from '../utils/logger.js';
+import { analyzeBatches, assignOffsetsInPlace, MAX_SAFE_OFFSET } from './assign-offsets.js';
+import { LEADER_EPOCH_CHECKPOINT_FILE, LeaderEpochCheckpointFile } from './checkpoint-file.js';
+import { UnexpectedAppendOffsetError } from './errors.js';
+import { LeaderEpochFileCache } from './leader-epoch-file-cache.js';
+import { isDelete, SYSTEM_CLOCK, toLogConfig, type Clock, type LogConfig } from './log-config.js';
+import { DELETED_FILE_SUFFIX, type TopicPartition } from './log-file-utils.js';
+import { loadSegments } from './log-loader.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset, type AppendAsLeaderOptions, type LogAppendInfo, type LogLoadOptions } from './log-types.js';
+import { LogSegment, type FetchDataInfo, type LogOffsetMetadata, type TimestampAndOffset } from './log-segment.js';
+
+export type { FetchDataInfo, LogOffsetMetadata, TimestampAndOffset };
+export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset } from './log-types.js';
+export type { AppendAsLeaderOptions, LogAppendInfo, LogLoadOptions } from './log-types.js';
+
+const EMPTY = Buffer.alloc(0);
+
+export class Log {
+  readonly log: Logger;
+  config: LogConfig;
+  readonly clock: Clock;
+  readonly leaderEpochCache: LeaderEpochFileCache;
+  private segments: LogSegment[];
+  private _logEndOffset: number;
+  private _logStartOffset: number;
+  private _recoveryPoint: number;
+  private _highWatermark: number;
+  private unflushedMessages = 0;
+  private _lastFlushTime: number;
+  private pendingFlushes = new Set<Promise<void>>();
+  private pendingDeletes = new Map<NodeJS.Timeout, () => void>();
+  private closed = false;
+
+  private constructor(
+    public dir: string,
+    readonly topicPartition: TopicPartition,
+    config: LogConfig,
+    clock: Clock,
+    segments: LogSegment[],
+    nextOffset: number,
+    logStartOffset: number,
+    recoveryPoint: number,
+    cache: LeaderEpochFileCache,
+  ) {
+    this.log = logger('log.Log', { topicPartition: `${topicPartition.topic}-${topicPartition.partition}` });
+    this.config = config;
+    this.clock = clock;
+    this.segments = segments;
+    this._logEndOffset = nextOffset;
+    this._logStartOffset = logStartOffset;
+    this._recoveryPoint = recoveryPoint;
+    this._highWatermark = logStartOffset;
+    this._lastFlushTime = clock.milliseconds();
+    this.leaderEpochCache = cache;
+  }
+
+  /** Opens the partition directory (creating it), recovering it as Kafka's LogLoader does. */
+  static load(opts: LogLoadOptions): Log {
+    const config = toLogConfig(opts.config ?? {});
+    const clock = opts.clock ?? SYSTEM_CLOCK;
+    fs.mkdirSync(opts.dir, { recursive: true });
+    const log = logger('log.LogLoader', { dir: opts.dir });
+    const cache = new LeaderEpochFileCache(new LeaderEpochCheckpointFile(path.join(opts.dir, LEADER_EPOCH_CHECKPOINT_FILE)));
+    const checkpointStart = toSafeOffset(opts.logStartOffset ?? 0n, (m) => new KafkaStorageError(m));
+    const recovered: [number, number][] = [];
+    const loaded = loadSegments({
+      dir: opts.dir,
+      config,
+      clock,
+      recoveryPoint: toSafeOffset(opts.recoveryPoint ?? 0n, (m) => new KafkaStorageError(m)),
+      logStartOffset: checkpointStart,
+      hadCleanShutdown: opts.hadCleanShutdown ?? false,
+      log,
+      onRecoveredBatch: (epoch, base) => {
+        if (epoch >= 0) recovered.push([epoch, base]);
+      },
+    });
+    const first = loaded.segments[0]!;
+    let logStartOffset = Math.max(checkpointStart, first.baseOffset);
+    for (const [epoch, base] of recovered) {
+      // As Kafka's recovery: only epochs newer than the cache's latest are recorded.
+      const latest = cache.latestEpoch();
+      if (latest === undefined || epoch > latest) cache.assign(epoch, BigInt(base));
+    }
+    cache.truncateFromEnd(BigInt(loaded.nextOffset));
+    const l = new Log(opts.dir, opts.topicPartition, config, clock, loaded.segments, loaded.nextOffset, logStartOffset, loaded.recoveryPoint, cache);
+    if (logStartOffset > loaded.nextOffset) {
+      // Every segment was removed below the start offset: start afresh there (Kafka does the same).
+      l.truncateFullyAndStartAt(BigInt(logStartOffset));
+      logStartOffset = l._logStartOffset;
+    } else {
+      cache.truncateFromStart(BigInt(logStartOffset));
+    }
+    if (loaded.bytesTruncated > 0) l.log.warn({ bytesTruncated: loaded.bytesTruncated }, 'Recovery truncated the log');
+    l.log.debug({ logStartOffset, logEndOffset: l._logEndOffset, segments: loaded.segments.length }, 'Loaded log');
+    return l;
+  }
+
+  // ---- offsets ----
+
+  get logEndOffset(): bigint {
+    return BigInt(this._logEndOffset);
+  }
+
+  get logStartOffset(): bigint {
+    return BigInt(this._logStartOffset);
+  }
+
+  get recoveryPoint(): bigint {
+    return BigInt(this._recoveryPoint);
+  }
+
+  get highWatermark(): bigint {
+    return BigInt(this._highWatermark);
+  }
+
+  get lastFlushTime(): number {
+    return this._lastFlushTime;
+  }
+
+  get logEndOffsetMetadata(): LogOffsetMetadata {
+    const a = this.activeSegment;
+    return { messageOffset: this.logEndOffset, segmentBaseOffset: BigInt(a.baseOffset), relativePositionInSegment: a.size };
+  }
+
+  /** Sets the high watermark, clamped to [logStartOffset, logEndOffset]; returns the value set. */
+  updateHighWatermark(hw: bigint): bigint {
+    const n = Math.min(Math.max(toSafeOffset(hw, (m) => new OffsetOutOfRangeError(m)), this._logStartOffset), this._logEndOffset);
+    this._highWatermark = n;
+    return BigInt(n);
+  }
+
+  get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  logSegments(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  get numberOfSegments(): number {
+    return this.segments.length;
+  }
+
+  /** Total bytes of all segments. */
+  size(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.size;
+    return n;
+  }
+
+  /** Index of the segment with the largest base offset <= offset, or -1. */
+  private floorSegmentIndex(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    if (hi < 0 || this.segments[0]!.baseOffset > offset) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // ---- append ----
+
+  /**
+   * Appends a producer's batches: `validator` (Kafka's LogValidator, default assignOffsetsInPlace)
+   * assigns offsets from the log end offset and stamps `leaderEpoch`; the batches are written
+   * unchanged after that. Returns the append's offsets and timestamps.
+   */
+  appendAsLeader(records: Buffer, leaderEpoch: number, options: AppendAsLeaderOptions = {}): LogAppendInfo {
+    this.checkNotClosed();
+    const validate = options.validator ?? assignOffsetsInPlace;
+    const result = validate(records, {
+      firstOffset: this._logEndOffset,
+      leaderEpoch,
+      timestampType: this.config['message.timestamp.type'],
+      now: this.clock.milliseconds(),
+      maxBatchSize: this.config['max.message.bytes'],
+    });
+    const info = result.info;
+    if (info.shallowCount === 0) return this.appendInfo(info, -1); // nothing to append, as Kafka
+    if (info.lastOffset >= MAX_SAFE_OFFSET) throw new KafkaStorageError('Offsets past 2^53 are not supported');
+    this.append(result.validatedRecords, info.firstOffset, info.lastOffset, info.maxTimestamp, info.shallowOffsetOfMaxTimestamp, info.numMessages);
+    if (leaderEpoch >= 0) this.leaderEpochCache.assign(leaderEpoch, BigInt(info.firstOffset));
+    return this.appendInfo(info, result.logAppendTime);
+  }
+
+  /**
+   * Appends a leader's batches with their offsets kept. The first offset must equal the log end
+   * offset (UnexpectedAppendOffsetError otherwise: a gap or an overlap).
+   */
+  appendAsFollower(records: Buffer): LogAppendInfo {
+    this.checkNotClosed();
+    if (records.length === 0) return this.appendInfo(analyzeBatches(records, 0), -1);
+    const info = analyzeBatches(records, Math.max(this.config['max.message.bytes'], this.config['segment.bytes']));
+    if (info.firstOffset !== this._logEndOffset) {
+      throw new UnexpectedAppendOffsetError(
+        `Follower append at offset ${info.firstOffset} does not continue log end offset ${this._logEndOffset}`,
+        BigInt(info.firstOffset),
+        BigInt(info.lastOffset),
+      );
+    }
+    this.append(records, info.firstOffset, info.lastOffset, info.maxTimestamp, info.shallowOffsetOfMaxTimestamp, info.numMessages);
+    for (let p = 0; p < records.length; ) {
+      const epoch = records.readInt32BE(p + 12);
+      if (epoch >= 0) this.leaderEpochCache.assign(epoch, BigInt(Number(records.readBigInt64BE(p))));
+      p += records.readInt32BE(p + 8) + 12;
+    }
+    return this.appendInfo(info, -1);
+  }
+
+  private appendInfo(info: ReturnType<typeof analyzeBatches>, logAppendTime: number): LogAppendInfo {
+    return {
+      firstOffset: BigInt(info.firstOffset),
+      lastOffset: BigInt(info.lastOffset),
+      maxTimestamp: BigInt(info.maxTimestamp),
+      offsetOfMaxTimestamp: BigInt(info.shallowOffsetOfMaxTimestamp),
+      logAppendTime: BigInt(logAppendTime),
+      logStartOffset: BigInt(this._logStartOffset),
+      numMessages: info.numMessages,
+      shallowCount: info.shallowCount,
+      validBytes: info.validBytes,
+      lastLeaderEpoch: info.lastLeaderEpoch,
+    };
+  }
+
+  private append(records: Buffer, firstOffset: number, lastOffset: number, maxTimestamp: number, offsetOfMaxTs: number, count: number): void {
+    if (records.length > this.config['segment.bytes']) {
+      // Kafka's RecordBatchTooLargeException.
+      throw new RecordListTooLargeError(`Append of ${records.length} bytes exceeds segment.bytes ${this.config['segment.bytes']}`);
+    }
+    const segment = this.maybeRoll(records.length, firstOffset, lastOffset, maxTimestamp);
+    segment.append(lastOffset, maxTimestamp, offsetOfMaxTs, records);
+    this._logEndOffset = lastOffset + 1;
+    this.unflushedMessages += count;
+    if (this.unflushedMessages >= this.config['flush.messages']) this.flush();
+  }
+
+  private maybeRoll(messagesSize: number, firstOffset: number, lastOffset: number, maxTimestamp: number): LogSegment {
+    const segment = this.activeSegment;
+    const roll = segment.shouldRoll({
+      maxSegmentBytes: this.config['segment.bytes'],
+      maxSegmentMs: this.config['segment.ms'],
+      maxTimestampInMessages: maxTimestamp,
+      maxOffsetInMessages: lastOffset,
+      messagesSize,
+      now: this.clock.milliseconds(),
+    });
+    return roll ? this.roll(BigInt(firstOffset)) : segment;
+  }
+
+  /**
+   * Starts a new active segment at max(expectedNextOffset, log end offset); the previous one
+   * gets its final time-index entry, has its indexes trimmed, and is flushed in the background.
+   */
+  roll(expectedNextOffset?: bigint): LogSegment {
+    this.checkNotClosed();
+    const newOffset = Math.max(expectedNextOffset === undefined ? 0 : Number(expectedNextOffset), this._logEndOffset);
+    const active = this.activeSegment;
+    if (active.baseOffset === newOffset && active.size === 0) return active;
+    if (active.baseOffset >= newOffset) throw new KafkaStorageError(`Cannot roll to offset ${newOffset}: active segment starts at ${active.baseOffset}`);
+    active.onBecomeInactiveSegment();
+    const seg = this.openSegment(newOffset);
+    this.segments.push(seg);
+    this.log.info({ baseOffset: newOffset }, 'Rolled new log segment');
+    this.scheduleFlush(newOffset);
+    return seg;
+  }
+
+  /** A new segment with this log's settings; segment.jitter.ms picks a random jitter as Kafka does. */
+  private openSegment(baseOffset: number): LogSegment {
+    const jitter = this.config['segment.jitter.ms'];
+    return LogSegment.open(this.dir, baseOffset, {
+      indexIntervalBytes: this.config['index.interval.bytes'],
+      maxIndexSize: this.config['segment.index.bytes'],
+      rollJitterMs: jitter > 0 ? Math.floor(Math.random() * Math.min(jitter, this.config['segment.ms'])) : 0,
+      clock: this.clock,
+    });
+  }
+
+  /**
+   * Kafka schedules flushUptoOffsetExclusive(newSegment.baseOffset) after a roll; here the
+   * fsyncs of the rolled segments run in the libuv pool, then the recovery point moves.
+   */
+  private scheduleFlush(upTo: number): void {
+    const from = this._recoveryPoint;
+    const segs = this.segments.filter((s, i) => s.baseOffset < upTo && (this.segments[i + 1]?.baseOffset ?? Infinity) > from);
+    const p = Promise.all(segs.map((s) => s.flushAsync())).then(() => {
+      if (this.closed || upTo <= this._recoveryPoint) return;
+      this._recoveryPoint = Math.min(upTo, this._logEndOffset);
+      this._lastFlushTime = this.clock.milliseconds();
+    });
+    const tracked: Promise<void> = p
+      .catch((err: unknown) => this.log.error({ err }, 'Background flush failed'))
+      .finally(() => this.pendingFlushes.delete(tracked));
+    this.pendingFlushes.add(tracked);
+  }
+
+  /** Resolves when the background flushes started by rolls have finished. */
+  async pendingFlushesSettled(): Promise<void> {
+    await Promise.all([...this.pendingFlushes]);
+  }
+
+  // ---- flush ----
+
+  /** Flushes segments holding offsets in [recoveryPoint, offset) and advances the recovery point. */
+  flush(offset: bigint = this.logEndOffset): void {
+    const upTo = Math.min(Number(offset), this._logEndOffset);
+    if (upTo <= this._recoveryPoint) return;
+    for (let i = Math.max(0, this.floorSegmentIndex(this._recoveryPoint)); i < this.segments.length; i++) {
+      const s = this.segments[i]!;
+      if (s.baseOffset >= upTo) break;
+      s.flush();
+    }
+    this._recoveryPoint = upTo;
+    this._lastFlushTime = this.clock.milliseconds();
+    if (upTo >= this._logEndOffset) this.unflushedMessages = 0;
+  }
+
+  /** Whether flush.ms has passed since the last flush (driven by LogManager's flusher). */
+  flushDue(now: number): boolean {
+    return this._recoveryPoint < this._logEndOffset && now - this._lastFlushTime >= this.config['flush.ms'];
+  }
+
+  // ---- read ----
+
+  /**
+   * Reads batches starting with the one holding `startOffset`, at most `maxLength` bytes (the
+   * first batch whole when `minOneMessage`), stopping before the batch that holds `maxOffset`
+   * when given. Returns segment bytes as stored — no decoding — from a single segment.
+   * Throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
+   */
+  read(startOffset: bigint, maxLength: number, maxOffset?: bigint, minOneMessage = false): FetchDataInfo {
+    const off = toSafeOffset(startOffset, (m) => new OffsetOutOfRangeError(m));
+    const end = this._logEndOffset;
+    if (off === end) return this.emptyAt(this.logEndOffsetMetadata);
+    if (off < this._logStartOffset || off > end) {
+      throw new OffsetOutOfRangeError(`Offset ${startOffset} is out of range for ${this.topicPartition.topic}-${this.topicPartition.partition}: [${this._logStartOffset}, ${end}]`);
+    }
+    const maxOff = maxOffset === undefined ? undefined : Number(maxOffset);
+    let i = this.floorSegmentIndex(off);
+    if (i < 0) i = 0;
+    for (; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const next = this.segments[i + 1];
+      let maxPosition = seg.size;
+      if (maxOff !== undefined) {
+        if (maxOff <= off) return this.emptyAt({ messageOffset: startOffset, segmentBaseOffset: BigInt(seg.baseOffset), relativePositionInSegment: 0 });
+        if (!next || next.baseOffset > maxOff) maxPosition = seg.translateOffset(maxOff)?.position ?? seg.size;
+      }
+      const info = seg.read(Math.max(off, seg.baseOffset), maxLength, maxPosition, minOneMessage);
+      if (info) return info;
+    }
+    return this.emptyAt(this.logEndOffsetMetadata);
+  }
+
+  private emptyAt(meta: LogOffsetMetadata): FetchDataInfo {
+    return { fetchOffsetMetadata: meta, records: EMPTY, firstEntryIncomplete: false };
+  }
+
+  // ---- ListOffsets ----
+
+  /** Kafka's fetchOffsetByTimestamp, including the special -1 (latest), -2 (earliest), -3 (max timestamp). */
+  fetchOffsetByTimestamp(targetTimestamp: bigint): TimestampAndOffset | undefined {
+    if (targetTimestamp === EARLIEST_TIMESTAMP) {
+      return { timestamp: -1n, offset: this.logStartOffset, leaderEpoch: this.leaderEpochCache.epochForOffset(this.logStartOffset) };
+    }
+    if (targetTimestamp === LATEST_TIMESTAMP) {
+      return { timestamp: -1n, offset: this.logEndOffset, leaderEpoch: this.leaderEpochCache.latestEpoch() };
+    }
+    if (targetTimestamp === MAX_TIMESTAMP) {
+      let best: LogSegment | undefined;
+      for (const s of this.segments) if (s.size > 0 && (!best || s.maxTimestampSoFar > best.maxTimestampSoFar)) best = s;
+      if (!best || best.maxTimestampSoFar < 0) return undefined;
+      return best.findOffsetByTimestamp(best.maxTimestampSoFar, Math.max(this._logStartOffset, best.baseOffset));
+    }
+    const ts = Number(targetTimestamp);
+    for (const s of this.segments) {
+      if (s.size > 0 && s.largestTimestamp() >= ts) {
+        const found = s.findOffsetByTimestamp(ts, Math.max(this._logStartOffset, s.baseOffset));
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** Kafka's endOffsetForEpoch (OffsetsForLeaderEpoch). */
+  endOffsetForEpoch(leaderEpoch: number): { epoch: number; endOffset: bigint } {
+    return this.leaderEpochCache.endOffsetFor(leaderEpoch, this.logEndOffset);
+  }
+
+  // ---- truncation ----
+
+  /** Removes everything at and after `targetOffset`; false when there was nothing to remove. */
+  truncateTo(targetOffset: bigint): boolean {
+    this.checkNotClosed();
+    const target = toSafeOffset(targetOffset, (m) => new OffsetOutOfRangeError(m));
+    if (target < 0) throw new OffsetOutOfRangeError(`Cannot truncate to negative offset ${targetOffset}`);
+    if (target >= this._logEndOffset) return false;
+    this.log.info({ targetOffset: target }, 'Truncating log');
+    if (this.segments[0]!.baseOffset > target) {
+      this.truncateFullyAndStartAt(targetOffset);
+      return true;
+    }
+    const keep = this.floorSegmentIndex(target);
+    const dropped = this.segments.splice(keep + 1);
+    this.removeSegments(dropped);
+    this.activeSegment.truncateTo(target);
+    this.activeSegment.resizeIndexes(this.config['segment.index.bytes']);
+    this._logEndOffset = target;
+    this.leaderEpochCache.truncateFromEnd(targetOffset);
+    this._logStartOffset = Math.min(this._logStartOffset, target);
+    this._recoveryPoint = Math.min(this._recoveryPoint, target);
+    this._highWatermark = Math.min(this._highWatermark, target);
+    return true;
+  }
+
+  /** Deletes every segment and starts an empty log at `newOffset` (also the new log start offset). */
+  truncateFullyAndStartAt(newOffset: bigint): void {
+    this.checkNotClosed();
+    const n = toSafeOffset(newOffset, (m) => new OffsetOutOfRangeError(m));
+    this.log.info({ newOffset: n }, 'Truncating fully and starting at a new offset');
+    const old = this.segments.splice(0);
+    this.removeSegments(old);
+    this.segments.push(this.openSegment(n));
+    this._logEndOffset = n;
+    this._logStartOffset = n;
+    this._recoveryPoint = n;
+    this._highWatermark = n;
+    this.leaderEpochCache.clearAndFlush();
+  }
+
+  // ---- retention and DeleteRecords ----
+
+  /**
+   * Raises the log start offset (DeleteRecords, retention, or a leader's start offset on a
+   * follower). It may not pass the high watermark. Returns whether it moved.
+   */
+  maybeIncrementLogStartOffset(newLogStartOffset: bigint, reason = 'ClientRecordDeletion'): boolean {
+    const n = toSafeOffset(newLogStartOffset, (m) => new OffsetOutOfRangeError(m));
+    if (n > this._highWatermark) {
+      throw new OffsetOutOfRangeError(`Cannot increment the log start offset to ${n} of ${this.topicPartition.topic}-${this.topicPartition.partition} since it is larger than the high watermark ${this._highWatermark}`);
+    }
+    if (n <= this._logStartOffset) return false;
+    this.log.info({ logStartOffset: n, reason }, 'Incremented log start offset');
+    this._logStartOffset = n;
+    this.leaderEpochCache.truncateFromStart(newLogStartOffset);
+    if (this._recoveryPoint < n) this._recoveryPoint = n;
+    return true;
+  }
+
+  /** Kafka's deleteOldSegments: retention.ms, retention.bytes (for delete) and the log start offset. */
+  deleteOldSegments(): number {
+    let n = 0;
+    if (isDelete(this.config)) {
+      n += this.deleteRetentionMsBreachedSegments();
+      n += this.deleteRetentionSizeBreachedSegments();
+    }
+    n += this.deleteLogStartOffsetBreachedSegments();
+    return n;
+  }
+
+  private deleteRetentionMsBreachedSegments(): number {
+    const retentionMs = this.config['retention.ms'];
+    if (retentionMs < 0) return 0;
+    const now = this.clock.milliseconds();
+    return this.deleteSegmentsWhile((s) => now - s.largestTimestamp() > retentionMs, 'RetentionMsBreach');
+  }
+
+  private deleteRetentionSizeBreachedSegments(): number {
+    const retentionSize = this.config['retention.bytes'];
+    if (retentionSize < 0) return 0;
+    let diff = this.size() - retentionSize;
+    if (diff <= 0) return 0;
+    return this.deleteSegmentsWhile((s) => {
+      if (diff - s.size >= 0) {
+        diff -= s.size;
+        return true;
+      }
+      return false;
+    }, 'RetentionSizeBreach');
+  }
+
+  private deleteLogStartOffsetBreachedSegments(): number {
+    return this.deleteSegmentsWhile((_s, next) => next !== undefined && next.baseOffset <= this._logStartOffset, 'LogStartOffsetBreach');
+  }
+
+  /**
+   * Deletes segments from the oldest while `predicate` holds, never past the high watermark
+   * and never an empty active segment; rolls first when every segment goes.
+   */
+  private deleteSegmentsWhile(predicate: (s: LogSegment, next: LogSegment | undefined) => boolean, reason: string): number {
+    const deletable: LogSegment[] = [];
+    for (let i = 0; i < this.segments.length; i++) {
+      const s = this.segments[i]!;
+      const next = this.segments[i + 1];
+      const upperBound = next ? next.baseOffset : this._logEndOffset;
+      const isLastAndEmpty = !next && s.size === 0;
+      if (isLastAndEmpty || upperBound > this._highWatermark || !predicate(s, next)) break;
+      deletable.push(s);
+    }
+    if (deletable.length === 0) return 0;
+    if (deletable.length === this.segments.length) this.roll();
+    this.segments.splice(0, deletable.length);
+    this.log.info({ reason, segments: deletable.map((s) => s.baseOffset) }, 'Deleting segments');
+    this.removeSegments(deletable);
+    const newStart = this.segments[0]!.baseOffset;
+    if (newStart > this._logStartOffset) {
+      this._logStartOffset = newStart;
+      this.leaderEpochCache.truncateFromStart(BigInt(newStart));
+      if (this._recoveryPoint < newStart) this._recoveryPoint = newStart;
+    }
+    return deletable.length;
+  }
+
+  /** Renames the segments' files to `.deleted` and removes them after file.delete.delay.ms. */
+  private removeSegments(segs: LogSegment[]): void {
+    for (const s of segs) {
+      s.closeHandlers();
+      s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+    }
+    const run = (): void => {
+      for (const s of segs) s.deleteIfExists();
+    };
+    const timer = setTimeout(() => {
+      this.pendingDeletes.delete(timer);
+      run();
+    }, this.config['file.delete.delay.ms']);
+    timer.unref();
+    this.pendingDeletes.set(timer, run);
+  }
+
+  /**
+   * Replaces `oldSegments` with `newSegment` (the cleaner's result, files suffixed `.cleaned`):
+   * cleaned → swap, old → deleted, swap → live, the crash-safe order LogLoader completes.
+   */
+  replaceSegments(newSegment: LogSegment, oldSegments: LogSegment[]): void {
+    newSegment.onBecomeInactiveSegment();
+    newSegment.flush();
+    newSegment.changeFileSuffixes('.cleaned', '.swap');
+    const ids = new Set(oldSegments);
+    const idx = this.segments.findIndex((s) => ids.has(s));
+    this.segments = this.segments.filter((s) => !ids.has(s));
+    this.removeSegments(oldSegments);
+    newSegment.changeFileSuffixes('.swap', '');
+    this.segments.splice(idx < 0 ? 0 : idx, 0, newSegment);
+  }
+
+  // ---- lifecycle ----
+
+  private checkNotClosed(): void {
+    if (this.closed) throw new KafkaStorageError(`Log for ${this.topicPartition.topic}-${this.topicPartition.partition} is closed`);
+  }
+
+  /** Flushes, trims the indexes and closes every file; pending segment deletions run now. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.pendingFlushesSettled();
+    this.flush();
+    this.closed = true;
+    for (const s of this.segments) s.close();
+    this.runPendingDeletes();
+  }
+
+  /** Closes without flushing or trimming (a crash, for specs; or a log dir failure). */
+  closeHandlers(): void {
+    this.closed = true;
+    for (const s of this.segments) s.closeHandlers();
+  }
+
+  runPendingDeletes(): void {
+    for (const [timer, run] of this.pendingDeletes) {
+      clearTimeout(timer);
+      run();
+    }
+    this.pendingDeletes.clear();
+  }
+
+  /** Renames the partition directory (LogManager's asyncDelete); segment paths follow it. */
+  renameDir(newDir: string): void {
+    fs.renameSync(this.dir, newDir);
+    this.dir = newDir;
+  }
+
+  /** Closes handles and removes the directory with everything in it. */
+  delete(): void {
+    this.closed = true;
+    for (const s of this.segments) s.closeHandlers();
+    this.runPendingDeletes();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
