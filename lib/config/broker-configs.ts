@@ -259,6 +259,15 @@ function replication(def: ConfigDef): ConfigDef {
     .define('quota.window.size.seconds', 'int', 1, 'low', 'Time covered by one client quota sample.', { validator: atLeast(1) })
     .define('replication.quota.window.num', 'int', 11, 'low', 'Samples kept for replication quotas.', { validator: atLeast(1) })
     .define('replication.quota.window.size.seconds', 'int', 1, 'low', 'Time covered by one replication quota sample.', { validator: atLeast(1) })
+    // kafkats extensions (not Kafka keys): the HTTP endpoint serving Prometheus /metrics and /health.
+    // -1 keeps it off, so brokers started side by side never collide; the Docker image sets 9404
+    // (env KAFKA_CFG_KAFKATS_METRICS_PORT / KAFKA_CFG_KAFKATS_METRICS_HOST), and a local cluster
+    // gives broker i its own port with `--override kafkats.metrics.port=…`.
+    .define('kafkats.metrics.port', 'int', -1, 'low',
+      'kafkats only: port of the HTTP endpoint serving Prometheus /metrics and /health; -1 disables it, 0 picks a free port.',
+      { validator: between(-1, 65535) })
+    .define('kafkats.metrics.host', 'string', '', 'low',
+      'kafkats only: interface the /metrics and /health endpoint binds; empty binds every interface.')
 
     // ----- Security (accepted and validated; TLS/SASL are not implemented yet) -----
     .define('principal.builder.class', 'class', 'org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder', 'medium',
