@@ -4,7 +4,7 @@
  * assignments and ids, each partition's leader/ISR and state, each replica's state, and the topics
  * queued for deletion.
  */
-import type { LeaderAndIsr } from './election.js';
+import type { LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
 import { PartitionState, ReplicaState } from './states.js';
 import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
 
@@ -30,7 +30,7 @@ export class ControllerContext {
   readonly topicIds = new Map<string, string>();
   /** topic → partition → ordered replicas. */
   private readonly assignments = new Map<string, Map<number, number[]>>();
-  private readonly leadership = new Map<string, LeaderAndIsr>();
+  private readonly leadership = new Map<string, LeaderIsrAndControllerEpoch>();
   private readonly partitionStates = new Map<string, PartitionState>();
   private readonly replicaStates = new Map<string, ReplicaState>();
   readonly topicsToBeDeleted = new Set<string>();
@@ -147,11 +147,11 @@ export class ControllerContext {
 
   // -- leadership and states -------------------------------------------------------------------
 
-  putPartitionLeadershipInfo(tp: TopicPartition, leaderAndIsr: LeaderAndIsr): void {
-    this.leadership.set(tpKey(tp), leaderAndIsr);
+  putPartitionLeadershipInfo(tp: TopicPartition, info: LeaderIsrAndControllerEpoch): void {
+    this.leadership.set(tpKey(tp), info);
   }
 
-  partitionLeadershipInfo(tp: TopicPartition): LeaderAndIsr | undefined {
+  partitionLeadershipInfo(tp: TopicPartition): LeaderIsrAndControllerEpoch | undefined {
     return this.leadership.get(tpKey(tp));
   }
 
@@ -179,7 +179,7 @@ export class ControllerContext {
   partitionLeadersOnBroker(brokerId: number): TopicPartition[] {
     return this.allPartitions().filter((tp) => {
       const l = this.partitionLeadershipInfo(tp);
-      return l?.leader === brokerId && this.partitionReplicaAssignment(tp).length > 1 && !this.topicsToBeDeleted.has(tp.topic);
+      return l?.leaderAndIsr.leader === brokerId && this.partitionReplicaAssignment(tp).length > 1 && !this.topicsToBeDeleted.has(tp.topic);
     });
   }
 

@@ -4,17 +4,6 @@
  * is eligible. Pure functions over the assignment, the current ISR and the live brokers.
  */
 
-export interface LeaderAndIsr {
-  leader: number;
-  leaderEpoch: number;
-  isr: number[];
-  controllerEpoch: number;
-  /** The state znode's zkVersion (partition epoch). */
-  zkVersion: number;
-  /** 0 RECOVERED, 1 RECOVERING (after an unclean election). */
-  leaderRecoveryState: number;
-}
-
 export interface ElectionResult {
   leader: number;
   isr: number[];

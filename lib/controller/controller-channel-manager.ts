@@ -1,0 +1,141 @@
+/**
+ * Kafka's ControllerChannelManager: one queue and connection per live broker; requests to a
+ * broker go out one at a time, in order, and are retried (with backoff) until they get an answer
+ * or the broker is removed. Responses are handed back as callbacks that enqueue controller events.
+ */
+import { NetworkClient } from '../network/network-client.js';
+import { decodeResponse, encodeRequest } from '../protocol/index.js';
+import type { Input, RequestApiKey } from '../protocol/frames.js';
+import type { RequestBodies, ResponseBodies } from '../protocol/generated/types.js';
+import type { LiveBroker } from './controller-context.js';
+import { logger } from '../utils/logger.js';
+
+interface QueueItem {
+  apiKey: RequestApiKey;
+  version: number;
+  body: unknown;
+  callback?: (response: unknown) => void;
+}
+
+export interface ChannelOptions {
+  controllerId: number;
+  interBrokerListener: string;
+  requestTimeoutMs: number;
+  retryBackoffMs: number;
+}
+
+class RequestSendThread {
+  private readonly log = logger('kafka.controller.RequestSendThread');
+  private readonly queue: QueueItem[] = [];
+  private readonly client: NetworkClient;
+  private running = true;
+  private wake: (() => void) | null = null;
+  private correlationId = 0;
+  readonly done: Promise<void>;
+
+  constructor(readonly broker: LiveBroker, host: string, port: number, private readonly options: ChannelOptions) {
+    this.client = new NetworkClient({ host, port }, { requestTimeoutMs: options.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 100 * 1024 * 1024 });
+    this.done = this.loop();
+  }
+
+  enqueue(item: QueueItem): void {
+    this.queue.push(item);
+    this.wake?.();
+  }
+
+  get queueSize(): number {
+    return this.queue.length;
+  }
+
+  shutdown(): void {
+    this.running = false;
+    this.client.close();
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const item = this.queue[0];
+      if (!item) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
+      const response = await this.sendWithRetries(item);
+      this.queue.shift();
+      if (response !== undefined && item.callback) {
+        try {
+          item.callback(response);
+        } catch (err) {
+          this.log.error({ err }, 'controller response callback failed');
+        }
+      }
+    }
+  }
+
+  /** Retries until answered; gives up (undefined) only when shut down (the broker left). */
+  private async sendWithRetries(item: QueueItem): Promise<unknown> {
+    while (this.running) {
+      const correlationId = this.correlationId++;
+      try {
+        const frame = encodeRequest(
+          { requestApiKey: item.apiKey, requestApiVersion: item.version, correlationId, clientId: `controller-${this.options.controllerId}` },
+          item.body as never,
+        );
+        const payload = await this.client.send(correlationId, [frame]);
+        return decodeResponse(item.apiKey, item.version, payload as Buffer).body;
+      } catch (err) {
+        if (!this.running) return undefined;
+        this.log.warn(`controller ${this.options.controllerId} failed to send api key ${item.apiKey} to broker ${this.broker.id}: ${(err as Error).message}; retrying`);
+        await new Promise((r) => setTimeout(r, this.options.retryBackoffMs).unref());
+      }
+    }
+    return undefined;
+  }
+}
+
+export class ControllerChannelManager {
+  private readonly log = logger('kafka.controller.ControllerChannelManager');
+  private readonly brokers = new Map<number, RequestSendThread>();
+
+  constructor(private readonly options: ChannelOptions) {}
+
+  startup(brokers: LiveBroker[]): void {
+    for (const b of brokers) this.addBroker(b);
+  }
+
+  shutdown(): void {
+    for (const id of [...this.brokers.keys()]) this.removeBroker(id);
+  }
+
+  addBroker(broker: LiveBroker): void {
+    if (this.brokers.has(broker.id)) return;
+    const ep = broker.endpoints.find((e) => e.listener === this.options.interBrokerListener) ?? broker.endpoints[0];
+    if (!ep) {
+      this.log.error(`broker ${broker.id} has no endpoint for listener ${this.options.interBrokerListener}`);
+      return;
+    }
+    this.brokers.set(broker.id, new RequestSendThread(broker, ep.host, ep.port, this.options));
+  }
+
+  removeBroker(brokerId: number): void {
+    const t = this.brokers.get(brokerId);
+    if (!t) return;
+    t.shutdown();
+    this.brokers.delete(brokerId);
+  }
+
+  hasBroker(brokerId: number): boolean {
+    return this.brokers.has(brokerId);
+  }
+
+  /** Queues a request for a broker; the callback runs with its decoded response body. */
+  sendRequest<K extends RequestApiKey>(brokerId: number, apiKey: K, version: number, body: Input<RequestBodies[K]>, callback?: (response: ResponseBodies[K]) => void): void {
+    const t = this.brokers.get(brokerId);
+    if (!t) {
+      this.log.warn(`not sending api key ${apiKey} to broker ${brokerId}: not a live broker`);
+      return;
+    }
+    t.enqueue({ apiKey, version, body, callback: callback as ((r: unknown) => void) | undefined });
+  }
+}

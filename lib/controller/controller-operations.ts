@@ -1,0 +1,279 @@
+/**
+ * What the active controller does in answer to events and requests (Kafka's KafkaController
+ * onBrokerStartup / onBrokerFailure / onNewPartitionCreation / tryProcessAlterPartition /
+ * doControlledShutdown / onReplicaElection / checkAndTriggerAutoLeaderRebalance). Always run on the
+ * controller's event queue. An inactive controller's instance answers NOT_CONTROLLER.
+ */
+import type { ControllerContext } from './controller-context.js';
+import type { ControllerBrokerRequestBatch } from './controller-request-batch.js';
+import type { PartitionStateMachine } from './partition-state-machine.js';
+import type { ReplicaStateMachine } from './replica-state-machine.js';
+import { PartitionState, ReplicaState } from './states.js';
+import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import type { LeaderAndIsr } from '../zk/zk-data.js';
+import {
+  BrokerNotAvailableError,
+  ElectionNotNeededError,
+  EligibleLeadersNotAvailableError,
+  FencedLeaderEpochError,
+  IneligibleReplicaError,
+  InvalidUpdateVersionError,
+  NotControllerError,
+  PreferredLeaderNotAvailableError,
+  StaleBrokerEpochError,
+  UnknownTopicOrPartitionError,
+  NONE,
+} from '../protocol/errors.js';
+import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import { logger } from '../utils/logger.js';
+
+export interface AlterPartitionEntry {
+  tp: TopicPartition;
+  leaderEpoch: number;
+  newIsr: number[];
+  leaderRecoveryState: number;
+  partitionEpoch: number;
+}
+
+export type AlterPartitionOutcome =
+  | { tp: TopicPartition; errorCode: 0; leaderAndIsr: LeaderAndIsr }
+  | { tp: TopicPartition; errorCode: number };
+
+export class ControllerOperations {
+  private readonly log = logger('kafka.controller.KafkaController');
+  private inactive = false;
+
+  constructor(
+    private readonly controllerId: number,
+    private readonly context: ControllerContext,
+    private readonly zkClient: KafkaZkClient,
+    private readonly batch: ControllerBrokerRequestBatch,
+    private readonly psm: PartitionStateMachine,
+    private readonly rsm: ReplicaStateMachine,
+  ) {}
+
+  /** A view of these operations that refuses everything with NOT_CONTROLLER. */
+  asInactive(): ControllerOperations {
+    const o = new ControllerOperations(this.controllerId, this.context, this.zkClient, this.batch, this.psm, this.rsm);
+    o.inactive = true;
+    return o;
+  }
+
+  private ensureActive(): void {
+    if (this.inactive) throw new NotControllerError(`Broker ${this.controllerId} is not the controller`);
+  }
+
+  sendUpdateMetadataRequest(brokers: Iterable<number>, partitions: TopicPartition[]): void {
+    this.batch.newBatch();
+    this.batch.addUpdateMetadataRequestForBrokers(brokers, partitions);
+    this.batch.sendRequestsToBrokers(this.context.epoch);
+  }
+
+  /** New brokers learn everything, the others learn the broker list; their replicas go online. */
+  async onBrokerStartup(newBrokers: number[]): Promise<void> {
+    this.log.info(`New broker startup callback for ${newBrokers.join(',')}`);
+    const newSet = new Set(newBrokers);
+    const existing = [...this.context.liveOrShuttingDownBrokerIds()].filter((b) => !newSet.has(b));
+    this.sendUpdateMetadataRequest(existing, []);
+    const withLeaders = this.context.allPartitions().filter((tp) => this.context.partitionLeadershipInfo(tp) !== undefined);
+    this.sendUpdateMetadataRequest(newBrokers, withLeaders);
+    const replicas = this.context.replicasOnBrokers(newSet).filter((r) => !this.context.isTopicQueuedUpForDeletion(r.tp.topic));
+    await this.rsm.handleStateChanges(replicas, ReplicaState.OnlineReplica);
+    await this.psm.triggerOnlinePartitionStateChange();
+  }
+
+  /** Partitions led by dead brokers are re-elected; their replicas go offline (removed from ISRs). */
+  async onBrokerFailure(deadBrokers: number[]): Promise<void> {
+    if (deadBrokers.length === 0) return;
+    this.log.info(`Broker failure callback for ${deadBrokers.join(',')}`);
+    const dead = new Set(deadBrokers);
+    const replicas = this.context.replicasOnBrokers(dead);
+    const leaderless = this.context.allPartitions().filter((tp) => {
+      const l = this.context.partitionLeadershipInfo(tp);
+      return l !== undefined && dead.has(l.leaderAndIsr.leader) && !this.context.isTopicQueuedUpForDeletion(tp.topic);
+    });
+    await this.psm.handleStateChanges(leaderless, PartitionState.OfflinePartition);
+    await this.psm.triggerOnlinePartitionStateChange();
+    const notDeleting = replicas.filter((r) => !this.context.isTopicQueuedUpForDeletion(r.tp.topic));
+    await this.rsm.handleStateChanges(notDeleting, ReplicaState.OfflineReplica);
+    const deleting = replicas.filter((r) => this.context.isTopicQueuedUpForDeletion(r.tp.topic));
+    await this.rsm.handleStateChanges(deleting, ReplicaState.ReplicaDeletionIneligible);
+    for (const r of deleting) this.context.topicsIneligibleForDeletion.add(r.tp.topic);
+    if (leaderless.length === 0) this.sendUpdateMetadataRequest(this.context.liveOrShuttingDownBrokerIds(), []);
+  }
+
+  async onNewPartitionCreation(partitions: TopicPartition[]): Promise<void> {
+    if (partitions.length === 0) return;
+    const replicas = this.context.replicasForPartitions(partitions);
+    await this.psm.handleStateChanges(partitions, PartitionState.NewPartition);
+    await this.rsm.handleStateChanges(replicas, ReplicaState.NewReplica);
+    await this.psm.handleStateChanges(partitions, PartitionState.OnlinePartition, { kind: 'offline', allowUnclean: false });
+    await this.rsm.handleStateChanges(replicas, ReplicaState.OnlineReplica);
+  }
+
+  /** AlterPartition from a partition leader (KafkaController.tryProcessAlterPartition). */
+  async alterPartition(brokerId: number, brokerEpoch: bigint, entries: AlterPartitionEntry[]): Promise<{ errorCode: number; partitions: AlterPartitionOutcome[] }> {
+    this.ensureActive();
+    const broker = this.context.liveBroker(brokerId);
+    if (!broker) return { errorCode: new StaleBrokerEpochError().code, partitions: [] };
+    if (brokerEpoch >= 0n && brokerEpoch < broker.epoch) return { errorCode: new StaleBrokerEpochError().code, partitions: [] };
+    const live = this.context.liveBrokerIds();
+    const results: AlterPartitionOutcome[] = [];
+    const updates = new Map<TopicPartition, LeaderAndIsr>();
+    for (const e of entries) {
+      const current = this.context.partitionLeadershipInfo(e.tp);
+      if (!current || this.context.isTopicQueuedUpForDeletion(e.tp.topic)) {
+        results.push({ tp: e.tp, errorCode: new UnknownTopicOrPartitionError().code });
+        continue;
+      }
+      const l = current.leaderAndIsr;
+      if (l.leader !== brokerId) {
+        results.push({ tp: e.tp, errorCode: new NotControllerError().code });
+        continue;
+      }
+      if (e.leaderEpoch < l.leaderEpoch) {
+        results.push({ tp: e.tp, errorCode: new FencedLeaderEpochError().code });
+        continue;
+      }
+      if (e.leaderEpoch > l.leaderEpoch) {
+        results.push({ tp: e.tp, errorCode: new NotControllerError().code });
+        continue;
+      }
+      if (e.partitionEpoch < l.partitionEpoch) {
+        results.push({ tp: e.tp, errorCode: new InvalidUpdateVersionError().code });
+        continue;
+      }
+      if (sameIsr(e.newIsr, l.isr)) {
+        results.push({ tp: e.tp, errorCode: NONE, leaderAndIsr: l });
+        continue;
+      }
+      const assignment = this.context.partitionReplicaAssignment(e.tp);
+      if (e.newIsr.some((b) => !live.has(b) || !assignment.includes(b)) || !e.newIsr.includes(brokerId)) {
+        results.push({ tp: e.tp, errorCode: new IneligibleReplicaError().code });
+        continue;
+      }
+      updates.set(e.tp, { leader: l.leader, leaderEpoch: l.leaderEpoch, isr: e.newIsr, leaderRecoveryState: e.leaderRecoveryState, partitionEpoch: l.partitionEpoch });
+    }
+    if (updates.size > 0) {
+      const { finishedPartitions, partitionsToRetry } = await this.zkClient.updateLeaderAndIsr(updates, this.context.epoch, this.context.epochZkVersion);
+      const changed: TopicPartition[] = [];
+      for (const [tp, r] of finishedPartitions) {
+        if (r instanceof Error) {
+          results.push({ tp, errorCode: new UnknownTopicOrPartitionError().code });
+          continue;
+        }
+        // An ISR change keeps the controller epoch of the last leadership decision (ReplicationUtils).
+        const prev = this.context.partitionLeadershipInfo(tp)!;
+        this.context.putPartitionLeadershipInfo(tp, { leaderAndIsr: r, controllerEpoch: prev.controllerEpoch });
+        results.push({ tp, errorCode: NONE, leaderAndIsr: r });
+        changed.push(tp);
+        this.log.info(`ISR of ${tpKey(tp)} changed to [${r.isr.join(',')}] (partition epoch ${r.partitionEpoch}) at the request of leader ${brokerId}`);
+      }
+      for (const tp of partitionsToRetry) results.push({ tp, errorCode: new InvalidUpdateVersionError().code });
+      if (changed.length > 0) this.sendUpdateMetadataRequest(this.context.liveOrShuttingDownBrokerIds(), changed);
+    }
+    return { errorCode: NONE, partitions: results };
+  }
+
+  /** ControlledShutdown (KafkaController.doControlledShutdown): returns the partitions the broker still leads. */
+  async controlledShutdown(brokerId: number, brokerEpoch: bigint): Promise<TopicPartition[]> {
+    this.ensureActive();
+    const broker = this.context.liveBroker(brokerId);
+    if (!broker) throw new BrokerNotAvailableError(`Broker ${brokerId} is not alive`);
+    if (brokerEpoch >= 0n && brokerEpoch < broker.epoch) throw new StaleBrokerEpochError(`Received a stale broker epoch ${brokerEpoch} from broker ${brokerId}`);
+    this.context.shuttingDownBrokerIds.add(brokerId);
+    this.log.info(`Shutting down broker ${brokerId}; shutting down brokers: [${[...this.context.shuttingDownBrokerIds].join(',')}]`);
+    const hosted = this.context.partitionsOnBroker(brokerId).filter((tp) => {
+      const l = this.context.partitionLeadershipInfo(tp);
+      return this.context.partitionReplicaAssignment(tp).length > 1 && l !== undefined && l.leaderAndIsr.leader >= 0 && !this.context.isTopicQueuedUpForDeletion(tp.topic);
+    });
+    const led = hosted.filter((tp) => this.context.partitionLeadershipInfo(tp)!.leaderAndIsr.leader === brokerId);
+    const followed = hosted.filter((tp) => this.context.partitionLeadershipInfo(tp)!.leaderAndIsr.leader !== brokerId);
+    if (led.length > 0) await this.psm.handleStateChanges(led, PartitionState.OnlinePartition, { kind: 'controlledShutdown' });
+    if (followed.length > 0) await this.rsm.handleStateChanges(followed.map((tp) => ({ tp, replica: brokerId })), ReplicaState.OfflineReplica);
+    return this.context.partitionLeadersOnBroker(brokerId);
+  }
+
+  /** Preferred-replica election for the given partitions (ElectLeaders type 0). Per-partition error codes. */
+  async electPreferredLeaders(partitions: TopicPartition[]): Promise<Map<string, { errorCode: number; message: string | null }>> {
+    this.ensureActive();
+    const out = new Map<string, { errorCode: number; message: string | null }>();
+    const toElect: TopicPartition[] = [];
+    for (const tp of partitions) {
+      const l = this.context.partitionLeadershipInfo(tp);
+      const assignment = this.context.partitionReplicaAssignment(tp);
+      if (!l || assignment.length === 0 || this.context.isTopicQueuedUpForDeletion(tp.topic)) {
+        out.set(tpKey(tp), { errorCode: new UnknownTopicOrPartitionError().code, message: null });
+      } else if (l.leaderAndIsr.leader === assignment[0]) {
+        out.set(tpKey(tp), { errorCode: new ElectionNotNeededError().code, message: 'Leader is already the preferred replica.' });
+      } else {
+        toElect.push(tp);
+      }
+    }
+    if (toElect.length > 0) {
+      const outcome = await this.psm.handleStateChanges(toElect, PartitionState.OnlinePartition, { kind: 'preferred' });
+      for (const tp of toElect) {
+        const key = tpKey(tp);
+        if (outcome.succeeded.has(key)) out.set(key, { errorCode: NONE, message: null });
+        else out.set(key, { errorCode: new PreferredLeaderNotAvailableError().code, message: outcome.failed.get(key)?.message ?? null });
+      }
+    }
+    return out;
+  }
+
+  /** Unclean election (ElectLeaders type 1) for partitions that have no leader. */
+  async electUncleanLeaders(partitions: TopicPartition[]): Promise<Map<string, { errorCode: number; message: string | null }>> {
+    this.ensureActive();
+    const out = new Map<string, { errorCode: number; message: string | null }>();
+    const toElect: TopicPartition[] = [];
+    for (const tp of partitions) {
+      const l = this.context.partitionLeadershipInfo(tp);
+      if (!l || this.context.isTopicQueuedUpForDeletion(tp.topic)) out.set(tpKey(tp), { errorCode: new UnknownTopicOrPartitionError().code, message: null });
+      else if (l.leaderAndIsr.leader >= 0 && this.context.isReplicaOnline(l.leaderAndIsr.leader)) out.set(tpKey(tp), { errorCode: new ElectionNotNeededError().code, message: 'The partition has a leader.' });
+      else toElect.push(tp);
+    }
+    if (toElect.length > 0) {
+      for (const tp of toElect) this.context.putPartitionState(tp, PartitionState.OfflinePartition);
+      const outcome = await this.psm.handleStateChanges(toElect, PartitionState.OnlinePartition, { kind: 'offline', allowUnclean: true });
+      for (const tp of toElect) {
+        const key = tpKey(tp);
+        if (outcome.succeeded.has(key)) out.set(key, { errorCode: NONE, message: null });
+        else out.set(key, { errorCode: new EligibleLeadersNotAvailableError().code, message: outcome.failed.get(key)?.message ?? null });
+      }
+    }
+    return out;
+  }
+
+  /** Moves leadership back to preferred replicas of brokers whose imbalance exceeds the threshold. */
+  async checkAndTriggerAutoLeaderRebalance(imbalancePercentage: number): Promise<void> {
+    if (this.inactive) return;
+    const byPreferred = new Map<number, TopicPartition[]>();
+    for (const tp of this.context.allPartitions()) {
+      if (this.context.isTopicQueuedUpForDeletion(tp.topic)) continue;
+      const preferred = this.context.partitionReplicaAssignment(tp)[0];
+      if (preferred === undefined) continue;
+      const l = byPreferred.get(preferred) ?? [];
+      l.push(tp);
+      byPreferred.set(preferred, l);
+    }
+    const live = this.context.liveBrokerIds();
+    for (const [broker, tps] of byPreferred) {
+      if (!live.has(broker)) continue;
+      const notLed = tps.filter((tp) => this.context.partitionLeadershipInfo(tp)?.leaderAndIsr.leader !== broker);
+      const ratio = (notLed.length * 100) / tps.length;
+      if (ratio <= imbalancePercentage || notLed.length === 0) continue;
+      const candidates = notLed.filter((tp) => {
+        const l = this.context.partitionLeadershipInfo(tp);
+        return l !== undefined && l.leaderAndIsr.isr.includes(broker);
+      });
+      if (candidates.length > 0) {
+        this.log.info(`Leader imbalance ratio for broker ${broker} is ${ratio.toFixed(1)}%: electing preferred leaders for ${candidates.length} partitions`);
+        await this.electPreferredLeaders(candidates);
+      }
+    }
+  }
+}
+
+function sameIsr(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
