@@ -1,0 +1,400 @@
+/**
+ * Kafka's cluster/Partition.scala for one partition on this broker: leader or follower state from
+ * the controller's LeaderAndIsr, the ISR (changed by the leader through AlterPartition, KIP-497,
+ * with the "maximal ISR" rule while a change is pending), follower fetch states, the high
+ * watermark, appends as leader with min.insync.replicas, reads bounded by the high watermark for
+ * consumers, and acks=all completion checks for DelayedProduce.
+ */
+import type { Log, LogAppendInfo, FetchDataInfo } from '../log/log.js';
+import type { LeaderRecordValidator } from '../log/assign-offsets.js';
+import {
+  FencedLeaderEpochError,
+  NotEnoughReplicasAfterAppendError,
+  NotEnoughReplicasError,
+  NotLeaderOrFollowerError,
+  OffsetOutOfRangeError,
+  UnknownLeaderEpochError,
+  NONE,
+} from '../protocol/errors.js';
+import { Replica } from './replica.js';
+import type { TopicPartition } from './topic-partition.js';
+import { logger, type Logger } from '../utils/logger.js';
+
+export interface PartitionState {
+  controllerEpoch: number;
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  partitionEpoch: number;
+  replicas: number[];
+  isNew: boolean;
+  leaderRecoveryState?: number;
+}
+
+export interface AlterPartitionItem {
+  tp: TopicPartition;
+  leaderEpoch: number;
+  newIsr: number[];
+  partitionEpoch: number;
+  leaderRecoveryState: number;
+}
+
+/** The result of an AlterPartition round trip for one partition. */
+export type AlterPartitionResult =
+  | { errorCode: 0; leader: number; leaderEpoch: number; isr: number[]; partitionEpoch: number }
+  | { errorCode: number };
+
+export interface AlterPartitionManager {
+  submit(item: AlterPartitionItem): Promise<AlterPartitionResult>;
+}
+
+export interface PartitionDeps {
+  localBrokerId: number;
+  time: { milliseconds(): number };
+  getOrCreateLog(tp: TopicPartition, isNew: boolean): Log;
+  alterPartitionManager: AlterPartitionManager;
+  replicaLagTimeMaxMs: number;
+  /** Topic-level min.insync.replicas. */
+  minInSyncReplicas(topic: string): number;
+  /** Live brokers: a follower may join the ISR only when it is a live broker (ZK mode). */
+  isBrokerAlive(brokerId: number): boolean;
+  /** Called when the ISR or high watermark changed, so delayed produce/fetch can complete. */
+  onHighWatermarkOrIsrChange?(tp: TopicPartition): void;
+}
+
+export const FetchIsolation = { LOG_END: 0, HIGH_WATERMARK: 1, TXN_COMMITTED: 2 } as const;
+export type FetchIsolation = (typeof FetchIsolation)[keyof typeof FetchIsolation];
+
+export interface LogReadInfo {
+  fetchedData: FetchDataInfo;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+  lastStableOffset: bigint;
+}
+
+interface IsrState {
+  isr: number[];
+  /** The ISR the high watermark is computed against: includes a pending expansion, excludes nothing pending a shrink. */
+  maximalIsr: number[];
+  pending: boolean;
+}
+
+export class Partition {
+  readonly log: Logger;
+  private localLog: Log | null = null;
+  private leaderReplicaIdOpt: number | null = null;
+  private _leaderEpoch = -1;
+  private leaderEpochStartOffset: bigint | null = null;
+  private _partitionEpoch = -1;
+  private _controllerEpoch = -1;
+  private assignment: number[] = [];
+  private isrState: IsrState = { isr: [], maximalIsr: [], pending: false };
+  private remoteReplicas = new Map<number, Replica>();
+
+  constructor(readonly topicPartition: TopicPartition, private readonly deps: PartitionDeps) {
+    this.log = logger('kafka.cluster.Partition', { topicPartition: `${topicPartition.topic}-${topicPartition.partition}` });
+  }
+
+  get topic(): string {
+    return this.topicPartition.topic;
+  }
+
+  get leaderEpoch(): number {
+    return this._leaderEpoch;
+  }
+
+  get partitionEpoch(): number {
+    return this._partitionEpoch;
+  }
+
+  get leaderReplicaId(): number | null {
+    return this.leaderReplicaIdOpt;
+  }
+
+  get isLeader(): boolean {
+    return this.leaderReplicaIdOpt === this.deps.localBrokerId;
+  }
+
+  get inSyncReplicaIds(): readonly number[] {
+    return this.isrState.isr;
+  }
+
+  get assignedReplicas(): readonly number[] {
+    return this.assignment;
+  }
+
+  get localLogOrNull(): Log | null {
+    return this.localLog;
+  }
+
+  localLogOrException(): Log {
+    if (!this.localLog) throw new NotLeaderOrFollowerError(`Log for partition ${this.topic}-${this.topicPartition.partition} is not available on broker ${this.deps.localBrokerId}`);
+    return this.localLog;
+  }
+
+  /** Under-replicated: a leader whose ISR is smaller than its assignment. */
+  get isUnderReplicated(): boolean {
+    return this.isLeader && this.isrState.isr.length < this.assignment.length;
+  }
+
+  get isUnderMinIsr(): boolean {
+    return this.isLeader && this.isrState.isr.length < this.deps.minInSyncReplicas(this.topic);
+  }
+
+  createLogIfNotExists(isNew: boolean): Log {
+    if (!this.localLog) this.localLog = this.deps.getOrCreateLog(this.topicPartition, isNew);
+    return this.localLog;
+  }
+
+  /** Forgets the log (StopReplica / deletion); the LogManager deletes or keeps its files. */
+  detachLog(): Log | null {
+    const l = this.localLog;
+    this.localLog = null;
+    this.leaderReplicaIdOpt = null;
+    this.remoteReplicas.clear();
+    return l;
+  }
+
+  /** Becomes leader (Partition.makeLeader); returns true when this broker was not the leader before. */
+  makeLeader(state: PartitionState): boolean {
+    const log = this.createLogIfNotExists(state.isNew);
+    const now = this.deps.time.milliseconds();
+    const isNewLeader = !this.isLeader;
+    const epochChanged = state.leaderEpoch !== this._leaderEpoch;
+    this.updateAssignmentAndIsr(state);
+    if (epochChanged || this.leaderEpochStartOffset === null) {
+      const leo = log.logEndOffset;
+      this.leaderEpochStartOffset = leo;
+      log.leaderEpochCache.assign(state.leaderEpoch, leo);
+      this.log.info(`Leader ${this.topic}-${this.topicPartition.partition} with leader epoch ${state.leaderEpoch} starts at offset ${leo}; ISR [${state.isr.join(',')}]`);
+    }
+    this.leaderReplicaIdOpt = this.deps.localBrokerId;
+    this._leaderEpoch = state.leaderEpoch;
+    this._partitionEpoch = state.partitionEpoch;
+    this._controllerEpoch = state.controllerEpoch;
+    for (const r of this.remoteReplicas.values()) {
+      r.resetReplicaState(now, log.logEndOffset, isNewLeader, this.isrState.isr.includes(r.brokerId));
+    }
+    this.maybeIncrementLeaderHW(now);
+    return isNewLeader;
+  }
+
+  /** Becomes follower (Partition.makeFollower); returns true when the leader or its epoch changed. */
+  makeFollower(state: PartitionState): boolean {
+    this.createLogIfNotExists(state.isNew);
+    const changed = this.leaderReplicaIdOpt !== state.leader || this._leaderEpoch !== state.leaderEpoch;
+    this.updateAssignmentAndIsr(state);
+    this.leaderReplicaIdOpt = state.leader;
+    this._leaderEpoch = state.leaderEpoch;
+    this._partitionEpoch = state.partitionEpoch;
+    this._controllerEpoch = state.controllerEpoch;
+    this.leaderEpochStartOffset = null;
+    this.remoteReplicas.clear();
+    return changed;
+  }
+
+  private updateAssignmentAndIsr(state: PartitionState): void {
+    this.assignment = [...state.replicas];
+    const remote = state.replicas.filter((r) => r !== this.deps.localBrokerId);
+    for (const id of [...this.remoteReplicas.keys()]) if (!remote.includes(id)) this.remoteReplicas.delete(id);
+    for (const id of remote) if (!this.remoteReplicas.has(id)) this.remoteReplicas.set(id, new Replica(id));
+    this.isrState = { isr: [...state.isr], maximalIsr: [...state.isr], pending: false };
+  }
+
+  /** Checks a fetcher's current leader epoch against ours (KIP-320). */
+  private checkCurrentLeaderEpoch(currentLeaderEpoch: number): void {
+    if (currentLeaderEpoch < 0) return;
+    if (currentLeaderEpoch < this._leaderEpoch) throw new FencedLeaderEpochError(`Epoch ${currentLeaderEpoch} is older than the current leader epoch ${this._leaderEpoch}`);
+    if (currentLeaderEpoch > this._leaderEpoch) throw new UnknownLeaderEpochError(`Epoch ${currentLeaderEpoch} is newer than the current leader epoch ${this._leaderEpoch}`);
+  }
+
+  appendRecordsToLeader(records: Buffer, requiredAcks: number, validator?: LeaderRecordValidator): LogAppendInfo {
+    if (!this.isLeader || !this.localLog) {
+      throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition} on broker ${this.deps.localBrokerId}`);
+    }
+    const minIsr = this.deps.minInSyncReplicas(this.topic);
+    if (requiredAcks === -1 && this.isrState.isr.length < minIsr) {
+      throw new NotEnoughReplicasError(
+        `The size of the current ISR [${this.isrState.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.topic}-${this.topicPartition.partition}`,
+      );
+    }
+    const info = this.localLog.appendAsLeader(records, this._leaderEpoch, validator ? { validator } : {});
+    this.maybeIncrementLeaderHW(this.deps.time.milliseconds());
+    return info;
+  }
+
+  /** For DelayedProduce: whether acks=all is satisfied for `requiredOffset`, and with which error code. */
+  checkEnoughReplicasReachOffset(requiredOffset: bigint): { done: boolean; errorCode: number } {
+    if (!this.isLeader || !this.localLog) return { done: true, errorCode: new NotLeaderOrFollowerError().code };
+    if (this.localLog.highWatermark >= requiredOffset) {
+      const minIsr = this.deps.minInSyncReplicas(this.topic);
+      return { done: true, errorCode: this.isrState.isr.length >= minIsr ? NONE : new NotEnoughReplicasAfterAppendError().code };
+    }
+    return { done: false, errorCode: NONE };
+  }
+
+  readRecords(opts: {
+    fetchOffset: bigint;
+    maxBytes: number;
+    isolation: FetchIsolation;
+    minOneMessage: boolean;
+    currentLeaderEpoch: number;
+    fetchOnlyFromLeader: boolean;
+  }): LogReadInfo {
+    this.checkCurrentLeaderEpoch(opts.currentLeaderEpoch);
+    if (opts.fetchOnlyFromLeader && !this.isLeader) {
+      throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition} on broker ${this.deps.localBrokerId}`);
+    }
+    const log = this.localLogOrException();
+    const hw = log.highWatermark;
+    const leo = log.logEndOffset;
+    const lso = this.lastStableOffset();
+    if (opts.fetchOffset < log.logStartOffset || opts.fetchOffset > leo) {
+      throw new OffsetOutOfRangeError(
+        `Received request for offset ${opts.fetchOffset} for partition ${this.topic}-${this.topicPartition.partition}, but we only have log segments in the range ${log.logStartOffset} to ${leo}.`,
+      );
+    }
+    const maxOffset = opts.isolation === FetchIsolation.LOG_END ? undefined : opts.isolation === FetchIsolation.HIGH_WATERMARK ? hw : lso;
+    const fetchedData = log.read(opts.fetchOffset, opts.maxBytes, maxOffset, opts.minOneMessage);
+    return { fetchedData, highWatermark: hw, logStartOffset: log.logStartOffset, logEndOffset: leo, lastStableOffset: lso };
+  }
+
+  /** Without transactions the last stable offset is the high watermark. */
+  lastStableOffset(): bigint {
+    return this.localLog?.highWatermark ?? 0n;
+  }
+
+  /**
+   * A follower fetched from `fetchOffset` (Partition.updateFollowerFetchState): record it, maybe
+   * expand the ISR, maybe advance the high watermark. Returns false for a replica not assigned here.
+   */
+  updateFollowerFetchState(replicaId: number, fetchOffset: bigint, followerLogStartOffset: bigint): boolean {
+    const replica = this.remoteReplicas.get(replicaId);
+    const log = this.localLog;
+    if (!replica || !log) return false;
+    const now = this.deps.time.milliseconds();
+    replica.updateFetchState(fetchOffset, followerLogStartOffset, now, log.logEndOffset);
+    this.maybeExpandIsr(replica);
+    if (this.maybeIncrementLeaderHW(now)) this.deps.onHighWatermarkOrIsrChange?.(this.topicPartition);
+    return true;
+  }
+
+  /** HW = min log end offset over the leader and the maximal ISR (Partition.maybeIncrementLeaderHW). */
+  maybeIncrementLeaderHW(_now: number): boolean {
+    const log = this.localLog;
+    if (!log || !this.isLeader) return false;
+    let newHw = log.logEndOffset;
+    for (const id of this.isrState.maximalIsr) {
+      if (id === this.deps.localBrokerId) continue;
+      const r = this.remoteReplicas.get(id);
+      const leo = r?.logEndOffset ?? -1n;
+      if (leo < newHw) newHw = leo;
+    }
+    if (newHw > log.highWatermark) {
+      log.updateHighWatermark(newHw);
+      this.log.debug(`High watermark updated to ${newHw}`);
+      return true;
+    }
+    return false;
+  }
+
+  private isFollowerInSync(r: Replica): boolean {
+    const log = this.localLog;
+    if (!log) return false;
+    const epochStart = this.leaderEpochStartOffset ?? 0n;
+    return r.logEndOffset >= log.highWatermark && r.logEndOffset >= epochStart;
+  }
+
+  private maybeExpandIsr(r: Replica): void {
+    if (this.isrState.pending || this.isrState.isr.includes(r.brokerId)) return;
+    if (!this.isFollowerInSync(r) || !this.deps.isBrokerAlive(r.brokerId)) return;
+    const newIsr = [...this.isrState.isr, r.brokerId];
+    this.log.info(`Expanding ISR from ${this.isrState.isr.join(',')} to ${newIsr.join(',')}`);
+    this.submitIsrChange({ isr: this.isrState.isr, maximalIsr: newIsr, pending: true }, newIsr);
+  }
+
+  /** Removes followers that have not caught up within replica.lag.time.max.ms (Partition.maybeShrinkIsr). */
+  maybeShrinkIsr(): void {
+    if (!this.isLeader || this.isrState.pending || !this.localLog) return;
+    const now = this.deps.time.milliseconds();
+    const leo = this.localLog.logEndOffset;
+    const outOfSync = this.isrState.isr.filter((id) => {
+      if (id === this.deps.localBrokerId) return false;
+      const r = this.remoteReplicas.get(id);
+      if (!r) return true;
+      // A follower at the leader's end is in sync whatever its timestamp says.
+      if (r.logEndOffset >= leo && r.logEndOffset >= 0n) return false;
+      return now - r.lastCaughtUpTimeMs > this.deps.replicaLagTimeMaxMs;
+    });
+    if (outOfSync.length === 0) return;
+    const newIsr = this.isrState.isr.filter((id) => !outOfSync.includes(id));
+    this.log.info(`Shrinking ISR from ${this.isrState.isr.join(',')} to ${newIsr.join(',')}: out of sync replicas ${outOfSync.join(',')}`);
+    this.submitIsrChange({ isr: this.isrState.isr, maximalIsr: this.isrState.isr, pending: true }, newIsr);
+  }
+
+  private submitIsrChange(pendingState: IsrState, newIsr: number[]): void {
+    this.isrState = pendingState;
+    const epochAtSubmit = this._leaderEpoch;
+    const item: AlterPartitionItem = {
+      tp: this.topicPartition,
+      leaderEpoch: this._leaderEpoch,
+      newIsr,
+      partitionEpoch: this._partitionEpoch,
+      leaderRecoveryState: 0,
+    };
+    this.deps.alterPartitionManager.submit(item).then(
+      (result) => this.handleAlterPartitionResult(result, epochAtSubmit),
+      (err: unknown) => {
+        this.log.warn(`AlterPartition failed: ${(err as Error).message}`);
+        if (this._leaderEpoch === epochAtSubmit) this.isrState = { isr: this.isrState.isr, maximalIsr: this.isrState.isr, pending: false };
+      },
+    );
+  }
+
+  private handleAlterPartitionResult(result: AlterPartitionResult, epochAtSubmit: number): void {
+    // A LeaderAndIsr may have moved us on meanwhile: then this answer is stale.
+    if (this._leaderEpoch !== epochAtSubmit || !this.isrState.pending) return;
+    if (result.errorCode !== NONE || !('isr' in result)) {
+      this.log.info(`AlterPartition was rejected with error ${result.errorCode}; keeping ISR ${this.isrState.isr.join(',')}`);
+      this.isrState = { isr: this.isrState.isr, maximalIsr: this.isrState.isr, pending: false };
+      return;
+    }
+    if (result.leaderEpoch !== this._leaderEpoch) return;
+    this.isrState = { isr: result.isr, maximalIsr: result.isr, pending: false };
+    this._partitionEpoch = result.partitionEpoch;
+    this.log.info(`ISR updated to ${result.isr.join(',')} and partition epoch to ${result.partitionEpoch}`);
+    this.maybeIncrementLeaderHW(this.deps.time.milliseconds());
+    this.deps.onHighWatermarkOrIsrChange?.(this.topicPartition);
+  }
+
+  /**
+   * DeleteRecords on the leader (Partition.deleteRecordsOnLeader): -1 means the high watermark; an
+   * offset past it is OFFSET_OUT_OF_RANGE. Returns the new low watermark.
+   */
+  deleteRecordsOnLeader(offset: bigint): bigint {
+    if (!this.isLeader || !this.localLog) throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition}`);
+    const log = this.localLog;
+    const target = offset === -1n ? log.highWatermark : offset;
+    if (target < 0n || target > log.highWatermark) {
+      throw new OffsetOutOfRangeError(`Cannot increment the log start offset to ${target} of partition ${this.topic}-${this.topicPartition.partition} since it is larger than the high watermark ${log.highWatermark}`);
+    }
+    log.maybeIncrementLogStartOffset(target, 'ClientRecordDeletion');
+    return this.lowWatermarkIfLeader();
+  }
+
+  /** The smallest log start offset over the leader and the followers on live brokers. */
+  lowWatermarkIfLeader(): bigint {
+    const log = this.localLogOrException();
+    let low = log.logStartOffset;
+    for (const r of this.remoteReplicas.values()) {
+      if (!this.deps.isBrokerAlive(r.brokerId)) continue;
+      if (r.logStartOffset < low) low = r.logStartOffset;
+    }
+    return low;
+  }
+
+  get controllerEpoch(): number {
+    return this._controllerEpoch;
+  }
+}

@@ -1,0 +1,493 @@
+/**
+ * Kafka's ReplicaManager: the partitions hosted on this broker and everything that touches them —
+ * LeaderAndIsr (become leader or follower, start/stop fetchers), StopReplica, produce appends with
+ * acks 0/1/all (DelayedProduce), fetches by consumers and followers (DelayedFetch, follower fetch
+ * state, high watermark), ISR expiry, and high-watermark checkpoints.
+ */
+import { Partition, FetchIsolation, type AlterPartitionManager, type PartitionState } from '../cluster/partition.js';
+import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import type { LogManager } from '../log/log-manager.js';
+import type { LeaderRecordValidator } from '../log/assign-offsets.js';
+import { DelayedOperationPurgatory } from '../server/delayed-operation-purgatory.js';
+import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
+import { DelayedFetch, type FetchPartitionWait } from './delayed-fetch.js';
+import { DelayedDeleteRecords, type DeleteRecordsStatus } from './delayed-delete-records.js';
+import { ReplicaFetcherManager, type FollowedPartition } from './replica-fetcher-manager.js';
+import type { FetcherConfig } from './replica-fetcher.js';
+import type { MetadataCache } from '../server/metadata-cache.js';
+import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } from '../protocol/generated/types.js';
+import {
+  ApiError,
+  InvalidTopicError,
+  KafkaStorageError,
+  NotLeaderOrFollowerError,
+  StaleControllerEpochError,
+  UnknownTopicOrPartitionError,
+  errorCodeOf,
+  NONE,
+} from '../protocol/errors.js';
+import type { Time } from '../utils/time.js';
+import { recordErrorsOf } from '../record/log-validator.js';
+import { logger } from '../utils/logger.js';
+
+export interface ReplicaManagerConfig {
+  brokerId: number;
+  interBrokerListener: string;
+  replicaLagTimeMaxMs: number;
+  highWatermarkCheckpointIntervalMs: number;
+  fetcher: Omit<FetcherConfig, 'brokerId'>;
+  defaultMinInSyncReplicas: number;
+}
+
+export interface ProduceEntry {
+  tp: TopicPartition;
+  records: Buffer;
+}
+
+export interface ProducePartitionResult {
+  tp: TopicPartition;
+  errorCode: number;
+  baseOffset: bigint;
+  logAppendTime: bigint;
+  logStartOffset: bigint;
+  errorMessage: string | null;
+  recordErrors: Array<{ batchIndex: number; message: string }>;
+}
+
+export interface FetchPartitionRequest {
+  tp: TopicPartition;
+  fetchOffset: bigint;
+  logStartOffset: bigint;
+  maxBytes: number;
+  currentLeaderEpoch: number;
+  lastFetchedEpoch: number;
+}
+
+export interface FetchPartitionResult {
+  tp: TopicPartition;
+  errorCode: number;
+  highWatermark: bigint;
+  lastStableOffset: bigint;
+  logStartOffset: bigint;
+  records: Buffer | null;
+  divergingEpoch: { epoch: number; endOffset: bigint } | null;
+}
+
+export interface FetchParams {
+  /** -1 for consumers; the follower's broker id for replication. */
+  replicaId: number;
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  isolation: FetchIsolation;
+  partitions: FetchPartitionRequest[];
+}
+
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+
+export class ReplicaManager {
+  private readonly log = logger('kafka.server.ReplicaManager');
+  private readonly stateChangeLog = logger('state.change.logger');
+  private readonly partitions = new Map<string, Partition>();
+  private controllerEpoch = 0;
+  readonly producePurgatory: DelayedOperationPurgatory<DelayedProduce>;
+  readonly fetchPurgatory: DelayedOperationPurgatory<DelayedFetch>;
+  readonly deleteRecordsPurgatory: DelayedOperationPurgatory<DelayedDeleteRecords>;
+  readonly fetcherManager: ReplicaFetcherManager;
+  private timers: NodeJS.Timeout[] = [];
+  private started = false;
+  /** Called with the partitions this broker started / stopped leading (group and txn coordinators). */
+  onLeadershipChange?: (becameLeader: Partition[], becameFollower: Partition[]) => void;
+
+  constructor(
+    private readonly config: ReplicaManagerConfig,
+    private readonly time: Time,
+    private readonly logManager: LogManager,
+    private readonly metadataCache: MetadataCache,
+    private readonly alterPartitionManager: AlterPartitionManager,
+    /** The produce validator for a topic (Kafka's LogValidator configured by the topic's configs). */
+    private readonly validatorFor: (topic: string) => LeaderRecordValidator | undefined,
+    private readonly minInSyncReplicas: (topic: string) => number,
+  ) {
+    this.producePurgatory = new DelayedOperationPurgatory('Produce', { time, brokerId: config.brokerId });
+    this.fetchPurgatory = new DelayedOperationPurgatory('Fetch', { time, brokerId: config.brokerId });
+    this.deleteRecordsPurgatory = new DelayedOperationPurgatory('DeleteRecords', { time, brokerId: config.brokerId });
+    this.fetcherManager = new ReplicaFetcherManager({ ...config.fetcher, brokerId: config.brokerId });
+  }
+
+  startup(): void {
+    if (this.started) return;
+    this.started = true;
+    const every = (ms: number, fn: () => void): void => {
+      const t = setInterval(() => {
+        try {
+          fn();
+        } catch (err) {
+          this.log.error({ err }, 'replica manager task failed');
+        }
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(Math.max(100, this.config.replicaLagTimeMaxMs / 2), () => this.maybeShrinkIsr());
+    every(this.config.highWatermarkCheckpointIntervalMs, () => this.logManager.checkpointHighWatermarks());
+  }
+
+  async shutdown(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.fetcherManager.shutdown();
+    this.producePurgatory.shutdown();
+    this.fetchPurgatory.shutdown();
+    this.deleteRecordsPurgatory.shutdown();
+    this.logManager.checkpointHighWatermarks();
+  }
+
+  getPartition(tp: TopicPartition): Partition | undefined {
+    return this.partitions.get(tpKey(tp));
+  }
+
+  allPartitions(): Partition[] {
+    return [...this.partitions.values()];
+  }
+
+  leaderPartitions(): Partition[] {
+    return this.allPartitions().filter((p) => p.isLeader);
+  }
+
+  private partitionForKey = (key: string): Partition | undefined => this.partitions.get(key);
+
+  /** The partition if this broker leads it; otherwise the error a client must see. */
+  getPartitionOrException(tp: TopicPartition): Partition {
+    const p = this.partitions.get(tpKey(tp));
+    if (p && p.localLogOrNull) return p;
+    if (!this.metadataCache.getPartitionInfo(tp.topic, tp.partition)) throw new UnknownTopicOrPartitionError(`This server does not host this topic-partition ${tpKey(tp)}`);
+    throw new NotLeaderOrFollowerError(`Broker ${this.config.brokerId} is not leader or follower of ${tpKey(tp)}`);
+  }
+
+  private createPartition(tp: TopicPartition): Partition {
+    return new Partition(tp, {
+      localBrokerId: this.config.brokerId,
+      time: this.time,
+      getOrCreateLog: (t) => this.logManager.getOrCreateLog(t),
+      alterPartitionManager: this.alterPartitionManager,
+      replicaLagTimeMaxMs: this.config.replicaLagTimeMaxMs,
+      minInSyncReplicas: this.minInSyncReplicas,
+      isBrokerAlive: (id) => this.metadataCache.hasAliveBroker(id),
+      onHighWatermarkOrIsrChange: (t) => this.completeDelayed(t),
+    });
+  }
+
+  /** A partition's high watermark or ISR moved: waiting produces and fetches may finish. */
+  private completeDelayed(tp: TopicPartition): void {
+    const key = tpKey(tp);
+    this.producePurgatory.checkAndComplete(key);
+    this.fetchPurgatory.checkAndComplete(key);
+    this.deleteRecordsPurgatory.checkAndComplete(key);
+  }
+
+  // ---- controller requests -------------------------------------------------------------------
+
+  /** UpdateMetadata (ReplicaManager.maybeUpdateMetadataCache): returns the error code to answer. */
+  maybeUpdateMetadataCache(request: UpdateMetadataRequest): number {
+    if (request.controllerEpoch < this.controllerEpoch) {
+      this.stateChangeLog.warn(`Ignoring UpdateMetadata from controller ${request.controllerId} with stale epoch ${request.controllerEpoch} (latest ${this.controllerEpoch})`);
+      return new StaleControllerEpochError().code;
+    }
+    this.controllerEpoch = request.controllerEpoch;
+    const deleted = this.metadataCache.updateMetadata(request);
+    for (const d of deleted) this.completeDelayed({ topic: d.topic, partition: d.partition });
+    return NONE;
+  }
+
+  /** LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower). Returns per-partition error codes. */
+  becomeLeaderOrFollower(request: LeaderAndIsrRequest): { errorCode: number; partitions: Array<{ topic: string; topicId: string; partition: number; errorCode: number }> } {
+    if (request.controllerEpoch < this.controllerEpoch) {
+      this.stateChangeLog.warn(`Ignoring LeaderAndIsr from controller ${request.controllerId} with epoch ${request.controllerEpoch}: the latest known controller epoch is ${this.controllerEpoch}`);
+      return { errorCode: new StaleControllerEpochError().code, partitions: [] };
+    }
+    this.controllerEpoch = request.controllerEpoch;
+    const results: Array<{ topic: string; topicId: string; partition: number; errorCode: number }> = [];
+    const toLead: Array<{ p: Partition; s: PartitionState }> = [];
+    const toFollow: Array<{ p: Partition; s: PartitionState }> = [];
+    const states = [
+      ...request.ungroupedPartitionStates.map((s) => ({ topicId: '', s })),
+      ...request.topicStates.flatMap((t) => t.partitionStates.map((s) => ({ topicId: t.topicId, s: { ...s, topicName: t.topicName } }))),
+    ];
+    for (const { topicId, s } of states) {
+      const tp = { topic: s.topicName, partition: s.partitionIndex };
+      let p = this.partitions.get(tpKey(tp));
+      if (p && s.leaderEpoch <= p.leaderEpoch && p.localLogOrNull) {
+        // Kafka answers STALE_CONTROLLER_EPOCH for a leader epoch that is not newer.
+        this.stateChangeLog.info(`Ignoring LeaderAndIsr for ${tpKey(tp)}: leader epoch ${s.leaderEpoch} is not newer than ${p.leaderEpoch}`);
+        results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: new StaleControllerEpochError().code });
+        continue;
+      }
+      if (!s.replicas.includes(this.config.brokerId)) {
+        results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: new UnknownTopicOrPartitionError().code });
+        continue;
+      }
+      if (!p) {
+        p = this.createPartition(tp);
+        this.partitions.set(tpKey(tp), p);
+      }
+      const state: PartitionState = {
+        controllerEpoch: s.controllerEpoch,
+        leader: s.leader,
+        leaderEpoch: s.leaderEpoch,
+        isr: s.isr,
+        partitionEpoch: s.partitionEpoch,
+        replicas: s.replicas,
+        isNew: s.isNew,
+        leaderRecoveryState: s.leaderRecoveryState,
+      };
+      (s.leader === this.config.brokerId ? toLead : toFollow).push({ p, s: state });
+      results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: NONE });
+    }
+    const failed = new Set<string>();
+    const led: Partition[] = [];
+    const followed: Partition[] = [];
+    if (toLead.length > 0) {
+      this.fetcherManager.removeFetcherForPartitions(toLead.map(({ p }) => p.topicPartition));
+      for (const { p, s } of toLead) {
+        try {
+          p.makeLeader(s);
+          led.push(p);
+          this.stateChangeLog.info(`Leader ${this.config.brokerId} for ${tpKey(p.topicPartition)} with leader epoch ${s.leaderEpoch}, ISR [${s.isr.join(',')}]`);
+        } catch (err) {
+          this.stateChangeLog.error({ err }, `Failed to make broker ${this.config.brokerId} leader of ${tpKey(p.topicPartition)}`);
+          failed.add(tpKey(p.topicPartition));
+        }
+      }
+    }
+    if (toFollow.length > 0) {
+      const fetch: FollowedPartition[] = [];
+      for (const { p, s } of toFollow) {
+        try {
+          const changed = p.makeFollower(s);
+          followed.push(p);
+          const ep = this.metadataCache.getAliveEndpoint(s.leader, this.config.interBrokerListener)
+            ?? leaderEndpointFrom(request, s.leader);
+          if (s.leader < 0 || !ep) {
+            this.fetcherManager.removeFetcherForPartitions([p.topicPartition]);
+            continue;
+          }
+          if (changed || !this.fetcherManager.isFollowing(p.topicPartition)) {
+            fetch.push({ tp: p.topicPartition, partition: p, leaderId: s.leader, leaderHost: ep.host, leaderPort: ep.port, currentLeaderEpoch: s.leaderEpoch });
+          }
+        } catch (err) {
+          this.stateChangeLog.error({ err }, `Failed to make broker ${this.config.brokerId} follower of ${tpKey(p.topicPartition)}`);
+          failed.add(tpKey(p.topicPartition));
+        }
+      }
+      if (fetch.length > 0) this.fetcherManager.addFetcherForPartitions(fetch);
+    }
+    for (const r of results) if (failed.has(`${r.topic}-${r.partition}`)) r.errorCode = new KafkaStorageError().code;
+    // Waiting operations of partitions that changed role must now be answered.
+    for (const p of [...led, ...followed]) this.completeDelayed(p.topicPartition);
+    if (led.length + followed.length > 0) this.onLeadershipChange?.(led, followed);
+    this.startup();
+    void this.fetcherManager.shutdownIdleFetcherThreads();
+    return { errorCode: NONE, partitions: results };
+  }
+
+  /** StopReplica (ReplicaManager.stopReplicas): stop fetching, and delete the log when asked. */
+  stopReplicas(request: StopReplicaRequest): { errorCode: number; partitions: Array<{ topic: string; partition: number; errorCode: number }> } {
+    if (request.controllerEpoch < this.controllerEpoch) return { errorCode: new StaleControllerEpochError().code, partitions: [] };
+    this.controllerEpoch = request.controllerEpoch;
+    const entries = [
+      ...request.ungroupedPartitions.map((p) => ({ topic: p.topicName, partition: p.partitionIndex, deletePartition: request.deletePartitions, leaderEpoch: -1 })),
+      ...request.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition, deletePartition: request.deletePartitions, leaderEpoch: -1 }))),
+      ...request.topicStates.flatMap((t) => t.partitionStates.map((s) => ({ topic: t.topicName, partition: s.partitionIndex, deletePartition: s.deletePartition, leaderEpoch: s.leaderEpoch }))),
+    ];
+    const results: Array<{ topic: string; partition: number; errorCode: number }> = [];
+    const stopped: Partition[] = [];
+    this.fetcherManager.removeFetcherForPartitions(entries.map((e) => ({ topic: e.topic, partition: e.partition })));
+    for (const e of entries) {
+      const tp = { topic: e.topic, partition: e.partition };
+      const p = this.partitions.get(tpKey(tp));
+      // A leader epoch older than ours means a stale request (sentinels -1 / -2 always pass).
+      if (p && e.leaderEpoch >= 0 && e.leaderEpoch < p.leaderEpoch) {
+        results.push({ topic: e.topic, partition: e.partition, errorCode: new StaleControllerEpochError().code });
+        continue;
+      }
+      try {
+        if (p) {
+          this.partitions.delete(tpKey(tp));
+          p.detachLog();
+          stopped.push(p);
+        }
+        if (e.deletePartition) this.logManager.asyncDelete(tp);
+        this.completeDelayed(tp);
+        results.push({ topic: e.topic, partition: e.partition, errorCode: NONE });
+      } catch (err) {
+        this.stateChangeLog.error({ err }, `Failed to stop replica ${tpKey(tp)}`);
+        results.push({ topic: e.topic, partition: e.partition, errorCode: new KafkaStorageError().code });
+      }
+    }
+    if (stopped.length > 0) this.onLeadershipChange?.([], stopped);
+    void this.fetcherManager.shutdownIdleFetcherThreads();
+    return { errorCode: NONE, partitions: results };
+  }
+
+  private maybeShrinkIsr(): void {
+    for (const p of this.partitions.values()) p.maybeShrinkIsr();
+  }
+
+  // ---- produce -------------------------------------------------------------------------------
+
+  /**
+   * Appends to local leader logs; with acks=all waits (DelayedProduce) until the ISR has the data
+   * or the timeout passes. `internalTopicsAllowed` is true only for coordinators.
+   */
+  async appendRecords(timeoutMs: number, requiredAcks: number, internalTopicsAllowed: boolean, entries: ProduceEntry[], validator?: LeaderRecordValidator): Promise<ProducePartitionResult[]> {
+    const status = new Map<string, ProducePartitionStatus>();
+    const order: string[] = [];
+    for (const e of entries) {
+      const key = tpKey(e.tp);
+      order.push(key);
+      status.set(key, this.appendToLocalLog(e, requiredAcks, internalTopicsAllowed, validator ?? this.validatorFor(e.tp.topic)));
+    }
+    const anySucceeded = [...status.values()].some((s) => s.errorCode === NONE);
+    if (requiredAcks === -1 && anySucceeded) {
+      for (const s of status.values()) s.acksPending = s.errorCode === NONE;
+      await new Promise<void>((resolve) => {
+        const op = new DelayedProduce(timeoutMs, status, this.partitionForKey, () => resolve());
+        this.producePurgatory.tryCompleteElseWatch(op, [...status.keys()]);
+      });
+    }
+    return order.map((key, i) => {
+      const s = status.get(key)!;
+      return { tp: entries[i]!.tp, errorCode: s.errorCode, baseOffset: s.baseOffset, logAppendTime: s.logAppendTime, logStartOffset: s.logStartOffset, errorMessage: s.errorMessage, recordErrors: s.recordErrors ?? [] };
+    });
+  }
+
+  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, internalTopicsAllowed: boolean, validator: LeaderRecordValidator | undefined): ProducePartitionStatus {
+    const failed = (err: unknown): ProducePartitionStatus => ({
+      requiredOffset: -1n,
+      errorCode: errorCodeOf(err),
+      baseOffset: -1n,
+      logAppendTime: -1n,
+      logStartOffset: -1n,
+      errorMessage: err instanceof ApiError ? err.message : null,
+      recordErrors: recordErrorsOf(err),
+      acksPending: false,
+    });
+    try {
+      if (INTERNAL_TOPICS.has(e.tp.topic) && !internalTopicsAllowed) throw new InvalidTopicError(`Cannot append to internal topic ${e.tp.topic}`);
+      const partition = this.getPartitionOrException(e.tp);
+      const info = partition.appendRecordsToLeader(e.records, requiredAcks, validator);
+      this.fetchPurgatory.checkAndComplete(tpKey(e.tp));
+      return {
+        requiredOffset: info.lastOffset + 1n,
+        errorCode: NONE,
+        baseOffset: info.firstOffset,
+        logAppendTime: info.logAppendTime,
+        logStartOffset: info.logStartOffset,
+        errorMessage: null,
+        acksPending: false,
+      };
+    } catch (err) {
+      if (!(err instanceof ApiError)) this.log.error({ err, topicPartition: tpKey(e.tp) }, 'Error appending to the log');
+      return failed(err);
+    }
+  }
+
+  // ---- delete records ------------------------------------------------------------------------
+
+  /** DeleteRecords: move each leader's log start, then wait until the low watermark follows. */
+  async deleteRecords(timeoutMs: number, entries: Array<{ tp: TopicPartition; offset: bigint }>): Promise<Array<{ tp: TopicPartition; lowWatermark: bigint; errorCode: number }>> {
+    const status = new Map<string, DeleteRecordsStatus>();
+    for (const e of entries) {
+      const key = tpKey(e.tp);
+      try {
+        const partition = this.getPartitionOrException(e.tp);
+        const low = partition.deleteRecordsOnLeader(e.offset);
+        const required = e.offset === -1n ? partition.localLogOrException().logStartOffset : e.offset;
+        status.set(key, { tp: e.tp, requiredOffset: required, lowWatermark: low, errorCode: NONE, pending: low < required });
+      } catch (err) {
+        if (!(err instanceof ApiError)) this.log.error({ err, topicPartition: key }, 'Error deleting records');
+        status.set(key, { tp: e.tp, requiredOffset: -1n, lowWatermark: -1n, errorCode: errorCodeOf(err), pending: false });
+      }
+    }
+    if ([...status.values()].some((s) => s.pending)) {
+      await new Promise<void>((resolve) => {
+        const op = new DelayedDeleteRecords(timeoutMs, status, this.partitionForKey, () => resolve());
+        this.deleteRecordsPurgatory.tryCompleteElseWatch(op, [...status.keys()]);
+      });
+    }
+    return [...status.values()].map((s) => ({ tp: s.tp, lowWatermark: s.lowWatermark, errorCode: s.errorCode }));
+  }
+
+  // ---- fetch ---------------------------------------------------------------------------------
+
+  /** Reads for a consumer or a follower; waits (DelayedFetch) for min bytes up to max wait. */
+  async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
+    const first = this.readFromLocalLog(params);
+    const bytes = first.reduce((n, r) => n + (r.records?.length ?? 0), 0);
+    const anyError = first.some((r) => r.errorCode !== NONE || r.divergingEpoch !== null);
+    if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
+    const waits: FetchPartitionWait[] = [];
+    for (const req of params.partitions) {
+      const p = this.partitions.get(tpKey(req.tp));
+      const log = p?.localLogOrNull;
+      if (!p || !log) return first;
+      const meta = log.read(req.fetchOffset, 0, undefined, false).fetchOffsetMetadata;
+      waits.push({ key: tpKey(req.tp), fetchOffset: req.fetchOffset, leaderEpoch: p.leaderEpoch, fetchOffsetMetadata: meta });
+    }
+    await new Promise<void>((resolve) => {
+      const op = new DelayedFetch(params.maxWaitMs, params.minBytes, params.isolation, waits, this.partitionForKey, () => resolve());
+      this.fetchPurgatory.tryCompleteElseWatch(op, waits.map((w) => w.key));
+    });
+    return this.readFromLocalLog(params);
+  }
+
+  private readFromLocalLog(params: FetchParams): FetchPartitionResult[] {
+    const isFollower = params.replicaId >= 0;
+    let remaining = params.maxBytes;
+    let first = true;
+    return params.partitions.map((req) => {
+      const base: FetchPartitionResult = {
+        tp: req.tp, errorCode: NONE, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null, divergingEpoch: null,
+      };
+      try {
+        const partition = this.getPartitionOrException(req.tp);
+        if (!partition.isLeader) throw new NotLeaderOrFollowerError(`Broker ${this.config.brokerId} is not the leader of ${tpKey(req.tp)}`);
+        const log = partition.localLogOrException();
+        // KIP-595 divergence check: the fetcher's last epoch must end at or after its fetch offset here.
+        if (req.lastFetchedEpoch >= 0) {
+          const end = log.endOffsetForEpoch(req.lastFetchedEpoch);
+          if (end.epoch < req.lastFetchedEpoch || end.endOffset < req.fetchOffset) {
+            return { ...base, highWatermark: log.highWatermark, lastStableOffset: partition.lastStableOffset(), logStartOffset: log.logStartOffset, divergingEpoch: { epoch: end.epoch, endOffset: end.endOffset } };
+          }
+        }
+        if (isFollower) {
+          partition.updateFollowerFetchState(params.replicaId, req.fetchOffset, req.logStartOffset);
+          this.deleteRecordsPurgatory.checkAndComplete(tpKey(req.tp));
+        }
+        const info = partition.readRecords({
+          fetchOffset: req.fetchOffset,
+          maxBytes: Math.max(0, Math.min(req.maxBytes, remaining)),
+          isolation: isFollower ? FetchIsolation.LOG_END : params.isolation,
+          minOneMessage: first,
+          currentLeaderEpoch: req.currentLeaderEpoch,
+          fetchOnlyFromLeader: true,
+        });
+        const records = info.fetchedData.records;
+        if (records.length > 0) {
+          first = false;
+          remaining -= records.length;
+        }
+        return { ...base, highWatermark: info.highWatermark, lastStableOffset: info.lastStableOffset, logStartOffset: info.logStartOffset, records };
+      } catch (err) {
+        if (!(err instanceof ApiError)) this.log.error({ err, topicPartition: tpKey(req.tp) }, 'Error reading from the log');
+        return { ...base, errorCode: errorCodeOf(err) };
+      }
+    });
+  }
+}
+
+function leaderEndpointFrom(request: LeaderAndIsrRequest, leader: number): { host: string; port: number } | undefined {
+  const l = request.liveLeaders.find((x) => x.brokerId === leader);
+  return l ? { host: l.hostName, port: l.port } : undefined;
+}
