@@ -1,0 +1,190 @@
+/**
+ * Kafka's GroupCoordinator: GroupMembership (join/sync/heartbeat/leave and rebalancing) plus the
+ * offset and admin APIs — OffsetCommit (including simple commits with generation -1 for groups that
+ * do not use group management), OffsetFetch, ListGroups, DescribeGroups, DeleteGroups,
+ * OffsetDelete — and the cleanup of offsets of deleted partitions.
+ *
+ * Construct it over a GroupMetadataStorage (the server's adapter over ReplicaManager), call
+ * startup(), then onElection/onResignation as this broker gains or loses leadership of
+ * __consumer_offsets partitions.
+ */
+import type { KafkaConfig } from '../../config/kafka-config.js';
+import type { TopicPartition } from '../../cluster/topic-partition.js';
+import { SYSTEM_TIME, type Time } from '../../utils/time.js';
+import { GroupErrors as E, UNKNOWN_MEMBER_ID } from './group-coordinator-types.js';
+import { GroupMembership } from './group-membership.js';
+import type { GroupMetadata, GroupOverview, GroupSummary } from './group-metadata.js';
+import type { GroupMetadataStorage, OffsetFetchPartitionData } from './group-metadata-manager.js';
+import { GroupState, parseGroupState } from './group-state.js';
+import { NO_PROTOCOL, NO_PROTOCOL_TYPE, NO_STATE } from './member-metadata.js';
+import { TopicPartitionMap, type OffsetAndMetadata } from './offset-and-metadata.js';
+import { groupConfigFrom, offsetConfigFrom } from './offset-config.js';
+
+export * from './group-coordinator-types.js';
+
+/** DescribeGroups' answer for a group that cannot be described (Kafka's EmptyGroup). */
+export const EMPTY_GROUP: GroupSummary = { state: NO_STATE, protocolType: NO_PROTOCOL_TYPE, protocol: NO_PROTOCOL, members: [] };
+/** DescribeGroups' answer for an unknown group (Kafka's DeadGroup). */
+export const DEAD_GROUP: GroupSummary = { state: GroupState.Dead, protocolType: NO_PROTOCOL_TYPE, protocol: NO_PROTOCOL, members: [] };
+
+export class GroupCoordinator extends GroupMembership {
+  /** The coordinator with the broker's group.* / offsets.* settings. */
+  static fromConfig(config: KafkaConfig, storage: GroupMetadataStorage, time: Time = SYSTEM_TIME): GroupCoordinator {
+    return new GroupCoordinator({ brokerId: config.brokerId, storage, time, groupConfig: groupConfigFrom(config), offsetConfig: offsetConfigFrom(config) });
+  }
+
+  // ---------------------------------------------------------------- OffsetCommit
+
+  /**
+   * Commits offsets for the group; resolves to an error per partition once stored (or refused).
+   * generationId < 0 with no member id is a simple commit, accepted for an Empty or unknown group.
+   */
+  handleCommitOffsets(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number,
+    offsets: TopicPartitionMap<OffsetAndMetadata>): Promise<TopicPartitionMap<number>> {
+    return new Promise((resolve) => {
+      const all = (error: number): void => {
+        const out = new TopicPartitionMap<number>();
+        for (const [tp] of offsets.entries()) out.set(tp, error);
+        resolve(out);
+      };
+      const status = this.validateGroupStatus(groupId, 'OffsetCommit');
+      if (status !== undefined) return all(status);
+      let group = this.groupManager.getGroup(groupId);
+      if (group === undefined) {
+        // Not relying on Kafka for group management: allow the commit. Otherwise: an old generation.
+        if (generationId >= 0) return all(E.ILLEGAL_GENERATION);
+        this.log.info(`Creating simple consumer group ${groupId} via manual offset commit.`);
+        group = this.groupManager.getOrMaybeCreateGroup(groupId, true) as GroupMetadata;
+      }
+      const error = this.validateOffsetCommit(group, generationId, memberId, groupInstanceId);
+      if (error !== undefined) return all(error);
+      switch (group.currentState) {
+        case GroupState.Empty:
+          return this.groupManager.storeOffsets(group, offsets, resolve);
+        case GroupState.Stable:
+        case GroupState.PreparingRebalance:
+          // Still accepted while preparing: the heartbeat tells the member to rejoin.
+          this.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
+          return this.groupManager.storeOffsets(group, offsets, resolve);
+        case GroupState.CompletingRebalance:
+          // The member has the new generation from JoinGroup but no assignment yet.
+          return all(E.REBALANCE_IN_PROGRESS);
+        default:
+          return all(E.COORDINATOR_NOT_AVAILABLE);
+      }
+    });
+  }
+
+  private validateOffsetCommit(group: GroupMetadata, generationId: number, memberId: string, groupInstanceId: string | null): number | undefined {
+    if (group.is(GroupState.Dead)) return E.COORDINATOR_NOT_AVAILABLE;
+    if (generationId < 0 && group.is(GroupState.Empty)) return undefined;
+    if (generationId >= 0 || memberId !== UNKNOWN_MEMBER_ID || groupInstanceId !== null) {
+      const memberError = this.validateCurrentMember(group, memberId, groupInstanceId, 'offset-commit');
+      if (memberError !== undefined) return memberError;
+      return generationId !== group.generationId ? E.ILLEGAL_GENERATION : undefined;
+    }
+    // A non-empty group takes commits from its members only.
+    return group.is(GroupState.Empty) ? undefined : E.UNKNOWN_MEMBER_ID;
+  }
+
+  // ---------------------------------------------------------------- OffsetFetch
+
+  /** Committed offsets, whatever the group state (the group may only use Kafka for offset storage). */
+  handleFetchOffsets(groupId: string, requireStable: boolean, partitions: readonly TopicPartition[] | null): { error: number; partitions: OffsetFetchPartitionData[] } {
+    const status = this.validateGroupStatus(groupId, 'OffsetFetch');
+    if (status !== undefined) return { error: status, partitions: [] };
+    return { error: E.NONE, partitions: this.groupManager.getOffsets(groupId, requireStable, partitions) };
+  }
+
+  // ---------------------------------------------------------------- ListGroups / DescribeGroups
+
+  /** Groups in any of `states` (case-insensitive; empty = all); COORDINATOR_LOAD_IN_PROGRESS while any partition loads. */
+  handleListGroups(states: readonly string[]): { error: number; groups: GroupOverview[] } {
+    if (!this.isActive()) return { error: E.COORDINATOR_NOT_AVAILABLE, groups: [] };
+    const error = this.groupManager.isLoading() ? E.COORDINATOR_LOAD_IN_PROGRESS : E.NONE;
+    const wanted = new Set(states.map((s) => parseGroupState(s)).filter((s) => s !== undefined));
+    const groups = this.groupManager.currentGroups()
+      .filter((g) => states.length === 0 || wanted.has(g.currentState))
+      .map((g) => g.overview());
+    return { error, groups };
+  }
+
+  /** A group's state, protocol and members (metadata and assignments only when Stable); unknown → Dead. */
+  handleDescribeGroup(groupId: string): { error: number; summary: GroupSummary } {
+    const status = this.validateGroupStatus(groupId, 'DescribeGroups');
+    if (status !== undefined) return { error: status, summary: EMPTY_GROUP };
+    const group = this.groupManager.getGroup(groupId);
+    if (group === undefined) return { error: E.NONE, summary: DEAD_GROUP };
+    return { error: E.NONE, summary: group.summary() };
+  }
+
+  // ---------------------------------------------------------------- DeleteGroups / OffsetDelete
+
+  /** Deletes Empty groups with their offsets; NON_EMPTY_GROUP for groups with members. */
+  handleDeleteGroups(groupIds: readonly string[]): Map<string, number> {
+    const errors = new Map<string, number>();
+    const eligible: GroupMetadata[] = [];
+    for (const groupId of groupIds) {
+      const status = this.validateGroupStatus(groupId, 'DeleteGroups');
+      if (status !== undefined) {
+        errors.set(groupId, status);
+        continue;
+      }
+      const group = this.groupManager.getGroup(groupId);
+      if (group === undefined || group.is(GroupState.Dead)) {
+        errors.set(groupId, this.groupManager.groupNotExists(groupId) ? E.GROUP_ID_NOT_FOUND : E.NOT_COORDINATOR);
+      } else if (group.is(GroupState.Empty)) {
+        group.transitionTo(GroupState.Dead);
+        eligible.push(group);
+      } else {
+        errors.set(groupId, E.NON_EMPTY_GROUP);
+      }
+    }
+    if (eligible.length > 0) {
+      const removed = this.groupManager.cleanupGroupMetadata(eligible, (g) => g.removeAllOffsets());
+      for (const g of eligible) errors.set(g.groupId, E.NONE);
+      this.log.info(`The following groups were deleted: ${eligible.map((g) => g.groupId).join(', ')}. A total of ${removed} offsets were removed.`);
+    }
+    return errors;
+  }
+
+  /**
+   * Deletes committed offsets of some partitions. An Empty group loses them all; a consumer group
+   * with members keeps those of topics it subscribes to (GROUP_SUBSCRIBED_TO_TOPIC); another
+   * non-empty group answers NON_EMPTY_GROUP. A group-level error leaves partitionErrors empty.
+   */
+  handleDeleteOffsets(groupId: string, partitions: readonly TopicPartition[]): { error: number; partitionErrors: TopicPartitionMap<number> } {
+    const partitionErrors = new TopicPartitionMap<number>();
+    const status = this.validateGroupStatus(groupId, 'OffsetDelete');
+    if (status !== undefined) return { error: status, partitionErrors };
+    const group = this.groupManager.getGroup(groupId);
+    if (group === undefined || group.is(GroupState.Dead)) {
+      return { error: this.groupManager.groupNotExists(groupId) ? E.GROUP_ID_NOT_FOUND : E.NOT_COORDINATOR, partitionErrors };
+    }
+    let eligible: TopicPartition[];
+    if (group.is(GroupState.Empty)) {
+      eligible = [...partitions];
+    } else if (group.isConsumerGroup()) {
+      eligible = [];
+      for (const tp of partitions) {
+        if (group.isSubscribedToTopic(tp.topic)) partitionErrors.set(tp, E.GROUP_SUBSCRIBED_TO_TOPIC);
+        else eligible.push(tp);
+      }
+    } else {
+      return { error: E.NON_EMPTY_GROUP, partitionErrors };
+    }
+    if (eligible.length > 0) {
+      const removed = this.groupManager.cleanupGroupMetadata([group], (g) => g.removeOffsets(eligible));
+      for (const tp of eligible) partitionErrors.set(tp, E.NONE);
+      this.log.info(`The following offsets of the group ${groupId} were deleted: ${eligible.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}. A total of ${removed} offsets were removed.`);
+    }
+    return { error: E.NONE, partitionErrors };
+  }
+
+  /** Drops committed offsets of deleted partitions from every group (called when topics are deleted). */
+  handleDeletedPartitions(partitions: readonly TopicPartition[]): number {
+    const removed = this.groupManager.cleanupGroupMetadata(this.groupManager.currentGroups(), (g) => g.removeOffsets(partitions));
+    this.log.info(`Removed ${removed} offsets associated with deleted partitions: ${partitions.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}.`);
+    return removed;
+  }
+}
