@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerServerStart } from './server-start.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .name('kafkats')
     .description('An Apache Kafka broker in TypeScript (ZooKeeper mode), and the tools to run it')
     .version(pkg.version);
+  registerServerStart(program);
   return program;
 }
 

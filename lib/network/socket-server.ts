@@ -68,10 +68,13 @@ export class SocketServer {
   /** Stops accepting, lets each connection finish its in-flight request, then closes them. */
   async shutdown(): Promise<void> {
     this.stopping = true;
-    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    // net.Server.close() calls back only once every connection is gone: stop accepting first,
+    // let each connection finish its in-flight request, then wait for the listeners.
+    const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     await Promise.all([...this.connections].map((c) => withTimeout(c.closeGracefully(), 5000)));
     for (const c of this.connections) c.close();
     this.connections.clear();
+    await closed;
   }
 
   private accept(listenerName: string, socket: net.Socket): void {

@@ -31,6 +31,9 @@ export interface PartitionInfo {
   offlineReplicas: number[];
 }
 
+/** Called after each UpdateMetadata with the topics whose partition states it carried. */
+export type MetadataUpdateListener = (topics: ReadonlySet<string>) => void;
+
 /** Leader id the controller sends for partitions of a topic being deleted (LeaderAndIsr.LeaderDuringDelete). */
 export const LEADER_DURING_DELETE = -2;
 export const NO_LEADER = -1;
@@ -40,8 +43,20 @@ export class MetadataCache {
   private topics = new Map<string, Map<number, PartitionInfo>>();
   private topicIds = new Map<string, string>();
   private controllerId: number | null = null;
+  private readonly updateListeners = new Set<MetadataUpdateListener>();
 
   constructor(readonly brokerId: number) {}
+
+  /**
+   * Registers a listener called at the end of every updateMetadata with the topics whose partition
+   * states the request carried (deleted ones included). Kafka's KafkaApis calls
+   * adminManager.tryCompleteDelayedTopicOperations the same way after each UpdateMetadata.
+   * Returns a function that removes the listener.
+   */
+  onUpdate(listener: MetadataUpdateListener): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
+  }
 
   /** Applies an UpdateMetadata request; returns the partitions that were deleted. */
   updateMetadata(req: UpdateMetadataRequest): PartitionInfo[] {
@@ -72,6 +87,17 @@ export class MetadataCache {
       }
       parts.set(info.partition, info);
       if (topicId !== undefined && topicId !== ZERO_UUID) this.topicIds.set(info.topic, topicId);
+    }
+    if (this.updateListeners.size > 0) {
+      const topics = new Set<string>();
+      for (const { state } of partitionStatesOf(req)) topics.add(state.topicName);
+      for (const l of this.updateListeners) {
+        try {
+          l(topics);
+        } catch {
+          // A listener's failure must not break applying the controller's metadata.
+        }
+      }
     }
     return deleted;
   }

@@ -88,7 +88,9 @@ export class BrokerProcess {
     if (this.isRunning) throw new Error(`broker ${this.brokerId} is already running`);
     installExitHook();
     const child = spawn(process.execPath, [CLI, ...this.serverArgs()], {
-      env: { ...process.env, KAFKATS_BROKER_ID: String(this.brokerId), ...this.options.env },
+      // The broker logs at info (captured, printed only with output 'inherit'): readiness is its
+      // `started` line, whatever level the test process itself logs at.
+      env: { ...process.env, KAFKATS_LOG_LEVEL: process.env.KAFKATS_BROKER_LOG_LEVEL ?? 'info', KAFKATS_BROKER_ID: String(this.brokerId), ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

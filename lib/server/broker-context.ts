@@ -1,0 +1,38 @@
+/**
+ * What a request handler can reach: the broker's subsystems, injected (handlers hold no state).
+ * KafkaServer builds one BrokerContext at start-up; tests may build one from real subsystems.
+ */
+import type { MetadataCache } from './metadata-cache.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
+import type { KafkaController } from '../controller/kafka-controller.js';
+import type { ZkAdminManager } from './zk-admin-manager.js';
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import type { KafkaConfig } from '../config/kafka-config.js';
+import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import type { LogManager } from '../log/log-manager.js';
+import type { TopicConfigCache } from './topic-config-cache.js';
+
+export interface RequestMetrics {
+  record(apiKey: number, latencyMs: number): void;
+}
+
+export interface BrokerContext {
+  readonly brokerId: number;
+  readonly clusterId: string;
+  readonly config: KafkaConfig;
+  readonly metadataCache: MetadataCache;
+  readonly replicaManager: ReplicaManager;
+  readonly logManager: LogManager;
+  /** This broker's controller component (active or not). */
+  readonly controller: KafkaController;
+  readonly adminManager: ZkAdminManager;
+  readonly groupCoordinator: GroupCoordinator;
+  readonly zkClient: KafkaZkClient;
+  /** Effective topic configs (broker defaults + /config/topics overrides). */
+  readonly topicConfigs: TopicConfigCache;
+  readonly requestMetrics?: RequestMetrics;
+  /** czxid of this broker's registration znode (KIP-380). */
+  brokerEpoch(): bigint;
+  /** (apiKey, minVersion, maxVersion) of every handler, for ApiVersions. */
+  supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }>;
+}

@@ -1,0 +1,47 @@
+/**
+ * AlterPartition (key 56, formerly AlterIsr), v0–1: a partition leader proposes a new ISR; the
+ * controller validates epochs and liveness, writes the state znode and answers with the result
+ * (KafkaController.tryProcessAlterPartition). v2+ (topic ids, ISR with broker epochs) are not served.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { errorCodeOf, NONE } from '../../protocol/errors.js';
+import { defineHandler } from '../handler.js';
+
+export const alterPartitionHandler = defineHandler({
+  apiKey: ApiKeys.ALTER_PARTITION,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(ctx, request) {
+    const entries = request.topics.flatMap((t) =>
+      t.partitions.map((p) => ({
+        tp: { topic: t.topicName, partition: p.partitionIndex },
+        leaderEpoch: p.leaderEpoch,
+        newIsr: p.newIsr,
+        leaderRecoveryState: p.leaderRecoveryState,
+        partitionEpoch: p.partitionEpoch,
+      })),
+    );
+    try {
+      const result = await ctx.broker.controller.enqueue((ops) => ops.alterPartition(request.brokerId, request.brokerEpoch, entries));
+      if (result.errorCode !== NONE) return { errorCode: result.errorCode };
+      const byTopic = new Map<string, Array<Record<string, unknown>>>();
+      for (const r of result.partitions) {
+        const list = byTopic.get(r.tp.topic) ?? [];
+        const l = 'leaderAndIsr' in r ? r.leaderAndIsr : null;
+        list.push({
+          partitionIndex: r.tp.partition,
+          errorCode: r.errorCode,
+          leaderId: l?.leader ?? -1,
+          leaderEpoch: l?.leaderEpoch ?? -1,
+          isr: l?.isr ?? [],
+          leaderRecoveryState: l?.leaderRecoveryState ?? 0,
+          partitionEpoch: l?.partitionEpoch ?? -1,
+        });
+        byTopic.set(r.tp.topic, list);
+      }
+      return { errorCode: NONE, topics: [...byTopic].map(([topicName, partitions]) => ({ topicName, partitions })) };
+    } catch (err) {
+      return { errorCode: errorCodeOf(err) };
+    }
+  },
+});

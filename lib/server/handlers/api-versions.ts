@@ -1,0 +1,25 @@
+/**
+ * ApiVersions (key 18), v0–3: the version ranges of every API this broker serves, taken from the
+ * handler registry. v3 requests carry the client's software name/version (validated as Kafka
+ * does: INVALID_REQUEST when they contain characters outside [a-zA-Z0-9._-]). An ApiVersions
+ * request of an unknown version is answered by KafkaApis in v0 with UNSUPPORTED_VERSION.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { InvalidRequestError, NONE } from '../../protocol/errors.js';
+import { defineHandler } from '../handler.js';
+
+const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
+
+export const apiVersionsHandler = defineHandler({
+  apiKey: ApiKeys.API_VERSIONS,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(ctx, request) {
+    const apiKeys = ctx.broker.supportedApis();
+    if (ctx.apiVersion >= 3) {
+      const valid = SOFTWARE_PATTERN.test(request.clientSoftwareName) && SOFTWARE_PATTERN.test(request.clientSoftwareVersion);
+      if (!valid) return { errorCode: new InvalidRequestError().code, apiKeys };
+    }
+    return { errorCode: NONE, apiKeys, throttleTimeMs: 0 };
+  },
+});

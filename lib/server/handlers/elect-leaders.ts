@@ -1,0 +1,39 @@
+/**
+ * ElectLeaders (key 43), v0–2: preferred-replica election (type 0) on demand, or unclean election
+ * (type 1, v1+) for partitions without a leader, run by the controller on its event queue. A
+ * request with no partitions means every partition. Any broker other than the controller answers
+ * NOT_CONTROLLER, as a ZooKeeper-mode Kafka broker does.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { errorCodeOf, NONE } from '../../protocol/errors.js';
+import { defineHandler } from '../handler.js';
+
+export const electLeadersHandler = defineHandler({
+  apiKey: ApiKeys.ELECT_LEADERS,
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(ctx, request) {
+    const cache = ctx.broker.metadataCache;
+    const partitions = request.topicPartitions === null
+      ? cache.getAllTopics().flatMap((topic) => cache.getPartitions(topic).map((p) => ({ topic, partition: p.partition })))
+      : request.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+    const unclean = ctx.apiVersion >= 1 && request.electionType === 1;
+    try {
+      const results = await ctx.broker.controller.enqueue((ops) => (unclean ? ops.electUncleanLeaders(partitions) : ops.electPreferredLeaders(partitions)));
+      const byTopic = new Map<string, Array<{ partitionId: number; errorCode: number; errorMessage: string | null }>>();
+      for (const tp of partitions) {
+        const r = results.get(`${tp.topic}-${tp.partition}`) ?? { errorCode: NONE, message: null };
+        const list = byTopic.get(tp.topic) ?? [];
+        list.push({ partitionId: tp.partition, errorCode: r.errorCode, errorMessage: r.message });
+        byTopic.set(tp.topic, list);
+      }
+      return {
+        throttleTimeMs: 0,
+        errorCode: NONE,
+        replicaElectionResults: [...byTopic].map(([topic, partitionResult]) => ({ topic, partitionResult })),
+      };
+    } catch (err) {
+      return { throttleTimeMs: 0, errorCode: errorCodeOf(err), replicaElectionResults: [] };
+    }
+  },
+});

@@ -1,0 +1,90 @@
+/**
+ * FindCoordinator (key 10), v0–4: the broker leading the internal-topic partition of a key —
+ * key type 0 = group (__consumer_offsets), 1 = transaction (__transaction_state); v4 batches keys.
+ * As Kafka does: a missing internal topic is created in the background and the answer is
+ * COORDINATOR_NOT_AVAILABLE (the client retries); no leader or a leader without an endpoint on
+ * this listener is COORDINATOR_NOT_AVAILABLE too. Transactions answer COORDINATOR_NOT_AVAILABLE
+ * until the broker has a transaction coordinator. An unknown key type is INVALID_REQUEST.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { apiErrorForCode, errorForName, NONE } from '../../protocol/errors.js';
+import { javaAbs, javaStringHashCode } from '../../coordinator/group/group-metadata-records.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/offset-config.js';
+import { logger } from '../../utils/logger.js';
+import { defineHandler, type RequestContext } from '../handler.js';
+
+const COORDINATOR_NOT_AVAILABLE = errorForName('COORDINATOR_NOT_AVAILABLE').code;
+const INVALID_REQUEST = errorForName('INVALID_REQUEST').code;
+export const TRANSACTION_STATE_TOPIC_NAME = '__transaction_state';
+const GROUP_KEY_TYPE = 0;
+const TRANSACTION_KEY_TYPE = 1;
+const log = logger('kafka.server.KafkaApis');
+
+interface CoordinatorAnswer {
+  key: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+/** Optional: present once the broker runs a TransactionCoordinator. */
+interface MaybeTransactional {
+  transactionCoordinator?: { partitionFor(transactionalId: string): number };
+}
+
+function answer(key: string, errorCode: number, node?: { id: number; host: string; port: number }): CoordinatorAnswer {
+  return {
+    key, errorCode,
+    errorMessage: errorCode === NONE ? null : apiErrorForCode(errorCode).message,
+    nodeId: node?.id ?? -1, host: node?.host ?? '', port: node?.port ?? -1,
+  };
+}
+
+function getCoordinator(ctx: RequestContext, keyType: number, key: string): CoordinatorAnswer {
+  let partition: number;
+  let topic: string;
+  if (keyType === GROUP_KEY_TYPE) {
+    partition = ctx.broker.groupCoordinator.partitionFor(key);
+    topic = GROUP_METADATA_TOPIC_NAME;
+  } else if (keyType === TRANSACTION_KEY_TYPE) {
+    const txn = (ctx.broker as unknown as MaybeTransactional).transactionCoordinator;
+    if (!txn) return answer(key, COORDINATOR_NOT_AVAILABLE);
+    partition = txn.partitionFor(key);
+    topic = TRANSACTION_STATE_TOPIC_NAME;
+  } else {
+    return answer(key, INVALID_REQUEST);
+  }
+  const cache = ctx.broker.metadataCache;
+  if (!cache.contains(topic)) {
+    ctx.broker.adminManager.createInternalTopicIfMissing(topic).catch((err: unknown) => {
+      log.warn({ err, topic }, `Could not create internal topic ${topic}`);
+    });
+    return answer(key, COORDINATOR_NOT_AVAILABLE);
+  }
+  const info = cache.getPartitionInfo(topic, partition);
+  if (!info || info.leader < 0) return answer(key, COORDINATOR_NOT_AVAILABLE);
+  const endpoint = cache.getAliveEndpoint(info.leader, ctx.listenerName);
+  if (!endpoint) return answer(key, COORDINATOR_NOT_AVAILABLE);
+  return answer(key, NONE, { id: info.leader, host: endpoint.host, port: endpoint.port });
+}
+
+/** abs(javaStringHashCode(key)) % partitions, as the coordinators place keys (exported for specs). */
+export function coordinatorPartitionFor(key: string, partitions: number): number {
+  return javaAbs(javaStringHashCode(key)) % partitions;
+}
+
+export const findCoordinatorHandler = defineHandler({
+  apiKey: ApiKeys.FIND_COORDINATOR,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(ctx, request) {
+    const keyType = ctx.apiVersion >= 1 ? request.keyType : GROUP_KEY_TYPE;
+    if (ctx.apiVersion >= 4) {
+      return { throttleTimeMs: 0, coordinators: request.coordinatorKeys.map((k) => getCoordinator(ctx, keyType, k)) };
+    }
+    const a = getCoordinator(ctx, keyType, request.key);
+    return { throttleTimeMs: 0, errorCode: a.errorCode, errorMessage: a.errorMessage, nodeId: a.nodeId, host: a.host, port: a.port };
+  },
+});

@@ -1,0 +1,35 @@
+/**
+ * OffsetForLeaderEpoch (key 23), v0–4: the end offset of a leader epoch on the leader's log
+ * (KIP-101/279), used by consumers to detect truncation after an unclean leader change (KIP-320)
+ * and by followers of older brokers. An epoch the log never saw answers epoch -1 / offset -1.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { ApiError, FencedLeaderEpochError, NotLeaderOrFollowerError, UnknownLeaderEpochError, errorCodeOf, NONE } from '../../protocol/errors.js';
+import { defineHandler } from '../handler.js';
+
+export const offsetForLeaderEpochHandler = defineHandler({
+  apiKey: ApiKeys.OFFSET_FOR_LEADER_EPOCH,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(ctx, request) {
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => ({
+        topic: t.topic,
+        partitions: t.partitions.map((p) => {
+          try {
+            const partition = ctx.broker.replicaManager.getPartitionOrException({ topic: t.topic, partition: p.partition });
+            if (!partition.isLeader) throw new NotLeaderOrFollowerError();
+            if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch) throw new FencedLeaderEpochError();
+            if (p.currentLeaderEpoch > partition.leaderEpoch) throw new UnknownLeaderEpochError();
+            const end = partition.localLogOrException().endOffsetForEpoch(p.leaderEpoch);
+            return { errorCode: NONE, partition: p.partition, leaderEpoch: end.epoch, endOffset: end.endOffset };
+          } catch (err) {
+            if (!(err instanceof ApiError)) throw err;
+            return { errorCode: errorCodeOf(err), partition: p.partition, leaderEpoch: -1, endOffset: -1n };
+          }
+        }),
+      })),
+    };
+  },
+});

@@ -1,0 +1,90 @@
+/**
+ * Produce (key 0), v0–9: appends each partition's records to its leader log (validated and given
+ * offsets as Kafka's LogValidator does) and answers per partition with the base offset, log append
+ * time and log start offset. acks=0 gets no response (and, like Kafka, a failed acks=0 request
+ * closes the connection so the client notices); acks=1 answers after the leader append; acks=-1
+ * waits in the DelayedProduce purgatory for the ISR. v3+ must carry exactly one magic-2 batch per
+ * partition (INVALID_RECORD otherwise); v0–2 carry legacy message sets, converted on append.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { InvalidRecordError, InvalidRequiredAcksError, NONE, UnknownTopicOrPartitionError } from '../../protocol/errors.js';
+import { batchesIn } from '../../record/record-batch.js';
+import type { ProduceEntry, ProducePartitionResult } from '../../replication/replica-manager.js';
+import { defineHandler } from '../handler.js';
+
+export class AcksZeroFailure extends Error {}
+
+export const produceHandler = defineHandler({
+  apiKey: ApiKeys.PRODUCE,
+  minVersion: 0,
+  maxVersion: 9,
+  async handle(ctx, request) {
+    const acks = request.acks;
+    const results: ProducePartitionResult[] = [];
+    const entries: ProduceEntry[] = [];
+    const fail = (topic: string, partition: number, errorCode: number, errorMessage: string | null = null): void => {
+      results.push({ tp: { topic, partition }, errorCode, baseOffset: -1n, logAppendTime: -1n, logStartOffset: -1n, errorMessage, recordErrors: [] });
+    };
+    for (const t of request.topicData) {
+      for (const p of t.partitionData) {
+        if (acks !== 0 && acks !== 1 && acks !== -1) {
+          fail(t.name, p.index, new InvalidRequiredAcksError().code);
+          continue;
+        }
+        if (!ctx.broker.metadataCache.getPartitionInfo(t.name, p.index)) {
+          fail(t.name, p.index, new UnknownTopicOrPartitionError().code);
+          continue;
+        }
+        const records = p.records ?? Buffer.alloc(0);
+        const problem = checkRecords(records, ctx.apiVersion);
+        if (problem) {
+          fail(t.name, p.index, new InvalidRecordError().code, problem);
+          continue;
+        }
+        entries.push({ tp: { topic: t.name, partition: p.index }, records });
+      }
+    }
+    if (entries.length > 0) {
+      const appended = await ctx.broker.replicaManager.appendRecords(request.timeoutMs, acks, false, entries);
+      results.push(...appended);
+    }
+    if (acks === 0) {
+      if (results.some((r) => r.errorCode !== NONE)) throw new AcksZeroFailure('an acks=0 produce failed: closing the connection so the producer notices');
+      return null;
+    }
+    const byTopic = new Map<string, ProducePartitionResult[]>();
+    for (const r of results) {
+      const l = byTopic.get(r.tp.topic) ?? [];
+      l.push(r);
+      byTopic.set(r.tp.topic, l);
+    }
+    return {
+      throttleTimeMs: 0,
+      responses: [...byTopic].map(([name, rs]) => ({
+        name,
+        partitionResponses: rs.map((r) => ({
+          index: r.tp.partition,
+          errorCode: r.errorCode,
+          baseOffset: r.baseOffset,
+          logAppendTimeMs: r.logAppendTime,
+          logStartOffset: r.logStartOffset,
+          recordErrors: r.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
+          errorMessage: r.errorMessage,
+        })),
+      })),
+    };
+  },
+});
+
+/** ProduceRequest.validateRecords: v3+ needs exactly one magic-2 batch; older versions legacy sets. */
+function checkRecords(records: Buffer, version: number): string | null {
+  if (records.length === 0) return 'Produce request has no records';
+  if (version < 3) return null;
+  let count = 0;
+  for (const b of batchesIn(records)) {
+    count += 1;
+    if (b.magic !== 2) return `Produce requests with version ${version} must have record batches with magic 2, not ${b.magic}`;
+  }
+  if (count !== 1) return `Produce requests with version ${version} must have exactly one record batch per partition, not ${count}`;
+  return null;
+}

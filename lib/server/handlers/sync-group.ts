@@ -1,0 +1,41 @@
+/**
+ * SyncGroup (key 14), v0–5: the leader sends the assignment, every member gets its own (members
+ * the leader left out get an empty one). v3+ carry group.instance.id; from v5 protocolType and
+ * protocolName are mandatory (INCONSISTENT_GROUP_PROTOCOL when missing or different from the
+ * group's) and are echoed in the response.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { errorForName } from '../../protocol/errors.js';
+import { defineHandler } from '../handler.js';
+
+const INCONSISTENT_GROUP_PROTOCOL = errorForName('INCONSISTENT_GROUP_PROTOCOL').code;
+
+export const syncGroupHandler = defineHandler({
+  apiKey: ApiKeys.SYNC_GROUP,
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(ctx, request) {
+    const v = ctx.apiVersion;
+    if (v >= 5 && (request.protocolType === null || request.protocolName === null)) {
+      return { throttleTimeMs: 0, errorCode: INCONSISTENT_GROUP_PROTOCOL, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+    }
+    const assignments = new Map<string, Buffer>();
+    for (const a of request.assignments) assignments.set(a.memberId, a.assignment);
+    const result = await ctx.broker.groupCoordinator.handleSyncGroup({
+      groupId: request.groupId,
+      generationId: request.generationId,
+      memberId: request.memberId,
+      protocolType: v >= 5 ? request.protocolType : null,
+      protocolName: v >= 5 ? request.protocolName : null,
+      groupInstanceId: v >= 3 ? request.groupInstanceId : null,
+      assignments,
+    });
+    return {
+      throttleTimeMs: 0,
+      errorCode: result.error,
+      protocolType: result.protocolType,
+      protocolName: result.protocolName,
+      assignment: result.memberAssignment,
+    };
+  },
+});

@@ -1,0 +1,19 @@
+/**
+ * UpdateMetadata (key 6), v0–8: the controller's view of live brokers and partition states,
+ * applied through ReplicaManager.maybeUpdateMetadataCache (which refuses an older controller epoch
+ * with STALE_CONTROLLER_EPOCH).
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { StaleBrokerEpochError } from '../../protocol/errors.js';
+import { defineHandler } from '../handler.js';
+import { isBrokerEpochStale } from './broker-epoch.js';
+
+export const updateMetadataHandler = defineHandler({
+  apiKey: ApiKeys.UPDATE_METADATA,
+  minVersion: 0,
+  maxVersion: 8,
+  async handle(ctx, request) {
+    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: new StaleBrokerEpochError().code };
+    return { errorCode: ctx.broker.replicaManager.maybeUpdateMetadataCache(request) };
+  },
+});

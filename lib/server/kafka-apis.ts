@@ -1,0 +1,71 @@
+/**
+ * Kafka's KafkaApis + RequestChannel glue: decodes a request frame, finds its handler in the
+ * registry, runs it and encodes the response. What Kafka does with bad input is kept: an ApiVersions
+ * request of a version we do not know is answered in v0 with UNSUPPORTED_VERSION and our ranges;
+ * an unknown api key, an unsupported version of another API or an undecodable body closes only that
+ * connection (the error is logged once, the broker keeps serving everyone else).
+ */
+import { ApiKeys, decodeRequestBody, decodeRequestHeader, encodeResponse } from '../protocol/index.js';
+import type { RequestApiKey } from '../protocol/frames.js';
+import { ApiError, UnsupportedVersionError } from '../protocol/errors.js';
+import type { ConnectionInfo, RequestHandler } from '../network/connection.js';
+import type { ApiHandler, RequestContext } from './handler.js';
+import type { BrokerContext } from './broker-context.js';
+import { logger } from '../utils/logger.js';
+
+export class ClosedConnectionRequest extends Error {}
+
+export class KafkaApis implements RequestHandler {
+  private readonly log = logger('kafka.server.KafkaApis');
+  private readonly requestLog = logger('kafka.request.logger');
+  private readonly handlers = new Map<number, ApiHandler>();
+
+  constructor(handlers: readonly ApiHandler[], private readonly broker: BrokerContext) {
+    for (const h of handlers) {
+      if (this.handlers.has(h.apiKey)) throw new Error(`two handlers for api key ${h.apiKey}`);
+      this.handlers.set(h.apiKey, h);
+    }
+  }
+
+  /** (apiKey, minVersion, maxVersion) for ApiVersions, from the registry. */
+  supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }> {
+    return [...this.handlers.values()]
+      .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }))
+      .sort((a, b) => a.apiKey - b.apiKey);
+  }
+
+  async handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
+    const { header, bodyOffset } = decodeRequestHeader(frame);
+    const apiKey = header.requestApiKey as RequestApiKey;
+    const handler = this.handlers.get(apiKey);
+    const version = header.requestApiVersion;
+    if (!handler || version < handler.minVersion || version > handler.maxVersion) {
+      if (apiKey === ApiKeys.API_VERSIONS) return this.unsupportedApiVersions(header.correlationId);
+      throw new UnsupportedVersionError(`api key ${apiKey} version ${version} is not supported (client ${header.clientId ?? ''})`);
+    }
+    const body = decodeRequestBody(header, frame, bodyOffset);
+    const ctx: RequestContext = { header, apiVersion: version, connection, listenerName: connection.listenerName, broker: this.broker };
+    const started = process.hrtime.bigint();
+    let response;
+    try {
+      response = await handler.handle(ctx, body as never);
+    } catch (err) {
+      if (!(err instanceof ApiError)) this.log.error({ err, apiKey, version }, `unexpected error handling api key ${apiKey}`);
+      throw err;
+    } finally {
+      this.broker.requestMetrics?.record(apiKey, Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    if (this.requestLog.isLevelEnabled('trace')) {
+      this.requestLog.trace({ apiKey, version, correlationId: header.correlationId, clientId: header.clientId }, 'completed request');
+    }
+    if (response === null) return null;
+    return encodeResponse(apiKey, version, header.correlationId, response as never);
+  }
+
+  private unsupportedApiVersions(correlationId: number): Buffer[] {
+    return encodeResponse(ApiKeys.API_VERSIONS, 0, correlationId, {
+      errorCode: new UnsupportedVersionError().code,
+      apiKeys: this.supportedApis(),
+    });
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Kafka's KafkaServer (ZooKeeper mode): the lifecycle of one broker. Start-up follows Kafka's
+ * order — ZooKeeper session and top-level paths, cluster id, log manager (recovery), socket server,
+ * replica manager, registration of /brokers/ids/<id> (its czxid is the broker epoch), controller
+ * election, coordinators, then "started". Shutdown runs in reverse after a controlled shutdown
+ * (leadership moved away through the controller).
+ */
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { KafkaConfig } from '../config/kafka-config.js';
+import { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import type { BrokerInfo, EndPoint as ZkEndPoint } from '../zk/zk-data.js';
+import { LogManager } from '../log/log-manager.js';
+import { MetadataCache } from './metadata-cache.js';
+import { SocketServer } from '../network/socket-server.js';
+import { KafkaApis } from './kafka-apis.js';
+import { allHandlers } from './handlers/index.js';
+import { ReplicaManager } from '../replication/replica-manager.js';
+import { DefaultAlterPartitionManager } from '../replication/alter-partition-manager.js';
+import { leaderRecordValidator } from '../replication/record-validation.js';
+import { KafkaController } from '../controller/kafka-controller.js';
+import { TopicConfigCache } from './topic-config-cache.js';
+import { controlledShutdown } from './controlled-shutdown.js';
+import { ZkAdminManager } from './zk-admin-manager.js';
+import { ZkConfigManager } from './zk-config-manager.js';
+import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import { createGroupCoordinator } from './group-coordinator-wiring.js';
+import type { BrokerContext } from './broker-context.js';
+import { SYSTEM_TIME, type Time } from '../utils/time.js';
+import { logger } from '../utils/logger.js';
+
+const COMPRESSION_CODECS: Record<string, number> = { uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
+
+export type BrokerState = 'NOT_RUNNING' | 'STARTING' | 'RUNNING' | 'PENDING_CONTROLLED_SHUTDOWN' | 'SHUTTING_DOWN';
+
+export class KafkaServer {
+  private readonly log = logger('kafka.server.KafkaServer');
+  state: BrokerState = 'NOT_RUNNING';
+  brokerId: number;
+  clusterId = '';
+  private brokerEpoch = -1n;
+  zkClient!: KafkaZkClient;
+  logManager!: LogManager;
+  metadataCache!: MetadataCache;
+  socketServer!: SocketServer;
+  replicaManager!: ReplicaManager;
+  controller!: KafkaController;
+  adminManager!: ZkAdminManager;
+  groupCoordinator!: GroupCoordinator;
+  topicConfigs!: TopicConfigCache;
+  private configManager?: ZkConfigManager;
+  private alterPartitionManager?: DefaultAlterPartitionManager;
+  private apis!: KafkaApis;
+
+  constructor(readonly config: KafkaConfig, private readonly time: Time = SYSTEM_TIME) {
+    this.brokerId = config.brokerId;
+  }
+
+  async startup(): Promise<void> {
+    const started = Date.now();
+    this.state = 'STARTING';
+    const c = this.config;
+    this.zkClient = await KafkaZkClient.create({
+      connectString: c.zkConnect,
+      sessionTimeoutMs: c.zkSessionTimeoutMs,
+      connectionTimeoutMs: c.zkConnectionTimeoutMs,
+      name: `Kafka server ${c.brokerId}`,
+    });
+    await this.zkClient.createTopLevelPaths();
+    this.clusterId = await this.zkClient.createOrGetClusterId(randomBytes(16).toString('base64url'));
+    if (this.brokerId < 0) this.brokerId = await this.zkClient.generateBrokerSequenceId() + c.getNumber('reserved.broker.max.id');
+    this.log.info(`Cluster ID = ${this.clusterId}, broker id = ${this.brokerId}`);
+
+    const defaults = c.logConfig();
+    this.topicConfigs = new TopicConfigCache(this.zkClient, defaults);
+    this.logManager = new LogManager({
+      logDirs: [...c.logDirs],
+      brokerId: this.brokerId,
+      clusterId: this.clusterId,
+      defaultConfig: defaults,
+      topicConfig: (topic) => this.topicConfigs.get(topic),
+      retentionCheckIntervalMs: c.getNumber('log.retention.check.interval.ms'),
+      cleanerEnabled: c.getBoolean('log.cleaner.enable'),
+    });
+    await this.logManager.startup();
+    // Overrides of the topics whose logs were just loaded.
+    await this.topicConfigs.ensureLoaded(this.logManager.allLogs().map((l) => l.topicPartition.topic));
+    for (const l of this.logManager.allLogs()) l.config = this.topicConfigs.get(l.topicPartition.topic);
+
+    this.metadataCache = new MetadataCache(this.brokerId);
+    const context = this.brokerContext();
+    this.apis = new KafkaApis(allHandlers, context);
+    this.socketServer = new SocketServer(
+      c.listeners.map((l) => ({ name: l.listenerName, host: l.host, port: l.port })),
+      this.apis,
+      { maxRequestSize: c.socketRequestMaxBytes, maxQueuedBytes: c.getNumber('queued.max.request.bytes') > 0 ? c.getNumber('queued.max.request.bytes') : 100 * 1024 * 1024, idleTimeoutMs: c.getNumber('connections.max.idle.ms') },
+    );
+    await this.socketServer.startup();
+
+    this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName);
+    this.replicaManager = new ReplicaManager(
+      {
+        brokerId: this.brokerId,
+        interBrokerListener: c.interBrokerListenerName,
+        replicaLagTimeMaxMs: c.getNumber('replica.lag.time.max.ms'),
+        highWatermarkCheckpointIntervalMs: c.getNumber('replica.high.watermark.checkpoint.interval.ms'),
+        defaultMinInSyncReplicas: c.getNumber('min.insync.replicas'),
+        fetcher: {
+          fetchMaxWaitMs: c.getNumber('replica.fetch.wait.max.ms'),
+          fetchMinBytes: c.getNumber('replica.fetch.min.bytes'),
+          fetchMaxBytes: c.getNumber('replica.fetch.max.bytes'),
+          fetchResponseMaxBytes: c.getNumber('replica.fetch.response.max.bytes'),
+          fetchBackoffMs: c.getNumber('replica.fetch.backoff.ms'),
+          requestTimeoutMs: c.getNumber('replica.socket.timeout.ms'),
+        },
+      },
+      this.time,
+      this.logManager,
+      this.metadataCache,
+      this.alterPartitionManager,
+      (topic) => {
+        const tc = this.topicConfigs.get(topic);
+        return leaderRecordValidator({
+          compacted: tc.compact,
+          targetCompression: tc['compression.type'] === 'producer' ? 'producer' : (COMPRESSION_CODECS[tc['compression.type']] ?? 'producer'),
+          timestampBeforeMaxMs: tc['message.timestamp.before.max.ms'],
+          timestampAfterMaxMs: tc['message.timestamp.after.max.ms'],
+        });
+      },
+      (topic) => this.topicConfigs.get(topic)['min.insync.replicas'],
+    );
+
+    this.adminManager = new ZkAdminManager(context);
+    this.groupCoordinator = createGroupCoordinator(context, this.replicaManager);
+
+    this.brokerEpoch = await this.registerBroker();
+    this.controller = new KafkaController(
+      {
+        brokerId: this.brokerId,
+        interBrokerListener: c.interBrokerListenerName,
+        deleteTopicEnable: c.deleteTopicEnable,
+        autoLeaderRebalanceEnable: c.getBoolean('auto.leader.rebalance.enable'),
+        leaderImbalanceCheckIntervalSeconds: c.getNumber('leader.imbalance.check.interval.seconds'),
+        leaderImbalancePerBrokerPercentage: c.getNumber('leader.imbalance.per.broker.percentage'),
+        uncleanLeaderElectionEnable: c.getBoolean('unclean.leader.election.enable'),
+        requestTimeoutMs: c.getNumber('controller.socket.timeout.ms'),
+      },
+      this.zkClient,
+      {
+        registerBroker: async () => (this.brokerEpoch = await this.registerBroker()),
+        uncleanLeaderElectionEnabled: async (topic) => {
+          await this.topicConfigs.ensureLoaded([topic]);
+          return this.topicConfigs.get(topic)['unclean.leader.election.enable'];
+        },
+      },
+    );
+    this.controller.startup();
+    this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides));
+    await this.configManager.startup();
+    this.state = 'RUNNING';
+    this.log.info(`[KafkaServer id=${this.brokerId}] started (kafka.server.KafkaServer) in ${Date.now() - started} ms`);
+  }
+
+  private onTopicConfigChange(topic: string, overrides: Record<string, string>): void {
+    const cfg = this.topicConfigs.set(topic, overrides);
+    for (const l of this.logManager.allLogs()) if (l.topicPartition.topic === topic) l.config = cfg;
+    this.log.info(`Topic ${topic} configuration changed: ${JSON.stringify(overrides)}`);
+  }
+
+  /** The advertised endpoints as registered in ZooKeeper (bound ports for port 0; hostname for ''). */
+  private advertisedEndpoints(): ZkEndPoint[] {
+    const bound = this.socketServer.boundListeners;
+    return this.config.advertisedListeners.map((l) => ({
+      listenerName: l.listenerName,
+      host: l.host === '' ? os.hostname() : l.host,
+      port: l.port === 0 ? (bound.find((b) => b.name === l.listenerName)?.boundPort ?? 0) : l.port,
+      securityProtocol: l.securityProtocol,
+    }));
+  }
+
+  private async registerBroker(): Promise<bigint> {
+    const info: BrokerInfo = { id: this.brokerId, endpoints: this.advertisedEndpoints(), rack: this.config.rack, version: 5, jmxPort: -1, features: {} };
+    const epoch = await this.zkClient.registerBroker(info);
+    this.log.info(`Registered broker ${this.brokerId} at path /brokers/ids/${this.brokerId} with addresses: ${info.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(',')}, czxid (broker epoch): ${epoch}`);
+    return epoch;
+  }
+
+  private brokerContext(): BrokerContext {
+    // Accessors, not copies: the subsystems are created after the context.
+    const server = this;
+    return {
+      get brokerId() { return server.brokerId; },
+      get clusterId() { return server.clusterId; },
+      config: this.config,
+      get metadataCache() { return server.metadataCache; },
+      get replicaManager() { return server.replicaManager; },
+      get logManager() { return server.logManager; },
+      get controller() { return server.controller; },
+      get adminManager() { return server.adminManager; },
+      get groupCoordinator() { return server.groupCoordinator; },
+      get zkClient() { return server.zkClient; },
+      get topicConfigs() { return server.topicConfigs; },
+      brokerEpoch: () => this.brokerEpoch,
+      supportedApis: () => this.apis.supportedApis(),
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.state === 'NOT_RUNNING' || this.state === 'SHUTTING_DOWN') return;
+    const wasRunning = this.state === 'RUNNING';
+    this.log.info(`[KafkaServer id=${this.brokerId}] shutting down`);
+    if (wasRunning && this.config.getBoolean('controlled.shutdown.enable')) {
+      this.state = 'PENDING_CONTROLLED_SHUTDOWN';
+      await controlledShutdown(this.metadataCache, {
+        brokerId: this.brokerId,
+        brokerEpoch: this.brokerEpoch,
+        interBrokerListener: this.config.interBrokerListenerName,
+        maxRetries: this.config.getNumber('controlled.shutdown.max.retries'),
+        retryBackoffMs: this.config.getNumber('controlled.shutdown.retry.backoff.ms'),
+        requestTimeoutMs: this.config.getNumber('controller.socket.timeout.ms'),
+      });
+    }
+    this.state = 'SHUTTING_DOWN';
+    const step = async (name: string, fn: () => Promise<void> | void): Promise<void> => {
+      try {
+        await fn();
+      } catch (err) {
+        this.log.error({ err }, `error during shutdown of ${name}`);
+      }
+    };
+    await step('socket server', () => this.socketServer?.shutdown());
+    await step('config manager', () => this.configManager?.shutdown());
+    await step('group coordinator', () => this.groupCoordinator?.shutdown());
+    await step('admin manager', () => this.adminManager?.shutdown());
+    await step('controller', () => this.controller?.shutdown());
+    await step('replica manager', () => this.replicaManager?.shutdown());
+    await step('alter partition manager', () => this.alterPartitionManager?.close());
+    await step('log manager', () => this.logManager?.shutdown());
+    await step('zookeeper client', () => this.zkClient?.close());
+    this.state = 'NOT_RUNNING';
+    this.log.info(`[KafkaServer id=${this.brokerId}] shut down completed`);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * startCluster(): a real local kafkats cluster for tests and `kafkats cluster` — a ZooKeeper
+ * (the shared test one under a fresh chroot, a given connect string, or one started for this
+ * cluster) and N broker processes on consecutive ports with data in a temp (or given) directory.
+ * Ready means every broker answers Metadata listing all N brokers and a controller.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BrokerProcess, sleep } from './broker-process.js';
+import { findFreePort, startZooKeeper, type RunningZooKeeper } from './zookeeper-runner.js';
+import { NetworkClient } from '../network/network-client.js';
+import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
+
+export interface ClusterOptions {
+  brokers?: number;
+  /** `host:port/chroot`; when absent a ZooKeeper is started for this cluster. */
+  zookeeper?: string;
+  /** First broker port; broker i listens on basePort + i. Free ports are picked when absent. */
+  basePort?: number;
+  /** Data directory (broker-<i> below it); a temp dir removed on stop() when absent. */
+  dataDir?: string;
+  /** Extra server.properties keys for every broker. */
+  overrides?: Record<string, string | number | boolean>;
+  host?: string;
+  output?: 'inherit' | 'buffer';
+  startTimeoutMs?: number;
+}
+
+export interface RunningCluster {
+  brokers: BrokerProcess[];
+  /** `host:port` of every broker, for clients' bootstrap lists. */
+  bootstrapServers: string[];
+  zookeeperConnect: string;
+  dataDir: string;
+  broker(id: number): BrokerProcess;
+  /** Waits until every running broker sees `expectedBrokers` live brokers and a controller. */
+  waitUntilReady(timeoutMs?: number, expectedBrokers?: number): Promise<ClusterMetadata>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterMetadata {
+  controllerId: number;
+  brokers: Array<{ nodeId: number; host: string; port: number }>;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<RunningCluster> {
+  const n = options.brokers ?? 3;
+  const host = options.host ?? 'localhost';
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kafkats-cluster-'));
+  let zk: RunningZooKeeper | null = null;
+  let zookeeperConnect = options.zookeeper;
+  if (!zookeeperConnect) {
+    zk = await startZooKeeper({ dataDir: path.join(dataDir, 'zookeeper') });
+    zookeeperConnect = zk.connectString;
+  }
+  const ports: number[] = [];
+  for (let i = 0; i < n; i++) ports.push(options.basePort !== undefined ? options.basePort + i : await findFreePort());
+  // Internal topics default to RF 3 and, as in Kafka, are not capped: a smaller dev cluster sets
+  // them to its size (what Kafka's single-node quickstart config does).
+  const small: Record<string, number> = n < 3
+    ? { 'offsets.topic.replication.factor': n, 'transaction.state.log.replication.factor': n, 'transaction.state.log.min.isr': Math.min(2, n) }
+    : {};
+  const brokers = ports.map((port, i) => new BrokerProcess({
+    brokerId: i,
+    port,
+    host,
+    logDir: path.join(dataDir, `broker-${i}`),
+    zookeeperConnect: zookeeperConnect as string,
+    overrides: { ...small, ...options.overrides },
+    output: options.output ?? 'buffer',
+  }));
+  const cluster: RunningCluster = {
+    brokers,
+    bootstrapServers: brokers.map((b) => b.bootstrap),
+    zookeeperConnect,
+    dataDir,
+    broker: (id) => {
+      const b = brokers.find((x) => x.brokerId === id);
+      if (!b) throw new Error(`no broker ${id}`);
+      return b;
+    },
+    waitUntilReady: (timeoutMs = 30_000, expected = n) => waitUntilReady(brokers.filter((b) => b.isRunning), expected, timeoutMs),
+    stop: async () => {
+      await Promise.all(brokers.map((b) => b.stop(15_000)));
+      if (zk) await zk.stop();
+      if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await Promise.all(brokers.map((b) => b.start(options.startTimeoutMs ?? 60_000)));
+    await cluster.waitUntilReady(options.startTimeoutMs ?? 60_000);
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  return cluster;
+}
+
+async function waitUntilReady(brokers: BrokerProcess[], expected: number, timeoutMs: number): Promise<ClusterMetadata> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      const views = await Promise.all(brokers.map((b) => fetchClusterMetadata(b.options.host ?? 'localhost', b.port)));
+      const ok = views.every((v) => v.controllerId >= 0 && v.brokers.length === expected && v.controllerId === views[0]!.controllerId);
+      if (ok) return views[0]!;
+      last = JSON.stringify(views.map((v) => ({ controller: v.controllerId, brokers: v.brokers.map((b) => b.nodeId) })));
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`cluster not ready after ${timeoutMs} ms: ${last}\n${brokers.map((b) => `--- broker ${b.brokerId}\n${b.recentOutput(30)}`).join('\n')}`);
+}
+
+/** One Metadata v1 round trip (no topics): the broker's view of live brokers and the controller. */
+export async function fetchClusterMetadata(host: string, port: number): Promise<ClusterMetadata> {
+  const client = new NetworkClient({ host, port }, { requestTimeoutMs: 5000, connectTimeoutMs: 2000, maxResponseSize: 10 * 1024 * 1024 });
+  try {
+    const frame = encodeRequest({ requestApiKey: ApiKeys.METADATA, requestApiVersion: 1, correlationId: 1, clientId: 'kafkats-cluster' }, { topics: [] });
+    const payload = await client.send(1, [frame]);
+    const { body } = decodeResponse(ApiKeys.METADATA, 1, payload as Buffer);
+    return { controllerId: body.controllerId, brokers: body.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })) };
+  } finally {
+    client.close();
+  }
+}
