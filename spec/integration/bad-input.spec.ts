@@ -63,7 +63,8 @@ describe('malformed and hostile requests', function () {
   });
 
   it('answers an ApiVersions request of an unknown version in v0 with UNSUPPORTED_VERSION and its ranges', async () => {
-    const r = await rawExchange(bootstrap(), headerV1(18, 99), 1000);
+    // A flexible version, so request header v2: header v1 plus an empty tagged-field section.
+    const r = await rawExchange(bootstrap(), headerV1(18, 99, Buffer.from([0])), 1000);
     expect(r.data.length).to.be.greaterThan(10);
     const size = r.data.readInt32BE(0);
     expect(r.data.readInt32BE(4)).to.equal(42); // correlation id, response header v0
