@@ -286,6 +286,11 @@ export class KafkaController {
     this.rsm.initializeReplicaState();
     const online = this.context.replicasOnBrokers(this.context.liveBrokerIds()).filter((r) => !this.context.isTopicQueuedUpForDeletion(r.tp.topic));
     await this.rsm.handleStateChanges(online, ReplicaState.OnlineReplica);
+    // Replicas on dead brokers leave the ISR now (ReplicaStateMachine.startup).
+    const live = this.context.liveBrokerIds();
+    const offline = this.context.allPartitions().flatMap((tp) => this.context.partitionReplicaAssignment(tp).filter((r) => !live.has(r)).map((replica) => ({ tp, replica })))
+      .filter((r) => !this.context.isTopicQueuedUpForDeletion(r.tp.topic));
+    await this.rsm.handleStateChanges(offline, ReplicaState.OfflineReplica);
     this.psm.initializePartitionState();
     await this.psm.triggerOnlinePartitionStateChange();
     await this.deletion.resumeDeletions();

@@ -123,6 +123,7 @@ export class BrokerProcess {
   /** SIGTERM (controlled shutdown) and wait for the exit; SIGKILL after `timeoutMs`. */
   async stop(timeoutMs = 30_000): Promise<number | null> {
     if (!this.child || !this.isRunning) return this.child?.exitCode ?? null;
+    this.resume();
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.killNow(), timeoutMs);
     const code = await this.exited;
@@ -137,7 +138,17 @@ export class BrokerProcess {
     await this.exited;
   }
 
+  /** SIGSTOP: the process freezes (no fetches, no ZooKeeper heartbeats) until resume(). */
+  pause(): void {
+    if (this.child && this.isRunning) this.child.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    if (this.child && this.isRunning) this.child.kill('SIGCONT');
+  }
+
   killNow(): void {
+    this.resume();
     if (this.child && this.isRunning) this.child.kill('SIGKILL');
   }
 
