@@ -9,6 +9,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { KafkaConfig } from '../config/kafka-config.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
+import { NodeExistsError } from '../zk/keeper-errors.js';
 import type { BrokerInfo, EndPoint as ZkEndPoint } from '../zk/zk-data.js';
 import { LogManager } from '../log/log-manager.js';
 import { MetadataCache } from './metadata-cache.js';
@@ -178,9 +179,29 @@ export class KafkaServer {
     }));
   }
 
+  /**
+   * Registers /brokers/ids/<id>. A registration left by this broker's previous, crashed process
+   * lives until that session expires; rather than failing start-up as Kafka does, wait up to one
+   * session timeout (+2 s) for it to go. A node still there after that belongs to a live broker
+   * with the same id, and start-up fails.
+   */
   private async registerBroker(): Promise<bigint> {
     const info: BrokerInfo = { id: this.brokerId, endpoints: this.advertisedEndpoints(), rack: this.config.rack, version: 5, jmxPort: -1, features: {} };
-    const epoch = await this.zkClient.registerBroker(info);
+    const deadline = Date.now() + this.config.zkSessionTimeoutMs + 2000;
+    let epoch: bigint;
+    for (;;) {
+      try {
+        epoch = await this.zkClient.registerBroker(info);
+        break;
+      } catch (err) {
+        if (!(err instanceof NodeExistsError) || Date.now() > deadline) {
+          if (err instanceof NodeExistsError) throw new Error(`broker id ${this.brokerId} is registered by another live broker (/brokers/ids/${this.brokerId} exists)`);
+          throw err;
+        }
+        this.log.info(`/brokers/ids/${this.brokerId} still exists (a previous session of this broker?); waiting for it to expire`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     this.log.info(`Registered broker ${this.brokerId} at path /brokers/ids/${this.brokerId} with addresses: ${info.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(',')}, czxid (broker epoch): ${epoch}`);
     return epoch;
   }
