@@ -60,6 +60,8 @@ export interface PartitionDeps {
   isBrokerAlive(brokerId: number): boolean;
   /** Called when the ISR or high watermark changed, so delayed produce/fetch can complete. */
   onHighWatermarkOrIsrChange?(tp: TopicPartition): void;
+  /** A committed ISR change: shrink (true) or expansion (false). */
+  onIsrChange?(shrink: boolean): void;
 }
 
 export const FetchIsolation = { LOG_END: 0, HIGH_WATERMARK: 1, TXN_COMMITTED: 2 } as const;
@@ -209,7 +211,7 @@ export class Partition {
     if (currentLeaderEpoch > this._leaderEpoch) throw new UnknownLeaderEpochError(`Epoch ${currentLeaderEpoch} is newer than the current leader epoch ${this._leaderEpoch}`);
   }
 
-  appendRecordsToLeader(records: Buffer, requiredAcks: number, validator?: LeaderRecordValidator): LogAppendInfo {
+  appendRecordsToLeader(records: Buffer, requiredAcks: number, validator?: LeaderRecordValidator, origin: 'client' | 'coordinator' = 'client'): LogAppendInfo {
     if (!this.isLeader || !this.localLog) {
       throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition} on broker ${this.deps.localBrokerId}`);
     }
@@ -219,7 +221,7 @@ export class Partition {
         `The size of the current ISR [${this.isrState.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.topic}-${this.topicPartition.partition}`,
       );
     }
-    const info = this.localLog.appendAsLeader(records, this._leaderEpoch, validator ? { validator } : {});
+    const info = this.localLog.appendAsLeader(records, this._leaderEpoch, validator ? { validator, origin } : { origin });
     this.maybeIncrementLeaderHW(this.deps.time.milliseconds());
     return info;
   }
@@ -260,9 +262,9 @@ export class Partition {
     return { fetchedData, highWatermark: hw, logStartOffset: log.logStartOffset, logEndOffset: leo, lastStableOffset: lso };
   }
 
-  /** Without transactions the last stable offset is the high watermark. */
+  /** min(first offset of the ongoing transactions, high watermark) (Kafka's UnifiedLog.lastStableOffset). */
   lastStableOffset(): bigint {
-    return this.localLog?.highWatermark ?? 0n;
+    return this.localLog?.lastStableOffset ?? 0n;
   }
 
   /**
@@ -361,7 +363,9 @@ export class Partition {
       return;
     }
     if (result.leaderEpoch !== this._leaderEpoch) return;
+    const shrink = result.isr.length < this.isrState.isr.length;
     this.isrState = { isr: result.isr, maximalIsr: result.isr, pending: false };
+    this.deps.onIsrChange?.(shrink);
     this._partitionEpoch = result.partitionEpoch;
     this.log.info(`ISR updated to ${result.isr.join(',')} and partition epoch to ${result.partitionEpoch}`);
     this.maybeIncrementLeaderHW(this.deps.time.milliseconds());

@@ -28,6 +28,7 @@ import {
 } from '../protocol/errors.js';
 import type { Time } from '../utils/time.js';
 import { recordErrorsOf } from '../record/log-validator.js';
+import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { logger } from '../utils/logger.js';
 
 export interface ReplicaManagerConfig {
@@ -71,6 +72,8 @@ export interface FetchPartitionResult {
   logStartOffset: bigint;
   records: Buffer | null;
   divergingEpoch: { epoch: number; endOffset: bigint } | null;
+  /** read_committed only: the aborted transactions overlapping the returned data (from .txnindex). */
+  abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }>;
 }
 
 export interface FetchParams {
@@ -96,6 +99,8 @@ export class ReplicaManager {
   readonly fetcherManager: ReplicaFetcherManager;
   private timers: NodeJS.Timeout[] = [];
   private started = false;
+  /** Broker metrics, when the server has them. */
+  metrics?: KafkaMetrics;
   /** Called with the partitions this broker started / stopped leading (group and txn coordinators). */
   onLeadershipChange?: (becameLeader: Partition[], becameFollower: Partition[]) => void;
 
@@ -175,6 +180,7 @@ export class ReplicaManager {
       minInSyncReplicas: this.minInSyncReplicas,
       isBrokerAlive: (id) => this.metadataCache.hasAliveBroker(id),
       onHighWatermarkOrIsrChange: (t) => this.completeDelayed(t),
+      onIsrChange: (shrink) => (shrink ? this.metrics?.markIsrShrink() : this.metrics?.markIsrExpand()),
     });
   }
 
@@ -340,13 +346,13 @@ export class ReplicaManager {
    * Appends to local leader logs; with acks=all waits (DelayedProduce) until the ISR has the data
    * or the timeout passes. `internalTopicsAllowed` is true only for coordinators.
    */
-  async appendRecords(timeoutMs: number, requiredAcks: number, internalTopicsAllowed: boolean, entries: ProduceEntry[], validator?: LeaderRecordValidator): Promise<ProducePartitionResult[]> {
+  async appendRecords(timeoutMs: number, requiredAcks: number, internalTopicsAllowed: boolean, entries: ProduceEntry[], validator?: LeaderRecordValidator, origin?: 'client' | 'coordinator'): Promise<ProducePartitionResult[]> {
     const status = new Map<string, ProducePartitionStatus>();
     const order: string[] = [];
     for (const e of entries) {
       const key = tpKey(e.tp);
       order.push(key);
-      status.set(key, this.appendToLocalLog(e, requiredAcks, internalTopicsAllowed, validator ?? this.validatorFor(e.tp.topic)));
+      status.set(key, this.appendToLocalLog(e, requiredAcks, internalTopicsAllowed, validator ?? this.validatorFor(e.tp.topic), origin ?? (internalTopicsAllowed ? 'coordinator' : 'client')));
     }
     const anySucceeded = [...status.values()].some((s) => s.errorCode === NONE);
     if (requiredAcks === -1 && anySucceeded) {
@@ -362,7 +368,7 @@ export class ReplicaManager {
     });
   }
 
-  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, internalTopicsAllowed: boolean, validator: LeaderRecordValidator | undefined): ProducePartitionStatus {
+  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, internalTopicsAllowed: boolean, validator: LeaderRecordValidator | undefined, origin: 'client' | 'coordinator'): ProducePartitionStatus {
     const failed = (err: unknown): ProducePartitionStatus => ({
       requiredOffset: -1n,
       errorCode: errorCodeOf(err),
@@ -375,9 +381,13 @@ export class ReplicaManager {
     });
     try {
       if (INTERNAL_TOPICS.has(e.tp.topic) && !internalTopicsAllowed) throw new InvalidTopicError(`Cannot append to internal topic ${e.tp.topic}`);
+      this.metrics?.markProduceRequest(e.tp.topic);
       const partition = this.getPartitionOrException(e.tp);
-      const info = partition.appendRecordsToLeader(e.records, requiredAcks, validator);
-      this.fetchPurgatory.checkAndComplete(tpKey(e.tp));
+      const info = partition.appendRecordsToLeader(e.records, requiredAcks, validator, origin);
+      if (!info.duplicate) {
+        this.metrics?.markBytesIn(e.tp.topic, e.records.length, info.numMessages);
+        this.fetchPurgatory.checkAndComplete(tpKey(e.tp));
+      }
       return {
         requiredOffset: info.lastOffset + 1n,
         errorCode: NONE,
@@ -389,6 +399,7 @@ export class ReplicaManager {
       };
     } catch (err) {
       if (!(err instanceof ApiError)) this.log.error({ err, topicPartition: tpKey(e.tp) }, 'Error appending to the log');
+      this.metrics?.markFailedProduceRequest(e.tp.topic);
       return failed(err);
     }
   }
@@ -451,6 +462,7 @@ export class ReplicaManager {
         tp: req.tp, errorCode: NONE, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null, divergingEpoch: null,
       };
       try {
+        this.metrics?.markFetchRequest(req.tp.topic);
         const partition = this.getPartitionOrException(req.tp);
         if (!partition.isLeader) throw new NotLeaderOrFollowerError(`Broker ${this.config.brokerId} is not the leader of ${tpKey(req.tp)}`);
         const log = partition.localLogOrException();
@@ -478,9 +490,13 @@ export class ReplicaManager {
           first = false;
           remaining -= records.length;
         }
-        return { ...base, highWatermark: info.highWatermark, lastStableOffset: info.lastStableOffset, logStartOffset: info.logStartOffset, records };
+        const abortedTransactions = !isFollower && params.isolation === FetchIsolation.TXN_COMMITTED
+          ? log.collectAbortedTransactions(req.fetchOffset, info.lastStableOffset).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
+          : undefined;
+        return { ...base, highWatermark: info.highWatermark, lastStableOffset: info.lastStableOffset, logStartOffset: info.logStartOffset, records, abortedTransactions };
       } catch (err) {
         if (!(err instanceof ApiError)) this.log.error({ err, topicPartition: tpKey(req.tp) }, 'Error reading from the log');
+        this.metrics?.markFailedFetchRequest(req.tp.topic);
         return { ...base, errorCode: errorCodeOf(err) };
       }
     });

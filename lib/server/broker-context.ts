@@ -11,6 +11,7 @@ import type { KafkaConfig } from '../config/kafka-config.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { LogManager } from '../log/log-manager.js';
 import type { TopicConfigCache } from './topic-config-cache.js';
+import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
 
 export interface RequestMetrics {
   record(apiKey: number, latencyMs: number): void;
@@ -31,6 +32,8 @@ export interface BrokerContext {
   /** Effective topic configs (broker defaults + /config/topics overrides). */
   readonly topicConfigs: TopicConfigCache;
   readonly requestMetrics?: RequestMetrics;
+  /** Broker metrics (per-topic bytes, ISR changes …); absent in unit tests. */
+  readonly metrics?: KafkaMetrics;
   /** czxid of this broker's registration znode (KIP-380). */
   brokerEpoch(): bigint;
   /** (apiKey, minVersion, maxVersion) of every handler, for ApiVersions. */

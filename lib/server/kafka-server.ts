@@ -27,6 +27,7 @@ import { ZkConfigManager } from './zk-config-manager.js';
 import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import { createGroupCoordinator } from './group-coordinator-wiring.js';
 import type { BrokerContext } from './broker-context.js';
+import { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { SYSTEM_TIME, type Time } from '../utils/time.js';
 import { logger } from '../utils/logger.js';
 
@@ -52,6 +53,7 @@ export class KafkaServer {
   private configManager?: ZkConfigManager;
   private alterPartitionManager?: DefaultAlterPartitionManager;
   private apis!: KafkaApis;
+  metrics!: KafkaMetrics;
 
   constructor(readonly config: KafkaConfig, private readonly time: Time = SYSTEM_TIME) {
     this.brokerId = config.brokerId;
@@ -61,6 +63,14 @@ export class KafkaServer {
     const started = Date.now();
     this.state = 'STARTING';
     const c = this.config;
+    this.metrics = KafkaMetrics.fromConfig(c);
+    this.metrics.registerHealth(() => ({
+      status: this.state === 'RUNNING' ? 'ok' : this.state === 'STARTING' ? 'starting' : 'shutting_down',
+      brokerId: this.brokerId,
+      controller: this.controller?.isActive ?? false,
+      brokerEpoch: String(this.brokerEpoch),
+    }));
+    await this.metrics.start();
     this.zkClient = await KafkaZkClient.create({
       connectString: c.zkConnect,
       sessionTimeoutMs: c.zkSessionTimeoutMs,
@@ -158,8 +168,34 @@ export class KafkaServer {
     this.controller.startup();
     this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides));
     await this.configManager.startup();
+    this.registerGauges();
     this.state = 'RUNNING';
     this.log.info(`[KafkaServer id=${this.brokerId}] started (kafka.server.KafkaServer) in ${Date.now() - started} ms`);
+  }
+
+  private registerGauges(): void {
+    const rm = this.replicaManager;
+    rm.metrics = this.metrics;
+    const active = (): boolean => this.controller?.isActive ?? false;
+    this.metrics.registerGauges({
+      underReplicatedPartitions: () => rm.leaderPartitions().filter((p) => p.isUnderReplicated).length,
+      underMinIsrPartitionCount: () => rm.leaderPartitions().filter((p) => p.isUnderMinIsr).length,
+      leaderCount: () => rm.leaderPartitions().length,
+      partitionCount: () => rm.allPartitions().length,
+      activeControllerCount: () => (active() ? 1 : 0),
+      offlinePartitionsCount: () => (active() ? this.controller.offlinePartitionCount() : 0),
+      globalTopicCount: () => (active() ? this.controller.context.allTopics.size : 0),
+      globalPartitionCount: () => (active() ? this.controller.context.allPartitions().length : 0),
+      numGroups: () => this.groupCoordinator?.handleListGroups([]).groups.length ?? 0,
+      logs: () => this.logManager.allLogs().map((l) => ({
+        topic: l.topicPartition.topic,
+        partition: l.topicPartition.partition,
+        size: l.size(),
+        logStartOffset: l.logStartOffset,
+        logEndOffset: l.logEndOffset,
+        numLogSegments: l.numberOfSegments,
+      })),
+    });
   }
 
   private onTopicConfigChange(topic: string, overrides: Record<string, string>): void {
@@ -221,6 +257,8 @@ export class KafkaServer {
       get groupCoordinator() { return server.groupCoordinator; },
       get zkClient() { return server.zkClient; },
       get topicConfigs() { return server.topicConfigs; },
+      get metrics() { return server.metrics; },
+      get requestMetrics() { return server.metrics?.requestMetrics; },
       brokerEpoch: () => this.brokerEpoch,
       supportedApis: () => this.apis.supportedApis(),
     };
@@ -258,6 +296,7 @@ export class KafkaServer {
     await step('alter partition manager', () => this.alterPartitionManager?.close());
     await step('log manager', () => this.logManager?.shutdown());
     await step('zookeeper client', () => this.zkClient?.close());
+    await step('metrics', () => this.metrics?.stop());
     this.state = 'NOT_RUNNING';
     this.log.info(`[KafkaServer id=${this.brokerId}] shut down completed`);
   }

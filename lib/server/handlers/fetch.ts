@@ -79,6 +79,7 @@ export const fetchHandler = defineHandler({
             records = null;
           }
         }
+        if (records && records.length > 0) ctx.broker.metrics?.updateBytesOut(topic, request.replicaId >= 0, records.length);
         return {
           partitionIndex: r.tp.partition,
           errorCode,
@@ -86,7 +87,7 @@ export const fetchHandler = defineHandler({
           lastStableOffset: r.lastStableOffset,
           logStartOffset: r.logStartOffset,
           divergingEpoch: r.divergingEpoch ?? { epoch: -1, endOffset: -1n },
-          abortedTransactions: readCommitted ? [] : null,
+          abortedTransactions: readCommitted ? (r.abortedTransactions ?? []) : null,
           preferredReadReplica: -1,
           records: records ?? (errorCode === NONE ? Buffer.alloc(0) : null),
         };

@@ -4,6 +4,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { StaleBrokerEpochError } from '../../protocol/errors.js';
+import { ConfigType } from '../../zk/zk-data.js';
 import { defineHandler } from '../handler.js';
 import { isBrokerEpochStale } from './broker-epoch.js';
 
@@ -13,6 +14,15 @@ export const leaderAndIsrHandler = defineHandler({
   maxVersion: 7,
   async handle(ctx, request) {
     if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: new StaleBrokerEpochError().code };
+    // Kafka reads a topic's overrides from ZooKeeper when it creates a log (fetchLogConfig): read
+    // them for topics that get a new log here, so that the log and the produce validator see e.g.
+    // max.message.bytes (also when a deleted topic is created again with other configs).
+    const states = [
+      ...request.ungroupedPartitionStates,
+      ...request.topicStates.flatMap((t) => t.partitionStates.map((s) => ({ ...s, topicName: t.topicName }))),
+    ];
+    const newLogTopics = new Set(states.filter((s) => !ctx.broker.logManager.getLog({ topic: s.topicName, partition: s.partitionIndex })).map((s) => s.topicName));
+    await Promise.all([...newLogTopics].map(async (t) => ctx.broker.topicConfigs.set(t, await ctx.broker.zkClient.getEntityConfigs(ConfigType.Topic, t))));
     const result = ctx.broker.replicaManager.becomeLeaderOrFollower(request);
     if (ctx.apiVersion < 5) {
       return {
