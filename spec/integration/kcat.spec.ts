@@ -54,4 +54,22 @@ describe('kcat (librdkafka) against one broker', function () {
     const r = await kcat(['-b', cluster().bootstrapServers[0]!, '-Q', '-t', 'kcat-gzip:0:-1']);
     expect(r.stdout.toString()).to.include('kcat-gzip [0] offset 100000');
   });
+
+  for (const [fallback, magic] of [['0.9.0', 0], ['0.10.0', 1]] as const) {
+    it(`serves a client speaking the ${fallback} protocol (message format v${magic}: up-converted on produce, down-converted on fetch)`, async () => {
+      const topic = `kcat-legacy-${magic}`;
+      await createTopic(cluster(), topic, 1);
+      const b = cluster().bootstrapServers[0]!;
+      const old = ['-X', 'api.version.request=false', '-X', `broker.version.fallback=${fallback}`];
+      const legacy = lines.slice(0, 2000).join('\n') + '\n';
+      for (const codec of ['none', 'gzip', 'snappy', 'lz4']) {
+        const p = await kcat(['-b', b, ...old, '-P', '-t', topic, '-p', '0', '-z', codec], legacy);
+        expect(p.code, p.stderr).to.equal(0);
+      }
+      const modern = await kcat(['-b', b, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q']);
+      expect(modern.stdout.toString()).to.equal(legacy.repeat(4));
+      const viaOld = await kcat(['-b', b, ...old, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q']);
+      expect(viaOld.stdout.toString()).to.equal(legacy.repeat(4));
+    });
+  }
 });
