@@ -11,6 +11,7 @@ import type { ControllerContext } from './controller-context.js';
 import type { LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
 import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
 import { ZERO_UUID } from '../protocol/reader.js';
+import { groupBy } from '../utils/collections.js';
 
 export const LEADER_AND_ISR_VERSION = 7;
 export const UPDATE_METADATA_VERSION = 8;
@@ -114,7 +115,7 @@ export class ControllerBrokerRequestBatch {
   private sendLeaderAndIsr(controllerEpoch: number): void {
     for (const [brokerId, entries] of this.leaderAndIsr) {
       if (!this.channel.hasBroker(brokerId)) continue;
-      const byTopic = groupByTopic([...entries.values()]);
+      const byTopic = groupBy(entries.values(), (e) => e.tp.topic);
       const leaders = new Set([...entries.values()].map((e) => e.leaderAndIsr.leaderAndIsr.leader));
       const liveLeaders = this.context.liveBrokerList().filter((b) => leaders.has(b.id)).map((b) => {
         const ep = b.endpoints[0];
@@ -151,12 +152,7 @@ export class ControllerBrokerRequestBatch {
   private sendUpdateMetadata(controllerEpoch: number): void {
     if (this.updateMetadataBrokers.size === 0) return;
     const partitions = [...this.updateMetadataPartitions.values()];
-    const byTopic = new Map<string, TopicPartition[]>();
-    for (const tp of partitions) {
-      const list = byTopic.get(tp.topic) ?? [];
-      list.push(tp);
-      byTopic.set(tp.topic, list);
-    }
+    const byTopic = groupBy(partitions, (tp) => tp.topic);
     const live = this.context.liveOrShuttingDownBrokerIds();
     const topicStates = [...byTopic].map(([topic, tps]) => ({
       topicName: topic,
@@ -202,12 +198,7 @@ export class ControllerBrokerRequestBatch {
       for (const deletePartition of [false, true]) {
         const list = [...entries.values()].filter((e) => e.deletePartition === deletePartition);
         if (list.length === 0) continue;
-        const byTopic = new Map<string, StopReplicaEntry[]>();
-        for (const e of list) {
-          const l = byTopic.get(e.tp.topic) ?? [];
-          l.push(e);
-          byTopic.set(e.tp.topic, l);
-        }
+        const byTopic = groupBy(list, (e) => e.tp.topic);
         this.channel.sendRequest(brokerId, ApiKeys.STOP_REPLICA, STOP_REPLICA_VERSION, {
           controllerId: this.controllerId,
           controllerEpoch,
@@ -221,14 +212,4 @@ export class ControllerBrokerRequestBatch {
       }
     }
   }
-}
-
-function groupByTopic(entries: LeaderAndIsrEntry[]): Map<string, LeaderAndIsrEntry[]> {
-  const out = new Map<string, LeaderAndIsrEntry[]>();
-  for (const e of entries) {
-    const l = out.get(e.tp.topic) ?? [];
-    l.push(e);
-    out.set(e.tp.topic, l);
-  }
-  return out;
 }

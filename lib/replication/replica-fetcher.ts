@@ -13,6 +13,7 @@ import { NONE, OffsetOutOfRangeError } from '../protocol/errors.js';
 import type { Partition } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
 import { logger, type Logger } from '../utils/logger.js';
+import { groupBy } from '../utils/collections.js';
 
 const FETCH_VERSION = 12;
 const LIST_OFFSETS_VERSION = 5;
@@ -106,12 +107,7 @@ export class ReplicaFetcher {
   }
 
   private async fetchOnce(states: FetchState[]): Promise<void> {
-    const byTopic = new Map<string, FetchState[]>();
-    for (const s of states) {
-      const l = byTopic.get(s.tp.topic) ?? [];
-      l.push(s);
-      byTopic.set(s.tp.topic, l);
-    }
+    const byTopic = groupBy(states, (s) => s.tp.topic);
     const sent = new Map(states.map((s) => [tpKey(s.tp), { state: s, fetchOffset: s.partition.localLogOrException().logEndOffset }]));
     const response: FetchResponse = await this.send(ApiKeys.FETCH, FETCH_VERSION, {
       replicaId: this.config.brokerId,

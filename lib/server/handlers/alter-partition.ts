@@ -6,6 +6,7 @@
 import { ApiKeys } from '../../protocol/index.js';
 import { errorCodeOf, NONE } from '../../protocol/errors.js';
 import { defineHandler } from '../handler.js';
+import { groupBy } from '../../utils/collections.js';
 
 export const alterPartitionHandler = defineHandler({
   apiKey: ApiKeys.ALTER_PARTITION,
@@ -24,22 +25,25 @@ export const alterPartitionHandler = defineHandler({
     try {
       const result = await ctx.broker.controller.enqueue((ops) => ops.alterPartition(request.brokerId, request.brokerEpoch, entries));
       if (result.errorCode !== NONE) return { errorCode: result.errorCode };
-      const byTopic = new Map<string, Array<Record<string, unknown>>>();
-      for (const r of result.partitions) {
-        const list = byTopic.get(r.tp.topic) ?? [];
-        const l = 'leaderAndIsr' in r ? r.leaderAndIsr : null;
-        list.push({
-          partitionIndex: r.tp.partition,
-          errorCode: r.errorCode,
-          leaderId: l?.leader ?? -1,
-          leaderEpoch: l?.leaderEpoch ?? -1,
-          isr: l?.isr ?? [],
-          leaderRecoveryState: l?.leaderRecoveryState ?? 0,
-          partitionEpoch: l?.partitionEpoch ?? -1,
-        });
-        byTopic.set(r.tp.topic, list);
-      }
-      return { errorCode: NONE, topics: [...byTopic].map(([topicName, partitions]) => ({ topicName, partitions })) };
+      const byTopic = groupBy(result.partitions, (r) => r.tp.topic);
+      return {
+        errorCode: NONE,
+        topics: [...byTopic].map(([topicName, rs]) => ({
+          topicName,
+          partitions: rs.map((r) => {
+            const l = 'leaderAndIsr' in r ? r.leaderAndIsr : null;
+            return {
+              partitionIndex: r.tp.partition,
+              errorCode: r.errorCode,
+              leaderId: l?.leader ?? -1,
+              leaderEpoch: l?.leaderEpoch ?? -1,
+              isr: l?.isr ?? [],
+              leaderRecoveryState: l?.leaderRecoveryState ?? 0,
+              partitionEpoch: l?.partitionEpoch ?? -1,
+            };
+          }),
+        })),
+      };
     } catch (err) {
       return { errorCode: errorCodeOf(err) };
     }

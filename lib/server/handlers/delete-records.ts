@@ -5,6 +5,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { defineHandler } from '../handler.js';
+import { groupBy } from '../../utils/collections.js';
 
 export const deleteRecordsHandler = defineHandler({
   apiKey: ApiKeys.DELETE_RECORDS,
@@ -13,12 +14,10 @@ export const deleteRecordsHandler = defineHandler({
   async handle(ctx, request) {
     const entries = request.topics.flatMap((t) => t.partitions.map((p) => ({ tp: { topic: t.name, partition: p.partitionIndex }, offset: p.offset })));
     const results = await ctx.broker.replicaManager.deleteRecords(request.timeoutMs, entries);
-    const byTopic = new Map<string, Array<{ partitionIndex: number; lowWatermark: bigint; errorCode: number }>>();
-    for (const r of results) {
-      const list = byTopic.get(r.tp.topic) ?? [];
-      list.push({ partitionIndex: r.tp.partition, lowWatermark: r.lowWatermark, errorCode: r.errorCode });
-      byTopic.set(r.tp.topic, list);
-    }
-    return { throttleTimeMs: 0, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
+    const byTopic = groupBy(results, (r) => r.tp.topic);
+    return {
+      throttleTimeMs: 0,
+      topics: [...byTopic].map(([name, rs]) => ({ name, partitions: rs.map((r) => ({ partitionIndex: r.tp.partition, lowWatermark: r.lowWatermark, errorCode: r.errorCode })) })),
+    };
   },
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ApiKeys } from '../../protocol/index.js';
 import { NONE } from '../../protocol/errors.js';
 import { defineHandler } from '../handler.js';
+import { groupBy } from '../../utils/collections.js';
 
 export const describeLogDirsHandler = defineHandler({
   apiKey: ApiKeys.DESCRIBE_LOG_DIRS,
@@ -19,12 +20,7 @@ export const describeLogDirsHandler = defineHandler({
     const results = ctx.broker.logManager.logDirs.map((dir) => {
       const resolved = path.resolve(dir);
       const inDir = logs.filter((l) => path.resolve(path.dirname(l.dir)) === resolved);
-      const byTopic = new Map<string, Array<{ partitionIndex: number; partitionSize: bigint; offsetLag: bigint; isFutureKey: boolean }>>();
-      for (const l of inDir) {
-        const list = byTopic.get(l.topicPartition.topic) ?? [];
-        list.push({ partitionIndex: l.topicPartition.partition, partitionSize: BigInt(l.size()), offsetLag: 0n, isFutureKey: false });
-        byTopic.set(l.topicPartition.topic, list);
-      }
+      const byTopic = groupBy(inDir, (l) => l.topicPartition.topic);
       let totalBytes = -1n;
       let usableBytes = -1n;
       try {
@@ -34,7 +30,11 @@ export const describeLogDirsHandler = defineHandler({
       } catch {
         // statfs unsupported: Kafka reports -1 (UNKNOWN_VOLUME_BYTES)
       }
-      return { errorCode: NONE, logDir: resolved, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })), totalBytes, usableBytes };
+      const topics = [...byTopic].map(([name, ls]) => ({
+        name,
+        partitions: ls.map((l) => ({ partitionIndex: l.topicPartition.partition, partitionSize: BigInt(l.size()), offsetLag: 0n, isFutureKey: false })),
+      }));
+      return { errorCode: NONE, logDir: resolved, topics, totalBytes, usableBytes };
     });
     return { throttleTimeMs: 0, errorCode: NONE, results };
   },

@@ -7,6 +7,7 @@
 import { ApiKeys } from '../../protocol/index.js';
 import { errorCodeOf, NONE } from '../../protocol/errors.js';
 import { defineHandler } from '../handler.js';
+import { groupBy } from '../../utils/collections.js';
 
 export const electLeadersHandler = defineHandler({
   apiKey: ApiKeys.ELECT_LEADERS,
@@ -20,17 +21,17 @@ export const electLeadersHandler = defineHandler({
     const unclean = ctx.apiVersion >= 1 && request.electionType === 1;
     try {
       const results = await ctx.broker.controller.enqueue((ops) => (unclean ? ops.electUncleanLeaders(partitions) : ops.electPreferredLeaders(partitions)));
-      const byTopic = new Map<string, Array<{ partitionId: number; errorCode: number; errorMessage: string | null }>>();
-      for (const tp of partitions) {
-        const r = results.get(`${tp.topic}-${tp.partition}`) ?? { errorCode: NONE, message: null };
-        const list = byTopic.get(tp.topic) ?? [];
-        list.push({ partitionId: tp.partition, errorCode: r.errorCode, errorMessage: r.message });
-        byTopic.set(tp.topic, list);
-      }
+      const byTopic = groupBy(partitions, (tp) => tp.topic);
       return {
         throttleTimeMs: 0,
         errorCode: NONE,
-        replicaElectionResults: [...byTopic].map(([topic, partitionResult]) => ({ topic, partitionResult })),
+        replicaElectionResults: [...byTopic].map(([topic, tps]) => ({
+          topic,
+          partitionResult: tps.map((tp) => {
+            const r = results.get(`${tp.topic}-${tp.partition}`) ?? { errorCode: NONE, message: null };
+            return { partitionId: tp.partition, errorCode: r.errorCode, errorMessage: r.message };
+          }),
+        })),
       };
     } catch (err) {
       return { throttleTimeMs: 0, errorCode: errorCodeOf(err), replicaElectionResults: [] };

@@ -15,8 +15,9 @@ import { ZERO_UUID } from '../../protocol/reader.js';
 import { FetchSessionIdNotFoundError, NONE, UnknownTopicIdError, errorCodeOf } from '../../protocol/errors.js';
 import { FetchIsolation } from '../../cluster/partition.js';
 import { downConvert } from '../../record/records-util.js';
-import type { FetchPartitionRequest, FetchPartitionResult } from '../../replication/replica-manager.js';
+import type { FetchPartitionRequest } from '../../replication/replica-manager.js';
 import { defineHandler } from '../handler.js';
+import { groupBy } from '../../utils/collections.js';
 
 const NO_SESSION = 0;
 
@@ -58,12 +59,7 @@ export const fetchHandler = defineHandler({
       isolation,
       partitions,
     });
-    const byTopic = new Map<string, FetchPartitionResult[]>();
-    for (const r of results) {
-      const l = byTopic.get(r.tp.topic) ?? [];
-      l.push(r);
-      byTopic.set(r.tp.topic, l);
-    }
+    const byTopic = groupBy(results, (r) => r.tp.topic);
     const readCommitted = isolation === FetchIsolation.TXN_COMMITTED;
     const responses = [...byTopic].map(([topic, rs]) => ({
       topic,

@@ -11,6 +11,7 @@ import { InvalidRecordError, InvalidRequiredAcksError, NONE, UnknownTopicOrParti
 import { batchesIn } from '../../record/record-batch.js';
 import type { ProduceEntry, ProducePartitionResult } from '../../replication/replica-manager.js';
 import { defineHandler } from '../handler.js';
+import { groupBy } from '../../utils/collections.js';
 
 export class AcksZeroFailure extends Error {}
 
@@ -52,12 +53,7 @@ export const produceHandler = defineHandler({
       if (results.some((r) => r.errorCode !== NONE)) throw new AcksZeroFailure('an acks=0 produce failed: closing the connection so the producer notices');
       return null;
     }
-    const byTopic = new Map<string, ProducePartitionResult[]>();
-    for (const r of results) {
-      const l = byTopic.get(r.tp.topic) ?? [];
-      l.push(r);
-      byTopic.set(r.tp.topic, l);
-    }
+    const byTopic = groupBy(results, (r) => r.tp.topic);
     return {
       throttleTimeMs: 0,
       responses: [...byTopic].map(([name, rs]) => ({
