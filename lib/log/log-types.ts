@@ -24,6 +24,8 @@ export interface LogAppendInfo {
   shallowCount: number;
   validBytes: number;
   lastLeaderEpoch: number;
+  /** True when the batch repeated one already in the log (idempotent retry): nothing was appended. */
+  duplicate?: boolean;
 }
 
 export interface LogLoadOptions {
@@ -39,6 +41,8 @@ export interface LogLoadOptions {
 export interface AppendAsLeaderOptions {
   /** Kafka's LogValidator; the default only assigns offsets (framing checked, no CRC). */
   validator?: LeaderRecordValidator;
+  /** Kafka's AppendOrigin: sequence checks and duplicate detection apply to client appends only. */
+  origin?: 'client' | 'coordinator' | 'replication';
 }
 
 /** The offset as a number; `onError` builds the error for values outside [-1, 2^53). */

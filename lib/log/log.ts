@@ -26,6 +26,9 @@ import { DELETED_FILE_SUFFIX, type TopicPartition } from './log-file-utils.js';
 import { loadSegments } from './log-loader.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset, type AppendAsLeaderOptions, type LogAppendInfo, type LogLoadOptions } from './log-types.js';
 import { LogSegment, type FetchDataInfo, type LogOffsetMetadata, type TimestampAndOffset } from './log-segment.js';
+import { ProducerStateManager, type CompletedTxn, type ProducerAppendOrigin } from './producer-state-manager.js';
+import { producerBatchesIn } from './producer-batches.js';
+import type { AbortedTxn } from './transaction-index.js';
 
 export type { FetchDataInfo, LogOffsetMetadata, TimestampAndOffset };
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset } from './log-types.js';
@@ -38,6 +41,8 @@ export class Log {
   config: LogConfig;
   readonly clock: Clock;
   readonly leaderEpochCache: LeaderEpochFileCache;
+  /** Kafka's ProducerStateManager (idempotence, transactions, last stable offset). */
+  readonly producerStateManager: ProducerStateManager;
   private segments: LogSegment[];
   private _logEndOffset: number;
   private _logStartOffset: number;
@@ -70,6 +75,7 @@ export class Log {
     this._highWatermark = logStartOffset;
     this._lastFlushTime = clock.milliseconds();
     this.leaderEpochCache = cache;
+    this.producerStateManager = new ProducerStateManager(dir);
   }
 
   /** Opens the partition directory (creating it), recovering it as Kafka's LogLoader does. */
@@ -109,6 +115,7 @@ export class Log {
     } else {
       cache.truncateFromStart(BigInt(logStartOffset));
     }
+    l.loadProducerState();
     if (loaded.bytesTruncated > 0) l.log.warn({ bytesTruncated: loaded.bytesTruncated }, 'Recovery truncated the log');
     l.log.debug({ logStartOffset, logEndOffset: l._logEndOffset, segments: loaded.segments.length }, 'Loaded log');
     return l;
@@ -200,8 +207,21 @@ export class Log {
     const info = result.info;
     if (info.shallowCount === 0) return this.appendInfo(info, -1); // nothing to append, as Kafka
     if (info.lastOffset >= MAX_SAFE_OFFSET) throw new KafkaStorageError('Offsets past 2^53 are not supported');
+    const origin: ProducerAppendOrigin = options.origin ?? 'client';
+    const { batches } = producerBatchesIn(result.validatedRecords);
+    let prepared: ReturnType<ProducerStateManager['prepareUpdate']> | undefined;
+    if (batches.length > 0) {
+      if (origin === 'client') {
+        // Kafka's analyzeAndValidateProducerState: a retried batch is answered with its original offsets.
+        const dup = this.producerStateManager.findDuplicateBatch(batches[0]!);
+        if (dup) return { ...this.appendInfo(info, -1), firstOffset: BigInt(dup.firstOffset), lastOffset: BigInt(dup.lastOffset), duplicate: true };
+      }
+      prepared = this.producerStateManager.prepareUpdate(batches, origin);
+    }
     this.append(result.validatedRecords, info.firstOffset, info.lastOffset, info.maxTimestamp, info.shallowOffsetOfMaxTimestamp, info.numMessages);
     if (leaderEpoch >= 0) this.leaderEpochCache.assign(leaderEpoch, BigInt(info.firstOffset));
+    if (prepared) this.completeProducerUpdate(prepared);
+    else this.producerStateManager.mapEndOffset = this._logEndOffset;
     return this.appendInfo(info, result.logAppendTime);
   }
 
@@ -220,13 +240,86 @@ export class Log {
         BigInt(info.lastOffset),
       );
     }
+    const { batches } = producerBatchesIn(records);
     this.append(records, info.firstOffset, info.lastOffset, info.maxTimestamp, info.shallowOffsetOfMaxTimestamp, info.numMessages);
+    if (batches.length > 0) this.completeProducerUpdate(this.producerStateManager.prepareUpdate(batches, 'replication'));
+    else this.producerStateManager.mapEndOffset = this._logEndOffset;
     for (let p = 0; p < records.length; ) {
       const epoch = records.readInt32BE(p + 12);
       if (epoch >= 0) this.leaderEpochCache.assign(epoch, BigInt(Number(records.readBigInt64BE(p))));
       p += records.readInt32BE(p + 8) + 12;
     }
     return this.appendInfo(info, -1);
+  }
+
+  /** Commits producer state after an append; aborted transactions go to the active segment's .txnindex. */
+  private completeProducerUpdate(prepared: ReturnType<ProducerStateManager['prepareUpdate']>): void {
+    const psm = this.producerStateManager;
+    const lsos = prepared.completed.map((t) => psm.lastStableOffset(t));
+    psm.update(prepared, this._logEndOffset);
+    prepared.completed.forEach((t, i) => this.updateTxnIndex(t, lsos[i]!));
+  }
+
+  private updateTxnIndex(t: CompletedTxn, lastStableOffset: number): void {
+    if (!t.isAborted) return;
+    const seg = this.segments[Math.max(0, this.floorSegmentIndex(t.lastOffset))]!;
+    try {
+      seg.txnIndex.append({ producerId: t.producerId, firstOffset: BigInt(t.firstOffset), lastOffset: BigInt(t.lastOffset), lastStableOffset: BigInt(lastStableOffset) });
+    } catch (err) {
+      this.log.warn({ err }, 'Could not index an aborted transaction');
+    }
+  }
+
+  // ---- producer state (Kafka's UnifiedLog.loadProducerState / rebuildProducerState) ----
+
+  /**
+   * Rebuilds the producer state: the newest snapshot at or below the log end offset, then every
+   * batch after it replayed from the log (the aborted transactions they complete re-indexed only
+   * when the segment's .txnindex has not got them yet).
+   */
+  loadProducerState(): void {
+    const psm = this.producerStateManager;
+    const snap = psm.loadLatestSnapshot(this._logEndOffset);
+    let offset = Math.max(snap, this._logStartOffset, this.segments[0]!.baseOffset);
+    if (snap < 0) psm.mapEndOffset = offset;
+    while (offset < this._logEndOffset) {
+      const { records } = this.read(BigInt(offset), 1024 * 1024, undefined, true);
+      if (records.length === 0) break;
+      const { batches, lastOffset } = producerBatchesIn(records);
+      if (lastOffset < offset) break;
+      const completed = psm.replay(batches.filter((b) => b.baseOffset >= offset), lastOffset + 1);
+      for (const t of completed) {
+        const seg = this.segments[Math.max(0, this.floorSegmentIndex(t.lastOffset))]!;
+        const known = seg.txnIndex.allAbortedTxns().some((a) => a.lastOffset >= BigInt(t.lastOffset));
+        if (!known) this.updateTxnIndex(t, psm.lastStableOffset(t));
+      }
+      offset = lastOffset + 1;
+    }
+    psm.mapEndOffset = this._logEndOffset;
+  }
+
+  /** The first offset of the oldest ongoing transaction, or undefined (Kafka's firstUnstableOffset). */
+  get firstUnstableOffset(): bigint | undefined {
+    const o = this.producerStateManager.firstUnstableOffset();
+    return o === undefined ? undefined : BigInt(o);
+  }
+
+  /** min(first unstable offset, high watermark): what read_committed consumers may see. */
+  get lastStableOffset(): bigint {
+    const o = this.producerStateManager.firstUnstableOffset();
+    return BigInt(o === undefined ? this._highWatermark : Math.min(o, this._highWatermark));
+  }
+
+  /** Aborted transactions overlapping [startOffset, upperBoundOffset), from the segments' .txnindex. */
+  collectAbortedTransactions(startOffset: bigint, upperBoundOffset: bigint): AbortedTxn[] {
+    const out: AbortedTxn[] = [];
+    const start = Math.max(0, this.floorSegmentIndex(Number(startOffset)));
+    for (let i = start; i < this.segments.length; i++) {
+      const r = this.segments[i]!.collectAbortedTxns(startOffset, upperBoundOffset);
+      out.push(...r.abortedTransactions);
+      if (r.isComplete) break;
+    }
+    return out;
   }
 
   private appendInfo(info: ReturnType<typeof analyzeBatches>, logAppendTime: number): LogAppendInfo {
@@ -282,6 +375,10 @@ export class Log {
     active.onBecomeInactiveSegment();
     const seg = this.openSegment(newOffset);
     this.segments.push(seg);
+    // Kafka takes a producer snapshot at the new segment's base offset on every roll.
+    this.producerStateManager.mapEndOffset = newOffset;
+    this.producerStateManager.takeSnapshot();
+    this.producerStateManager.retainRecentSnapshots();
     this.log.info({ baseOffset: newOffset }, 'Rolled new log segment');
     this.scheduleFlush(newOffset);
     return seg;
@@ -432,6 +529,7 @@ export class Log {
     this._logStartOffset = Math.min(this._logStartOffset, target);
     this._recoveryPoint = Math.min(this._recoveryPoint, target);
     this._highWatermark = Math.min(this._highWatermark, target);
+    this.loadProducerState();
     return true;
   }
 
@@ -448,6 +546,9 @@ export class Log {
     this._recoveryPoint = n;
     this._highWatermark = n;
     this.leaderEpochCache.clearAndFlush();
+    for (const o of this.producerStateManager.listSnapshotOffsets()) this.producerStateManager.deleteSnapshot(o);
+    this.producerStateManager.reset();
+    this.producerStateManager.mapEndOffset = n;
   }
 
   // ---- retention and DeleteRecords ----
@@ -577,6 +678,12 @@ export class Log {
     if (this.closed) return;
     await this.pendingFlushesSettled();
     this.flush();
+    try {
+      this.producerStateManager.mapEndOffset = this._logEndOffset;
+      this.producerStateManager.takeSnapshot();
+    } catch (err) {
+      this.log.warn({ err }, 'Could not write the producer state snapshot');
+    }
     this.closed = true;
     for (const s of this.segments) s.close();
     this.runPendingDeletes();

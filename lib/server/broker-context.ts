@@ -7,6 +7,7 @@ import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { KafkaController } from '../controller/kafka-controller.js';
 import type { ZkAdminManager } from './zk-admin-manager.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
 import type { KafkaConfig } from '../config/kafka-config.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { LogManager } from '../log/log-manager.js';
@@ -28,6 +29,8 @@ export interface BrokerContext {
   readonly controller: KafkaController;
   readonly adminManager: ZkAdminManager;
   readonly groupCoordinator: GroupCoordinator;
+  /** The transaction coordinator (absent in contexts built without one: transactional APIs answer COORDINATOR_NOT_AVAILABLE). */
+  readonly transactionCoordinator?: TransactionCoordinator;
   readonly zkClient: KafkaZkClient;
   /** Effective topic configs (broker defaults + /config/topics overrides). */
   readonly topicConfigs: TopicConfigCache;

@@ -59,12 +59,17 @@ export function createGroupCoordinator(ctx: BrokerContext, replicaManager: Repli
   return coordinator;
 }
 
-/** Every record of a __consumer_offsets partition up to its high watermark, skipping control batches. */
+/**
+ * Every record of a __consumer_offsets partition up to its log end offset, skipping control
+ * batches. As Kafka (doLoadGroupsAndOffsets reads with FetchLogEnd isolation up to the log end
+ * offset): a newly elected leader's high watermark may still lag its log by the last acknowledged
+ * commits (a follower learns the high watermark one fetch later), and those must not be lost.
+ */
 async function* readPartition(replicaManager: ReplicaManager, partition: number): AsyncGenerator<StoredRecord> {
   const p = replicaManager.getPartition({ topic: GROUP_METADATA_TOPIC_NAME, partition });
   const log = p?.localLogOrNull;
   if (!p || !log) throw new NotLeaderOrFollowerError(`partition ${partition} of ${GROUP_METADATA_TOPIC_NAME} is not local`);
-  const end = log.highWatermark;
+  const end = log.logEndOffset;
   let offset = log.logStartOffset;
   while (offset < end) {
     const { records } = log.read(offset, LOAD_BUFFER_BYTES, end, true);

@@ -26,6 +26,8 @@ import { ZkAdminManager } from './zk-admin-manager.js';
 import { ZkConfigManager } from './zk-config-manager.js';
 import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import { createGroupCoordinator } from './group-coordinator-wiring.js';
+import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
+import { createTransactionCoordinator } from './transaction-coordinator-wiring.js';
 import type { BrokerContext } from './broker-context.js';
 import { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { SYSTEM_TIME, type Time } from '../utils/time.js';
@@ -49,6 +51,7 @@ export class KafkaServer {
   controller!: KafkaController;
   adminManager!: ZkAdminManager;
   groupCoordinator!: GroupCoordinator;
+  transactionCoordinator?: TransactionCoordinator;
   topicConfigs!: TopicConfigCache;
   private configManager?: ZkConfigManager;
   private alterPartitionManager?: DefaultAlterPartitionManager;
@@ -143,6 +146,9 @@ export class KafkaServer {
 
     this.adminManager = new ZkAdminManager(context);
     this.groupCoordinator = createGroupCoordinator(context, this.replicaManager);
+    // ---- transaction coordinator (KIP-98): next to the group coordinator, on __transaction_state ----
+    this.transactionCoordinator = createTransactionCoordinator(context, this.replicaManager);
+    // ---- end transaction coordinator ----
 
     this.brokerEpoch = await this.registerBroker();
     this.controller = new KafkaController(
@@ -255,6 +261,7 @@ export class KafkaServer {
       get controller() { return server.controller; },
       get adminManager() { return server.adminManager; },
       get groupCoordinator() { return server.groupCoordinator; },
+      get transactionCoordinator() { return server.transactionCoordinator; },
       get zkClient() { return server.zkClient; },
       get topicConfigs() { return server.topicConfigs; },
       get metrics() { return server.metrics; },
@@ -289,6 +296,7 @@ export class KafkaServer {
     };
     await step('socket server', () => this.socketServer?.shutdown());
     await step('config manager', () => this.configManager?.shutdown());
+    await step('transaction coordinator', () => this.transactionCoordinator?.shutdown());
     await step('group coordinator', () => this.groupCoordinator?.shutdown());
     await step('admin manager', () => this.adminManager?.shutdown());
     await step('controller', () => this.controller?.shutdown());

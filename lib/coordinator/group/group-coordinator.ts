@@ -87,6 +87,33 @@ export class GroupCoordinator extends GroupMembership {
     return group.is(GroupState.Empty) ? undefined : E.UNKNOWN_MEMBER_ID;
   }
 
+  // ---------------------------------------------------------------- TxnOffsetCommit (KIP-98)
+
+  /** Offsets committed inside a transaction: stored now, visible once the COMMIT marker arrives. */
+  handleTxnCommitOffsets(groupId: string, producerId: bigint, producerEpoch: number, memberId: string, groupInstanceId: string | null,
+    generationId: number, offsets: TopicPartitionMap<OffsetAndMetadata>): Promise<TopicPartitionMap<number>> {
+    return new Promise((resolve) => {
+      const all = (error: number): void => {
+        const out = new TopicPartitionMap<number>();
+        for (const [tp] of offsets.entries()) out.set(tp, error);
+        resolve(out);
+      };
+      const status = this.validateGroupStatus(groupId, 'OffsetCommit');
+      if (status !== undefined) return all(status);
+      const group = this.groupManager.getGroup(groupId) ?? this.groupManager.getOrMaybeCreateGroup(groupId, true) as GroupMetadata;
+      if (generationId >= 0 || memberId !== UNKNOWN_MEMBER_ID) {
+        const error = this.validateOffsetCommit(group, generationId, memberId, groupInstanceId);
+        if (error !== undefined) return all(error);
+      }
+      this.groupManager.storeTxnOffsets(group, producerId, producerEpoch, offsets, resolve);
+    });
+  }
+
+  /** Kafka's scheduleHandleTxnCompletion: a marker for `producerId` landed on these offsets partitions. */
+  scheduleHandleTxnCompletion(producerId: bigint, offsetsPartitions: readonly number[], isCommit: boolean): void {
+    this.groupManager.handleTxnCompletion(producerId, new Set(offsetsPartitions), isCommit);
+  }
+
   // ---------------------------------------------------------------- OffsetFetch
 
   /** Committed offsets, whatever the group state (the group may only use Kafka for offset storage). */

@@ -422,6 +422,55 @@ export class GroupMetadataManager {
     return offsetsRemoved;
   }
 
+  // ---- transactional offsets (KIP-98 TxnOffsetCommit) ----
+
+  /** Offsets written by a transaction, per producer id and group, until its marker arrives. */
+  private readonly pendingTxnOffsets = new Map<bigint, Map<string, TopicPartitionMap<OffsetAndMetadata>>>();
+
+  /**
+   * TxnOffsetCommit: the offsets are written as a transactional batch of the producer and stay
+   * invisible (pending) until the coordinator's COMMIT marker reaches this partition.
+   */
+  storeTxnOffsets(group: GroupMetadata, producerId: bigint, producerEpoch: number, offsets: TopicPartitionMap<OffsetAndMetadata>, callback: (errors: TopicPartitionMap<number>) => void): void {
+    const answer = (error: number): void => {
+      const out = new TopicPartitionMap<number>();
+      for (const [tp, o] of offsets.entries()) out.set(tp, o.metadata.length <= this.config.maxMetadataSize ? error : OFFSET_METADATA_TOO_LARGE);
+      callback(out);
+    };
+    const filtered = [...offsets.entries()].filter(([, o]) => o.metadata.length <= this.config.maxMetadataSize);
+    const partition = this.partitionFor(group.groupId);
+    if (!this.isPartitionOwned(partition)) return answer(NOT_COORDINATOR);
+    if (filtered.length === 0) return answer(OFFSET_METADATA_TOO_LARGE);
+    const timestamp = BigInt(this.time.milliseconds());
+    const records = buildRecordBatch(
+      filtered.map(([tp, o]) => ({ key: offsetCommitKey(group.groupId, tp), value: offsetCommitValue(o), timestamp })),
+      { compression: this.config.offsetsTopicCompressionCodec, producerId, producerEpoch, baseSequence: 0, isTransactional: true },
+    );
+    this.appendForGroup(partition, records, (error) => {
+      if (error === NONE) {
+        const byGroup = this.pendingTxnOffsets.get(producerId) ?? new Map<string, TopicPartitionMap<OffsetAndMetadata>>();
+        const pending = byGroup.get(group.groupId) ?? new TopicPartitionMap<OffsetAndMetadata>();
+        for (const [tp, o] of filtered) pending.set(tp, o);
+        byGroup.set(group.groupId, pending);
+        this.pendingTxnOffsets.set(producerId, byGroup);
+      }
+      answer(maybeConvertOffsetCommitError(error));
+    });
+  }
+
+  /** A transaction marker reached these __consumer_offsets partitions: publish or drop the offsets. */
+  handleTxnCompletion(producerId: bigint, partitions: ReadonlySet<number>, isCommit: boolean): void {
+    const byGroup = this.pendingTxnOffsets.get(producerId);
+    if (!byGroup) return;
+    for (const [groupId, offsets] of byGroup) {
+      if (!partitions.has(this.partitionFor(groupId))) continue;
+      byGroup.delete(groupId);
+      const group = this.groupMetadataCache.get(groupId);
+      if (isCommit && group && !group.is(GroupState.Dead)) group.initializeOffsets(offsets.entries());
+    }
+    if (byGroup.size === 0) this.pendingTxnOffsets.delete(producerId);
+  }
+
   private buildBatch(records: SimpleRecord[]): Buffer {
     return buildRecordBatch(records, { compression: this.config.offsetsTopicCompressionCodec });
   }

@@ -29,11 +29,6 @@ interface CoordinatorAnswer {
   errorMessage: string | null;
 }
 
-/** Optional: present once the broker runs a TransactionCoordinator. */
-interface MaybeTransactional {
-  transactionCoordinator?: { partitionFor(transactionalId: string): number };
-}
-
 function answer(key: string, errorCode: number, node?: { id: number; host: string; port: number }): CoordinatorAnswer {
   return {
     key, errorCode,
@@ -49,7 +44,7 @@ function getCoordinator(ctx: RequestContext, keyType: number, key: string): Coor
     partition = ctx.broker.groupCoordinator.partitionFor(key);
     topic = GROUP_METADATA_TOPIC_NAME;
   } else if (keyType === TRANSACTION_KEY_TYPE) {
-    const txn = (ctx.broker as unknown as MaybeTransactional).transactionCoordinator;
+    const txn = ctx.broker.transactionCoordinator;
     if (!txn) return answer(key, COORDINATOR_NOT_AVAILABLE);
     partition = txn.partitionFor(key);
     topic = TRANSACTION_STATE_TOPIC_NAME;

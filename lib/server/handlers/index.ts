@@ -3,6 +3,8 @@
  * this list, so adding a handler here is all it takes to advertise an API.
  */
 import type { ApiHandler } from '../handler.js';
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
 import { apiVersionsHandler } from './api-versions.js';
@@ -16,16 +18,21 @@ import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { describeProducersHandler } from './describe-producers.js';
+import { describeTransactionsHandler } from './describe-transactions.js';
 import { electLeadersHandler } from './elect-leaders.js';
+import { endTxnHandler } from './end-txn.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import { heartbeatHandler } from './heartbeat.js';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
+import { initProducerIdHandler } from './init-producer-id.js';
 import { joinGroupHandler } from './join-group.js';
 import { leaderAndIsrHandler } from './leader-and-isr.js';
 import { leaveGroupHandler } from './leave-group.js';
 import { listGroupsHandler } from './list-groups.js';
 import { listOffsetsHandler } from './list-offsets.js';
+import { listTransactionsHandler } from './list-transactions.js';
 import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offset-commit.js';
 import { offsetDeleteHandler } from './offset-delete.js';
@@ -35,9 +42,13 @@ import { produceHandler } from './produce.js';
 import { saslHandshakeHandler } from './sasl-handshake.js';
 import { stopReplicaHandler } from './stop-replica.js';
 import { syncGroupHandler } from './sync-group.js';
+import { txnOffsetCommitHandler } from './txn-offset-commit.js';
 import { updateMetadataHandler } from './update-metadata.js';
+import { writeTxnMarkersHandler } from './write-txn-markers.js';
 
 export const allHandlers: readonly ApiHandler[] = [
+  addOffsetsToTxnHandler,
+  addPartitionsToTxnHandler,
   alterConfigsHandler,
   alterPartitionHandler,
   apiVersionsHandler,
@@ -51,16 +62,21 @@ export const allHandlers: readonly ApiHandler[] = [
   describeConfigsHandler,
   describeGroupsHandler,
   describeLogDirsHandler,
+  describeProducersHandler,
+  describeTransactionsHandler,
   electLeadersHandler,
+  endTxnHandler,
   fetchHandler,
   findCoordinatorHandler,
   heartbeatHandler,
   incrementalAlterConfigsHandler,
+  initProducerIdHandler,
   joinGroupHandler,
   leaderAndIsrHandler,
   leaveGroupHandler,
   listGroupsHandler,
   listOffsetsHandler,
+  listTransactionsHandler,
   metadataHandler,
   offsetCommitHandler,
   offsetDeleteHandler,
@@ -70,5 +86,7 @@ export const allHandlers: readonly ApiHandler[] = [
   saslHandshakeHandler,
   stopReplicaHandler,
   syncGroupHandler,
+  txnOffsetCommitHandler,
   updateMetadataHandler,
+  writeTxnMarkersHandler,
 ] as readonly ApiHandler[];

@@ -1,0 +1,268 @@
+/**
+ * Kafka's TransactionCoordinator: InitProducerId (idempotent and transactional), AddPartitionsToTxn,
+ * AddOffsetsToTxn, EndTxn, the abort of transactions past their timeout, and completion of
+ * in-flight commits/aborts after a coordinator failover. Errors follow Kafka's: a producer id that
+ * does not match is INVALID_PRODUCER_ID_MAPPING, an old epoch PRODUCER_FENCED (handlers map it to
+ * INVALID_PRODUCER_EPOCH for old request versions), a write in flight CONCURRENT_TRANSACTIONS.
+ */
+import { errorForName, NONE } from '../../protocol/errors.js';
+import { logger } from '../../utils/logger.js';
+import type { Time } from '../../utils/time.js';
+import type { ProducerIdManager } from './producer-id-manager.js';
+import type { TransactionMarkerChannelManager } from './transaction-marker-channel-manager.js';
+import { TransactionMetadata, type TopicPartitionRef } from './transaction-metadata.js';
+import type { TransactionStateManager } from './transaction-state-manager.js';
+import { TransactionState } from './transaction-state.js';
+
+const code = (name: string): number => errorForName(name).code;
+export const TxnErrors = {
+  INVALID_REQUEST: code('INVALID_REQUEST'),
+  INVALID_TRANSACTION_TIMEOUT: code('INVALID_TRANSACTION_TIMEOUT'),
+  CONCURRENT_TRANSACTIONS: code('CONCURRENT_TRANSACTIONS'),
+  INVALID_PRODUCER_ID_MAPPING: code('INVALID_PRODUCER_ID_MAPPING'),
+  PRODUCER_FENCED: code('PRODUCER_FENCED'),
+  INVALID_PRODUCER_EPOCH: code('INVALID_PRODUCER_EPOCH'),
+  INVALID_TXN_STATE: code('INVALID_TXN_STATE'),
+  UNKNOWN_SERVER_ERROR: code('UNKNOWN_SERVER_ERROR'),
+  COORDINATOR_NOT_AVAILABLE: code('COORDINATOR_NOT_AVAILABLE'),
+};
+const E = TxnErrors;
+
+export interface InitProducerIdResult {
+  error: number;
+  producerId: bigint;
+  producerEpoch: number;
+}
+
+export interface TransactionConfig {
+  transactionMaxTimeoutMs: number;
+  abortTimedOutTransactionsIntervalMs: number;
+}
+
+export class TransactionCoordinator {
+  private readonly log = logger('kafka.coordinator.transaction.TransactionCoordinator');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: TransactionConfig,
+    readonly txnManager: TransactionStateManager,
+    private readonly producerIdManager: ProducerIdManager,
+    private readonly markers: TransactionMarkerChannelManager,
+    private readonly time: Time,
+  ) {}
+
+  partitionFor(transactionalId: string): number {
+    return this.txnManager.partitionFor(transactionalId);
+  }
+
+  startup(): void {
+    this.timer = setInterval(() => this.abortTimedOutTransactions(), this.config.abortTimedOutTransactionsIntervalMs);
+    this.timer.unref();
+  }
+
+  shutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.markers.shutdown();
+  }
+
+  // ---- InitProducerId ----
+
+  async handleInitProducerId(transactionalId: string | null, txnTimeoutMs: number, expected?: { producerId: bigint; producerEpoch: number }): Promise<InitProducerIdResult> {
+    const fail = (error: number): InitProducerIdResult => ({ error, producerId: -1n, producerEpoch: -1 });
+    if (transactionalId === null) {
+      // Idempotent producers: a fresh id from this broker's block, epoch 0.
+      return { error: NONE, producerId: await this.producerIdManager.generateProducerId(), producerEpoch: 0 };
+    }
+    if (transactionalId === '') return fail(E.INVALID_REQUEST);
+    if (txnTimeoutMs <= 0 || txnTimeoutMs > this.config.transactionMaxTimeoutMs) return fail(E.INVALID_TRANSACTION_TIMEOUT);
+    let state = this.txnManager.getTransactionState(transactionalId);
+    if ('error' in state) return fail(state.error);
+    if (!state.metadata) {
+      const pid = await this.producerIdManager.generateProducerId();
+      const now = this.time.milliseconds();
+      this.txnManager.putTransactionStateIfNotExists(new TransactionMetadata(transactionalId, pid, -1n, -1, -1, txnTimeoutMs, TransactionState.Empty, -1, now));
+      state = this.txnManager.getTransactionState(transactionalId);
+      if ('error' in state || !state.metadata) return fail('error' in state ? state.error : E.COORDINATOR_NOT_AVAILABLE);
+    }
+    const { coordinatorEpoch, metadata: m } = state;
+    if (m.pendingState !== undefined) return fail(E.CONCURRENT_TRANSACTIONS);
+    if (expected && expected.producerId >= 0n) {
+      // KIP-360: a producer re-initialising must name its current (or previous) id and epoch.
+      const current = expected.producerId === m.producerId && expected.producerEpoch === m.producerEpoch;
+      const retried = expected.producerId === m.lastProducerId && expected.producerEpoch === m.lastProducerEpoch;
+      if (!current && !retried) return fail(E.PRODUCER_FENCED);
+      if (retried && m.state === TransactionState.Empty) return { error: NONE, producerId: m.producerId, producerEpoch: m.producerEpoch };
+    }
+    const now = this.time.milliseconds();
+    switch (m.state) {
+      case TransactionState.PrepareAbort:
+      case TransactionState.PrepareCommit:
+      case TransactionState.PrepareEpochFence:
+      case TransactionState.Dead:
+        return fail(E.CONCURRENT_TRANSACTIONS);
+      case TransactionState.Ongoing: {
+        // Fence the old producer: bump the epoch and abort its transaction; the client retries.
+        const t = m.prepareFenceProducerEpoch(now);
+        m.completeTransition(t); // PrepareEpochFence is not written (as Kafka)
+        void this.endTransaction(transactionalId, m.producerId, m.producerEpoch, false, false);
+        return fail(E.CONCURRENT_TRANSACTIONS);
+      }
+      default: {
+        const newPid = m.isProducerEpochExhausted ? await this.producerIdManager.generateProducerId() : undefined;
+        if (m.pendingState !== undefined) return fail(E.CONCURRENT_TRANSACTIONS);
+        const t = m.prepareIncrementProducerEpoch(txnTimeoutMs, newPid, now);
+        const err = await this.txnManager.appendTransactionToLog(m, coordinatorEpoch, t, now);
+        if (err !== NONE) return fail(err);
+        this.log.info(`Initialized transactionalId ${transactionalId} with producerId ${t.producerId} and producer epoch ${t.producerEpoch} on partition ${this.partitionFor(transactionalId)} of __transaction_state`);
+        return { error: NONE, producerId: t.producerId, producerEpoch: t.producerEpoch };
+      }
+    }
+  }
+
+  // ---- AddPartitionsToTxn / AddOffsetsToTxn ----
+
+  private validateProducer(transactionalId: string, producerId: bigint, producerEpoch: number): { error: number } | { coordinatorEpoch: number; metadata: TransactionMetadata } {
+    if (transactionalId === '') return { error: E.INVALID_REQUEST };
+    const state = this.txnManager.getTransactionState(transactionalId);
+    if ('error' in state) return state;
+    const m = state.metadata;
+    if (!m || m.producerId !== producerId) return { error: E.INVALID_PRODUCER_ID_MAPPING };
+    if (m.producerEpoch !== producerEpoch) return { error: E.PRODUCER_FENCED };
+    return { coordinatorEpoch: state.coordinatorEpoch, metadata: m };
+  }
+
+  async handleAddPartitionsToTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: TopicPartitionRef[]): Promise<number> {
+    const v = this.validateProducer(transactionalId, producerId, producerEpoch);
+    if ('error' in v) return v.error;
+    const m = v.metadata;
+    if (m.pendingState !== undefined || m.state === TransactionState.PrepareCommit || m.state === TransactionState.PrepareAbort || m.state === TransactionState.PrepareEpochFence) {
+      return E.CONCURRENT_TRANSACTIONS;
+    }
+    if (m.state === TransactionState.Dead) return E.INVALID_TXN_STATE;
+    if (m.state === TransactionState.Ongoing && partitions.every((tp) => m.topicPartitions.has(`${tp.topic}-${tp.partition}`))) return NONE;
+    const now = this.time.milliseconds();
+    return this.txnManager.appendTransactionToLog(m, v.coordinatorEpoch, m.prepareAddPartitions(partitions, now), now);
+  }
+
+  // ---- EndTxn ----
+
+  handleEndTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, committed: boolean): Promise<number> {
+    return this.endTransaction(transactionalId, producerId, producerEpoch, committed, true);
+  }
+
+  private async endTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, committed: boolean, isFromClient: boolean): Promise<number> {
+    if (transactionalId === '') return E.INVALID_REQUEST;
+    const state = this.txnManager.getTransactionState(transactionalId);
+    if ('error' in state) return state.error;
+    const m = state.metadata;
+    if (!m || m.producerId !== producerId) return E.INVALID_PRODUCER_ID_MAPPING;
+    if (isFromClient && producerEpoch !== m.producerEpoch) return E.PRODUCER_FENCED;
+    if (m.pendingState !== undefined) return E.CONCURRENT_TRANSACTIONS;
+    const now = this.time.milliseconds();
+    switch (m.state) {
+      case TransactionState.Ongoing:
+      case TransactionState.PrepareEpochFence: {
+        if (m.state === TransactionState.PrepareEpochFence && committed) return E.PRODUCER_FENCED;
+        if (m.state === TransactionState.PrepareEpochFence) {
+          // Re-enter Ongoing silently so PrepareAbort's table check holds for the fenced case too.
+        }
+        const t = m.prepareAbortOrCommit(committed ? TransactionState.PrepareCommit : TransactionState.PrepareAbort, now);
+        const err = await this.txnManager.appendTransactionToLog(m, state.coordinatorEpoch, t, now);
+        if (err !== NONE) return err;
+        this.completeTransactionInBackground(state.coordinatorEpoch, m);
+        return NONE;
+      }
+      case TransactionState.CompleteCommit:
+        return committed ? NONE : E.INVALID_TXN_STATE;
+      case TransactionState.CompleteAbort:
+        return committed ? E.INVALID_TXN_STATE : NONE;
+      case TransactionState.PrepareCommit:
+        return committed ? E.CONCURRENT_TRANSACTIONS : E.INVALID_TXN_STATE;
+      case TransactionState.PrepareAbort:
+        return committed ? E.INVALID_TXN_STATE : E.CONCURRENT_TRANSACTIONS;
+      default:
+        return E.INVALID_TXN_STATE;
+    }
+  }
+
+  /** Sends the markers, then writes CompleteCommit/CompleteAbort (Kafka's TxnMarkerQueue + completion). */
+  private completeTransactionInBackground(coordinatorEpoch: number, m: TransactionMetadata): void {
+    const committed = m.state === TransactionState.PrepareCommit;
+    const entry = {
+      transactionalId: m.transactionalId,
+      producerId: m.producerId,
+      producerEpoch: m.producerEpoch,
+      committed,
+      coordinatorEpoch,
+      partitions: [...m.topicPartitions.values()],
+    };
+    const run = async (): Promise<void> => {
+      const done = await this.markers.sendMarkers(entry);
+      if (!done) return;
+      for (let attempt = 0; attempt < 50; attempt++) {
+        if (!this.txnManager.isCoordinatorEpochCurrent(m.transactionalId, coordinatorEpoch)) return;
+        if (m.pendingState !== undefined) {
+          await new Promise((r) => setTimeout(r, 100).unref());
+          continue;
+        }
+        const now = this.time.milliseconds();
+        const err = await this.txnManager.appendTransactionToLog(m, coordinatorEpoch, m.prepareComplete(now), now);
+        if (err === NONE) {
+          this.log.debug(`Completed ${committed ? 'commit' : 'abort'} of transactionalId ${m.transactionalId}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200).unref());
+      }
+    };
+    run().catch((err: unknown) => this.log.error({ err }, `Completing the transaction of ${m.transactionalId} failed`));
+  }
+
+  // ---- timeouts and failover ----
+
+  /** Kafka's abortTimedOutTransactions: ongoing transactions past their timeout are fenced and aborted. */
+  abortTimedOutTransactions(): void {
+    const now = this.time.milliseconds();
+    for (const { metadata: m } of [...this.txnManager.allTransactions()]) {
+      if (m.state !== TransactionState.Ongoing || m.pendingState !== undefined) continue;
+      if (m.txnStartTimestamp + m.txnTimeoutMs >= now) continue;
+      this.log.info(`Aborting the transaction of ${m.transactionalId} (producer ${m.producerId}, epoch ${m.producerEpoch}): timed out after ${m.txnTimeoutMs} ms`);
+      const t = m.prepareFenceProducerEpoch(now);
+      m.completeTransition(t);
+      this.endTransaction(m.transactionalId, m.producerId, m.producerEpoch, false, false)
+        .then((err) => { if (err !== NONE) this.log.info(`Aborting timed-out transaction of ${m.transactionalId} answered ${err}`); })
+        .catch((err: unknown) => this.log.error({ err }, 'abort of a timed-out transaction failed'));
+    }
+  }
+
+  /** Became leader of a __transaction_state partition: load it and finish in-flight commits/aborts. */
+  async onElection(partition: number, coordinatorEpoch: number): Promise<void> {
+    const inFlight = await this.txnManager.loadTransactionsForTxnTopicPartition(partition, coordinatorEpoch);
+    for (const { coordinatorEpoch: epoch, metadata } of inFlight) {
+      this.log.info(`Completing the ${metadata.state} of ${metadata.transactionalId} after loading partition ${partition}`);
+      this.completeTransactionInBackground(epoch, metadata);
+    }
+  }
+
+  onResignation(partition: number): void {
+    this.txnManager.removeTransactionsForTxnTopicPartition(partition);
+  }
+
+  // ---- DescribeTransactions / ListTransactions ----
+
+  describe(transactionalId: string): { error: number; metadata?: TransactionMetadata } {
+    const s = this.txnManager.getTransactionState(transactionalId);
+    if ('error' in s) return { error: s.error };
+    if (!s.metadata) return { error: errorForName('TRANSACTIONAL_ID_NOT_FOUND').code };
+    return { error: NONE, metadata: s.metadata };
+  }
+
+  list(states: readonly string[], producerIds: readonly bigint[]): TransactionMetadata[] {
+    const out: TransactionMetadata[] = [];
+    for (const { metadata: m } of this.txnManager.allTransactions()) {
+      if (states.length > 0 && !states.includes(m.state)) continue;
+      if (producerIds.length > 0 && !producerIds.includes(m.producerId)) continue;
+      out.push(m);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * AddOffsetsToTxn (key 25), v0–3: adds the group's __consumer_offsets partition to the
+ * transaction, so the coordinator's markers also complete the offsets TxnOffsetCommit wrote.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/offset-config.js';
+import { defineHandler } from '../handler.js';
+import { COORDINATOR_NOT_AVAILABLE, fencedForVersion } from './txn-errors.js';
+
+export const addOffsetsToTxnHandler = defineHandler({
+  apiKey: ApiKeys.ADD_OFFSETS_TO_TXN,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(ctx, request) {
+    const txn = ctx.broker.transactionCoordinator;
+    if (!txn) return { throttleTimeMs: 0, errorCode: COORDINATOR_NOT_AVAILABLE };
+    const partition = ctx.broker.groupCoordinator.partitionFor(request.groupId);
+    const error = await txn.handleAddPartitionsToTransaction(request.transactionalId, request.producerId, request.producerEpoch,
+      [{ topic: GROUP_METADATA_TOPIC_NAME, partition }]);
+    return { throttleTimeMs: 0, errorCode: fencedForVersion(error, ctx.apiVersion, 2) };
+  },
+});

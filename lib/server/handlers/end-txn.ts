@@ -1,0 +1,19 @@
+/**
+ * EndTxn (key 26), v0–3: commit or abort. The answer comes once PrepareCommit/PrepareAbort is in
+ * __transaction_state; the markers and the Complete state follow in the background (as Kafka).
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { defineHandler } from '../handler.js';
+import { COORDINATOR_NOT_AVAILABLE, fencedForVersion } from './txn-errors.js';
+
+export const endTxnHandler = defineHandler({
+  apiKey: ApiKeys.END_TXN,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(ctx, request) {
+    const txn = ctx.broker.transactionCoordinator;
+    if (!txn) return { throttleTimeMs: 0, errorCode: COORDINATOR_NOT_AVAILABLE };
+    const error = await txn.handleEndTransaction(request.transactionalId, request.producerId, request.producerEpoch, request.committed);
+    return { throttleTimeMs: 0, errorCode: fencedForVersion(error, ctx.apiVersion, 2) };
+  },
+});

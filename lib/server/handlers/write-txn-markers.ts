@@ -1,0 +1,41 @@
+/**
+ * WriteTxnMarkers (key 27), v0–1: from a transaction coordinator to this partition leader. Each
+ * marker is one control batch (COMMIT/ABORT, the coordinator epoch) appended with acks=all as a
+ * coordinator append (epoch and coordinator-epoch checks, no sequence checks); it ends the
+ * producer's transaction in the partition's producer state and, for aborts, indexes it in the
+ * segment's .txnindex. Markers on __consumer_offsets complete the group's transactional offsets.
+ */
+import { ApiKeys } from '../../protocol/index.js';
+import { NONE } from '../../protocol/errors.js';
+import { buildEndTransactionMarkerBatch, ControlRecordType } from '../../record/control-record.js';
+import { leaderRecordValidator } from '../../replication/record-validation.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/offset-config.js';
+import { defineHandler } from '../handler.js';
+
+const markerValidator = leaderRecordValidator({ compacted: false, targetCompression: 'producer' }, 'coordinator');
+
+export const writeTxnMarkersHandler = defineHandler({
+  apiKey: ApiKeys.WRITE_TXN_MARKERS,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(ctx, request) {
+    const rm = ctx.broker.replicaManager;
+    const timeout = ctx.broker.config.getNumber('request.timeout.ms');
+    const markers = await Promise.all(request.markers.map(async (m) => {
+      const entries = m.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({
+        tp: { topic: t.name, partition },
+        records: buildEndTransactionMarkerBatch(
+          { type: m.transactionResult ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch: m.coordinatorEpoch },
+          { producerId: m.producerId, producerEpoch: m.producerEpoch },
+        ),
+      })));
+      const results = entries.length === 0 ? [] : await rm.appendRecords(timeout, -1, true, entries, markerValidator, 'coordinator');
+      const offsetsPartitions = results.filter((r) => r.errorCode === NONE && r.tp.topic === GROUP_METADATA_TOPIC_NAME).map((r) => r.tp.partition);
+      if (offsetsPartitions.length > 0) ctx.broker.groupCoordinator.scheduleHandleTxnCompletion(m.producerId, offsetsPartitions, m.transactionResult);
+      const byTopic = new Map<string, Array<{ partitionIndex: number; errorCode: number }>>();
+      for (const r of results) byTopic.set(r.tp.topic, [...(byTopic.get(r.tp.topic) ?? []), { partitionIndex: r.tp.partition, errorCode: r.errorCode }]);
+      return { producerId: m.producerId, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
+    }));
+    return { markers };
+  },
+});

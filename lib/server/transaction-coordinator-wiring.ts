@@ -1,0 +1,97 @@
+/**
+ * The transaction coordinator on top of the broker (as group-coordinator-wiring.ts does for
+ * groups): its log is `__transaction_state`, written through the ReplicaManager with acks=all and
+ * read back from the local log when this broker becomes leader of one of its partitions
+ * (TransactionStateManager.loadTransactionsForTxnTopicPartition, then in-flight commits/aborts are
+ * completed); producer ids come from ZooKeeper blocks; markers go to partition leaders over the
+ * inter-broker listener.
+ */
+import { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
+import { TransactionStateManager, type TransactionLogStorage } from '../coordinator/transaction/transaction-state-manager.js';
+import { TransactionMarkerChannelManager } from '../coordinator/transaction/transaction-marker-channel-manager.js';
+import { ZkProducerIdManager } from '../coordinator/transaction/producer-id-manager.js';
+import { TRANSACTION_STATE_TOPIC_NAME } from '../coordinator/transaction/transaction-log.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
+import { leaderRecordValidator } from '../replication/record-validation.js';
+import { batchesIn, isControlBatch, iterateRecords } from '../record/record-batch.js';
+import { ATTRIBUTES_OFFSET } from '../record/batch-header.js';
+import { NONE, NotLeaderOrFollowerError } from '../protocol/errors.js';
+import type { BrokerContext } from './broker-context.js';
+import { SYSTEM_TIME } from '../utils/time.js';
+import { logger } from '../utils/logger.js';
+
+export function createTransactionCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager): TransactionCoordinator {
+  const log = logger('kafka.coordinator.transaction.TransactionStateManager');
+  const config = ctx.config;
+  const validator = leaderRecordValidator({ compacted: true, targetCompression: 'producer' }, 'coordinator');
+  const storage: TransactionLogStorage = {
+    numPartitions: () => ctx.metadataCache.numPartitions(TRANSACTION_STATE_TOPIC_NAME) ?? config.getNumber('transaction.state.log.num.partitions'),
+    async append(partition, records) {
+      const [r] = await replicaManager.appendRecords(config.getNumber('request.timeout.ms'), -1, true,
+        [{ tp: { topic: TRANSACTION_STATE_TOPIC_NAME, partition }, records }], validator);
+      return r?.errorCode ?? NONE;
+    },
+    read: (partition) => readPartition(replicaManager, partition, config.getNumber('transaction.state.log.load.buffer.size')),
+  };
+  const markers = new TransactionMarkerChannelManager({
+    brokerId: ctx.brokerId,
+    leaderFor(tp) {
+      const info = ctx.metadataCache.getPartitionInfo(tp.topic, tp.partition);
+      if (!info || info.leader < 0) return undefined;
+      const ep = ctx.metadataCache.getAliveEndpoint(info.leader, config.interBrokerListenerName);
+      return ep ? { id: info.leader, host: ep.host, port: ep.port } : undefined;
+    },
+    topicExists: (topic) => ctx.metadataCache.contains(topic),
+    stillCoordinator: (id, epoch) => manager.isCoordinatorEpochCurrent(id, epoch),
+    requestTimeoutMs: config.getNumber('request.timeout.ms'),
+    retryBackoffMs: 100,
+  });
+  const manager = new TransactionStateManager(storage);
+  const coordinator = new TransactionCoordinator(
+    {
+      transactionMaxTimeoutMs: config.getNumber('transaction.max.timeout.ms'),
+      abortTimedOutTransactionsIntervalMs: config.getNumber('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+    },
+    manager,
+    new ZkProducerIdManager(ctx.brokerId, ctx.zkClient),
+    markers,
+    SYSTEM_TIME,
+  );
+  const previous = replicaManager.onLeadershipChange;
+  replicaManager.onLeadershipChange = (led, followed) => {
+    previous?.(led, followed);
+    for (const p of led) {
+      if (p.topic !== TRANSACTION_STATE_TOPIC_NAME) continue;
+      coordinator.onElection(p.topicPartition.partition, p.leaderEpoch)
+        .catch((err: unknown) => log.error({ err }, `loading transactions of partition ${p.topicPartition.partition} failed`));
+    }
+    for (const p of followed) if (p.topic === TRANSACTION_STATE_TOPIC_NAME) coordinator.onResignation(p.topicPartition.partition);
+  };
+  coordinator.startup();
+  return coordinator;
+}
+
+/** Every record of a __transaction_state partition up to its high watermark (control batches skipped). */
+async function* readPartition(replicaManager: ReplicaManager, partition: number, bufferBytes: number): AsyncGenerator<{ key: Buffer | null; value: Buffer | null }> {
+  const p = replicaManager.getPartition({ topic: TRANSACTION_STATE_TOPIC_NAME, partition });
+  const log = p?.localLogOrNull;
+  if (!p || !log) throw new NotLeaderOrFollowerError(`partition ${partition} of ${TRANSACTION_STATE_TOPIC_NAME} is not local`);
+  // A new leader's high watermark may lag its log end briefly: wait for it (bounded) before reading.
+  for (let i = 0; i < 50 && log.highWatermark < log.logEndOffset; i++) await new Promise((r) => setTimeout(r, 100));
+  const end = log.highWatermark;
+  let offset = log.logStartOffset;
+  while (offset < end) {
+    const { records } = log.read(offset, bufferBytes, end, true);
+    if (records.length === 0) break;
+    let next = offset;
+    for (const b of batchesIn(records)) {
+      const batch = records.subarray(b.position, b.position + b.size);
+      next = batch.readBigInt64BE(0) + BigInt(batch.readInt32BE(23)) + 1n;
+      if (b.magic >= 2 && isControlBatch(batch.readInt16BE(ATTRIBUTES_OFFSET))) continue;
+      for (const r of iterateRecords(batch)) if (r.offset >= offset) yield { key: r.key, value: r.value };
+    }
+    if (next <= offset) break;
+    offset = next;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
