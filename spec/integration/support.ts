@@ -145,3 +145,107 @@ export async function createTopic(cluster: RunningCluster, name: string, numPart
     }, 30_000, `leaders of ${name} on broker ${b.brokerId}`);
   }
 }
+
+// ---- kafkajs helpers (consumer-group, kafkajs and python client specs) ----
+
+/**
+ * kafkajs 2.2.4 with the compression codecs registered the way its users register them:
+ * kafkajs-snappy, an lz4js codec and a zstd-napi codec. Importing this module registers them once.
+ */
+import { createRequire } from 'node:module';
+import { compress as zstdCompress, decompress as zstdDecompress } from 'zstd-napi';
+import kafkajs from 'kafkajs';
+
+const requireCjs = createRequire(import.meta.url);
+type KafkajsCodec = { compress(encoder: { buffer: Buffer }): Promise<Buffer>; decompress(buffer: Buffer): Promise<Buffer> };
+const lz4js = requireCjs('lz4js') as { compress(b: Uint8Array): Uint8Array; decompress(b: Uint8Array): Uint8Array };
+const codecs = kafkajs.CompressionCodecs as unknown as Record<number, () => KafkajsCodec>;
+codecs[kafkajs.CompressionTypes.Snappy] = requireCjs('kafkajs-snappy') as () => KafkajsCodec;
+codecs[kafkajs.CompressionTypes.LZ4] = () => ({
+  async compress(encoder) { return Buffer.from(lz4js.compress(encoder.buffer)); },
+  async decompress(buffer) { return Buffer.from(lz4js.decompress(buffer)); },
+});
+codecs[kafkajs.CompressionTypes.ZSTD] = () => ({
+  async compress(encoder) { return zstdCompress(encoder.buffer); },
+  async decompress(buffer) { return zstdDecompress(buffer); },
+});
+
+/** A kafkajs client for the cluster's running brokers, silent, with quick retries. */
+export function kafkajsClient(cluster: RunningCluster, clientId = 'spec', extra: Partial<kafkajs.KafkaConfig> = {}): kafkajs.Kafka {
+  return new kafkajs.Kafka({
+    clientId,
+    brokers: cluster.brokers.filter((b) => b.isRunning).map((b) => b.bootstrap),
+    logLevel: kafkajs.logLevel.NOTHING,
+    retry: { initialRetryTime: 100, retries: 8 },
+    ...extra,
+  });
+}
+
+export interface ReceivedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+/**
+ * Reads `count` messages of `topic` with a kafkajs group consumer (from the beginning), then
+ * disconnects it. Fails when they do not all arrive within `timeoutMs`.
+ */
+export async function consumeWithGroup(kafka: kafkajs.Kafka, topic: string, count: number, groupId: string, timeoutMs = 30_000, config: Partial<kafkajs.ConsumerConfig> = {}): Promise<ReceivedMessage[]> {
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 200, ...config });
+  const got: ReceivedMessage[] = [];
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    let resolveDone: () => void = () => undefined;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    await consumer.run({
+      eachMessage: async ({ topic: t, partition, message }) => {
+        got.push({ topic: t, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp, headers: message.headers ?? {} });
+        if (got.length >= count) resolveDone();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise<void>((_, reject) => (timer = setTimeout(() => reject(new Error(`received ${got.length} of ${count} messages of ${topic} within ${timeoutMs} ms`)), timeoutMs)))]);
+    clearTimeout(timer);
+    return got;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** A long-running child (kcat -G, a python consumer, a kafkajs member) whose stdout lines are collected. */
+export interface BackgroundProcess {
+  readonly child: import('node:child_process').ChildProcess;
+  /** Complete stdout lines so far. */
+  lines(): string[];
+  stderr(): string;
+  /** Sends `signal` and resolves with the exit code (SIGKILL after `timeoutMs`). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+export function startBackground(cmd: string, args: string[]): BackgroundProcess {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines: () => out.split('\n').slice(0, -1),
+    stderr: () => err,
+    stop: async (signal = 'SIGTERM', timeoutMs = 10_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
