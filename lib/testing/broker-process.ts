@@ -92,6 +92,9 @@ export class BrokerProcess {
       // `started` line, whatever level the test process itself logs at.
       env: { ...process.env, KAFKATS_LOG_LEVEL: process.env.KAFKATS_BROKER_LOG_LEVEL ?? 'info', KAFKATS_BROKER_ID: String(this.brokerId), ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a terminal's Ctrl-C reaches only the parent, which then stops
+      // brokers in order (controller last) instead of all of them racing a vanishing controller.
+      detached: true,
     });
     this.child = child;
     RUNNING_BROKERS.add(this);

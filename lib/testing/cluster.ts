@@ -25,6 +25,12 @@ export interface ClusterOptions {
   host?: string;
   output?: 'inherit' | 'buffer';
   startTimeoutMs?: number;
+  /** Extra server.properties keys for one broker (e.g. its own `kafkats.metrics.port`); wins over `overrides`. */
+  brokerOverrides?: (brokerId: number) => Record<string, string | number | boolean>;
+  /** Client port of the ZooKeeper started for this cluster (when `zookeeper` is absent); a free port by default. */
+  zookeeperPort?: number;
+  /** Start-up progress, one short line per step (`kafkats cluster` prints them). */
+  onProgress?: (message: string) => void;
 }
 
 export interface RunningCluster {
@@ -49,11 +55,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   const host = options.host ?? 'localhost';
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kafkats-cluster-'));
+  const progress = options.onProgress ?? ((): void => undefined);
+  const t0 = Date.now();
   let zk: RunningZooKeeper | null = null;
   let zookeeperConnect = options.zookeeper;
   if (!zookeeperConnect) {
-    zk = await startZooKeeper({ dataDir: path.join(dataDir, 'zookeeper') });
+    progress(`starting ZooKeeper (data in ${path.join(dataDir, 'zookeeper')})`);
+    try {
+      zk = await startZooKeeper({ dataDir: path.join(dataDir, 'zookeeper'), port: options.zookeeperPort });
+    } catch (err) {
+      if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    }
     zookeeperConnect = zk.connectString;
+    progress(`ZooKeeper serving at ${zookeeperConnect} (${Date.now() - t0} ms)`);
   }
   const ports: number[] = [];
   for (let i = 0; i < n; i++) ports.push(options.basePort !== undefined ? options.basePort + i : await findFreePort());
@@ -68,7 +83,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     host,
     logDir: path.join(dataDir, `broker-${i}`),
     zookeeperConnect: zookeeperConnect as string,
-    overrides: { ...small, ...options.overrides },
+    overrides: { ...small, ...options.overrides, ...options.brokerOverrides?.(i) },
     output: options.output ?? 'buffer',
   }));
   const cluster: RunningCluster = {
@@ -83,19 +98,46 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     },
     waitUntilReady: (timeoutMs = 30_000, expected = n) => waitUntilReady(brokers.filter((b) => b.isRunning), expected, timeoutMs),
     stop: async () => {
-      await Promise.all(brokers.map((b) => b.stop(15_000)));
+      await stopBrokers(brokers);
       if (zk) await zk.stop();
       if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   try {
-    await Promise.all(brokers.map((b) => b.start(options.startTimeoutMs ?? 60_000)));
+    progress(`starting ${n} broker${n === 1 ? '' : 's'} on ports ${ports.join(', ')}`);
+    await Promise.all(brokers.map(async (b) => {
+      const started = Date.now();
+      await b.start(options.startTimeoutMs ?? 60_000);
+      progress(`broker ${b.brokerId} started on ${b.bootstrap} (${Date.now() - started} ms)`);
+    }));
+    progress('waiting until every broker sees all brokers and one controller');
     await cluster.waitUntilReady(options.startTimeoutMs ?? 60_000);
   } catch (err) {
     await cluster.stop();
     throw err;
   }
   return cluster;
+}
+
+/**
+ * Stops the brokers as an operator would: every broker but the controller first (each one's
+ * controlled shutdown is answered by the live controller), then the controller. Stopping all at
+ * once makes each broker retry its controlled shutdown against a controller that is itself going
+ * away (controlled.shutdown.retry.backoff.ms, 5 s by default, per attempt).
+ */
+async function stopBrokers(brokers: BrokerProcess[]): Promise<void> {
+  const running = brokers.filter((b) => b.isRunning);
+  let controllerId = -1;
+  if (running.length > 1) {
+    try {
+      const b = running[0]!;
+      controllerId = (await fetchClusterMetadata(b.options.host ?? 'localhost', b.port)).controllerId;
+    } catch {
+      controllerId = -1;
+    }
+  }
+  await Promise.all(running.filter((b) => b.brokerId !== controllerId).map((b) => b.stop(15_000)));
+  await Promise.all(brokers.map((b) => b.stop(15_000)));
 }
 
 async function waitUntilReady(brokers: BrokerProcess[], expected: number, timeoutMs: number): Promise<ClusterMetadata> {

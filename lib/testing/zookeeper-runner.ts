@@ -259,6 +259,8 @@ async function startOnce(
   ];
   const child = spawn(inst.java, args, {
     cwd: dataDir,
+    // Own process group, like the brokers: Ctrl-C in a terminal reaches the parent only, which stops it last.
+    detached: true,
     stdio: ['ignore', opts.inheritOutput === true ? 'pipe' : logFd, opts.inheritOutput === true ? 'pipe' : logFd],
   });
   closeSync(logFd);

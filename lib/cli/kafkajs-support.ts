@@ -1,0 +1,55 @@
+/**
+ * kafkajs as the client of the `kafkats` tools: a Kafka instance with kafkajs' own logging off
+ * (the tools report errors themselves, once, readably) and kafkats' compression codecs registered
+ * for snappy, lz4 and zstd — lib/record/compression.ts wrapped as kafkajs codec objects
+ * `{ compress(encoder), decompress(buffer) }`; gzip stays kafkajs' built-in codec.
+ */
+import kafkajs, { type Kafka as KafkaClient, type KafkaConfig as KafkaClientConfig } from 'kafkajs';
+import { CompressionType, compress, decompress } from '../record/compression.js';
+import { CliError } from './cli-support.js';
+
+const { Kafka, CompressionCodecs, CompressionTypes, logLevel } = kafkajs;
+
+export type { KafkaClient };
+
+let codecsRegistered = false;
+
+/** Registers snappy (xerial framing, as the Java client writes it), lz4 (frame format) and zstd with kafkajs. */
+export function registerCompressionCodecs(): void {
+  if (codecsRegistered) return;
+  codecsRegistered = true;
+  const codec = (type: number) => () => ({
+    compress: async (encoder: { buffer: Buffer }): Promise<Buffer> => compress(type, encoder.buffer),
+    decompress: async (buffer: Buffer): Promise<Buffer> => decompress(type, buffer),
+  });
+  const codecs = CompressionCodecs as unknown as Record<number, () => unknown>;
+  codecs[CompressionTypes.Snappy] = codec(CompressionType.SNAPPY);
+  codecs[CompressionTypes.LZ4] = codec(CompressionType.LZ4);
+  codecs[CompressionTypes.ZSTD] = codec(CompressionType.ZSTD);
+}
+
+/** Kafka's --compression-codec names → kafkajs CompressionTypes. */
+export function compressionTypeFor(name: string | undefined): number {
+  switch ((name ?? 'none').toLowerCase()) {
+    case 'none': return CompressionTypes.None;
+    case 'gzip': return CompressionTypes.GZIP;
+    case 'snappy': return CompressionTypes.Snappy;
+    case 'lz4': return CompressionTypes.LZ4;
+    case 'zstd': return CompressionTypes.ZSTD;
+    default: throw new CliError(`unknown compression codec '${name}': use none, gzip, snappy, lz4 or zstd`);
+  }
+}
+
+/** A kafkajs client for one tool run: silent logger, codecs registered, short connect retries. */
+export function createKafka(brokers: string[], clientId: string, extra: Partial<KafkaClientConfig> = {}): KafkaClient {
+  registerCompressionCodecs();
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: process.env.KAFKATS_DEBUG ? logLevel.INFO : logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: 30_000,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    ...extra,
+  });
+}

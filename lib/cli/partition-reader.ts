@@ -1,0 +1,125 @@
+/**
+ * Reading one partition without a consumer group — what Kafka's console consumer does with
+ * `--partition` (KafkaConsumer.assign + seek). kafkajs always joins a group, so this speaks
+ * ListOffsets and Fetch (v4, read_uncommitted) to the partition leader with kafkats' own codec and
+ * decodes batches with lib/record: control batches are skipped, records before the asked offset
+ * (a fetched batch starts at its base offset) are dropped. A leader change refreshes metadata;
+ * OFFSET_OUT_OF_RANGE resets like auto.offset.reset (latest, or earliest with --from-beginning).
+ */
+import { ApiKeys, ZERO_UUID } from '../protocol/index.js';
+import { readBatchHeader } from '../record/batch-header.js';
+import { batchesIn, isControlBatch, iterateRecords, timestampTypeOf } from '../record/record-batch.js';
+import { AdminClient, errorText } from './admin-client.js';
+import { CliError } from './cli-support.js';
+import type { FormattedRecord } from './message-formatter.js';
+
+export const EARLIEST_TIMESTAMP = -2n;
+export const LATEST_TIMESTAMP = -1n;
+
+const RETRIABLE_LEADER_ERRORS = new Set([3 /* UNKNOWN_TOPIC_OR_PARTITION */, 5 /* LEADER_NOT_AVAILABLE */, 6 /* NOT_LEADER_OR_FOLLOWER */, 74 /* FENCED_LEADER_EPOCH */, 75 /* UNKNOWN_LEADER_EPOCH */]);
+
+export class PartitionReader {
+  private leaderAddress: string | null = null;
+  private position = 0n;
+
+  constructor(private readonly admin: AdminClient, readonly topic: string, readonly partition: number) {}
+
+  private async leader(): Promise<string> {
+    if (this.leaderAddress !== null) return this.leaderAddress;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const m = await this.admin.metadata([this.topic]);
+      const t = m.topics[0];
+      if (t && t.errorCode !== 0 && !RETRIABLE_LEADER_ERRORS.has(t.errorCode)) throw new CliError(`topic ${this.topic}: ${errorText(t.errorCode, null)}`);
+      // A topic just created may take a moment to reach every broker's metadata; then it is unknown.
+      if (t && t.errorCode === 3 && attempt >= 10) throw new CliError(`Topic '${this.topic}' does not exist`);
+      if (t && t.errorCode === 0) {
+        const p = t.partitions.find((x) => x.partitionIndex === this.partition);
+        if (!p) throw new CliError(`partition ${this.partition} does not exist in topic ${this.topic} (it has ${t.partitions.length})`);
+        const b = m.brokers.find((x) => x.nodeId === p.leaderId);
+        if (b) {
+          this.leaderAddress = `${b.host}:${b.port}`;
+          return this.leaderAddress;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new CliError(`no leader for ${this.topic}-${this.partition}`);
+  }
+
+  /** ListOffsets for -2 (earliest), -1 (latest) or a timestamp. */
+  async offsetFor(timestamp: bigint): Promise<bigint> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const r = await this.admin.send(await this.leader(), ApiKeys.LIST_OFFSETS, 1, {
+        replicaId: -1,
+        topics: [{ name: this.topic, partitions: [{ partitionIndex: this.partition, timestamp }] }],
+      });
+      const p = r.topics[0]?.partitions[0];
+      if (!p) throw new CliError('the broker answered ListOffsets without the partition');
+      if (p.errorCode === 0) return p.offset;
+      if (!RETRIABLE_LEADER_ERRORS.has(p.errorCode)) throw new CliError(`ListOffsets ${this.topic}-${this.partition}: ${errorText(p.errorCode, null)}`);
+      this.leaderAddress = null;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    throw new CliError(`ListOffsets ${this.topic}-${this.partition} kept failing`);
+  }
+
+  seek(offset: bigint): void {
+    this.position = offset;
+  }
+
+  /** One Fetch (waits up to `maxWaitMs` for data); the records from the position on, advancing it. */
+  async poll(maxWaitMs: number, resetTo: bigint): Promise<FormattedRecord[]> {
+    const r = await this.admin.send(await this.leader(), ApiKeys.FETCH, 4, {
+      replicaId: -1,
+      maxWaitMs,
+      minBytes: 1,
+      maxBytes: 50 * 1024 * 1024,
+      isolationLevel: 0,
+      topics: [{ topic: this.topic, topicId: ZERO_UUID, partitions: [{ partition: this.partition, fetchOffset: this.position, partitionMaxBytes: 1024 * 1024 }] }],
+    });
+    const p = r.responses[0]?.partitions[0];
+    if (!p) return [];
+    if (p.errorCode === 1 /* OFFSET_OUT_OF_RANGE */) {
+      this.position = await this.offsetFor(resetTo);
+      return [];
+    }
+    if (RETRIABLE_LEADER_ERRORS.has(p.errorCode)) {
+      this.leaderAddress = null;
+      await new Promise((res) => setTimeout(res, 200));
+      return [];
+    }
+    if (p.errorCode !== 0) throw new CliError(`Fetch ${this.topic}-${this.partition}: ${errorText(p.errorCode, null)}`);
+    const out: FormattedRecord[] = [];
+    const records = p.records;
+    if (!records || records.length === 0) return out;
+    for (const { position, size, magic } of batchesIn(records)) {
+      const entry = records.subarray(position, position + size);
+      let timestampType = magic === 0 ? -1 : 0;
+      if (magic === 2) {
+        const header = readBatchHeader(entry, 0);
+        const lastOffset = header.baseOffset + BigInt(header.lastOffsetDelta);
+        if (isControlBatch(header.attributes)) {
+          if (lastOffset >= this.position) this.position = lastOffset + 1n;
+          continue;
+        }
+        timestampType = timestampTypeOf(header.attributes);
+      } else if (magic === 1) {
+        timestampType = (entry.readInt8(17) & 0x08) !== 0 ? 1 : 0;
+      }
+      for (const rec of iterateRecords(entry)) {
+        if (rec.offset < this.position) continue;
+        out.push({
+          timestampType,
+          timestamp: rec.timestamp,
+          partition: this.partition,
+          offset: rec.offset,
+          key: rec.key,
+          value: rec.value,
+          headers: rec.headers.map((h) => [h.key, h.value]),
+        });
+        this.position = rec.offset + 1n;
+      }
+    }
+    return out;
+  }
+}

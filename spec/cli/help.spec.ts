@@ -1,0 +1,33 @@
+/** `--help` on the command and on every verb: usage on stdout, exit 0; an unknown verb fails readably. */
+import { expect } from 'chai';
+import { kafkats } from './support.js';
+
+const VERBS = ['server-start', 'cluster', 'zookeeper', 'topics', 'console-producer', 'console-consumer', 'consumer-groups', 'configs', 'get-offsets', 'leader-election', 'dump-log'];
+
+describe('kafkats --help', function () {
+  this.timeout(60_000);
+
+  it('lists every verb', async () => {
+    const r = await kafkats(['--help']);
+    expect(r.code).to.equal(0);
+    for (const v of VERBS) expect(r.stdout).to.match(new RegExp(`^  ${v} `, 'm'));
+  });
+
+  it('prints usage for every verb', async () => {
+    const results = await Promise.all(VERBS.map((v) => kafkats([v, '--help'])));
+    results.forEach((r, i) => {
+      expect(r.code, VERBS[i]).to.equal(0);
+      expect(r.stdout).to.contain(`Usage: kafkats ${VERBS[i]} [options]`);
+    });
+  });
+
+  it('rejects an unknown verb or option without a stack trace', async () => {
+    const r = await kafkats(['topicz']);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain("error: unknown command 'topicz'");
+    const o = await kafkats(['topics', '--lisst']);
+    expect(o.code).to.equal(1);
+    expect(o.stderr).to.contain("error: unknown option '--lisst'");
+    expect(o.stderr).not.to.match(/\n\s+at /);
+  });
+});
