@@ -37,12 +37,23 @@ const TOO_LARGE_ON_APPEND = new Set([code('MESSAGE_TOO_LARGE'), code('RECORD_LIS
 const REQUEST_TIMED_OUT = code('REQUEST_TIMED_OUT');
 const NETWORK_EXCEPTION = code('NETWORK_EXCEPTION');
 
-/** One record of __consumer_offsets as read back for loading. */
+/**
+ * One record of __consumer_offsets as read back for loading, with what the loader needs of its
+ * batch: the producer id and transactional flag (offsets written by TxnOffsetCommit count only once
+ * their COMMIT marker is read), and for a control batch its marker type (ControlRecordType: 0 ABORT,
+ * 1 COMMIT; key and value are then null). Absent fields mean a plain, non-transactional record.
+ */
 export interface StoredRecord {
   key: Buffer | null;
   value: Buffer | null;
   offset: bigint;
+  producerId?: bigint;
+  isTransactional?: boolean;
+  controlType?: number;
 }
+
+const CONTROL_ABORT = 0;
+const CONTROL_COMMIT = 1;
 
 /**
  * The storage boundary, implemented by the server over ReplicaManager:
@@ -50,7 +61,9 @@ export interface StoredRecord {
  *   (use partitionForGroup from group-metadata-records.ts).
  * - append: appends one magic-2 batch (built here) to the partition as leader with acks=all and
  *   resolves to the error code (0 = ok) once replicated or failed (timeout = offsets.commit.timeout.ms).
- * - read: the partition's records from the log start to the high watermark, in offset order.
+ * - read: the partition's records from the log start to the log end, in offset order, control
+ *   batches included (as their marker type) and each record tagged with its batch's producer id
+ *   and transactional flag.
  */
 export interface GroupMetadataStorage {
   partitionFor(groupId: string): number;
@@ -234,7 +247,7 @@ export class GroupMetadataManager {
     if (group === undefined || group.is(GroupState.Dead)) return (partitions ?? []).map((tp) => none(tp));
     const tps = partitions ?? group.allOffsets().map(([tp]) => tp);
     return tps.map((tp) => {
-      if (requireStable && group.hasPendingOffsetCommitsForTopicPartition(tp)) return none(tp, UNSTABLE_OFFSET_COMMIT);
+      if (requireStable && (group.hasPendingOffsetCommitsForTopicPartition(tp) || this.hasPendingTxnOffsetCommit(groupId, tp))) return none(tp, UNSTABLE_OFFSET_COMMIT);
       const o = group.offset(tp);
       return o === undefined ? none(tp) : { topicPartition: tp, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, error: NONE };
     });
@@ -298,27 +311,48 @@ export class GroupMetadataManager {
 
   private async doLoadGroupsAndOffsets(partition: number, onGroupLoaded: (g: GroupMetadata) => void): Promise<void> {
     const loadedOffsets = new Map<string, TopicPartitionMap<OffsetAndMetadata>>();
+    // Transactional commits per producer id, applied when its COMMIT marker is read, dropped on ABORT.
+    const pendingOffsets = new Map<bigint, Map<string, TopicPartitionMap<OffsetAndMetadata>>>();
     const loadedGroups = new Map<string, GroupMetadata>();
     const removedGroups = new Set<string>();
+    const offsetsOf = (m: Map<string, TopicPartitionMap<OffsetAndMetadata>>, groupId: string): TopicPartitionMap<OffsetAndMetadata> => {
+      let offsets = m.get(groupId);
+      if (!offsets) {
+        offsets = new TopicPartitionMap();
+        m.set(groupId, offsets);
+      }
+      return offsets;
+    };
     for await (const record of this.storage.read(partition)) {
       if (this.shuttingDown) return;
+      const producerId = record.producerId ?? -1n;
+      if (record.controlType !== undefined) {
+        if (record.controlType !== CONTROL_COMMIT && record.controlType !== CONTROL_ABORT) continue;
+        const txn = pendingOffsets.get(producerId);
+        pendingOffsets.delete(producerId);
+        if (txn && record.controlType === CONTROL_COMMIT) {
+          for (const [groupId, offsets] of txn) {
+            const target = offsetsOf(loadedOffsets, groupId);
+            for (const [tp, o] of offsets.entries()) target.set(tp, o);
+          }
+        }
+        continue;
+      }
       if (record.key === null) {
         this.log.warn(`Group metadata/offset entry with a null key at offset ${record.offset} of ${GROUP_METADATA_TOPIC_NAME}-${partition}; skipped`);
         continue;
       }
       const key = readMessageKey(record.key);
       if (key.type === 'offset') {
-        let offsets = loadedOffsets.get(key.groupId);
-        const value = readOffsetMessageValue(record.value);
-        if (value === null) {
-          offsets?.delete(key.topicPartition);
-        } else {
-          if (!offsets) {
-            offsets = new TopicPartitionMap();
-            loadedOffsets.set(key.groupId, offsets);
-          }
-          offsets.set(key.topicPartition, value);
+        const isTxnOffsetCommit = record.isTransactional === true && producerId >= 0n;
+        let byGroup = loadedOffsets;
+        if (isTxnOffsetCommit) {
+          byGroup = pendingOffsets.get(producerId) ?? new Map<string, TopicPartitionMap<OffsetAndMetadata>>();
+          pendingOffsets.set(producerId, byGroup);
         }
+        const value = readOffsetMessageValue(record.value);
+        if (value === null) byGroup.get(key.groupId)?.delete(key.topicPartition);
+        else offsetsOf(byGroup, key.groupId).set(key.topicPartition, value);
       } else if (key.type === 'group') {
         const group = readGroupMessageValue(key.groupId, record.value, this.time);
         if (group !== null) {
@@ -332,12 +366,26 @@ export class GroupMetadataManager {
         this.log.warn(`Unknown message key with version ${key.version} while loading offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${partition}. Ignoring it.`);
       }
     }
+    // Transactions still open at the log end: their offsets stay pending until their marker comes.
+    const pendingGroups = new Set<string>();
+    for (const [producerId, byGroup] of pendingOffsets) {
+      for (const [groupId, offsets] of byGroup) {
+        if (offsets.size === 0) continue;
+        pendingGroups.add(groupId);
+        const open = this.pendingTxnOffsets.get(producerId) ?? new Map<string, TopicPartitionMap<OffsetAndMetadata>>();
+        const target = open.get(groupId) ?? new TopicPartitionMap<OffsetAndMetadata>();
+        for (const [tp, o] of offsets.entries()) target.set(tp, o);
+        open.set(groupId, target);
+        this.pendingTxnOffsets.set(producerId, open);
+      }
+    }
     for (const group of loadedGroups.values()) {
       this.loadGroup(group, loadedOffsets.get(group.groupId), onGroupLoaded);
     }
-    // Groups that only store offsets (no members, no GroupMetadata record).
-    for (const [groupId, offsets] of loadedOffsets) {
-      if (loadedGroups.has(groupId) || offsets.size === 0) continue;
+    // Groups that only store offsets (no members, no GroupMetadata record), committed or pending.
+    for (const groupId of new Set([...loadedOffsets.keys(), ...pendingGroups])) {
+      const offsets = loadedOffsets.get(groupId);
+      if (loadedGroups.has(groupId) || ((offsets?.size ?? 0) === 0 && !pendingGroups.has(groupId))) continue;
       this.loadGroup(new GroupMetadata(groupId, GroupState.Empty, this.time), offsets, onGroupLoaded);
     }
     for (const groupId of removedGroups) {
@@ -366,6 +414,10 @@ export class GroupMetadataManager {
     let offsets = 0;
     this.ownedPartitions.delete(partition);
     this.loadingPartitions.delete(partition);
+    for (const [producerId, byGroup] of this.pendingTxnOffsets) {
+      for (const groupId of [...byGroup.keys()]) if (this.partitionFor(groupId) === partition) byGroup.delete(groupId);
+      if (byGroup.size === 0) this.pendingTxnOffsets.delete(producerId);
+    }
     for (const group of [...this.groupMetadataCache.values()]) {
       if (this.partitionFor(group.groupId) !== partition) continue;
       onGroupUnloaded(group);
@@ -395,7 +447,7 @@ export class GroupMetadataManager {
     for (const group of groups) {
       const groupId = group.groupId;
       const removedOffsets = selector(group);
-      if (group.is(GroupState.Empty) && !group.hasOffsets()) {
+      if (group.is(GroupState.Empty) && !group.hasOffsets() && !this.hasPendingTxnOffsetCommit(groupId)) {
         this.log.info(`Group ${groupId} transitioned to Dead in generation ${group.generationId}`);
         group.transitionTo(GroupState.Dead);
       }
@@ -458,8 +510,32 @@ export class GroupMetadataManager {
     });
   }
 
-  /** A transaction marker reached these __consumer_offsets partitions: publish or drop the offsets. */
+  /** Whether a transaction of some producer holds an offset of the group (of `tp`, when given) not yet committed or aborted. */
+  hasPendingTxnOffsetCommit(groupId: string, tp?: TopicPartition): boolean {
+    for (const byGroup of this.pendingTxnOffsets.values()) {
+      const offsets = byGroup.get(groupId);
+      if (offsets && (tp === undefined ? offsets.size > 0 : offsets.has(tp))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A transaction marker reached these __consumer_offsets partitions: publish or drop the offsets.
+   * While one of them is loading, this runs after the load (Kafka schedules both on one thread), so
+   * a marker written past the point the load read to still completes what the load left pending.
+   */
   handleTxnCompletion(producerId: bigint, partitions: ReadonlySet<number>, isCommit: boolean): void {
+    if ([...partitions].some((p) => this.loadingPartitions.has(p))) {
+      void this.enqueue(() => {
+        this.completeTxnOffsets(producerId, partitions, isCommit);
+        return Promise.resolve();
+      });
+      return;
+    }
+    this.completeTxnOffsets(producerId, partitions, isCommit);
+  }
+
+  private completeTxnOffsets(producerId: bigint, partitions: ReadonlySet<number>, isCommit: boolean): void {
     const byGroup = this.pendingTxnOffsets.get(producerId);
     if (!byGroup) return;
     for (const [groupId, offsets] of byGroup) {
