@@ -19,6 +19,9 @@ export class KafkaApis implements RequestHandler {
   private readonly log = logger('kafka.server.KafkaApis');
   private readonly requestLog = logger('kafka.request.logger');
   private readonly handlers = new Map<number, ApiHandler>();
+  private openGate!: () => void;
+  /** Requests wait here until start-up completes (Kafka's startProcessingRequests). */
+  private readonly started = new Promise<void>((resolve) => (this.openGate = resolve));
 
   constructor(handlers: readonly ApiHandler[], private readonly broker: BrokerContext) {
     for (const h of handlers) {
@@ -34,7 +37,17 @@ export class KafkaApis implements RequestHandler {
       .sort((a, b) => a.apiKey - b.apiKey);
   }
 
+  /**
+   * Opens request processing. Until then connections are accepted and their requests queue (the
+   * listeners must be bound early so the broker can register its ports), as Kafka's data plane only
+   * starts processing at the end of start-up.
+   */
+  startProcessingRequests(): void {
+    this.openGate();
+  }
+
   async handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
+    await this.started;
     const { header, bodyOffset } = decodeRequestHeader(frame);
     const apiKey = header.requestApiKey as RequestApiKey;
     const handler = this.handlers.get(apiKey);

@@ -176,6 +176,7 @@ export class KafkaServer {
     await this.configManager.startup();
     this.registerGauges();
     this.state = 'RUNNING';
+    this.apis.startProcessingRequests();
     this.log.info(`[KafkaServer id=${this.brokerId}] started (kafka.server.KafkaServer) in ${Date.now() - started} ms`);
   }
 

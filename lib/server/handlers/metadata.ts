@@ -36,7 +36,10 @@ export const metadataHandler = defineHandler({
       ? cache.getAllTopics().map((name) => ({ name, topicId: ZERO_UUID }))
       : (request.topics ?? []).map((t) => ({ name: t.name, topicId: t.topicId }));
     const missing = requested.filter((t) => t.name !== null && !cache.contains(t.name)).map((t) => t.name as string);
-    const autoCreate = ctx.apiVersion < 4 || request.allowAutoTopicCreation;
+    // Until the controller's first UpdateMetadata arrives this broker knows no brokers: missing
+    // topics may well exist, so answer the retriable LEADER_NOT_AVAILABLE and create nothing.
+    const knowsCluster = cache.getAliveBrokers().length > 0;
+    const autoCreate = knowsCluster && (ctx.apiVersion < 4 || request.allowAutoTopicCreation);
     const creating = new Map<string, number>();
     if (missing.length > 0 && autoCreate && ctx.broker.config.autoCreateTopicsEnable) {
       const valid = missing.filter((t) => LEGAL_TOPIC.test(t) && t !== '.' && t !== '..');
@@ -53,7 +56,7 @@ export const metadataHandler = defineHandler({
         if (name === null) return { errorCode: new UnknownTopicIdError().code, name: null, topicId: t.topicId, partitions: [] };
       }
       if (!cache.contains(name)) {
-        const code = creating.get(name) ?? new UnknownTopicOrPartitionError().code;
+        const code = creating.get(name) ?? (knowsCluster ? new UnknownTopicOrPartitionError().code : new LeaderNotAvailableError().code);
         return { errorCode: code, name, topicId: ZERO_UUID, isInternal: INTERNAL_TOPICS.has(name), partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
       }
       return {
