@@ -40,6 +40,7 @@ export class BrokerProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<number | null> = Promise.resolve(null);
   private readonly lines: string[] = [];
+  private paused = false;
 
   constructor(readonly options: BrokerProcessOptions) {}
 
@@ -143,11 +144,20 @@ export class BrokerProcess {
 
   /** SIGSTOP: the process freezes (no fetches, no ZooKeeper heartbeats) until resume(). */
   pause(): void {
-    if (this.child && this.isRunning) this.child.kill('SIGSTOP');
+    if (this.child && this.isRunning) {
+      this.child.kill('SIGSTOP');
+      this.paused = true;
+    }
   }
 
   resume(): void {
     if (this.child && this.isRunning) this.child.kill('SIGCONT');
+    this.paused = false;
+  }
+
+  /** Frozen with SIGSTOP: alive, but it answers nothing. */
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   killNow(): void {

@@ -96,7 +96,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
       if (!b) throw new Error(`no broker ${id}`);
       return b;
     },
-    waitUntilReady: (timeoutMs = 30_000, expected = n) => waitUntilReady(brokers.filter((b) => b.isRunning), expected, timeoutMs),
+    waitUntilReady: (timeoutMs = 30_000, expected = n) => waitUntilReady(brokers.filter((b) => b.isRunning && !b.isPaused), expected, timeoutMs),
     stop: async () => {
       await stopBrokers(brokers);
       if (zk) await zk.stop();
@@ -126,7 +126,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
  * away (controlled.shutdown.retry.backoff.ms, 5 s by default, per attempt).
  */
 async function stopBrokers(brokers: BrokerProcess[]): Promise<void> {
-  const running = brokers.filter((b) => b.isRunning);
+  const running = brokers.filter((b) => b.isRunning && !b.isPaused);
   let controllerId = -1;
   if (running.length > 1) {
     try {

@@ -13,7 +13,7 @@ import { randomUuid } from '../../lib/zk/zk-data.js';
 const SESSION_TIMEOUT_MS = 6000;
 
 async function partitionView(c: RunningCluster, topic: string, partition = 0): Promise<{ leader: number; leaderEpoch: number; isr: number[]; replicas: number[] }> {
-  const b = c.brokers.find((x) => x.isRunning)!;
+  const b = c.brokers.find((x) => x.isRunning && !x.isPaused)!;
   const m = await request(b.bootstrap, 3, 9, { topics: [{ name: topic }], allowAutoTopicCreation: false });
   const p = m.topics[0]!.partitions.find((x) => x.partitionIndex === partition)!;
   return { leader: p.leaderId, leaderEpoch: p.leaderEpoch, isr: [...p.isrNodes].sort(), replicas: p.replicaNodes };
