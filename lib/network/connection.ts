@@ -1,8 +1,12 @@
 /**
  * One client connection (Kafka's KafkaChannel + the processor's per-connection state):
  * frames are reassembled, handled strictly one at a time in arrival order, and answered in that
- * order (Kafka mutes a channel while a request is in flight). Pipelined requests queue up; when the
- * queue passes its byte limit the socket is paused (backpressure) and resumed when it drains.
+ * order (Kafka mutes a channel while a request is in flight). Pipelined requests queue up to a small
+ * budget (QUEUED_REQUESTS_PAUSE requests or QUEUED_BYTES_PAUSE bytes, and never more than
+ * `maxQueuedBytes`); past it the socket is paused, so further requests wait in the kernel's socket
+ * buffers (TCP flow control) instead of the heap, and reading resumes when the queue drains. This
+ * keeps a pipelining producer (librdkafka allows a million in-flight requests) from parking hundreds
+ * of megabytes of produce requests in one connection, as Kafka's muting does.
  * A response is written with cork/uncork so its chunks (header, body, record bytes) go out as one
  * writev; the next request is not started while the socket's write buffer is over its high mark.
  */
@@ -34,6 +38,11 @@ export interface ConnectionOptions {
   idleTimeoutMs: number;
 }
 
+/** Queued (received, not yet handled) requests at which reading pauses. */
+export const QUEUED_REQUESTS_PAUSE = 8;
+/** Queued request bytes at which reading pauses (when `maxQueuedBytes` is not smaller). */
+export const QUEUED_BYTES_PAUSE = 1024 * 1024;
+
 export class Connection implements ConnectionInfo {
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -45,6 +54,7 @@ export class Connection implements ConnectionInfo {
   private closed = false;
   private closeListeners: Array<() => void> = [];
   private inFlight: Promise<void> = Promise.resolve();
+  private readonly pauseBytes: number;
 
   constructor(
     readonly id: string,
@@ -57,6 +67,7 @@ export class Connection implements ConnectionInfo {
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
     this.remotePort = socket.remotePort ?? 0;
     this.decoder = new FrameDecoder(options.maxRequestSize);
+    this.pauseBytes = Math.min(options.maxQueuedBytes, QUEUED_BYTES_PAUSE);
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
       socket.setTimeout(options.idleTimeoutMs, () => {
@@ -70,6 +81,16 @@ export class Connection implements ConnectionInfo {
       this.close();
     });
     socket.on('close', () => this.close());
+  }
+
+  /** Requests received and not yet handled (the one being handled excluded). */
+  get queuedRequests(): number {
+    return this.queue.length;
+  }
+
+  /** Whether reading is paused because the queue is over its budget. */
+  get isReadPaused(): boolean {
+    return this.paused;
   }
 
   get isClosed(): boolean {
@@ -120,7 +141,9 @@ export class Connection implements ConnectionInfo {
       this.queue.push(f);
       this.queuedBytes += f.length;
     }
-    if (!this.paused && this.queuedBytes + this.decoder.bufferedBytes > this.options.maxQueuedBytes) {
+    // Only complete frames count: a partial frame larger than the budget must still be read whole
+    // (pausing with nothing queued would never resume).
+    if (!this.paused && this.queue.length > 0 && (this.queue.length >= QUEUED_REQUESTS_PAUSE || this.queuedBytes >= this.pauseBytes)) {
       this.paused = true;
       this.socket.pause();
     }
@@ -138,7 +161,7 @@ export class Connection implements ConnectionInfo {
       while (!this.closed && this.queue.length > 0) {
         const frame = this.queue.shift() as Buffer;
         this.queuedBytes -= frame.length;
-        if (this.paused && this.queuedBytes <= this.options.maxQueuedBytes / 2) {
+        if (this.paused && this.queue.length < QUEUED_REQUESTS_PAUSE / 2 && this.queuedBytes <= this.pauseBytes / 2) {
           this.paused = false;
           this.socket.resume();
         }
