@@ -6,38 +6,36 @@ import './cli-env.js';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerServerStart } from './server-start.js';
-import { registerCluster } from './cluster.js';
-import { registerZooKeeper } from './zookeeper.js';
-import { registerTopics } from './topics.js';
-import { registerConsoleProducer } from './console-producer.js';
-import { registerConsoleConsumer } from './console-consumer.js';
-import { registerConsumerGroups } from './consumer-groups.js';
-import { registerConfigs } from './configs.js';
-import { registerGetOffsets } from './get-offsets.js';
-import { registerLeaderElection } from './leader-election.js';
-import { registerDumpLog } from './dump-log.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function buildProgram(): Command {
+/** Every verb but server-start (they pull in kafkajs and the tools; a broker process needs none of it). */
+async function registerTools(program: Command): Promise<void> {
+  const tools = await Promise.all([
+    import('./cluster.js').then((m) => m.registerCluster),
+    import('./zookeeper.js').then((m) => m.registerZooKeeper),
+    import('./topics.js').then((m) => m.registerTopics),
+    import('./console-producer.js').then((m) => m.registerConsoleProducer),
+    import('./console-consumer.js').then((m) => m.registerConsoleConsumer),
+    import('./consumer-groups.js').then((m) => m.registerConsumerGroups),
+    import('./configs.js').then((m) => m.registerConfigs),
+    import('./get-offsets.js').then((m) => m.registerGetOffsets),
+    import('./leader-election.js').then((m) => m.registerLeaderElection),
+    import('./dump-log.js').then((m) => m.registerDumpLog),
+  ]);
+  for (const register of tools) register(program);
+}
+
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command();
   program
     .name('kafkats')
     .description('An Apache Kafka broker in TypeScript (ZooKeeper mode), and the tools to run it')
     .version(pkg.version);
   registerServerStart(program);
-  registerCluster(program);
-  registerZooKeeper(program);
-  registerTopics(program);
-  registerConsoleProducer(program);
-  registerConsoleConsumer(program);
-  registerConsumerGroups(program);
-  registerConfigs(program);
-  registerGetOffsets(program);
-  registerLeaderElection(program);
-  registerDumpLog(program);
+  if (argv[2] !== 'server-start') await registerTools(program);
   program.showHelpAfterError('(add --help for usage)');
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+await (await buildProgram()).parseAsync(process.argv);
