@@ -14,10 +14,19 @@
  */
 import zlib from 'node:zlib';
 import * as snappy from 'snappyjs';
-import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
-import { compress as zstdCompress } from 'zstd-napi';
-import zstdBinding from 'zstd-napi/binding.js';
+import { createRequire } from 'node:module';
 import { CorruptMessageError, UnsupportedCompressionTypeError } from '../protocol/errors.js';
+
+// The native codecs are loaded on first use: a broker that never sees lz4 or zstd batches does not
+// pay their memory (5–14 MB each at load).
+const require = createRequire(import.meta.url);
+let lz4Module: typeof import('lz4-napi') | undefined;
+let zstdModule: typeof import('zstd-napi') | undefined;
+let zstdBindingModule: typeof import('zstd-napi/binding.js') | undefined;
+const lz4 = (): typeof import('lz4-napi') => (lz4Module ??= require('lz4-napi') as typeof import('lz4-napi'));
+const zstd = (): typeof import('zstd-napi') => (zstdModule ??= require('zstd-napi') as typeof import('zstd-napi'));
+const zstdBinding = (): typeof import('zstd-napi/binding.js') =>
+  (zstdBindingModule ??= require('zstd-napi/binding.js') as typeof import('zstd-napi/binding.js'));
 
 /** Kafka's `CompressionType` ids, as stored in the low three attribute bits. */
 export const CompressionType = { NONE: 0, GZIP: 1, SNAPPY: 2, LZ4: 3, ZSTD: 4 } as const;
@@ -59,11 +68,11 @@ export function compress(type: number, data: Buffer, options: CodecOptions = {})
     case CompressionType.GZIP: return zlib.gzipSync(data);
     case CompressionType.SNAPPY: return xerialSnappyCompress(data);
     case CompressionType.LZ4: {
-      const frame = compressFrameSync(data);
+      const frame = lz4().compressFrameSync(data);
       if (options.lz4BrokenHeaderChecksum) setLz4HeaderChecksum(frame, true);
       return frame;
     }
-    case CompressionType.ZSTD: return zstdCompress(data);
+    case CompressionType.ZSTD: return zstd().compress(data);
   }
 }
 
@@ -270,7 +279,7 @@ function lz4Decompress(data: Buffer, limit: number, brokenHeaderChecksum: boolea
   const bound = lz4FrameOutputBound(data);
   // The bound overshoots by at most one block per frame; allow that slack, then check exactly.
   if (bound > limit + 4 * 1024 * 1024) throw tooLarge(bound, limit);
-  const out = decompressFrameSync(data);
+  const out = lz4().decompressFrameSync(data);
   if (out.length > limit) throw tooLarge(out.length, limit);
   return out;
 }
@@ -278,9 +287,9 @@ function lz4Decompress(data: Buffer, limit: number, brokenHeaderChecksum: boolea
 // ---- zstd ----
 
 function zstdDecompress(data: Buffer, limit: number): Buffer {
-  const declared = zstdBinding.getFrameContentSize(data);
+  const declared = zstdBinding().getFrameContentSize(data);
   if (declared !== null && declared > limit) throw tooLarge(declared, limit);
-  const dctx = new zstdBinding.DCtx();
+  const dctx = new (zstdBinding().DCtx)();
   let out = Buffer.allocUnsafe(Math.min(limit, Math.max(1024, declared ?? data.length * 4)));
   let produced = 0;
   let consumed = 0;
