@@ -7,7 +7,7 @@
  * AlterPartition (ISR changes), controlled shutdown and preferred-leader elections are handled as
  * Kafka does (see ../shared/kafka-protocol/ZOOKEEPER.md §4).
  */
-import { ControllerEventManager, type ControllerEvent } from './controller-event-manager.js';
+import { ControllerEventManager } from './controller-event-manager.js';
 import { ControllerContext, type LiveBroker } from './controller-context.js';
 import { ControllerChannelManager } from './controller-channel-manager.js';
 import { ControllerBrokerRequestBatch } from './controller-request-batch.js';

@@ -61,7 +61,7 @@ export class Connection implements ConnectionInfo {
     readonly listenerName: string,
     private readonly socket: Socket,
     private readonly handler: RequestHandler,
-    private readonly options: ConnectionOptions,
+    options: ConnectionOptions,
     private readonly log: Logger,
   ) {
     this.remoteAddress = socket.remoteAddress ?? 'unknown';

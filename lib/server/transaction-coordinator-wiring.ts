@@ -13,9 +13,8 @@ import { ZkProducerIdManager } from '../coordinator/transaction/producer-id-mana
 import { TRANSACTION_STATE_TOPIC_NAME } from '../coordinator/transaction/transaction-log.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import { leaderRecordValidator } from '../replication/record-validation.js';
-import { batchesIn, isControlBatch, iterateRecords } from '../record/record-batch.js';
-import { ATTRIBUTES_OFFSET } from '../record/batch-header.js';
-import { NONE, NotLeaderOrFollowerError } from '../protocol/errors.js';
+import { NONE } from '../protocol/errors.js';
+import { readInternalTopicPartition } from './internal-topic-reader.js';
 import type { BrokerContext } from './broker-context.js';
 import { SYSTEM_TIME } from '../utils/time.js';
 import { logger } from '../utils/logger.js';
@@ -71,27 +70,9 @@ export function createTransactionCoordinator(ctx: BrokerContext, replicaManager:
   return coordinator;
 }
 
-/** Every record of a __transaction_state partition up to its high watermark (control batches skipped). */
+/** The data records (markers skipped) of a __transaction_state partition, up to its log end as Kafka loads it. */
 async function* readPartition(replicaManager: ReplicaManager, partition: number, bufferBytes: number): AsyncGenerator<{ key: Buffer | null; value: Buffer | null }> {
-  const p = replicaManager.getPartition({ topic: TRANSACTION_STATE_TOPIC_NAME, partition });
-  const log = p?.localLogOrNull;
-  if (!p || !log) throw new NotLeaderOrFollowerError(`partition ${partition} of ${TRANSACTION_STATE_TOPIC_NAME} is not local`);
-  // A new leader's high watermark may lag its log end briefly: wait for it (bounded) before reading.
-  for (let i = 0; i < 50 && log.highWatermark < log.logEndOffset; i++) await new Promise((r) => setTimeout(r, 100));
-  const end = log.highWatermark;
-  let offset = log.logStartOffset;
-  while (offset < end) {
-    const { records } = log.read(offset, bufferBytes, end, true);
-    if (records.length === 0) break;
-    let next = offset;
-    for (const b of batchesIn(records)) {
-      const batch = records.subarray(b.position, b.position + b.size);
-      next = batch.readBigInt64BE(0) + BigInt(batch.readInt32BE(23)) + 1n;
-      if (b.magic >= 2 && isControlBatch(batch.readInt16BE(ATTRIBUTES_OFFSET))) continue;
-      for (const r of iterateRecords(batch)) if (r.offset >= offset) yield { key: r.key, value: r.value };
-    }
-    if (next <= offset) break;
-    offset = next;
-    await new Promise((resolve) => setImmediate(resolve));
+  for await (const r of readInternalTopicPartition(replicaManager, TRANSACTION_STATE_TOPIC_NAME, partition, bufferBytes)) {
+    if (r.controlType === undefined) yield { key: r.key, value: r.value };
   }
 }

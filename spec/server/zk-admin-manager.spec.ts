@@ -37,7 +37,6 @@ describe('ZkAdminManager (real ZooKeeper)', function () {
   this.timeout(20000);
   let zk: KafkaZkClient;
   let connect: string;
-  let cache: MetadataCache;
   let sim: MetadataSimulator;
   let admin: ZkAdminManager;
   const managers: ZkAdminManager[] = [];
@@ -60,7 +59,7 @@ describe('ZkAdminManager (real ZooKeeper)', function () {
     clients.push(zk);
     await zk.createTopLevelPaths();
     for (const id of [1, 2, 3]) await zk.registerBroker({ id, endpoints: [{ listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: 'localhost', port: 9090 + id }] });
-    ({ admin, cache, sim } = manager());
+    ({ admin, sim } = manager());
   });
   after(async () => {
     for (const m of managers) m.shutdown();
