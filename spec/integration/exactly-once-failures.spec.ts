@@ -405,10 +405,15 @@ describe('exactly-once under broker failures (three brokers)', function () {
     const zombieEnd = await request(cluster().broker(thirdCoordinator).bootstrap, 26, 2,
       { transactionalId, producerId: zombieTxn.producerId, producerEpoch: zombieTxn.producerEpoch, committed: true });
     expect(zombieEnd.errorCode, 'EndTxn of the zombie').to.be.oneOf([90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
-    let zombieError: unknown;
-    await t2.commit().catch((e: unknown) => (zombieError = e));
-    expect(zombieError, 'the zombie producer cannot commit').to.not.equal(undefined);
-    await zombie.disconnect().catch(() => undefined);
+    // kafkajs retries the zombie's commit against the coordinator it has cached (the dead one) with
+    // exponential backoff for minutes; the fencing itself is asserted above on the wire, so only
+    // the client's outcome is checked here, within a bound: it must not report a commit.
+    const zombieOutcome = await Promise.race([
+      t2.commit().then(() => 'committed', () => 'failed'),
+      sleep(20_000).then(() => 'still retrying'),
+    ]);
+    expect(zombieOutcome, 'the zombie producer cannot commit').to.not.equal('committed');
+    await Promise.race([zombie.disconnect().catch(() => undefined), sleep(5000)]);
 
     expect(await readTopic(cluster(), 'tc-data', 'read_committed')).to.deep.equal(['committed-1', 'committed-2', 'fresh']);
     expect(await readTopic(cluster(), 'tc-data', 'read_uncommitted')).to.deep.equal(['committed-1', 'committed-2', 'zombie', 'fresh']);
