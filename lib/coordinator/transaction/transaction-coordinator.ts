@@ -39,6 +39,9 @@ export interface TransactionConfig {
   abortTimedOutTransactionsIntervalMs: number;
 }
 
+/** How long AddPartitionsToTxn / AddOffsetsToTxn wait for the previous transaction's markers. */
+const ADD_PARTITIONS_MARKER_WAIT_MS = 3000;
+
 export class TransactionCoordinator {
   private readonly log = logger('kafka.coordinator.transaction.TransactionCoordinator');
   private timer: NodeJS.Timeout | undefined;
@@ -132,12 +135,20 @@ export class TransactionCoordinator {
   }
 
   async handleAddPartitionsToTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: TopicPartitionRef[]): Promise<number> {
-    const v = this.validateProducer(transactionalId, producerId, producerEpoch);
+    // The previous transaction's markers may still be in flight (EndTxn answers once PrepareCommit/
+    // PrepareAbort is written, as in Kafka). Kafka answers CONCURRENT_TRANSACTIONS at once and the
+    // Java client retries; kafkajs does not retry it for AddOffsetsToTxn, so wait a little (bounded)
+    // for the markers before answering — the answer is the same, only later.
+    const busy = (m: { pendingState?: unknown; state: TransactionState }): boolean =>
+      m.pendingState !== undefined || m.state === TransactionState.PrepareCommit || m.state === TransactionState.PrepareAbort || m.state === TransactionState.PrepareEpochFence;
+    let v = this.validateProducer(transactionalId, producerId, producerEpoch);
+    for (let waited = 0; !('error' in v) && busy(v.metadata) && waited < ADD_PARTITIONS_MARKER_WAIT_MS; waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+      v = this.validateProducer(transactionalId, producerId, producerEpoch);
+    }
     if ('error' in v) return v.error;
     const m = v.metadata;
-    if (m.pendingState !== undefined || m.state === TransactionState.PrepareCommit || m.state === TransactionState.PrepareAbort || m.state === TransactionState.PrepareEpochFence) {
-      return E.CONCURRENT_TRANSACTIONS;
-    }
+    if (busy(m)) return E.CONCURRENT_TRANSACTIONS;
     if (m.state === TransactionState.Dead) return E.INVALID_TXN_STATE;
     if (m.state === TransactionState.Ongoing && partitions.every((tp) => m.topicPartitions.has(`${tp.topic}-${tp.partition}`))) return NONE;
     const now = this.time.milliseconds();
