@@ -26,6 +26,7 @@ import type { Clock } from './log-config.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 import { TransactionIndex, type TxnIndexSearchResult } from './transaction-index.js';
+import { sharedBufferPool } from '../utils/buffer-pool.js';
 
 /** Where an offset lives (Kafka's LogOffsetMetadata). */
 export interface LogOffsetMetadata {
@@ -279,10 +280,13 @@ export class LogSegment {
     return { fetchOffsetMetadata: meta, records: this.readBytes(first.position, fetchSize), firstEntryIncomplete: adjustedMaxSize < first.size };
   }
 
-  /** One pread into a fresh Buffer of exactly `size` bytes (or fewer at end of file). */
+  /**
+   * One pread into a buffer of exactly `size` bytes (or fewer at end of file), from the broker's
+   * pool: a fetch response's records go back to it once written to the socket.
+   */
   readBytes(position: number, size: number): Buffer {
     const n = Math.max(0, Math.min(size, this._size - position));
-    const buf = Buffer.allocUnsafe(n);
+    const buf = sharedBufferPool.acquire(n);
     let got = 0;
     while (got < n) {
       const r = fs.readSync(this.fd, buf, got, n - got, position + got);

@@ -12,6 +12,7 @@
  */
 import type { Socket } from 'node:net';
 import { FrameDecoder, InvalidFrameSizeError } from './frame-decoder.js';
+import type { BufferPool } from '../utils/buffer-pool.js';
 import type { Logger } from '../utils/logger.js';
 
 export interface ConnectionInfo {
@@ -28,6 +29,12 @@ export interface RequestHandler {
    * response is due (Produce with acks=0). Throwing closes this connection only.
    */
   handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null>;
+  /**
+   * True when nothing refers to the frame's bytes any more once handle() has resolved, so its
+   * buffer can be reused for a later frame. Default: false (decoded requests are views of their
+   * frame, and some, like a group member's metadata, are kept).
+   */
+  frameReusable?(frame: Buffer): boolean;
 }
 
 export interface ConnectionOptions {
@@ -36,6 +43,12 @@ export interface ConnectionOptions {
   maxQueuedBytes: number;
   /** connections.max.idle.ms: close after this long with no traffic. */
   idleTimeoutMs: number;
+  /**
+   * Where large frames are assembled; a frame goes back after handling when the handler calls it
+   * reusable, and a response's chunks go back once written (those the pool did not hand out are
+   * ignored).
+   */
+  bufferPool?: BufferPool;
 }
 
 /** Queued (received, not yet handled) requests at which reading pauses. */
@@ -55,6 +68,7 @@ export class Connection implements ConnectionInfo {
   private closeListeners: Array<() => void> = [];
   private inFlight: Promise<void> = Promise.resolve();
   private readonly pauseBytes: number;
+  private readonly bufferPool: BufferPool | undefined;
 
   constructor(
     readonly id: string,
@@ -66,7 +80,9 @@ export class Connection implements ConnectionInfo {
   ) {
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
     this.remotePort = socket.remotePort ?? 0;
-    this.decoder = new FrameDecoder(options.maxRequestSize);
+    const pool = options.bufferPool;
+    this.bufferPool = pool;
+    this.decoder = new FrameDecoder(options.maxRequestSize, pool && ((size) => pool.acquire(size)));
     this.pauseBytes = Math.min(options.maxQueuedBytes, QUEUED_BYTES_PAUSE);
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
@@ -173,6 +189,7 @@ export class Connection implements ConnectionInfo {
           this.close();
           return;
         }
+        if (this.bufferPool && this.handler.frameReusable?.(frame)) this.bufferPool.release(frame);
         if (response !== null && !this.closed) await this.write(response);
       }
     } finally {
@@ -184,9 +201,13 @@ export class Connection implements ConnectionInfo {
 
   private async write(chunks: Buffer[]): Promise<void> {
     const socket = this.socket;
+    const pool = this.bufferPool;
     socket.cork();
     let ok = true;
-    for (const c of chunks) ok = socket.write(c);
+    // Writes complete in order: once the last chunk is written (or the socket failed), the stream
+    // holds none of them and the pool's buffers among them can be reused.
+    const releaseAll = pool && ((): void => chunks.forEach((c) => pool.release(c)));
+    for (let i = 0; i < chunks.length; i++) ok = socket.write(chunks[i]!, i === chunks.length - 1 ? releaseAll : undefined);
     socket.uncork();
     if (!ok && !this.closed) {
       await new Promise<void>((resolve) => {

@@ -20,7 +20,11 @@ export class FrameDecoder {
   private assembling: Buffer | null = null;
   private filled = 0;
 
-  constructor(private readonly maxFrameSize: number) {}
+  /** `allocate` gives the buffer a multi-chunk frame is assembled in (a FramePool's, say). */
+  constructor(
+    private readonly maxFrameSize: number,
+    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+  ) {}
 
   /** Bytes buffered towards the next frame. */
   get bufferedBytes(): number {
@@ -88,7 +92,7 @@ export class FrameDecoder {
 
   private startFrame(size: number): void {
     this.checkSize(size);
-    this.assembling = Buffer.allocUnsafe(size);
+    this.assembling = this.allocate(size);
     this.filled = 0;
   }
 }

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { FrameDecoder } from './frame-decoder.js';
+import type { BufferPool } from '../utils/buffer-pool.js';
 import { NetworkError, RequestTimedOutError } from '../protocol/errors.js';
 
 export interface Destination {
@@ -23,6 +24,8 @@ export interface NetworkClientOptions {
   requestTimeoutMs: number;
   connectTimeoutMs: number;
   maxResponseSize: number;
+  /** Where large response frames are assembled (the caller releases a frame it has finished with). */
+  bufferPool?: BufferPool;
 }
 
 export class NetworkClient {
@@ -125,7 +128,8 @@ export class NetworkClient {
         reject(new NetworkError(`connect to ${this.describe()} timed out`));
       }, this.options.connectTimeoutMs);
       timer.unref();
-      const decoder = new FrameDecoder(this.options.maxResponseSize);
+      const pool = this.options.bufferPool;
+      const decoder = new FrameDecoder(this.options.maxResponseSize, pool && ((size) => pool.acquire(size)));
       socket.once('connect', () => {
         clearTimeout(timer);
         if (this.closed) {

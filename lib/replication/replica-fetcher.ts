@@ -14,6 +14,7 @@ import type { Partition } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
 import { logger, type Logger } from '../utils/logger.js';
 import { groupBy } from '../utils/collections.js';
+import { sharedBufferPool } from '../utils/buffer-pool.js';
 
 const FETCH_VERSION = 12;
 const LIST_OFFSETS_VERSION = 5;
@@ -53,7 +54,7 @@ export class ReplicaFetcher {
     private readonly onFollowerAppend?: (tp: TopicPartition) => void,
   ) {
     this.log = logger('kafka.server.ReplicaFetcherThread', { leader: sourceBrokerId });
-    this.client = new NetworkClient({ host, port }, { requestTimeoutMs: config.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: config.fetchResponseMaxBytes + 1024 * 1024 });
+    this.client = new NetworkClient({ host, port }, { requestTimeoutMs: config.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: config.fetchResponseMaxBytes + 1024 * 1024, bufferPool: sharedBufferPool });
     this.done = this.loop();
   }
 
@@ -100,16 +101,21 @@ export class ReplicaFetcher {
   }
 
   private async send<K extends RequestApiKey>(apiKey: K, version: number, body: Input<RequestBodies[K]>): Promise<ResponseBodies[K]> {
+    return (await this.request(apiKey, version, body)).body;
+  }
+
+  /** The decoded response and the frame it views (a fetch gives the frame back to the pool once its records are appended). */
+  private async request<K extends RequestApiKey>(apiKey: K, version: number, body: Input<RequestBodies[K]>): Promise<{ body: ResponseBodies[K]; frame: Buffer }> {
     const correlationId = this.correlationId++;
-    const frame = encodeRequest({ requestApiKey: apiKey, requestApiVersion: version, correlationId, clientId: `broker-${this.config.brokerId}-fetcher-0` }, body);
-    const payload = await this.client.send(correlationId, [frame]);
-    return decodeResponse(apiKey, version, payload as Buffer).body;
+    const request = encodeRequest({ requestApiKey: apiKey, requestApiVersion: version, correlationId, clientId: `broker-${this.config.brokerId}-fetcher-0` }, body);
+    const frame = (await this.client.send(correlationId, [request])) as Buffer;
+    return { body: decodeResponse(apiKey, version, frame).body, frame };
   }
 
   private async fetchOnce(states: FetchState[]): Promise<void> {
     const byTopic = groupBy(states, (s) => s.tp.topic);
     const sent = new Map(states.map((s) => [tpKey(s.tp), { state: s, fetchOffset: s.partition.localLogOrException().logEndOffset }]));
-    const response: FetchResponse = await this.send(ApiKeys.FETCH, FETCH_VERSION, {
+    const { body: response, frame } = await this.request(ApiKeys.FETCH, FETCH_VERSION, {
       replicaId: this.config.brokerId,
       maxWaitMs: this.config.fetchMaxWaitMs,
       minBytes: this.config.fetchMinBytes,
@@ -134,16 +140,21 @@ export class ReplicaFetcher {
       forgottenTopicsData: [],
       rackId: '',
     });
-    if (response.errorCode !== NONE) throw new Error(`fetch answered with error ${response.errorCode}`);
-    for (const t of response.responses) {
-      for (const p of t.partitions) {
-        const key = tpKey({ topic: t.topic, partition: p.partitionIndex });
-        const entry = sent.get(key);
-        const current = this.partitions.get(key);
-        // Dropped or re-added (new leader epoch) while the fetch was in flight: ignore this answer.
-        if (!entry || current !== entry.state) continue;
-        await this.processPartitionData(entry.state, entry.fetchOffset, p);
+    try {
+      if (response.errorCode !== NONE) throw new Error(`fetch answered with error ${response.errorCode}`);
+      for (const t of response.responses) {
+        for (const p of t.partitions) {
+          const key = tpKey({ topic: t.topic, partition: p.partitionIndex });
+          const entry = sent.get(key);
+          const current = this.partitions.get(key);
+          // Dropped or re-added (new leader epoch) while the fetch was in flight: ignore this answer.
+          if (!entry || current !== entry.state) continue;
+          await this.processPartitionData(entry.state, entry.fetchOffset, p);
+        }
       }
+    } finally {
+      // Appends copy the records into the log (synchronous writes); nothing keeps the frame.
+      sharedBufferPool.release(frame);
     }
   }
 

@@ -46,6 +46,15 @@ export class KafkaApis implements RequestHandler {
     this.openGate();
   }
 
+  /**
+   * Produce frames are reusable once handled: their records are validated and written to the log
+   * synchronously during the request, and nothing keeps them (followers and consumers read the
+   * log). Other requests may keep views of their frame (group member metadata, for one).
+   */
+  frameReusable(frame: Buffer): boolean {
+    return frame.length >= 2 && frame.readInt16BE(0) === ApiKeys.PRODUCE;
+  }
+
   async handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
     await this.started;
     const { header, bodyOffset } = decodeRequestHeader(frame);

@@ -14,6 +14,7 @@ import type { BrokerInfo, EndPoint as ZkEndPoint } from '../zk/zk-data.js';
 import { LogManager } from '../log/log-manager.js';
 import { MetadataCache } from './metadata-cache.js';
 import { SocketServer } from '../network/socket-server.js';
+import { sharedBufferPool } from '../utils/buffer-pool.js';
 import { KafkaApis } from './kafka-apis.js';
 import { allHandlers } from './handlers/index.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
@@ -107,7 +108,12 @@ export class KafkaServer {
     this.socketServer = new SocketServer(
       c.listeners.map((l) => ({ name: l.listenerName, host: l.host, port: l.port })),
       this.apis,
-      { maxRequestSize: c.socketRequestMaxBytes, maxQueuedBytes: c.getNumber('queued.max.request.bytes') > 0 ? c.getNumber('queued.max.request.bytes') : 100 * 1024 * 1024, idleTimeoutMs: c.getNumber('connections.max.idle.ms') },
+      {
+        maxRequestSize: c.socketRequestMaxBytes,
+        maxQueuedBytes: c.getNumber('queued.max.request.bytes') > 0 ? c.getNumber('queued.max.request.bytes') : 100 * 1024 * 1024,
+        idleTimeoutMs: c.getNumber('connections.max.idle.ms'),
+        bufferPool: sharedBufferPool,
+      },
     );
     await this.socketServer.startup();
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import { Connection, QUEUED_REQUESTS_PAUSE, type RequestHandler } from '../../lib/network/connection.js';
+import { BufferPool } from '../../lib/utils/buffer-pool.js';
 import { logger } from '../../lib/utils/logger.js';
 
 function frame(correlationId: number, size: number): Buffer {
@@ -90,5 +91,91 @@ describe('Connection', () => {
     socket.write(Buffer.concat([frame(7, 3 * 1024 * 1024), frame(8, 10)]));
     expect(await ids).to.deep.equal([7, 8]);
     socket.destroy();
+  });
+
+  it('assembles large frames in its pool\'s buffers and returns those the handler calls reusable once handled', async () => {
+    const pool = new BufferPool(8 * 1024 * 1024);
+    const seen: Array<{ id: number; buffer: ArrayBufferLike; intact: boolean }> = [];
+    const handler: RequestHandler = {
+      async handle(f) {
+        const id = f.readInt32BE(0);
+        await new Promise((r) => setTimeout(r, 5));
+        // Still this frame's bytes (not overwritten by a later frame) while it is being handled.
+        seen.push({ id, buffer: f.buffer, intact: f.readInt32BE(0) === id && f.subarray(4).every((x) => x === 0x61) });
+        const out = Buffer.alloc(8);
+        out.writeInt32BE(4, 0);
+        out.writeInt32BE(id, 4);
+        return [out];
+      },
+      frameReusable: (f) => f.readInt32BE(0) % 2 === 0,
+    };
+    const poolServer = net.createServer((socket) => {
+      connection = new Connection('c2', 'PLAINTEXT', socket, handler, { maxRequestSize: 8 * 1024 * 1024, maxQueuedBytes: 100 * 1024 * 1024, idleTimeoutMs: 60_000, bufferPool: pool }, logger('spec'));
+    });
+    await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
+      for (let i = 0; i < 6; i++) {
+        const ids = readIds(socket, 1);
+        socket.write(frame(i, 500_000));
+        expect(await ids).to.deep.equal([i]);
+        socket.removeAllListeners('data');
+      }
+      socket.destroy();
+    } finally {
+      await new Promise<void>((resolve) => poolServer.close(() => resolve()));
+    }
+    expect(seen.map((s) => s.id)).to.deep.equal([0, 1, 2, 3, 4, 5]);
+    expect(seen.every((s) => s.intact)).to.equal(true);
+    // Frame 0 was reusable, so frame 1 was assembled in its buffer; frame 1 was not, so frame 2
+    // got a new one, which frame 3 reused after frame 2 was released.
+    expect(seen[1]!.buffer).to.equal(seen[0]!.buffer);
+    expect(seen[2]!.buffer).to.not.equal(seen[1]!.buffer);
+    expect(seen[3]!.buffer).to.equal(seen[2]!.buffer);
+  });
+
+  it('gives a response\'s pooled chunks back once they are written, with their bytes sent intact', async () => {
+    const pool = new BufferPool(8 * 1024 * 1024);
+    const handler: RequestHandler = {
+      async handle(f) {
+        const body = pool.acquire(300_000);
+        body.fill(0x62);
+        body.writeInt32BE(f.readInt32BE(0), 0);
+        const size = Buffer.alloc(4);
+        size.writeInt32BE(body.length, 0);
+        return [size, body];
+      },
+    };
+    const poolServer = net.createServer((socket) => {
+      connection = new Connection('c3', 'PLAINTEXT', socket, handler, { maxRequestSize: 1024, maxQueuedBytes: 1024 * 1024, idleTimeoutMs: 60_000, bufferPool: pool }, logger('spec'));
+    });
+    await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
+      for (const id of [41, 42]) {
+        const got = new Promise<Buffer>((resolve) => {
+          let buf = Buffer.alloc(0);
+          const onData = (d: Buffer): void => {
+            buf = Buffer.concat([buf, d]);
+            if (buf.length >= 4 + 300_000) {
+              socket.off('data', onData);
+              resolve(buf);
+            }
+          };
+          socket.on('data', onData);
+        });
+        socket.write(frame(id, 4));
+        const response = await got;
+        expect(response.readInt32BE(0)).to.equal(300_000);
+        expect(response.readInt32BE(4)).to.equal(id);
+        expect(response.subarray(8).every((x) => x === 0x62)).to.equal(true);
+        // Returned to the pool (the second response reuses the first one's buffer).
+        await new Promise((r) => setImmediate(r));
+        expect(pool.retainedBytes).to.equal(512 * 1024);
+      }
+      socket.destroy();
+    } finally {
+      await new Promise<void>((resolve) => poolServer.close(() => resolve()));
+    }
   });
 });
