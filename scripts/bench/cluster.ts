@@ -16,7 +16,8 @@
  * consumer); end-to-end latency p50/p99/p99.9 at a fixed rate (kcat producer fed by this process,
  * kcat consumer read by it, the send time in the payload); broker CPU (% of one core, all brokers
  * summed) and peak RSS (largest broker) during each case from /proc; broker start-up (spawn →
- * serving) empty and with the run's data. Prints one markdown table with the machine.
+ * serving) empty and with the run's data; broker RSS after the load, right away and after 20 s idle.
+ * Prints one markdown table with the machine.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -105,6 +106,9 @@ interface Measured { seconds: number; cpu: number; rss: number; anon: number }
 
 const WARM_UP_RECORDS = 100;
 
+/** Idle time before the after-load RSS sample. */
+const SETTLE_MS = 20_000;
+
 /**
  * A few acks=all records before the timed run, so that it starts on a warm topic: leaders and
  * followers fetching (a follower that fetched before its leader knew the partition backs off for
@@ -134,7 +138,13 @@ async function kcatConsume(cluster: RunningCluster, c: ThroughputCase, topic: st
   const sampler = new ResourceSampler(brokerPids(cluster));
   sampler.begin();
   // -c N: exit on the last record, not after the final empty long-poll (fetch.wait.max.ms) that -e waits for.
-  const cmd = `kcat -C -q -e -c ${c.records + WARM_UP_RECORDS} -o beginning -b ${cluster.bootstrapServers.join(',')} -t ${topic} | wc -l`;
+  // queued.min.messages: librdkafka stops fetching while more than this many records wait in its
+  // own queue and looks again only on its 1 s broker-thread wake-up. At the default (100,000), a
+  // fetch of 6 partitions × 1 MB (~55,000 records of 100 B) crosses it within two responses, so the
+  // run stalls for whole seconds with the broker idle (seen with `-d fetch`: "not fetchable:
+  // queued.min.messages exceeded" then nothing for 0.9 s) — a client-side limit that Kafka's
+  // broker meets the same way. Raised so the number measures the broker.
+  const cmd = `kcat -C -q -e -c ${c.records + WARM_UP_RECORDS} -o beginning -X queued.min.messages=1000000 -b ${cluster.bootstrapServers.join(',')} -t ${topic} | wc -l`;
   const r = await runTimed('sh', ['-c', cmd]);
   const res = sampler.end();
   const got = Number(r.stdout.trim()) - WARM_UP_RECORDS;
@@ -363,8 +373,12 @@ async function phase(zk: RunningZooKeeper, rf: 1 | 3, tmp: string): Promise<void
       }
     }
     if (!ONLY || ONLY.test('latency')) await latency(cluster, rf, QUICK ? 1000 : 2000, QUICK ? 5 : 15);
-    const after = cluster.brokers.map((b) => (b.pid !== undefined ? sampleProc(b.pid) : null)).filter((s) => s !== null);
-    notes.push(`RF=${rf}: broker RSS after load ${after.map(mb).join(', ')}`);
+    const sampleAll = (): string => cluster.brokers.map((b) => (b.pid !== undefined ? sampleProc(b.pid) : null)).filter((s) => s !== null).map(mb).join(', ');
+    const atEnd = sampleAll();
+    // V8 collects what the load left in the old generation once allocation calms down (its memory
+    // reducer), so RSS is sampled again after the brokers have been idle for a while.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    notes.push(`RF=${rf}: broker RSS right after the last case ${atEnd}; after ${SETTLE_MS / 1000} s idle ${sampleAll()}`);
     if (rf === 1 && !ONLY) await startUp(cluster, 'with this run\'s logs');
   } finally {
     await cluster.stop();
