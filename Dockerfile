@@ -33,9 +33,13 @@ COPY --from=build /opt/kafkats/node_modules ./node_modules
 COPY --from=build /opt/kafkats/dist ./dist
 COPY --from=build /opt/kafkats/bin ./bin
 COPY --from=build /opt/kafkats/config ./config
+# glibc malloc settings for the broker (lib/server/heap-tuning.ts, BROKER_MALLOC_ENV).
 ENV NODE_ENV=production \
     KAFKA_CFG_LOG_DIRS=/var/lib/kafkats/data \
-    KAFKA_CFG_KAFKATS_METRICS_PORT=9404
+    KAFKA_CFG_KAFKATS_METRICS_PORT=9404 \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
+    MALLOC_TRIM_THRESHOLD_=524288
 USER node
 VOLUME ["/var/lib/kafkats/data"]
 # 9092: the default PLAINTEXT listener; 9404: Prometheus /metrics and /health.

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import path from 'node:path';
+import { BROKER_MALLOC_ENV } from '../server/heap-tuning.js';
 
 const CLI = fileURLToPath(new URL('../../bin/kafkats.js', import.meta.url));
 
@@ -91,7 +92,7 @@ export class BrokerProcess {
     const child = spawn(process.execPath, [CLI, ...this.serverArgs()], {
       // The broker logs at info (captured, printed only with output 'inherit'): readiness is its
       // `started` line, whatever level the test process itself logs at.
-      env: { ...process.env, KAFKATS_LOG_LEVEL: process.env.KAFKATS_BROKER_LOG_LEVEL ?? 'info', KAFKATS_BROKER_ID: String(this.brokerId), ...this.options.env },
+      env: { ...BROKER_MALLOC_ENV, ...process.env, KAFKATS_LOG_LEVEL: process.env.KAFKATS_BROKER_LOG_LEVEL ?? 'info', KAFKATS_BROKER_ID: String(this.brokerId), ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a terminal's Ctrl-C reaches only the parent, which then stops
       // brokers in order (controller last) instead of all of them racing a vanishing controller.

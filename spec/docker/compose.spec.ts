@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { KafkaConfig } from '../../lib/config/kafka-config.js';
 import { BROKER_CONFIG_DEF } from '../../lib/config/broker-configs.js';
 import { parseEnvOverrides } from '../../lib/config/properties.js';
+import { BROKER_MALLOC_ENV } from '../../lib/server/heap-tuning.js';
 
 type Yaml = string | number | boolean | null | Yaml[] | { [key: string]: Yaml };
 
@@ -400,6 +401,11 @@ describe('Dockerfile', () => {
     expect(Object.keys(env)).to.include('KAFKA_CFG_LOG_DIRS');
     for (const key of parseEnvOverrides(env).keys()) expect(BROKER_CONFIG_DEF.keyIgnoringCase(key), key).to.not.equal(undefined);
     expect(KafkaConfig.fromProps({}, { env }).warnings).to.deep.equal([]);
+  });
+
+  it('gives the broker the malloc settings every other launcher gives it (BROKER_MALLOC_ENV)', () => {
+    const env = Object.fromEntries([...dockerfile.replace(/\\\n/g, ' ').matchAll(/\b(MALLOC_\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    expect(env).to.deep.equal(BROKER_MALLOC_ENV);
   });
 
   it('has a .dockerignore keeping host dependencies, build output and git data out of the context', () => {

@@ -6,6 +6,8 @@
 import { expect } from 'chai';
 import { createTopic, kcat, useCluster } from './support.js';
 import { findFreePort } from '../../lib/testing/zookeeper-runner.js';
+import { readFileSync } from 'node:fs';
+import { BROKER_MALLOC_ENV } from '../../lib/server/heap-tuning.js';
 
 function sample(text: string, name: string, labels: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
@@ -45,5 +47,19 @@ describe('metrics endpoint', function () {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).to.equal(200);
     expect(await health.json()).to.include({ status: 'ok', brokerId: 0, controller: true });
+  });
+
+  it('runs the broker with its memory settings: malloc environment from the launcher, young generation kept at its initial size under load', async function () {
+    const b = cluster().brokers[0]!;
+    const environ = readFileSync(`/proc/${b.pid}/environ`, 'latin1').split('\0');
+    for (const [k, v] of Object.entries(BROKER_MALLOC_ENV)) expect(environ, k).to.include(`${k}=${v}`);
+    await createTopic(cluster(), 'churn', 1);
+    // 50,000 records in small requests: plenty of short-lived request objects.
+    const p = await kcat(['-b', b.bootstrap, '-P', '-t', 'churn', '-X', 'linger.ms=0'], 'x'.repeat(99).concat('\n').repeat(50_000));
+    expect(p.code, p.stderr).to.equal(0);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const newSpace = sample(text, 'nodejs_heap_space_size_total_bytes', 'space="new"');
+    // V8 grows it to 32 MB under such load when it may (two 16 MB semi-spaces).
+    expect(newSpace / 1048576, 'new space (MB)').to.be.at.most(4);
   });
 });
