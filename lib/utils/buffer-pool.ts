@@ -11,6 +11,7 @@
  * Capacities are powers of two from MIN_POOLED_SIZE up; acquire() returns a view of exactly the
  * asked size. At most `maxRetainedBytes` of free buffers are kept, the rest left to the GC. A
  * buffer that is never released (a reader that keeps what it read) is simply collected.
+ * (Kafka's MemoryPool, KIP-72, only bounds request memory; the JVM's allocator makes reuse moot there.)
  */
 
 /** Smaller buffers are allocated as usual (node's allocator handles them well). */

@@ -5,12 +5,10 @@
  * INVALID_PRODUCER_EPOCH below v2.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { errorForName } from '../../protocol/errors.js';
-import { TopicPartitionMap, type OffsetAndMetadata } from '../../coordinator/group/offset-and-metadata.js';
+import { TopicPartitionMap } from '../../coordinator/group/offset-and-metadata.js';
 import { defineHandler } from '../handler.js';
 import { fencedForVersion } from './txn-errors.js';
-
-const UNKNOWN_TOPIC_OR_PARTITION = errorForName('UNKNOWN_TOPIC_OR_PARTITION').code;
+import { commitResponseTopics, offsetsToCommit } from './offset-commit.js';
 
 export const txnOffsetCommitHandler = defineHandler({
   apiKey: ApiKeys.TXN_OFFSET_COMMIT,
@@ -19,30 +17,12 @@ export const txnOffsetCommitHandler = defineHandler({
   async handle(ctx, request) {
     const v = ctx.apiVersion;
     const now = Date.now();
-    const toCommit = new TopicPartitionMap<OffsetAndMetadata>();
-    const unknown = new TopicPartitionMap<number>();
-    for (const t of request.topics) {
-      for (const p of t.partitions) {
-        const tp = { topic: t.name, partition: p.partitionIndex };
-        if (!ctx.broker.metadataCache.getPartitionInfo(t.name, p.partitionIndex)) {
-          unknown.set(tp, UNKNOWN_TOPIC_OR_PARTITION);
-          continue;
-        }
-        toCommit.set(tp, { offset: p.committedOffset, leaderEpoch: v >= 2 ? p.committedLeaderEpoch : -1, metadata: p.committedMetadata ?? '', commitTimestamp: now, expireTimestamp: null });
-      }
-    }
+    const { toCommit, unknown } = offsetsToCommit(ctx.broker.metadataCache, request.topics, (p) => (
+      { offset: p.committedOffset, leaderEpoch: v >= 2 ? p.committedLeaderEpoch : -1, metadata: p.committedMetadata ?? '', commitTimestamp: now, expireTimestamp: null }
+    ));
     const errors = toCommit.size === 0 ? new TopicPartitionMap<number>()
       : await ctx.broker.groupCoordinator.handleTxnCommitOffsets(request.groupId, request.producerId, request.producerEpoch,
         v >= 3 ? request.memberId : '', v >= 3 ? request.groupInstanceId : null, v >= 3 ? request.generationId : -1, toCommit);
-    return {
-      throttleTimeMs: 0,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => {
-          const tp = { topic: t.name, partition: p.partitionIndex };
-          return { partitionIndex: p.partitionIndex, errorCode: fencedForVersion(unknown.get(tp) ?? errors.get(tp) ?? 0, v, 2) };
-        }),
-      })),
-    };
+    return { throttleTimeMs: 0, topics: commitResponseTopics(request.topics, unknown, errors, (code) => fencedForVersion(code, v, 2)) };
   },
 });
