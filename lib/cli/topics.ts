@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { ApiKeys } from '../protocol/index.js';
 import { ConfigSource } from '../config/config-def.js';
+import { isInternalTopic } from '../common/topic.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
 import { CliError, cliAction, collect, parseBootstrapServers, parseIntOption, parseKeyValues } from './cli-support.js';
@@ -51,7 +52,6 @@ export interface TopicDescription {
   markedForDeletion?: boolean;
 }
 
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 
 export function registerTopics(program: Command): void {
   program
@@ -168,7 +168,7 @@ async function createTopic(admin: AdminClient, opts: TopicsOptions): Promise<voi
 async function allTopicNames(admin: AdminClient, opts: TopicsOptions): Promise<string[]> {
   const m = await admin.metadata(null);
   return m.topics
-    .filter((t) => t.name !== null && !(opts.excludeInternal && (t.isInternal || INTERNAL_TOPICS.has(t.name))))
+    .filter((t) => t.name !== null && !(opts.excludeInternal && (t.isInternal || isInternalTopic(t.name))))
     .map((t) => t.name as string)
     .sort();
 }
@@ -287,7 +287,7 @@ async function zookeeperReadOnly(connectString: string, action: 'list' | 'descri
     const deleting = new Set(await zk.getTopicDeletions());
     const match = topicMatcher(opts.topic);
     const names = (await zk.getAllTopicsInCluster())
-      .filter((t) => match(t) && !(opts.excludeInternal && INTERNAL_TOPICS.has(t)))
+      .filter((t) => match(t) && !(opts.excludeInternal && isInternalTopic(t)))
       .sort();
     if (action === 'list') {
       const lines = names.map((t) => (deleting.has(t) ? `${t} - marked for deletion` : t));
@@ -305,7 +305,7 @@ async function zookeeperReadOnly(connectString: string, action: 'list' | 'descri
       descriptions.push({
         name: a.topic,
         topicId: a.topicId,
-        isInternal: INTERNAL_TOPICS.has(a.topic),
+        isInternal: isInternalTopic(a.topic),
         partitions: tps.map((tp) => {
           const s = states.get(tp);
           return { partition: tp.partition, leader: s?.leaderAndIsr.leader ?? -1, replicas: a.assignment.get(tp.partition)?.replicas ?? [], isr: s?.leaderAndIsr.isr ?? [] };

@@ -17,7 +17,7 @@ import {
   NONE,
 } from '../protocol/errors.js';
 import { Replica } from './replica.js';
-import type { TopicPartition } from './topic-partition.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 import { logger, type Logger } from '../utils/logger.js';
 
 export interface PartitionState {

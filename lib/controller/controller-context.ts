@@ -6,7 +6,7 @@
  */
 import type { LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
 import { PartitionState, ReplicaState } from './states.js';
-import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 
 export interface LiveBroker {
   id: number;

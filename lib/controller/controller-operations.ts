@@ -24,7 +24,7 @@ import {
   UnknownTopicOrPartitionError,
   NONE,
 } from '../protocol/errors.js';
-import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { logger } from '../utils/logger.js';
 
 export interface AlterPartitionEntry {

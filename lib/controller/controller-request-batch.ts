@@ -9,7 +9,7 @@ import type { LeaderAndIsrResponse, StopReplicaResponse } from '../protocol/gene
 import type { ControllerChannelManager } from './controller-channel-manager.js';
 import type { ControllerContext } from './controller-context.js';
 import type { LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
-import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { ZERO_UUID } from '../protocol/reader.js';
 import { groupBy } from '../utils/collections.js';
 

@@ -17,7 +17,7 @@ import {
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { NodeExistsError } from '../zk/keeper-errors.js';
 import type { LeaderAndIsr, LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
-import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { logger } from '../utils/logger.js';
 
 export type ElectionStrategy =

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { KafkaStorageError } from '../protocol/errors.js';
-import type { TopicPartition } from './log-file-utils.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
 export const REPLICATION_OFFSET_CHECKPOINT_FILE = 'replication-offset-checkpoint';

@@ -23,7 +23,7 @@ import { compress, CompressionType } from '../record/compression.js';
 import { updateBatchCrc } from '../record/memory-records-builder.js';
 import { compressionTypeOf, iterateRecords, recordsSectionOf } from '../record/record-batch.js';
 import { logger } from '../utils/logger.js';
-import type { Clock } from './log-config.js';
+import type { Time } from '../common/time.js';
 import { CLEANED_FILE_SUFFIX, logFile, offsetIndexFile, timeIndexFile, transactionIndexFile } from './log-file-utils.js';
 import type { Log } from './log.js';
 import { LogSegment } from './log-segment.js';
@@ -44,7 +44,7 @@ export interface CleanerStats {
 export class LogCleaner {
   private readonly log = logger('log.LogCleaner');
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Time) {}
 
   /** Kafka's firstUncleanableDirtyOffset. */
   firstUncleanableOffset(log: Log): number {

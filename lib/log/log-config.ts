@@ -91,9 +91,3 @@ export function isDelete(config: LogConfig): boolean {
   return config['cleanup.policy'].split(',').map((s) => s.trim()).includes('delete');
 }
 
-/** Kafka's `Time`: only the wall clock is needed by the log layer. */
-export interface Clock {
-  milliseconds(): number;
-}
-
-export const SYSTEM_CLOCK: Clock = { milliseconds: () => Date.now() };

@@ -4,6 +4,7 @@
  * transient states of deletion and cleaning.
  */
 import path from 'node:path';
+import { tpKey, type TopicPartition } from '../common/topic-partition.js';
 
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
@@ -47,14 +48,9 @@ export function transactionIndexFile(dir: string, offset: number, suffix = ''): 
   return path.join(dir, filenamePrefixFromOffset(offset) + TXN_INDEX_FILE_SUFFIX + suffix);
 }
 
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
-
 /** `<topic>-<partition>`. */
 export function logDirName(tp: TopicPartition): string {
-  return `${tp.topic}-${tp.partition}`;
+  return tpKey(tp);
 }
 
 /** `<topic>-<partition>.<uniqueId>-delete` (Kafka's UnifiedLog.logDeleteDirName; the id is a dashless UUID). */
@@ -64,11 +60,3 @@ export function logDeleteDirName(tp: TopicPartition, uniqueId: string): string {
   return `${tp.topic.slice(0, prefixLength)}-${tp.partition}${suffix}`;
 }
 
-/** Parses a partition directory name; undefined for names that are not `<topic>-<partition>`. */
-export function parseTopicPartitionName(name: string): TopicPartition | undefined {
-  const dash = name.lastIndexOf('-');
-  if (dash <= 0 || dash === name.length - 1) return undefined;
-  const partition = name.slice(dash + 1);
-  if (!/^\d+$/.test(partition)) return undefined;
-  return { topic: name.slice(0, dash), partition: Number(partition) };
-}

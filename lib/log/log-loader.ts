@@ -19,7 +19,8 @@ import {
   TIME_INDEX_FILE_SUFFIX,
   TXN_INDEX_FILE_SUFFIX,
 } from './log-file-utils.js';
-import type { LogConfig, Clock } from './log-config.js';
+import type { LogConfig } from './log-config.js';
+import type { Time } from '../common/time.js';
 import { LogSegment } from './log-segment.js';
 import type { Logger } from '../utils/logger.js';
 
@@ -35,7 +36,7 @@ export interface LoadedSegments {
 export interface LoadParams {
   dir: string;
   config: LogConfig;
-  clock: Clock;
+  clock: Time;
   recoveryPoint: number;
   logStartOffset: number;
   hadCleanShutdown: boolean;

@@ -20,8 +20,10 @@ import {
 } from './checkpoint-file.js';
 import { InconsistentBrokerIdError } from './errors.js';
 import { LogCleaner } from './log-cleaner.js';
-import { isCompact, SYSTEM_CLOCK, toLogConfig, type Clock, type LogConfig } from './log-config.js';
-import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, logDeleteDirName, logDirName, parseTopicPartitionName, type TopicPartition } from './log-file-utils.js';
+import { isCompact, toLogConfig, type LogConfig } from './log-config.js';
+import { SYSTEM_TIME, type Time } from '../common/time.js';
+import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, logDeleteDirName, logDirName } from './log-file-utils.js';
+import { parseTpKey, type TopicPartition } from '../common/topic-partition.js';
 import { Log } from './log.js';
 
 export const META_PROPERTIES_FILE = 'meta.properties';
@@ -33,7 +35,7 @@ export interface LogManagerOptions {
   /** Defaults for every log (topic-level keys); per-topic overrides come from topicConfig. */
   defaultConfig?: Partial<LogConfig> | Record<string, unknown>;
   topicConfig?: (topic: string) => Partial<LogConfig> | Record<string, unknown> | undefined;
-  clock?: Clock;
+  clock?: Time;
   /** log.retention.check.interval.ms (Kafka: 300000). */
   retentionCheckIntervalMs?: number;
   /** log.flush.scheduler.interval.ms: how often flush.ms is checked (Kafka: Long.MAX; we poll every 1000 ms). */
@@ -85,7 +87,7 @@ export function writeMetaProperties(dir: string, brokerId: number, clusterId: st
 
 export class LogManager {
   private readonly log = logger('log.LogManager');
-  readonly clock: Clock;
+  readonly clock: Time;
   private readonly logs = new Map<string, LogEntry>();
   private readonly cleanerCheckpoints = new Map<string, bigint>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -95,7 +97,7 @@ export class LogManager {
   private nextDir = 0;
 
   constructor(readonly options: LogManagerOptions) {
-    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.clock = options.clock ?? SYSTEM_TIME;
     this.cleaner = new LogCleaner(this.clock);
   }
 
@@ -161,7 +163,7 @@ export class LogManager {
           this.scheduleDirDelete(path.join(dir, name), 0);
           continue;
         }
-        const tp = parseTopicPartitionName(name);
+        const tp = parseTpKey(name);
         if (tp) partitions.push(tp);
       }
       this.log.info({ dir, logs: partitions.length, hadCleanShutdown }, 'Loading logs');

@@ -22,7 +22,7 @@ import { iterateRecords, validateRecordBatch } from '../record/record-batch.js';
 import { readOffset } from './assign-offsets.js';
 import { LogSegmentOffsetOverflowError } from './errors.js';
 import { logFile, offsetIndexFile, timeIndexFile, transactionIndexFile } from './log-file-utils.js';
-import type { Clock } from './log-config.js';
+import type { Time } from '../common/time.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 import { TransactionIndex, type TxnIndexSearchResult } from './transaction-index.js';
@@ -60,7 +60,7 @@ export interface SegmentOptions {
   indexIntervalBytes: number;
   maxIndexSize: number;
   rollJitterMs?: number;
-  clock: Clock;
+  clock: Time;
   fileSuffix?: string;
 }
 
@@ -100,7 +100,7 @@ export class LogSegment {
     readonly baseOffset: number,
     readonly indexIntervalBytes: number,
     readonly rollJitterMs: number,
-    private clock: Clock,
+    private clock: Time,
   ) {
     this.fd = fs.openSync(logFile, fs.existsSync(logFile) ? 'r+' : 'w+');
     this._size = fs.fstatSync(this.fd).size;

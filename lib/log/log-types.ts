@@ -3,8 +3,9 @@
  * number guard used at its boundary.
  */
 import { MAX_SAFE_OFFSET, type LeaderRecordValidator } from './assign-offsets.js';
-import type { Clock, LogConfig } from './log-config.js';
-import type { TopicPartition } from './log-file-utils.js';
+import type { LogConfig } from './log-config.js';
+import type { Time } from '../common/time.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 
 /** ListOffsets special timestamps (Kafka's ListOffsetsRequest). */
 export const LATEST_TIMESTAMP = -1n;
@@ -32,7 +33,7 @@ export interface LogLoadOptions {
   dir: string;
   topicPartition: TopicPartition;
   config?: Partial<LogConfig> | Record<string, unknown>;
-  clock?: Clock;
+  clock?: Time;
   recoveryPoint?: bigint;
   logStartOffset?: bigint;
   hadCleanShutdown?: boolean;

@@ -21,8 +21,10 @@ import { analyzeBatches, assignOffsetsInPlace, MAX_SAFE_OFFSET } from './assign-
 import { LEADER_EPOCH_CHECKPOINT_FILE, LeaderEpochCheckpointFile } from './checkpoint-file.js';
 import { UnexpectedAppendOffsetError } from './errors.js';
 import { LeaderEpochFileCache } from './leader-epoch-file-cache.js';
-import { isDelete, SYSTEM_CLOCK, toLogConfig, type Clock, type LogConfig } from './log-config.js';
-import { DELETED_FILE_SUFFIX, type TopicPartition } from './log-file-utils.js';
+import { isDelete, toLogConfig, type LogConfig } from './log-config.js';
+import { SYSTEM_TIME, type Time } from '../common/time.js';
+import { DELETED_FILE_SUFFIX } from './log-file-utils.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 import { loadSegments } from './log-loader.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset, type AppendAsLeaderOptions, type LogAppendInfo, type LogLoadOptions } from './log-types.js';
 import { LogSegment, type FetchDataInfo, type LogOffsetMetadata, type TimestampAndOffset } from './log-segment.js';
@@ -39,7 +41,7 @@ const EMPTY = Buffer.alloc(0);
 export class Log {
   readonly log: Logger;
   config: LogConfig;
-  readonly clock: Clock;
+  readonly clock: Time;
   readonly leaderEpochCache: LeaderEpochFileCache;
   /** Kafka's ProducerStateManager (idempotence, transactions, last stable offset). */
   readonly producerStateManager: ProducerStateManager;
@@ -58,7 +60,7 @@ export class Log {
     public dir: string,
     readonly topicPartition: TopicPartition,
     config: LogConfig,
-    clock: Clock,
+    clock: Time,
     segments: LogSegment[],
     nextOffset: number,
     logStartOffset: number,
@@ -81,7 +83,7 @@ export class Log {
   /** Opens the partition directory (creating it), recovering it as Kafka's LogLoader does. */
   static load(opts: LogLoadOptions): Log {
     const config = toLogConfig(opts.config ?? {});
-    const clock = opts.clock ?? SYSTEM_CLOCK;
+    const clock = opts.clock ?? SYSTEM_TIME;
     fs.mkdirSync(opts.dir, { recursive: true });
     const log = logger('log.LogLoader', { dir: opts.dir });
     const cache = new LeaderEpochFileCache(new LeaderEpochCheckpointFile(path.join(opts.dir, LEADER_EPOCH_CHECKPOINT_FILE)));

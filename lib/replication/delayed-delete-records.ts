@@ -3,10 +3,10 @@
  * watermark (smallest log start offset over the live replicas) reached the requested offset, the
  * partition failed, or the request timed out (REQUEST_TIMED_OUT for the unfinished partitions).
  */
-import { DelayedOperation } from '../server/delayed-operation.js';
+import { DelayedOperation } from '../common/delayed-operation.js';
 import { NONE, NotLeaderOrFollowerError, RequestTimedOutError } from '../protocol/errors.js';
 import type { Partition } from '../cluster/partition.js';
-import type { TopicPartition } from '../cluster/topic-partition.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 
 export interface DeleteRecordsStatus {
   tp: TopicPartition;

@@ -3,7 +3,7 @@
  * bytes are readable for it (log end for followers, high watermark for consumers), a partition
  * changes leadership or errors, or max wait passes — then it is read again and answered.
  */
-import { DelayedOperation } from '../server/delayed-operation.js';
+import { DelayedOperation } from '../common/delayed-operation.js';
 import { FetchIsolation, type Partition } from '../cluster/partition.js';
 import type { LogOffsetMetadata } from '../log/log.js';
 

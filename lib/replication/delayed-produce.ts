@@ -3,7 +3,7 @@
  * to, the high watermark reached the end of its append (or the partition failed / leadership
  * moved), or until the request timeout, when the unfinished partitions answer REQUEST_TIMED_OUT.
  */
-import { DelayedOperation } from '../server/delayed-operation.js';
+import { DelayedOperation } from '../common/delayed-operation.js';
 import { NONE, RequestTimedOutError } from '../protocol/errors.js';
 import type { Partition } from '../cluster/partition.js';
 

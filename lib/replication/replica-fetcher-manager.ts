@@ -5,7 +5,7 @@
  */
 import { ReplicaFetcher, type FetcherConfig } from './replica-fetcher.js';
 import type { Partition } from '../cluster/partition.js';
-import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 
 export interface FollowedPartition {
   tp: TopicPartition;

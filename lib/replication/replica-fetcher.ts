@@ -11,7 +11,7 @@ import type { Input, RequestApiKey } from '../protocol/frames.js';
 import type { RequestBodies, ResponseBodies, FetchResponse } from '../protocol/generated/types.js';
 import { NONE, OffsetOutOfRangeError } from '../protocol/errors.js';
 import type { Partition } from '../cluster/partition.js';
-import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { logger, type Logger } from '../utils/logger.js';
 import { groupBy } from '../utils/collections.js';
 import { sharedBufferPool } from '../utils/buffer-pool.js';

@@ -5,10 +5,11 @@
  * state, high watermark), ISR expiry, and high-watermark checkpoints.
  */
 import { Partition, FetchIsolation, type AlterPartitionManager, type PartitionState } from '../cluster/partition.js';
-import { type TopicPartition, tpKey } from '../cluster/topic-partition.js';
+import { type TopicPartition, tpKey } from '../common/topic-partition.js';
+import { isInternalTopic } from '../common/topic.js';
 import type { LogManager } from '../log/log-manager.js';
 import type { LeaderRecordValidator } from '../log/assign-offsets.js';
-import { DelayedOperationPurgatory } from '../server/delayed-operation-purgatory.js';
+import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory.js';
 import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
 import { DelayedFetch, type FetchPartitionWait } from './delayed-fetch.js';
 import { DelayedDeleteRecords, type DeleteRecordsStatus } from './delayed-delete-records.js';
@@ -26,7 +27,7 @@ import {
   errorCodeOf,
   NONE,
 } from '../protocol/errors.js';
-import type { Time } from '../utils/time.js';
+import type { Time } from '../common/time.js';
 import { recordErrorsOf } from '../record/log-validator.js';
 import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { logger } from '../utils/logger.js';
@@ -86,7 +87,6 @@ export interface FetchParams {
   partitions: FetchPartitionRequest[];
 }
 
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 
 export class ReplicaManager {
   private readonly log = logger('kafka.server.ReplicaManager');
@@ -380,7 +380,7 @@ export class ReplicaManager {
       acksPending: false,
     });
     try {
-      if (INTERNAL_TOPICS.has(e.tp.topic) && !internalTopicsAllowed) throw new InvalidTopicError(`Cannot append to internal topic ${e.tp.topic}`);
+      if (isInternalTopic(e.tp.topic) && !internalTopicsAllowed) throw new InvalidTopicError(`Cannot append to internal topic ${e.tp.topic}`);
       this.metrics?.markProduceRequest(e.tp.topic);
       const partition = this.getPartitionOrException(e.tp);
       const info = partition.appendRecordsToLeader(e.records, requiredAcks, validator, origin);

@@ -11,11 +11,11 @@ import { partitionForGroup } from '../coordinator/group/group-metadata-records.j
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import { leaderRecordValidator } from '../replication/record-validation.js';
 import { NONE } from '../protocol/errors.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../common/topic.js';
 import { readInternalTopicPartition } from './internal-topic-reader.js';
-import type { BrokerContext } from './broker-context.js';
+import type { BrokerContext } from './handlers/broker-context.js';
 import { logger } from '../utils/logger.js';
 
-export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
 const LOAD_BUFFER_BYTES = 5 * 1024 * 1024; // offsets.load.buffer.size
 
 export function createGroupCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager): GroupCoordinator {

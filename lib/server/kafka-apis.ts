@@ -9,8 +9,8 @@ import { ApiKeys, decodeRequestBody, decodeRequestHeader, encodeResponse } from 
 import type { RequestApiKey } from '../protocol/frames.js';
 import { ApiError, UnsupportedVersionError } from '../protocol/errors.js';
 import type { ConnectionInfo, RequestHandler } from '../network/connection.js';
-import type { ApiHandler, RequestContext } from './handler.js';
-import type { BrokerContext } from './broker-context.js';
+import type { ApiHandler, RequestContext } from './handlers/handler.js';
+import type { BrokerContext } from './handlers/broker-context.js';
 import { logger } from '../utils/logger.js';
 
 export class ClosedConnectionRequest extends Error {}

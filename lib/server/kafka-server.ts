@@ -29,9 +29,9 @@ import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import { createGroupCoordinator } from './group-coordinator-wiring.js';
 import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
 import { createTransactionCoordinator } from './transaction-coordinator-wiring.js';
-import type { BrokerContext } from './broker-context.js';
+import type { BrokerContext } from './handlers/broker-context.js';
 import { KafkaMetrics } from '../metrics/kafka-metrics.js';
-import { SYSTEM_TIME, type Time } from '../utils/time.js';
+import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { logger } from '../utils/logger.js';
 
 const COMPRESSION_CODECS: Record<string, number> = { uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };

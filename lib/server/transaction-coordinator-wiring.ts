@@ -10,13 +10,13 @@ import { TransactionCoordinator } from '../coordinator/transaction/transaction-c
 import { TransactionStateManager, type TransactionLogStorage } from '../coordinator/transaction/transaction-state-manager.js';
 import { TransactionMarkerChannelManager } from '../coordinator/transaction/transaction-marker-channel-manager.js';
 import { ZkProducerIdManager } from '../coordinator/transaction/producer-id-manager.js';
-import { TRANSACTION_STATE_TOPIC_NAME } from '../coordinator/transaction/transaction-log.js';
+import { TRANSACTION_STATE_TOPIC_NAME } from '../common/topic.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import { leaderRecordValidator } from '../replication/record-validation.js';
 import { NONE } from '../protocol/errors.js';
 import { readInternalTopicPartition } from './internal-topic-reader.js';
-import type { BrokerContext } from './broker-context.js';
-import { SYSTEM_TIME } from '../utils/time.js';
+import type { BrokerContext } from './handlers/broker-context.js';
+import { SYSTEM_TIME } from '../common/time.js';
 import { logger } from '../utils/logger.js';
 
 export function createTransactionCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager): TransactionCoordinator {

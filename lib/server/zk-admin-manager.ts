@@ -27,8 +27,8 @@ import {
   UnknownTopicOrPartitionError,
 } from '../protocol/errors.js';
 import { ZERO_UUID } from '../protocol/reader.js';
-import { DelayedOperationPurgatory } from './delayed-operation-purgatory.js';
-import { topicKey, type DelayedOperation } from './delayed-operation.js';
+import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory.js';
+import { topicKey, type DelayedOperation } from '../common/delayed-operation.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { KafkaConfig } from '../config/kafka-config.js';
 import type { TopicConfigValues } from '../config/log-config.js';
@@ -39,13 +39,13 @@ import { describeTopicConfigs } from '../config/describe.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { ConfigType } from '../zk/zk-data.js';
 import { assignReplicasToBrokers } from '../controller/replica-assignment.js';
-import type { Time } from '../utils/time.js';
+import type { Time } from '../common/time.js';
 import { logger } from '../utils/logger.js';
 import { AdminZkClient, TopicAlreadyMarkedForDeletionError } from './admin/admin-zk-client.js';
 import { DelayedCreatePartitions, DelayedDeleteTopics, type TopicOperationError, type TopicOperationMetadata } from './admin/delayed-topic-operations.js';
 import { ConfigHelper, ConfigResourceType, resourceNameToBrokerId, type DescribeConfigsResourceInput, type DescribeConfigsResultOutput } from './admin/config-helper.js';
 import { duplicateResources, prepareIncrementalConfigs, resourceKey, validateAlterConfigOps, type AlterConfigOp } from './admin/config-admin-manager.js';
-import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME, isValidTopicName } from './admin/topic.js';
+import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME, isValidTopicName } from '../common/topic.js';
 
 export { ConfigResourceType } from './admin/config-helper.js';
 export { AlterConfigOpType } from './admin/config-admin-manager.js';

@@ -17,7 +17,7 @@ import {
   ConfigType,
   StateChangeHandlers,
 } from '../zk/zk-data.js';
-import { SYSTEM_TIME, type Time } from '../utils/time.js';
+import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { logger } from '../utils/logger.js';
 
 export type TopicConfigChangeCallback = (topic: string, overrides: Record<string, string>) => void | Promise<void>;

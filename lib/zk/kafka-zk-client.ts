@@ -42,8 +42,8 @@ import {
   type LeaderIsrAndControllerEpoch,
   type ReplicaAssignment,
   type TopicIdReplicaAssignment,
-  type TopicPartition,
 } from './zk-data.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 import {
   CreateMode,
   ZkOps,

@@ -5,12 +5,8 @@
  * Decoders validate what they read and throw InvalidZNodeDataError on garbage — never crash later.
  */
 import { randomBytes } from 'node:crypto';
+import type { TopicPartition } from '../common/topic-partition.js';
 
-/** A topic partition (structural: any `{ topic, partition }` works). */
-export interface TopicPartition {
-  readonly topic: string;
-  readonly partition: number;
-}
 
 /** Thrown when a znode's data cannot be decoded (bad UTF-8/JSON, missing or mistyped fields). */
 export class InvalidZNodeDataError extends Error {

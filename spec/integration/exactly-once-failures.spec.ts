@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import kafkajs from 'kafkajs';
 import { createTopic, eventually, kafkajsClient, kcat, request, useCluster } from './support.js';
 import type { RunningCluster } from '../../lib/testing/cluster.js';
-import { coordinatorPartitionFor } from '../../lib/server/handlers/find-coordinator.js';
+import { partitionForTransactionalId } from '../../lib/coordinator/transaction/transaction-log.js';
 
 const TXN_LOG_PARTITIONS = 3;
 
@@ -335,7 +335,7 @@ describe('exactly-once under broker failures (three brokers)', function () {
     // Create __transaction_state, then pick an id whose log partition has no replica on some broker.
     await findCoordinator(cluster(), 'tc-bootstrap', 1);
     const transactionalId = 'tc-failover';
-    const txnPartition = coordinatorPartitionFor(transactionalId, TXN_LOG_PARTITIONS);
+    const txnPartition = partitionForTransactionalId(transactionalId, TXN_LOG_PARTITIONS);
     await fullIsr(cluster(), '__transaction_state', txnPartition);
     const txnLog = await partitionState(cluster(), '__transaction_state', txnPartition);
     const dataBrokerId = cluster().brokers.map((b) => b.brokerId).find((id) => !txnLog.replicas.includes(id))!;

@@ -7,16 +7,7 @@ import { setRootLogger } from '../../lib/utils/logger.js';
 
 setRootLogger(pino({ level: process.env.KAFKATS_LOG_LEVEL ?? 'silent' }));
 
-/** A clock the spec moves by hand. */
-export class MockClock {
-  constructor(public now = 1_700_000_000_000) {}
-  milliseconds(): number {
-    return this.now;
-  }
-  sleep(ms: number): void {
-    this.now += ms;
-  }
-}
+export { MockTime } from '../../lib/common/time.js';
 
 export function tempDir(prefix = 'kafkats-log-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

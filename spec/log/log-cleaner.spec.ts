@@ -5,7 +5,7 @@ import { Log } from '../../lib/log/log.js';
 import { LogCleaner } from '../../lib/log/log-cleaner.js';
 import { CompressionType, buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 import { batchesIn, iterateRecords, validateRecordBatch } from '../../lib/record/record-batch.js';
-import { batch, MockClock, rmrf, rng, tempDir } from './helpers.js';
+import { batch, MockTime, rmrf, rng, tempDir } from './helpers.js';
 
 const tp = { topic: '__consumer_offsets', partition: 0 };
 
@@ -25,11 +25,11 @@ function contents(log: Log): { offset: bigint; key: string | null; value: string
 
 describe('LogCleaner', () => {
   let root: string;
-  let clock: MockClock;
+  let clock: MockTime;
   const config = { 'cleanup.policy': 'compact', 'segment.bytes': 600, 'file.delete.delay.ms': 0, 'delete.retention.ms': 10_000 };
   beforeEach(() => {
     root = tempDir();
-    clock = new MockClock();
+    clock = new MockTime();
   });
   afterEach(() => rmrf(root));
 
@@ -41,7 +41,7 @@ describe('LogCleaner', () => {
       const n = 1 + Math.floor(r() * 3);
       const keys = Array.from({ length: n }, () => `key-${Math.floor(r() * 10)}`);
       const values = keys.map((_k, j) => `v${i}.${j}`);
-      const info = log.appendAsLeader(batch(n, { keys, values, ts: clock.now }), 0);
+      const info = log.appendAsLeader(batch(n, { keys, values, ts: clock.milliseconds() }), 0);
       keys.forEach((k, j) => written.push({ offset: info.firstOffset + BigInt(j), key: k, value: values[j]! }));
     }
     log.updateHighWatermark(log.logEndOffset);
@@ -71,15 +71,15 @@ describe('LogCleaner', () => {
 
   it('removes tombstones only once their segment is older than delete.retention.ms', async () => {
     const log = Log.load({ dir: path.join(root, 'c-0'), topicPartition: tp, config, clock });
-    for (let i = 0; i < 10; i++) log.appendAsLeader(batch(2, { keys: ['a', 'b'], values: [`a${i}`, `b${i}`], ts: clock.now }), 0);
-    log.appendAsLeader(batch(1, { keys: ['a'], values: [null], ts: clock.now }), 0);
-    for (let i = 0; i < 10; i++) log.appendAsLeader(batch(1, { keys: ['c'], values: [`c${i}`], ts: clock.now }), 0);
+    for (let i = 0; i < 10; i++) log.appendAsLeader(batch(2, { keys: ['a', 'b'], values: [`a${i}`, `b${i}`], ts: clock.milliseconds() }), 0);
+    log.appendAsLeader(batch(1, { keys: ['a'], values: [null], ts: clock.milliseconds() }), 0);
+    for (let i = 0; i < 10; i++) log.appendAsLeader(batch(1, { keys: ['c'], values: [`c${i}`], ts: clock.milliseconds() }), 0);
     log.updateHighWatermark(log.logEndOffset);
     const cleaner = new LogCleaner(clock);
     cleaner.clean(log);
     const first = contents(log).filter((c) => c.key === 'a');
     expect(first).to.deep.equal([{ offset: 20n, key: 'a', value: null }]);
-    clock.sleep(10_001);
+    clock.advance(10_001);
     cleaner.clean(log, log.logStartOffset);
     expect(contents(log).filter((c) => c.key === 'a')).to.deep.equal([]);
     expect(contents(log).filter((c) => c.key === 'b')).to.deep.equal([{ offset: 19n, key: 'b', value: 'b9' }]);

@@ -3,18 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InconsistentBrokerIdError } from '../../lib/log/errors.js';
 import { LogManager } from '../../lib/log/log-manager.js';
-import { batch, MockClock, rmrf, tempDir } from './helpers.js';
+import { batch, MockTime, rmrf, tempDir } from './helpers.js';
 
 describe('LogManager', () => {
   let root: string;
   let dirs: string[];
-  let clock: MockClock;
+  let clock: MockTime;
   const manager = (extra: Partial<ConstructorParameters<typeof LogManager>[0]> = {}): LogManager =>
     new LogManager({ logDirs: dirs, brokerId: 1, clusterId: 'abc', clock, defaultConfig: { 'file.delete.delay.ms': 0 }, cleanerEnabled: false, ...extra });
   beforeEach(() => {
     root = tempDir();
     dirs = [path.join(root, 'd1'), path.join(root, 'd2')];
-    clock = new MockClock();
+    clock = new MockTime();
   });
   afterEach(() => rmrf(root));
 
@@ -95,12 +95,12 @@ describe('LogManager', () => {
     const short = m.getOrCreateLog({ topic: 'short', partition: 0 });
     const long = m.getOrCreateLog({ topic: 'long', partition: 0 });
     for (let i = 0; i < 10; i++) {
-      short.appendAsLeader(batch(1, { ts: clock.now }), 0);
-      long.appendAsLeader(batch(1, { ts: clock.now }), 0);
+      short.appendAsLeader(batch(1, { ts: clock.milliseconds() }), 0);
+      long.appendAsLeader(batch(1, { ts: clock.milliseconds() }), 0);
     }
     short.updateHighWatermark(short.logEndOffset);
     long.updateHighWatermark(long.logEndOffset);
-    clock.sleep(5000);
+    clock.advance(5000);
     expect(m.cleanupLogs()).to.be.greaterThan(0);
     expect(short.logStartOffset).to.equal(10n);
     expect(long.logStartOffset).to.equal(0n);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Log } from '../../lib/log/log.js';
 import { batchesIn, iterateRecords } from '../../lib/record/record-batch.js';
-import { batch, MockClock, rmrf, rng, tempDir } from './helpers.js';
+import { batch, MockTime, rmrf, rng, tempDir } from './helpers.js';
 
 const tp = { topic: 't', partition: 0 };
 const CONFIG = { 'segment.bytes': 500, 'index.interval.bytes': 150, 'segment.index.bytes': 4096, 'file.delete.delay.ms': 0 };
@@ -39,7 +39,7 @@ describe('Log recovery after a crash', function () {
   let root: string;
   let dir: string;
   let pristine: string;
-  let clock: MockClock;
+  let clock: MockTime;
   let recoveryPoint: bigint;
   /** Positions (in the last segment) where each of its batches starts, plus its size. */
   let lastBatches: { position: number; size: number; lastOffset: bigint }[];
@@ -51,7 +51,7 @@ describe('Log recovery after a crash', function () {
     root = tempDir();
     dir = path.join(root, 't-0');
     pristine = path.join(root, 'pristine');
-    clock = new MockClock();
+    clock = new MockTime();
     const log = Log.load({ dir, topicPartition: tp, config: CONFIG, clock });
     for (let i = 0; i < 60; i++) log.appendAsLeader(batch(1 + (i % 2), { values: [`a${i}`, `b${i}`], ts: 1000 + i }), 1 + Math.floor(i / 20));
     await log.pendingFlushesSettled(); // the background flush after each roll

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Log } from '../../lib/log/log.js';
 import { LogSegment } from '../../lib/log/log-segment.js';
-import { batch, MockClock, rmrf, tempDir } from './helpers.js';
+import { batch, MockTime, rmrf, tempDir } from './helpers.js';
 
 /**
  * A v2 batch with one record encoded field by field, independently of lib/record, following
@@ -43,10 +43,10 @@ function goldenBatch(baseOffset: bigint, epoch: number, timestamp: bigint, key: 
 
 describe('LogSegment', () => {
   let dir: string;
-  let clock: MockClock;
+  let clock: MockTime;
   beforeEach(() => {
     dir = tempDir();
-    clock = new MockClock();
+    clock = new MockTime();
   });
   afterEach(() => rmrf(dir));
 
@@ -126,8 +126,8 @@ describe('LogSegment', () => {
     expect(seg.offsetIndex.lastOffset).to.be.lessThan(5);
     seg.truncateTo(0);
     expect(seg.size).to.equal(0);
-    clock.sleep(10);
-    expect(seg.shouldRoll({ maxSegmentBytes: 1 << 20, maxSegmentMs: 5, maxTimestampInMessages: -1, maxOffsetInMessages: 0, messagesSize: 10, now: clock.now })).to.equal(false);
+    clock.advance(10);
+    expect(seg.shouldRoll({ maxSegmentBytes: 1 << 20, maxSegmentMs: 5, maxTimestampInMessages: -1, maxOffsetInMessages: 0, messagesSize: 10, now: clock.milliseconds() })).to.equal(false);
     seg.close();
   });
 

@@ -7,7 +7,7 @@ import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, Log, MAX_TIMESTAMP } from '../../
 import type { LogConfig } from '../../lib/log/log-config.js';
 import { readBatchHeader } from '../../lib/record/batch-header.js';
 import { batchesIn, iterateRecords } from '../../lib/record/record-batch.js';
-import { batch, MockClock, rmrf, rng, tempDir } from './helpers.js';
+import { batch, MockTime, rmrf, rng, tempDir } from './helpers.js';
 
 const tp = { topic: 'orders', partition: 3 };
 
@@ -19,12 +19,12 @@ function offsetsIn(records: Buffer): bigint[] {
 
 describe('Log', () => {
   let dir: string;
-  let clock: MockClock;
+  let clock: MockTime;
   const open = (config: Partial<LogConfig> = {}, extra: { hadCleanShutdown?: boolean; recoveryPoint?: bigint; logStartOffset?: bigint } = {}): Log =>
     Log.load({ dir, topicPartition: tp, config: { 'file.delete.delay.ms': 0, ...config }, clock, ...extra });
   beforeEach(() => {
     dir = path.join(tempDir(), 'orders-3');
-    clock = new MockClock();
+    clock = new MockTime();
   });
   afterEach(() => rmrf(path.dirname(dir)));
 
@@ -111,10 +111,10 @@ describe('Log', () => {
     rmrf(dir);
 
     const byTime = open({ 'segment.ms': 60_000 });
-    byTime.appendAsLeader(batch(1, { ts: clock.now }), 0);
-    byTime.appendAsLeader(batch(1, { ts: clock.now + 60_000 }), 0);
+    byTime.appendAsLeader(batch(1, { ts: clock.milliseconds() }), 0);
+    byTime.appendAsLeader(batch(1, { ts: clock.milliseconds() + 60_000 }), 0);
     expect(byTime.numberOfSegments).to.equal(1);
-    byTime.appendAsLeader(batch(1, { ts: clock.now + 60_001 }), 0);
+    byTime.appendAsLeader(batch(1, { ts: clock.milliseconds() + 60_001 }), 0);
     expect(byTime.numberOfSegments).to.equal(2);
     expect(byTime.activeSegment.baseOffset).to.equal(2);
     await byTime.close();
@@ -131,7 +131,7 @@ describe('Log', () => {
   it('rolls by segment.ms from the wall clock when records carry no timestamp', async () => {
     const log = open({ 'segment.ms': 1000 });
     log.appendAsLeader(batch(1, { ts: -1 }), 0);
-    clock.sleep(1001);
+    clock.advance(1001);
     log.appendAsLeader(batch(1, { ts: -1 }), 0);
     expect(log.numberOfSegments).to.equal(2);
     await log.close();
@@ -167,18 +167,18 @@ describe('Log', () => {
   it('stamps LogAppendTime when message.timestamp.type says so', async () => {
     const log = open({ 'message.timestamp.type': 'LogAppendTime' });
     const info = log.appendAsLeader(batch(2, { ts: 5 }), 0);
-    expect(info.logAppendTime).to.equal(BigInt(clock.now));
+    expect(info.logAppendTime).to.equal(BigInt(clock.milliseconds()));
     const data = log.read(0n, 1000).records;
     const recs = [...iterateRecords(data)];
-    expect(recs.map((r) => r.timestamp)).to.deep.equal([BigInt(clock.now), BigInt(clock.now)]);
+    expect(recs.map((r) => r.timestamp)).to.deep.equal([BigInt(clock.milliseconds()), BigInt(clock.milliseconds())]);
     await log.close();
   });
 
   it('deletes segments past retention.ms, rolling when all are old, never past the high watermark', async () => {
     const log = open({ 'segment.bytes': 300, 'retention.ms': 10_000 });
-    for (let i = 0; i < 10; i++) log.appendAsLeader(batch(2, { ts: clock.now }), 0);
+    for (let i = 0; i < 10; i++) log.appendAsLeader(batch(2, { ts: clock.milliseconds() }), 0);
     const segments = log.numberOfSegments;
-    clock.sleep(10_001);
+    clock.advance(10_001);
     expect(log.deleteOldSegments()).to.equal(0); // high watermark still at 0
     log.updateHighWatermark(12n);
     const deleted = log.deleteOldSegments();
@@ -292,7 +292,7 @@ describe('Log', () => {
 describe('Log flush on roll', () => {
   it('fsyncs the rolled segment in the background and then moves the recovery point to the new segment', async () => {
     const dir = path.join(tempDir(), 'r-0');
-    const log = Log.load({ dir, topicPartition: { topic: 'r', partition: 0 }, config: { 'segment.bytes': 300 }, clock: new MockClock() });
+    const log = Log.load({ dir, topicPartition: { topic: 'r', partition: 0 }, config: { 'segment.bytes': 300 }, clock: new MockTime() });
     for (let i = 0; i < 6; i++) log.appendAsLeader(batch(2), 0);
     expect(log.numberOfSegments).to.be.greaterThan(1);
     expect(log.recoveryPoint).to.equal(0n);
@@ -310,7 +310,7 @@ describe('Log append limits', () => {
   afterEach(() => rmrf(path.dirname(dir)));
 
   it('answers typed errors for oversized, torn and non-v2 input and appends nothing for an empty set', async () => {
-    const log = Log.load({ dir, topicPartition: { topic: 'l', partition: 0 }, config: { 'segment.bytes': 400, 'max.message.bytes': 300 }, clock: new MockClock() });
+    const log = Log.load({ dir, topicPartition: { topic: 'l', partition: 0 }, config: { 'segment.bytes': 400, 'max.message.bytes': 300 }, clock: new MockTime() });
     expect(() => log.appendAsLeader(batch(1, { size: 350 }), 0)).to.throw(MessageTooLargeError);
     expect(() => log.appendAsLeader(Buffer.concat([batch(1, { size: 150 }), batch(1, { size: 150 })]), 0)).to.throw(RecordListTooLargeError);
     expect(() => log.appendAsLeader(batch(2).subarray(0, 70), 0)).to.throw(CorruptMessageError);

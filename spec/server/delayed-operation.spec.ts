@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { DelayedOperation, topicPartitionOperationKey, memberKey, groupJoinKey } from '../../lib/server/delayed-operation.js';
-import { DelayedOperationPurgatory } from '../../lib/server/delayed-operation-purgatory.js';
-import { MockTime, SystemTime } from '../../lib/utils/time.js';
+import { DelayedOperation, topicPartitionOperationKey, memberKey, groupJoinKey } from '../../lib/common/delayed-operation.js';
+import { DelayedOperationPurgatory } from '../../lib/common/delayed-operation-purgatory.js';
+import { MockTime, SystemTime } from '../../lib/common/time.js';
 import { rootLogger, setRootLogger } from '../../lib/utils/logger.js';
 
 /** Completes once `ready` is set; records every callback. */

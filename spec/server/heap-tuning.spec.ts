@@ -24,7 +24,7 @@ describe('heap tuning: capYoungGeneration', () => {
   it('keeps the young generation at its initial size under allocation churn (V8 grows it otherwise)', function () {
     this.timeout(30_000);
     const grown = Number(node([], CHURN));
-    const capped = Number(node([], `const { capYoungGeneration } = await import('./lib/server/heap-tuning.ts'); if (!capYoungGeneration()) throw new Error('not capped'); ${CHURN}`));
+    const capped = Number(node([], `const { capYoungGeneration } = await import('./lib/server/heap-tuning'); if (!capYoungGeneration()) throw new Error('not capped'); ${CHURN}`));
     expect(grown, 'uncapped new space (MB)').to.be.greaterThan(8);
     expect(capped, 'capped new space (MB)').to.be.at.most(4);
   });
@@ -33,7 +33,7 @@ describe('heap tuning: capYoungGeneration', () => {
     expect(capYoungGeneration(['--max-semi-space-size=8'], '')).to.equal(false);
     expect(capYoungGeneration(['--min_semi_space_size=2'], '')).to.equal(false);
     expect(capYoungGeneration([], '--max-old-space-size=512 --max-semi-space-size=4')).to.equal(false);
-    const kept = Number(node(['--max-semi-space-size=16'], `const { capYoungGeneration } = await import('./lib/server/heap-tuning.ts'); if (capYoungGeneration()) throw new Error('capped'); ${CHURN}`));
+    const kept = Number(node(['--max-semi-space-size=16'], `const { capYoungGeneration } = await import('./lib/server/heap-tuning'); if (capYoungGeneration()) throw new Error('capped'); ${CHURN}`));
     expect(kept).to.be.greaterThan(8);
   });
 });

@@ -5,8 +5,8 @@ import { sharedZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runne
 import { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
 import { ZkConfigManager } from '../../lib/server/zk-config-manager.js';
 import { AdminZkClient } from '../../lib/server/admin/admin-zk-client.js';
-import type { Time } from '../../lib/utils/time.js';
-import { SYSTEM_TIME } from '../../lib/utils/time.js';
+import type { Time } from '../../lib/common/time.js';
+import { SYSTEM_TIME } from '../../lib/common/time.js';
 
 if (process.env.KAFKATS_LOG_LEVEL === undefined) setRootLogger(pino({ level: 'silent' }));
 

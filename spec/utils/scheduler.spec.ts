@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { KafkaScheduler } from '../../lib/utils/scheduler.js';
-import { MockTime } from '../../lib/utils/time.js';
+import { KafkaScheduler } from '../../lib/common/scheduler.js';
+import { MockTime } from '../../lib/common/time.js';
 import { rootLogger, setRootLogger } from '../../lib/utils/logger.js';
 
 describe('KafkaScheduler', () => {

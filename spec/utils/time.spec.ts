@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MockTime, SystemTime } from '../../lib/utils/time.js';
+import { MockTime, SystemTime } from '../../lib/common/time.js';
 
 describe('MockTime', () => {
   it('moves wall and monotonic clocks together on sleep()', async () => {

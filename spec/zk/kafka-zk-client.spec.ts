@@ -16,8 +16,8 @@ import {
   randomUuid,
   type BrokerInfo,
   type LeaderAndIsr,
-  type TopicPartition,
 } from '../../lib/zk/zk-data.js';
+import type { TopicPartition } from '../../lib/common/topic-partition.js';
 
 if (process.env.KAFKATS_LOG_LEVEL === undefined) setRootLogger(pino({ level: 'silent' }));
 

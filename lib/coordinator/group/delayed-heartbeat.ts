@@ -4,7 +4,7 @@
  * member heartbeats or is gone, and on expiry removes the member (rebalancing the group). For a
  * pending member (KIP-394, member id handed out but not yet used) it removes the pending id.
  */
-import { DelayedOperation } from '../../server/delayed-operation.js';
+import { DelayedOperation } from '../../common/delayed-operation.js';
 import type { GroupMetadata } from './group-metadata.js';
 
 export interface HeartbeatCallbacks {

@@ -9,8 +9,8 @@
  * and, while new members keep arriving, waits again (each time at most the configured delay and
  * never past the rebalance timeout) so a group starting many consumers rebalances once.
  */
-import { DelayedOperation, groupJoinKey } from '../../server/delayed-operation.js';
-import type { DelayedOperationPurgatory } from '../../server/delayed-operation-purgatory.js';
+import { DelayedOperation, groupJoinKey } from '../../common/delayed-operation.js';
+import type { DelayedOperationPurgatory } from '../../common/delayed-operation-purgatory.js';
 import type { GroupMetadata } from './group-metadata.js';
 
 /** What the delayed rebalance operations call back into (GroupCoordinator). */

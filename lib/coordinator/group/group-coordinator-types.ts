@@ -3,7 +3,7 @@
  * request parameters, results, and the error codes the coordinator answers with.
  */
 import { errorForName } from '../../protocol/errors.js';
-import type { Time } from '../../utils/time.js';
+import type { Time } from '../../common/time.js';
 import type { GroupMetadataStorage } from './group-metadata-manager.js';
 import type { Protocol } from './member-metadata.js';
 import type { GroupConfig, OffsetConfig } from './offset-config.js';

@@ -9,8 +9,8 @@
  * __consumer_offsets partitions.
  */
 import type { KafkaConfig } from '../../config/kafka-config.js';
-import type { TopicPartition } from '../../cluster/topic-partition.js';
-import { SYSTEM_TIME, type Time } from '../../utils/time.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
+import { SYSTEM_TIME, type Time } from '../../common/time.js';
 import { GroupErrors as E, UNKNOWN_MEMBER_ID } from './group-coordinator-types.js';
 import { GroupMembership } from './group-membership.js';
 import type { GroupMetadata, GroupOverview, GroupSummary } from './group-metadata.js';

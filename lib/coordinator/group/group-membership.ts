@@ -9,10 +9,10 @@
  * The broker is protocol-agnostic: protocol metadata and assignments are opaque bytes, chosen by
  * vote among the protocols every member supports; the leader consumer computes the assignment.
  */
-import { DelayedOperationPurgatory } from '../../server/delayed-operation-purgatory.js';
-import { groupJoinKey, groupSyncKey, memberKey, type DelayedOperation } from '../../server/delayed-operation.js';
+import { DelayedOperationPurgatory } from '../../common/delayed-operation-purgatory.js';
+import { groupJoinKey, groupSyncKey, memberKey, type DelayedOperation } from '../../common/delayed-operation.js';
 import { logger } from '../../utils/logger.js';
-import { SYSTEM_TIME, type Time } from '../../utils/time.js';
+import { SYSTEM_TIME, type Time } from '../../common/time.js';
 import { DelayedHeartbeat, type HeartbeatCallbacks } from './delayed-heartbeat.js';
 import { DelayedJoin, DelayedSync, InitialDelayedJoin, type RebalanceCallbacks } from './delayed-join.js';
 import { GroupMetadata } from './group-metadata.js';

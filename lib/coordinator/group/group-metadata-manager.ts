@@ -7,19 +7,20 @@
  * Loads and unloads run one at a time in the order they were scheduled (Kafka's single-threaded
  * group-metadata-manager scheduler), each guarded by the partition's coordinator epoch.
  */
-import type { TopicPartition } from '../../cluster/topic-partition.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
 import { errorCodeOf, errorForName } from '../../protocol/errors.js';
 import { buildRecordBatch, type SimpleRecord } from '../../record/memory-records-builder.js';
-import { KafkaScheduler } from '../../utils/scheduler.js';
+import { KafkaScheduler } from '../../common/scheduler.js';
 import { logger } from '../../utils/logger.js';
-import type { Time } from '../../utils/time.js';
+import type { Time } from '../../common/time.js';
 import { GroupMetadata } from './group-metadata.js';
 import {
   groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue, readGroupMessageValue, readMessageKey, readOffsetMessageValue,
 } from './group-metadata-records.js';
 import { GroupState } from './group-state.js';
 import { INVALID_OFFSET, NO_LEADER_EPOCH, NO_METADATA, TopicPartitionMap, type OffsetAndMetadata } from './offset-and-metadata.js';
-import { GROUP_METADATA_TOPIC_NAME, type OffsetConfig } from './offset-config.js';
+import type { OffsetConfig } from './offset-config.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../../common/topic.js';
 
 const code = (name: string): number => errorForName(name).code;
 const NONE = 0;

@@ -15,9 +15,10 @@
  * Key versions above 2 belong to the KIP-848 coordinator and are reported as 'unknown' so the
  * loader skips them, as Kafka 3.x does.
  */
-import type { TopicPartition } from '../../cluster/topic-partition.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
 import { decodeVersionPrefixed, encodeVersionPrefixed, readVersionPrefix } from '../../protocol/frames.js';
-import type { Time } from '../../utils/time.js';
+import type { Time } from '../../common/time.js';
+import { partitionForKey } from '../../utils/java-hash.js';
 import { GroupMetadata } from './group-metadata.js';
 import { GroupState } from './group-state.js';
 import { MemberMetadata } from './member-metadata.js';
@@ -34,21 +35,9 @@ export type BaseKey =
   | { type: 'group'; version: number; groupId: string }
   | { type: 'unknown'; version: number };
 
-/** Java's String.hashCode (UTF-16 code units, 32-bit wrap). */
-export function javaStringHashCode(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-/** Kafka's Utils.abs: Integer.MIN_VALUE maps to 0. */
-export function javaAbs(n: number): number {
-  return n === -2147483648 ? 0 : Math.abs(n);
-}
-
 /** The __consumer_offsets partition of a group: abs(groupId.hashCode) % partitionCount. */
 export function partitionForGroup(groupId: string, partitionCount: number): number {
-  return javaAbs(javaStringHashCode(groupId)) % partitionCount;
+  return partitionForKey(groupId, partitionCount);
 }
 
 export function offsetCommitKey(groupId: string, tp: TopicPartition): Buffer {

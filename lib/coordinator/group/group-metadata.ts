@@ -6,9 +6,9 @@
  * runs on the event loop, which is what Kafka's group lock buys.
  */
 import { randomUUID } from 'node:crypto';
-import type { TopicPartition } from '../../cluster/topic-partition.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
 import { logger } from '../../utils/logger.js';
-import type { Time } from '../../utils/time.js';
+import type { Time } from '../../common/time.js';
 import { CONSUMER_PROTOCOL_TYPE, subscribedTopicsOf } from './consumer-protocol.js';
 import { GroupState, IllegalGroupStateTransition, isValidTransition } from './group-state.js';
 import {

@@ -3,7 +3,7 @@
  * __consumer_offsets. Timestamps are epoch milliseconds; `expireTimestamp` is only set by
  * OffsetCommit v1–4 requests carrying a retention time (old per-commit expiration semantics).
  */
-import { tpKey, type TopicPartition } from '../../cluster/topic-partition.js';
+import { tpKey, type TopicPartition } from '../../common/topic-partition.js';
 
 export interface OffsetAndMetadata {
   offset: bigint;

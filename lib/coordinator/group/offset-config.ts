@@ -4,8 +4,6 @@
  */
 import type { KafkaConfig } from '../../config/kafka-config.js';
 
-export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
-
 export interface GroupConfig {
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;

@@ -7,10 +7,11 @@
  */
 import { errorForName, NONE } from '../../protocol/errors.js';
 import { logger } from '../../utils/logger.js';
-import type { Time } from '../../utils/time.js';
+import type { Time } from '../../common/time.js';
 import type { ProducerIdManager } from './producer-id-manager.js';
 import type { TransactionMarkerChannelManager } from './transaction-marker-channel-manager.js';
-import { TransactionMetadata, type TopicPartitionRef } from './transaction-metadata.js';
+import { TransactionMetadata } from './transaction-metadata.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
 import type { TransactionStateManager } from './transaction-state-manager.js';
 import { TransactionState } from './transaction-state.js';
 
@@ -134,7 +135,7 @@ export class TransactionCoordinator {
     return { coordinatorEpoch: state.coordinatorEpoch, metadata: m };
   }
 
-  async handleAddPartitionsToTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: TopicPartitionRef[]): Promise<number> {
+  async handleAddPartitionsToTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: TopicPartition[]): Promise<number> {
     // The previous transaction's markers may still be in flight (EndTxn answers once PrepareCommit/
     // PrepareAbort is written, as in Kafka). Kafka answers CONCURRENT_TRANSACTIONS at once and the
     // Java client retries; kafkajs does not retry it for AddOffsetsToTxn, so wait a little (bounded)

@@ -6,9 +6,9 @@
  */
 import { decodeMessage, encodeMessage } from '../../protocol/codec.js';
 import type { TransactionLogValue } from '../../protocol/generated/types.js';
+import { partitionForKey } from '../../utils/java-hash.js';
 import { transactionStateFromId, TRANSACTION_STATE_IDS, type TransactionState } from './transaction-state.js';
 
-export const TRANSACTION_STATE_TOPIC_NAME = '__transaction_state';
 const KEY_VERSION = 0;
 const VALUE_VERSION = 0;
 
@@ -80,4 +80,9 @@ export function readTxnRecordValue(buf: Buffer | null): TxnTransitMetadata | nul
     txnStartTimestamp: Number(v.transactionStartTimestampMs),
     txnLastUpdateTimestamp: Number(v.transactionLastUpdateTimestampMs),
   };
+}
+
+/** The __transaction_state partition of a transactional id: abs(id.hashCode) % partitionCount. */
+export function partitionForTransactionalId(transactionalId: string, partitionCount: number): number {
+  return partitionForKey(transactionalId, partitionCount);
 }

@@ -8,7 +8,7 @@ import { ApiKeys, decodeResponse, encodeRequest } from '../../protocol/index.js'
 import { errorForName, NONE } from '../../protocol/errors.js';
 import type { WriteTxnMarkersResponse } from '../../protocol/generated/types.js';
 import { logger } from '../../utils/logger.js';
-import type { TopicPartitionRef } from './transaction-metadata.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
 
 const UNKNOWN_TOPIC_OR_PARTITION = errorForName('UNKNOWN_TOPIC_OR_PARTITION').code;
 const WRITE_TXN_MARKERS_VERSION = 1;
@@ -25,13 +25,13 @@ export interface TxnMarkerEntry {
   producerEpoch: number;
   committed: boolean;
   coordinatorEpoch: number;
-  partitions: TopicPartitionRef[];
+  partitions: TopicPartition[];
 }
 
 export interface MarkerChannelDeps {
   brokerId: number;
   /** The alive leader of a partition on the inter-broker listener, or undefined. */
-  leaderFor(tp: TopicPartitionRef): MarkerDestination | undefined;
+  leaderFor(tp: TopicPartition): MarkerDestination | undefined;
   /** Whether the topic still exists (partitions of deleted topics are dropped). */
   topicExists(topic: string): boolean;
   /** Whether this broker still coordinates the id in that epoch (else sending stops). */
@@ -53,7 +53,7 @@ export class TransactionMarkerChannelManager {
     const pending = new Map(entry.partitions.map((tp) => [`${tp.topic}-${tp.partition}`, tp]));
     while (pending.size > 0) {
       if (!this.running || !this.deps.stillCoordinator(entry.transactionalId, entry.coordinatorEpoch)) return false;
-      const byLeader = new Map<number, { dest: MarkerDestination; tps: TopicPartitionRef[] }>();
+      const byLeader = new Map<number, { dest: MarkerDestination; tps: TopicPartition[] }>();
       for (const [key, tp] of pending) {
         if (!this.deps.topicExists(tp.topic)) {
           pending.delete(key);
@@ -86,7 +86,7 @@ export class TransactionMarkerChannelManager {
     return true;
   }
 
-  private async send(dest: MarkerDestination, e: TxnMarkerEntry, tps: TopicPartitionRef[]): Promise<WriteTxnMarkersResponse> {
+  private async send(dest: MarkerDestination, e: TxnMarkerEntry, tps: TopicPartition[]): Promise<WriteTxnMarkersResponse> {
     let client = this.clients.get(dest.id);
     if (!client || client.destination.host !== dest.host || client.destination.port !== dest.port) {
       client?.close();

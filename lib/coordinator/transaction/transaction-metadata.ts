@@ -4,19 +4,15 @@
  * through prepare*(…) → a TxnTransitMetadata written to `__transaction_state` → completeTransition;
  * `pendingState` marks a write in flight (other requests answer CONCURRENT_TRANSACTIONS meanwhile).
  */
+import type { TopicPartition } from '../../common/topic-partition.js';
 import type { TxnTransitMetadata } from './transaction-log.js';
 import { assertTransition, TransactionState } from './transaction-state.js';
 
 const MAX_EPOCH = 32767;
 
-export interface TopicPartitionRef {
-  topic: string;
-  partition: number;
-}
-
 export class TransactionMetadata {
   pendingState: TransactionState | undefined;
-  readonly topicPartitions = new Map<string, TopicPartitionRef>();
+  readonly topicPartitions = new Map<string, TopicPartition>();
 
   constructor(
     readonly transactionalId: string,
@@ -73,7 +69,7 @@ export class TransactionMetadata {
     return this.transit(TransactionState.PrepareEpochFence, { producerEpoch: epoch, lastProducerEpoch: -1 }, now);
   }
 
-  prepareAddPartitions(add: TopicPartitionRef[], now: number): TxnTransitMetadata {
+  prepareAddPartitions(add: TopicPartition[], now: number): TxnTransitMetadata {
     const start = this.state === TransactionState.Ongoing ? this.txnStartTimestamp : now;
     const all = new Map(this.topicPartitions);
     for (const tp of add) all.set(`${tp.topic}-${tp.partition}`, tp);

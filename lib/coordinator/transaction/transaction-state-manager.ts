@@ -7,7 +7,7 @@
 import { errorForName, NONE } from '../../protocol/errors.js';
 import { buildRecordBatch } from '../../record/memory-records-builder.js';
 import { logger } from '../../utils/logger.js';
-import { coordinatorPartitionFor } from '../../server/handlers/find-coordinator.js';
+import { partitionForTransactionalId } from './transaction-log.js';
 import { keyToBytes, readTxnRecordKey, readTxnRecordValue, valueToBytes, type TxnTransitMetadata } from './transaction-log.js';
 import { TransactionMetadata } from './transaction-metadata.js';
 import { TransactionState } from './transaction-state.js';
@@ -44,7 +44,7 @@ export class TransactionStateManager {
   constructor(private readonly storage: TransactionLogStorage) {}
 
   partitionFor(transactionalId: string): number {
-    return coordinatorPartitionFor(transactionalId, this.storage.numPartitions());
+    return partitionForTransactionalId(transactionalId, this.storage.numPartitions());
   }
 
   /** The cached metadata, or the error to answer (NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS). */

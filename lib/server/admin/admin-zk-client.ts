@@ -20,7 +20,7 @@ import {
   type BrokerMetadata,
 } from '../../controller/replica-assignment.js';
 import { validateTopicConfigs, type TopicConfigValues } from '../../config/log-config.js';
-import { hasCollision, hasCollisionChars, validateTopicName } from './topic.js';
+import { hasCollision, hasCollisionChars, validateTopicName } from '../../common/topic.js';
 import { logger } from '../../utils/logger.js';
 
 /** Thrown by deleteTopic when the marker already exists (Kafka's TopicAlreadyMarkedForDeletionException). */

@@ -13,7 +13,7 @@ import type { KafkaConfig } from '../../config/kafka-config.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import type { AdminZkClient } from './admin-zk-client.js';
 import { ConfigType } from '../../zk/zk-data.js';
-import { validateTopicName } from './topic.js';
+import { validateTopicName } from '../../common/topic.js';
 import { logger, rootLogger } from '../../utils/logger.js';
 
 /** Kafka's ConfigResource.Type ids. */

@@ -5,7 +5,7 @@
  * still waiting at the timeout get REQUEST_TIMED_OUT. Watched under the topic name (TopicKey) and
  * re-checked after every UpdateMetadata.
  */
-import { DelayedOperation } from '../delayed-operation.js';
+import { DelayedOperation } from '../../common/delayed-operation.js';
 import { NONE, RequestTimedOutError } from '../../protocol/errors.js';
 import type { MetadataCache } from '../metadata-cache.js';
 

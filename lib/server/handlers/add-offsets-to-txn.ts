@@ -3,8 +3,8 @@
  * transaction, so the coordinator's markers also complete the offsets TxnOffsetCommit wrote.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/offset-config.js';
-import { defineHandler } from '../handler.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../../common/topic.js';
+import { defineHandler } from './handler.js';
 import { COORDINATOR_NOT_AVAILABLE, fencedForVersion } from './txn-errors.js';
 
 export const addOffsetsToTxnHandler = defineHandler({

@@ -6,7 +6,7 @@
  * (INVALID_CONFIG for any key; INVALID_REQUEST for another broker's id, as Kafka).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const alterConfigsHandler = defineHandler({
   apiKey: ApiKeys.ALTER_CONFIGS,

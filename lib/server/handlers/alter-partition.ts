@@ -5,7 +5,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { errorCodeOf, NONE } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
 
 export const alterPartitionHandler = defineHandler({

@@ -6,7 +6,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { InvalidRequestError, NONE } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 

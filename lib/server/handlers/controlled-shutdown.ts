@@ -4,7 +4,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { errorCodeOf, NONE } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const controlledShutdownHandler = defineHandler({
   apiKey: ApiKeys.CONTROLLED_SHUTDOWN,

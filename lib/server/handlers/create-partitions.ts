@@ -7,7 +7,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { InvalidRequestError, InvalidTopicError, NotControllerError } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const createPartitionsHandler = defineHandler({
   apiKey: ApiKeys.CREATE_PARTITIONS,

@@ -7,7 +7,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { InvalidRequestError, NotControllerError } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const createTopicsHandler = defineHandler({
   apiKey: ApiKeys.CREATE_TOPICS,

@@ -5,7 +5,7 @@
  * Repeated ids are answered once.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const deleteGroupsHandler = defineHandler({
   apiKey: ApiKeys.DELETE_GROUPS,

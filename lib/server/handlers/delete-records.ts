@@ -4,7 +4,7 @@
  * the low watermark — or at the timeout (Kafka's DelayedDeleteRecords).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
 
 export const deleteRecordsHandler = defineHandler({

@@ -16,7 +16,7 @@ import {
   UnknownTopicIdError,
   UnknownTopicOrPartitionError,
 } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 interface Entry {
   name: string | null;

@@ -5,7 +5,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { NONE, UnsupportedEndpointTypeError } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 const BROKERS_ENDPOINT_TYPE = 1;
 

@@ -7,7 +7,7 @@
  * send BROKER resources to that broker), BROKER_LOGGER for this broker (the root logger level).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const describeConfigsHandler = defineHandler({
   apiKey: ApiKeys.DESCRIBE_CONFIGS,

@@ -6,7 +6,7 @@
  * every group operation (READ, DELETE, DESCRIBE) is allowed.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 /** Bit field of AclOperation codes READ(3), DELETE(6), DESCRIBE(8). */
 export const GROUP_AUTHORIZED_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);

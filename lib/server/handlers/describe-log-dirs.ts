@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiKeys } from '../../protocol/index.js';
 import { NONE } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
 
 export const describeLogDirsHandler = defineHandler({

@@ -5,7 +5,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { ApiError, errorCodeOf, NotLeaderOrFollowerError } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const describeProducersHandler = defineHandler({
   apiKey: ApiKeys.DESCRIBE_PRODUCERS,

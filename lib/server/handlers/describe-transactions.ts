@@ -3,7 +3,7 @@
  * partitions of each transactional id this broker coordinates.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { COORDINATOR_NOT_AVAILABLE } from './txn-errors.js';
 
 export const describeTransactionsHandler = defineHandler({

@@ -3,7 +3,7 @@
  * __transaction_state; the markers and the Complete state follow in the background (as Kafka).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { COORDINATOR_NOT_AVAILABLE, fencedForVersion } from './txn-errors.js';
 
 export const endTxnHandler = defineHandler({

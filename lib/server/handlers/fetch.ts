@@ -16,7 +16,7 @@ import { FetchSessionIdNotFoundError, NONE, UnknownTopicIdError, errorCodeOf } f
 import { FetchIsolation } from '../../cluster/partition.js';
 import { downConvert } from '../../record/records-util.js';
 import type { FetchPartitionRequest } from '../../replication/replica-manager.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
 
 const NO_SESSION = 0;

@@ -8,14 +8,12 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { apiErrorForCode, errorForName, NONE } from '../../protocol/errors.js';
-import { javaAbs, javaStringHashCode } from '../../coordinator/group/group-metadata-records.js';
-import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/offset-config.js';
+import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME } from '../../common/topic.js';
 import { logger } from '../../utils/logger.js';
-import { defineHandler, type RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from './handler.js';
 
 const COORDINATOR_NOT_AVAILABLE = errorForName('COORDINATOR_NOT_AVAILABLE').code;
 const INVALID_REQUEST = errorForName('INVALID_REQUEST').code;
-export const TRANSACTION_STATE_TOPIC_NAME = '__transaction_state';
 const GROUP_KEY_TYPE = 0;
 const TRANSACTION_KEY_TYPE = 1;
 const log = logger('kafka.server.KafkaApis');
@@ -63,11 +61,6 @@ function getCoordinator(ctx: RequestContext, keyType: number, key: string): Coor
   const endpoint = cache.getAliveEndpoint(info.leader, ctx.listenerName);
   if (!endpoint) return answer(key, COORDINATOR_NOT_AVAILABLE);
   return answer(key, NONE, { id: info.leader, host: endpoint.host, port: endpoint.port });
-}
-
-/** abs(javaStringHashCode(key)) % partitions, as the coordinators place keys (exported for specs). */
-export function coordinatorPartitionFor(key: string, partitions: number): number {
-  return javaAbs(javaStringHashCode(key)) % partitions;
 }
 
 export const findCoordinatorHandler = defineHandler({

@@ -4,7 +4,7 @@
  * v3+ carry group.instance.id.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const heartbeatHandler = defineHandler({
   apiKey: ApiKeys.HEARTBEAT,

@@ -6,7 +6,7 @@
  * resource, or a resource twice, is INVALID_REQUEST.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const incrementalAlterConfigsHandler = defineHandler({
   apiKey: ApiKeys.INCREMENTAL_ALTER_CONFIGS,

@@ -2,7 +2,7 @@
  * The handler registry: every API this broker serves, one module each. ApiVersions answers from
  * this list, so adding a handler here is all it takes to advertise an API.
  */
-import type { ApiHandler } from '../handler.js';
+import type { ApiHandler } from './handler.js';
 import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';

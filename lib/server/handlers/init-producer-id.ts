@@ -5,7 +5,7 @@
  * PRODUCER_FENCED becomes INVALID_PRODUCER_EPOCH below v4.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { COORDINATOR_NOT_AVAILABLE, fencedForVersion } from './txn-errors.js';
 
 export const initProducerIdHandler = defineHandler({

@@ -6,7 +6,7 @@
  * The member's host is Kafka's clientAddress.toString(): "/<ip>".
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const joinGroupHandler = defineHandler({
   apiKey: ApiKeys.JOIN_GROUP,

@@ -5,7 +5,7 @@
 import { ApiKeys } from '../../protocol/index.js';
 import { StaleBrokerEpochError } from '../../protocol/errors.js';
 import { ConfigType } from '../../zk/zk-data.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { isBrokerEpochStale } from './broker-epoch.js';
 
 export const leaderAndIsrHandler = defineHandler({

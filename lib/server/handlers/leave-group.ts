@@ -6,7 +6,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { NONE } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const leaveGroupHandler = defineHandler({
   apiKey: ApiKeys.LEAVE_GROUP,

@@ -4,7 +4,7 @@
  * __consumer_offsets partitions is loading, with the groups known so far.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const listGroupsHandler = defineHandler({
   apiKey: ApiKeys.LIST_GROUPS,

@@ -8,7 +8,7 @@
 import { ApiKeys } from '../../protocol/index.js';
 import { ApiError, FencedLeaderEpochError, NotLeaderOrFollowerError, UnknownLeaderEpochError, UnsupportedVersionError, errorCodeOf, NONE } from '../../protocol/errors.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP } from '../../log/log.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const listOffsetsHandler = defineHandler({
   apiKey: ApiKeys.LIST_OFFSETS,

@@ -5,7 +5,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { VALID_PREVIOUS_STATES } from '../../coordinator/transaction/transaction-state.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const listTransactionsHandler = defineHandler({
   apiKey: ApiKeys.LIST_TRANSACTIONS,

@@ -18,11 +18,11 @@ import {
 } from '../../protocol/errors.js';
 import type { MetadataResponsePartition } from '../../protocol/generated/types.js';
 import type { Input } from '../../protocol/frames.js';
-import { defineHandler, type RequestContext } from '../handler.js';
+import { isInternalTopic } from '../../common/topic.js';
+import { defineHandler, type RequestContext } from './handler.js';
 
 /** Authorized operations are not computed without an authorizer: Kafka's "not requested" value. */
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
-export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 
 export const metadataHandler = defineHandler({
@@ -57,13 +57,13 @@ export const metadataHandler = defineHandler({
       }
       if (!cache.contains(name)) {
         const code = creating.get(name) ?? (knowsCluster ? new UnknownTopicOrPartitionError().code : new LeaderNotAvailableError().code);
-        return { errorCode: code, name, topicId: ZERO_UUID, isInternal: INTERNAL_TOPICS.has(name), partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
+        return { errorCode: code, name, topicId: ZERO_UUID, isInternal: isInternalTopic(name), partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
       }
       return {
         errorCode: NONE,
         name,
         topicId: cache.getTopicId(name) ?? ZERO_UUID,
-        isInternal: INTERNAL_TOPICS.has(name),
+        isInternal: isInternalTopic(name),
         partitions: partitionMetadata(ctx, name),
         topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
       };

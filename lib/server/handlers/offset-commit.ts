@@ -9,7 +9,7 @@
 import { ApiKeys } from '../../protocol/index.js';
 import { errorForName } from '../../protocol/errors.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from '../../coordinator/group/offset-and-metadata.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import type { MetadataCache } from '../metadata-cache.js';
 
 const UNKNOWN_TOPIC_OR_PARTITION = errorForName('UNKNOWN_TOPIC_OR_PARTITION').code;

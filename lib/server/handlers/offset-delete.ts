@@ -6,9 +6,9 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { errorForName, NONE } from '../../protocol/errors.js';
-import type { TopicPartition } from '../../cluster/topic-partition.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
 import { TopicPartitionMap } from '../../coordinator/group/offset-and-metadata.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 const UNKNOWN_TOPIC_OR_PARTITION = errorForName('UNKNOWN_TOPIC_OR_PARTITION').code;
 

@@ -6,10 +6,10 @@
  * still being written answers UNSTABLE_OFFSET_COMMIT).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import type { TopicPartition } from '../../cluster/topic-partition.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
 import type { OffsetFetchPartitionData } from '../../coordinator/group/group-metadata-manager.js';
 import { NONE } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 interface TopicsIn {
   name: string;

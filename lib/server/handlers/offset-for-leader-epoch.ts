@@ -5,7 +5,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { ApiError, FencedLeaderEpochError, NotLeaderOrFollowerError, UnknownLeaderEpochError, errorCodeOf, NONE } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const offsetForLeaderEpochHandler = defineHandler({
   apiKey: ApiKeys.OFFSET_FOR_LEADER_EPOCH,

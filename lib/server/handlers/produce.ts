@@ -10,7 +10,7 @@ import { ApiKeys } from '../../protocol/index.js';
 import { InvalidRecordError, InvalidRequiredAcksError, NONE, UnknownTopicOrPartitionError } from '../../protocol/errors.js';
 import { batchesIn } from '../../record/record-batch.js';
 import type { ProduceEntry, ProducePartitionResult } from '../../replication/replica-manager.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
 
 export class AcksZeroFailure extends Error {}

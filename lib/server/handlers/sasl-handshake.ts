@@ -5,7 +5,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { UnsupportedSaslMechanismError } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 export const saslHandshakeHandler = defineHandler({
   apiKey: ApiKeys.SASL_HANDSHAKE,

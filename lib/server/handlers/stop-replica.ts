@@ -4,7 +4,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { StaleBrokerEpochError } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { isBrokerEpochStale } from './broker-epoch.js';
 
 export const stopReplicaHandler = defineHandler({

@@ -6,7 +6,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { errorForName } from '../../protocol/errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 
 const INCONSISTENT_GROUP_PROTOCOL = errorForName('INCONSISTENT_GROUP_PROTOCOL').code;
 

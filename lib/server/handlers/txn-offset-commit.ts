@@ -6,7 +6,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { TopicPartitionMap } from '../../coordinator/group/offset-and-metadata.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler } from './handler.js';
 import { fencedForVersion } from './txn-errors.js';
 import { commitResponseTopics, offsetsToCommit } from './offset-commit.js';
 

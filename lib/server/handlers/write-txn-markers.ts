@@ -9,8 +9,8 @@ import { ApiKeys } from '../../protocol/index.js';
 import { NONE } from '../../protocol/errors.js';
 import { buildEndTransactionMarkerBatch, ControlRecordType } from '../../record/control-record.js';
 import { leaderRecordValidator } from '../../replication/record-validation.js';
-import { GROUP_METADATA_TOPIC_NAME } from '../../coordinator/group/offset-config.js';
-import { defineHandler } from '../handler.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../../common/topic.js';
+import { defineHandler } from './handler.js';
 
 const markerValidator = leaderRecordValidator({ compacted: false, targetCompression: 'producer' }, 'coordinator');
 

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { MockTime } from '../../../lib/utils/time.js';
+import { MockTime } from '../../../lib/common/time.js';
 import {
-  groupMetadataKey, groupMetadataValue, javaStringHashCode, offsetCommitKey, offsetCommitValue, partitionForGroup,
+  groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue, partitionForGroup,
   readGroupMessageValue, readMessageKey, readOffsetMessageValue,
 } from '../../../lib/coordinator/group/group-metadata-records.js';
+import { javaStringHashCode } from '../../../lib/utils/java-hash.js';
 import { GroupMetadata } from '../../../lib/coordinator/group/group-metadata.js';
 import { GroupState } from '../../../lib/coordinator/group/group-state.js';
 import { MemberMetadata } from '../../../lib/coordinator/group/member-metadata.js';

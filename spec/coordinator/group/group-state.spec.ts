@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MockTime } from '../../../lib/utils/time.js';
+import { MockTime } from '../../../lib/common/time.js';
 import { GroupMetadata } from '../../../lib/coordinator/group/group-metadata.js';
 import { GroupState, IllegalGroupStateTransition, isValidTransition, parseGroupState, VALID_PREVIOUS_STATES } from '../../../lib/coordinator/group/group-state.js';
 import { MemberMetadata } from '../../../lib/coordinator/group/member-metadata.js';

@@ -1,7 +1,7 @@
 /** Shared pieces of the group coordinator specs: an in-memory __consumer_offsets and a harness. */
 import { recordsIn } from '../../../lib/record/record-batch.js';
 import { encodeVersionPrefixed } from '../../../lib/protocol/frames.js';
-import { MockTime } from '../../../lib/utils/time.js';
+import { MockTime } from '../../../lib/common/time.js';
 import { GroupCoordinator, type JoinGroupParams } from '../../../lib/coordinator/group/group-coordinator.js';
 import type { GroupMetadataStorage, StoredRecord } from '../../../lib/coordinator/group/group-metadata-manager.js';
 import { partitionForGroup } from '../../../lib/coordinator/group/group-metadata-records.js';

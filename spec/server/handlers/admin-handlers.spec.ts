@@ -5,7 +5,7 @@ import { sharedZooKeeper, uniqueChroot } from '../../../lib/testing/zookeeper-ru
 import { KafkaZkClient } from '../../../lib/zk/kafka-zk-client.js';
 import { MetadataCache } from '../../../lib/server/metadata-cache.js';
 import { ZkAdminManager } from '../../../lib/server/zk-admin-manager.js';
-import type { RequestContext } from '../../../lib/server/handler.js';
+import type { RequestContext } from '../../../lib/server/handlers/handler.js';
 import { createTopicsHandler } from '../../../lib/server/handlers/create-topics.js';
 import { deleteTopicsHandler } from '../../../lib/server/handlers/delete-topics.js';
 import { createPartitionsHandler } from '../../../lib/server/handlers/create-partitions.js';

@@ -2,17 +2,17 @@
  * What a request handler can reach: the broker's subsystems, injected (handlers hold no state).
  * KafkaServer builds one BrokerContext at start-up; tests may build one from real subsystems.
  */
-import type { MetadataCache } from './metadata-cache.js';
-import type { ReplicaManager } from '../replication/replica-manager.js';
-import type { KafkaController } from '../controller/kafka-controller.js';
-import type { ZkAdminManager } from './zk-admin-manager.js';
-import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
-import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
-import type { KafkaConfig } from '../config/kafka-config.js';
-import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import type { LogManager } from '../log/log-manager.js';
-import type { TopicConfigCache } from './topic-config-cache.js';
-import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
+import type { MetadataCache } from '../metadata-cache.js';
+import type { ReplicaManager } from '../../replication/replica-manager.js';
+import type { KafkaController } from '../../controller/kafka-controller.js';
+import type { ZkAdminManager } from '../zk-admin-manager.js';
+import type { GroupCoordinator } from '../../coordinator/group/group-coordinator.js';
+import type { TransactionCoordinator } from '../../coordinator/transaction/transaction-coordinator.js';
+import type { KafkaConfig } from '../../config/kafka-config.js';
+import type { KafkaZkClient } from '../../zk/kafka-zk-client.js';
+import type { LogManager } from '../../log/log-manager.js';
+import type { TopicConfigCache } from '../topic-config-cache.js';
+import type { KafkaMetrics } from '../../metrics/kafka-metrics.js';
 
 export interface RequestMetrics {
   record(apiKey: number, latencyMs: number): void;

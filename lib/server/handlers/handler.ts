@@ -3,10 +3,10 @@
  * serves, and `handle`, which validates, delegates to a subsystem and maps errors — no state.
  * ApiVersions is derived from the registry of these handlers, never from a hand-kept list.
  */
-import type { Input, RequestApiKey } from '../protocol/frames.js';
-import type { RequestHeader } from '../protocol/request-header.js';
-import type { RequestBodies, ResponseBodies } from '../protocol/generated/types.js';
-import type { ConnectionInfo } from '../network/connection.js';
+import type { Input, RequestApiKey } from '../../protocol/frames.js';
+import type { RequestHeader } from '../../protocol/request-header.js';
+import type { RequestBodies, ResponseBodies } from '../../protocol/generated/types.js';
+import type { ConnectionInfo } from '../../network/connection.js';
 import type { BrokerContext } from './broker-context.js';
 
 export interface RequestContext {

@@ -9,7 +9,7 @@
  * period after the previous one was due, and an async run that is still going delays the next
  * until it settles (then it runs at once if it is late, without catching up missed runs).
  */
-import { logger, type Logger } from './logger.js';
+import { logger, type Logger } from '../utils/logger.js';
 import { SYSTEM_TIME, type Time, type TimerHandle } from './time.js';
 
 export type ScheduledFunction = () => void | Promise<void>;

@@ -18,7 +18,7 @@
  * same bounds without ticking, and wakes the process only when something is actually due.
  */
 import { logger, type Logger } from '../utils/logger.js';
-import { SYSTEM_TIME, type Time, type TimerHandle } from '../utils/time.js';
+import { SYSTEM_TIME, type Time, type TimerHandle } from './time.js';
 import type { DelayedOperation, DelayedOperationKey, DelayedOperationOwner } from './delayed-operation.js';
 
 interface TimerEntry {

@@ -2,7 +2,7 @@
  * Kafka's org.apache.kafka.common.internals.Topic: legal topic names, the `.`/`_` collision rule
  * and the internal topic names.
  */
-import { InvalidTopicError } from '../../protocol/errors.js';
+import { InvalidTopicError } from '../protocol/errors.js';
 
 /** Topic.GROUP_METADATA_TOPIC_NAME. */
 export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
