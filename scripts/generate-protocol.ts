@@ -4,6 +4,9 @@
  *   descriptors.ts  MESSAGE_SPECS: every message's facts (no `about` text), common structs resolved
  *   types.ts        one TypeScript interface per message body and nested struct, plus lookup maps
  *   api-keys.ts     ApiKeys (Kafka's ApiKeys enum names) and the key → message-name table
+ *   errors.ts       Errors (one constant per Kafka error: name, code, retriable, message) and one
+ *                   ApiError subclass per error, from scripts/kafka-errors.json (the facts of Kafka's
+ *                   Errors enum: code, name, retriable; class names and messages are kafkats')
  * Usage: npm run generate-protocol [messagesDir] [outDir]
  */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -253,6 +256,28 @@ function emitApiKeys(loaded: Loaded[]): string {
   return out.join('\n');
 }
 
+/** [code, name, retriable, class name (null for NONE), message (null for NONE)] */
+type ErrorRow = [number, string, boolean, string | null, string | null];
+
+function emitErrors(rows: ErrorRow[]): string {
+  const out = [HEADER, "import { ApiError, type ErrorInfo } from '../api-error.js';", ''];
+  out.push("/** Kafka's errors (org.apache.kafka.common.protocol.Errors), one constant each: `Errors.NOT_LEADER_OR_FOLLOWER.code`. */");
+  out.push('export const Errors = {');
+  for (const [code, name, retriable, , message] of rows) {
+    out.push(`  ${name}: { name: '${name}', code: ${code}, retriable: ${retriable}, message: ${JSON.stringify(message)} },`);
+  }
+  out.push('} as const satisfies Record<string, ErrorInfo>;', '', 'export type ErrorName = keyof typeof Errors;', '');
+  for (const [, name, , className] of rows) {
+    if (className === null) continue;
+    out.push(`export class ${className} extends ApiError {`, '  constructor(message?: string) {', `    super(Errors.${name}, message);`, '  }', '}');
+  }
+  out.push('', '/** The ApiError subclass of each error code. */');
+  out.push('export const ERROR_CLASSES: ReadonlyMap<number, new (message?: string) => ApiError> = new Map<number, new (message?: string) => ApiError>([');
+  for (const [code, , , className] of rows) if (className !== null) out.push(`  [${code}, ${className}],`);
+  out.push(']);', '');
+  return out.join('\n');
+}
+
 export function generate(messagesDir: string, outDir: string): string[] {
   const loaded = load(messagesDir);
   mkdirSync(outDir, { recursive: true });
@@ -260,6 +285,7 @@ export function generate(messagesDir: string, outDir: string): string[] {
     ['descriptors.ts', emitDescriptors(loaded)],
     ['types.ts', emitTypes(loaded)],
     ['api-keys.ts', emitApiKeys(loaded)],
+    ['errors.ts', emitErrors(JSON.parse(readFileSync(ERRORS_FILE, 'utf8')) as ErrorRow[])],
   ];
   for (const [name, text] of files) writeFileSync(join(outDir, name), text);
   return files.map(([name]) => join(outDir, name));
@@ -268,6 +294,7 @@ export function generate(messagesDir: string, outDir: string): string[] {
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_MESSAGES_DIR = resolve(repoRoot, '../shared/kafka-protocol/messages');
 export const DEFAULT_OUT_DIR = resolve(repoRoot, 'lib/protocol/generated');
+const ERRORS_FILE = resolve(repoRoot, 'scripts/kafka-errors.json');
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const written = generate(resolve(process.argv[2] ?? DEFAULT_MESSAGES_DIR), resolve(process.argv[3] ?? DEFAULT_OUT_DIR));

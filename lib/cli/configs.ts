@@ -11,6 +11,7 @@ import { ApiKeys } from '../protocol/index.js';
 import { ConfigSource } from '../config/config-def.js';
 import { AdminClient, errorText, withAdmin } from './admin-client.js';
 import { CliError, cliAction, parseBootstrapServers, parseConfigList } from './cli-support.js';
+import { Errors } from '../protocol/errors.js';
 
 interface ConfigsOptions {
   bootstrapServer?: string;
@@ -96,7 +97,7 @@ async function describe(admin: AdminClient, e: Entity, all: boolean): Promise<vo
   const r = address !== null ? await admin.send(address, ApiKeys.DESCRIBE_CONFIGS, 4, body) : await admin.sendToAny(ApiKeys.DESCRIBE_CONFIGS, 4, body);
   const res = r.results[0];
   if (!res) throw new CliError('the broker answered DescribeConfigs without a result');
-  if (res.errorCode !== 0) throw new CliError(errorText(res.errorCode, res.errorMessage));
+  if (res.errorCode !== Errors.NONE.code) throw new CliError(errorText(res.errorCode, res.errorMessage));
   // Kafka's ConfigCommand shows the entity's own dynamic entries unless --all is given.
   const own = e.type === 'topics' ? ConfigSource.DYNAMIC_TOPIC_CONFIG : e.name === '' ? ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG : ConfigSource.DYNAMIC_BROKER_CONFIG;
   const entries = res.configs.filter((c) => all || c.configSource === own).sort((a, b) => a.name.localeCompare(b.name));
@@ -122,6 +123,6 @@ async function alter(admin: AdminClient, e: Entity, opts: ConfigsOptions): Promi
   const r = address !== null ? await admin.send(address, ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1, body) : await admin.sendToAny(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1, body);
   const res = r.responses[0];
   if (!res) throw new CliError('the broker answered IncrementalAlterConfigs without a result');
-  if (res.errorCode !== 0) throw new CliError(errorText(res.errorCode, res.errorMessage));
+  if (res.errorCode !== Errors.NONE.code) throw new CliError(errorText(res.errorCode, res.errorMessage));
   process.stdout.write(e.type === 'brokers' && e.name === '' ? 'Completed updating default config for brokers in the cluster.\n' : `Completed updating config for ${label(e)}.\n`);
 }

@@ -14,6 +14,7 @@ import { ApiKeys } from '../protocol/index.js';
 import { AdminClient, errorText } from './admin-client.js';
 import { CliError, cliAction, formatTable, parseBootstrapServers, parseIntOption } from './cli-support.js';
 import { createKafka } from './kafkajs-support.js';
+import { Errors } from '../protocol/errors.js';
 
 interface GroupsOptions {
   bootstrapServer?: string;
@@ -94,18 +95,18 @@ async function groupsOf(admin: Admin, opts: GroupsOptions): Promise<string[]> {
 
 async function coordinatorOf(raw: AdminClient, groupId: string): Promise<string> {
   const fc = await raw.sendToAny(ApiKeys.FIND_COORDINATOR, 1, { key: groupId, keyType: 0 });
-  if (fc.errorCode !== 0) throw new CliError(`FindCoordinator for group '${groupId}': ${errorText(fc.errorCode, fc.errorMessage)}`);
+  if (fc.errorCode !== Errors.NONE.code) throw new CliError(`FindCoordinator for group '${groupId}': ${errorText(fc.errorCode, fc.errorMessage)}`);
   return `${fc.host}:${fc.port}`;
 }
 
 /** OffsetFetch with topics = null on the group coordinator: every committed offset of the group. */
 export async function committedOffsets(raw: AdminClient, groupId: string): Promise<Map<string, Map<number, bigint>>> {
   const r = await raw.send(await coordinatorOf(raw, groupId), ApiKeys.OFFSET_FETCH, 3, { groupId, topics: null });
-  if (r.errorCode !== 0) throw new CliError(`OffsetFetch for group '${groupId}': ${errorText(r.errorCode, null)}`);
+  if (r.errorCode !== Errors.NONE.code) throw new CliError(`OffsetFetch for group '${groupId}': ${errorText(r.errorCode, null)}`);
   const out = new Map<string, Map<number, bigint>>();
   for (const t of r.topics) {
     for (const p of t.partitions) {
-      if (p.errorCode !== 0 || p.committedOffset < 0n) continue;
+      if (p.errorCode !== Errors.NONE.code || p.committedOffset < 0n) continue;
       const m = out.get(t.name) ?? new Map<number, bigint>();
       m.set(p.partitionIndex, p.committedOffset);
       out.set(t.name, m);
@@ -262,7 +263,7 @@ async function commitOffsets(raw: AdminClient, groupId: string, plan: Array<{ to
     retentionTimeMs: -1n,
     topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
   });
-  const failed = r.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.name}-${p.partitionIndex}: ${errorText(p.errorCode, null)}`));
+  const failed = r.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode !== Errors.NONE.code).map((p) => `${t.name}-${p.partitionIndex}: ${errorText(p.errorCode, null)}`));
   if (failed.length > 0) throw new CliError(`Error: resetting offsets failed for ${failed.join(', ')}`);
 }
 
@@ -274,7 +275,7 @@ async function deleteGroups(admin: Admin, opts: GroupsOptions): Promise<void> {
   } catch (err) {
     const groups = (err as { groups?: Array<{ groupId: string; errorCode?: number; error?: { type?: string; message?: string } }> }).groups;
     if (!groups) throw err;
-    const failed = groups.filter((g) => (g.errorCode ?? 0) !== 0);
+    const failed = groups.filter((g) => (g.errorCode ?? Errors.NONE.code) !== Errors.NONE.code);
     const lines = failed.map((g) => `* Group '${g.groupId}' could not be deleted due to: ${g.error?.type ?? errorText(g.errorCode ?? -1, null)}${g.error?.message ? `: ${g.error.message}` : ''}`);
     throw new CliError(`Error: Deletion of some consumer groups failed:\n${lines.join('\n')}`);
   }

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { ApiKeys } from '../protocol/index.js';
 import { AdminClient, errorText, withAdmin } from './admin-client.js';
 import { CliError, cliAction, parseBootstrapServers } from './cli-support.js';
+import { Errors } from '../protocol/errors.js';
 
 interface GetOffsetsOptions {
   bootstrapServer?: string;
@@ -70,7 +71,7 @@ export async function getOffsets(admin: AdminClient, topicPattern: string | unde
     }
     match = (t) => t === topicPattern || (re !== null && re.test(t));
   }
-  const topics = m.topics.filter((t) => t.name !== null && t.errorCode === 0 && match(t.name) && !(excludeInternal && t.isInternal));
+  const topics = m.topics.filter((t) => t.name !== null && t.errorCode === Errors.NONE.code && match(t.name) && !(excludeInternal && t.isInternal));
   if (topics.length === 0 && topicPattern !== undefined) throw new CliError(`Could not match any topic-partitions with the specified filters (topic '${topicPattern}')`);
   const address = new Map(m.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
   const byLeader = new Map<number, Array<{ topic: string; partition: number }>>();
@@ -96,7 +97,7 @@ export async function getOffsets(admin: AdminClient, topicPattern: string | unde
     });
     for (const t of r.topics) {
       for (const p of t.partitions) {
-        if (p.errorCode !== 0) {
+        if (p.errorCode !== Errors.NONE.code) {
           process.stderr.write(`Skipping partition ${t.name}-${p.partitionIndex}: ${errorText(p.errorCode, null)}\n`);
           continue;
         }

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { ApiKeys } from '../protocol/index.js';
 import { AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
 import { CliError, cliAction, parseBootstrapServers, parseIntOption } from './cli-support.js';
+import { Errors } from '../protocol/errors.js';
 
 interface ElectionOptions {
   bootstrapServer?: string;
@@ -85,14 +86,14 @@ async function elect(admin: AdminClient, type: 'PREFERRED' | 'UNCLEAN', partitio
     topicPartitions: partitions === null ? null : [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
     timeoutMs: 30_000,
   }, (res) => res.errorCode === NOT_CONTROLLER);
-  if (r.errorCode !== 0) throw new CliError(`Error completing leader election (${type}): ${errorText(r.errorCode, null)}`);
+  if (r.errorCode !== Errors.NONE.code) throw new CliError(`Error completing leader election (${type}): ${errorText(r.errorCode, null)}`);
   const succeeded: string[] = [];
   const noop: string[] = [];
   const failed: string[] = [];
   for (const t of r.replicaElectionResults) {
     for (const p of t.partitionResult) {
       const tp = `${t.topic}-${p.partitionId}`;
-      if (p.errorCode === 0) succeeded.push(tp);
+      if (p.errorCode === Errors.NONE.code) succeeded.push(tp);
       else if (p.errorCode === ELECTION_NOT_NEEDED) noop.push(tp);
       else failed.push(`Error completing leader election (${type}) for partition: ${tp}: ${errorText(p.errorCode, p.errorMessage)}`);
     }

@@ -12,11 +12,15 @@ import { batchesIn, isControlBatch, iterateRecords, timestampTypeOf } from '../r
 import { AdminClient, errorText } from './admin-client.js';
 import { CliError } from './cli-support.js';
 import type { FormattedRecord } from './message-formatter.js';
+import { Errors } from '../protocol/errors.js';
 
 export const EARLIEST_TIMESTAMP = -2n;
 export const LATEST_TIMESTAMP = -1n;
 
-const RETRIABLE_LEADER_ERRORS = new Set([3 /* UNKNOWN_TOPIC_OR_PARTITION */, 5 /* LEADER_NOT_AVAILABLE */, 6 /* NOT_LEADER_OR_FOLLOWER */, 74 /* FENCED_LEADER_EPOCH */, 75 /* UNKNOWN_LEADER_EPOCH */]);
+const RETRIABLE_LEADER_ERRORS = new Set<number>([
+  Errors.UNKNOWN_TOPIC_OR_PARTITION.code, Errors.LEADER_NOT_AVAILABLE.code, Errors.NOT_LEADER_OR_FOLLOWER.code,
+  Errors.FENCED_LEADER_EPOCH.code, Errors.UNKNOWN_LEADER_EPOCH.code,
+]);
 
 export class PartitionReader {
   private leaderAddress: string | null = null;
@@ -29,10 +33,10 @@ export class PartitionReader {
     for (let attempt = 0; attempt < 50; attempt++) {
       const m = await this.admin.metadata([this.topic]);
       const t = m.topics[0];
-      if (t && t.errorCode !== 0 && !RETRIABLE_LEADER_ERRORS.has(t.errorCode)) throw new CliError(`topic ${this.topic}: ${errorText(t.errorCode, null)}`);
+      if (t && t.errorCode !== Errors.NONE.code && !RETRIABLE_LEADER_ERRORS.has(t.errorCode)) throw new CliError(`topic ${this.topic}: ${errorText(t.errorCode, null)}`);
       // A topic just created may take a moment to reach every broker's metadata; then it is unknown.
-      if (t && t.errorCode === 3 && attempt >= 10) throw new CliError(`Topic '${this.topic}' does not exist`);
-      if (t && t.errorCode === 0) {
+      if (t && t.errorCode === Errors.UNKNOWN_TOPIC_OR_PARTITION.code && attempt >= 10) throw new CliError(`Topic '${this.topic}' does not exist`);
+      if (t && t.errorCode === Errors.NONE.code) {
         const p = t.partitions.find((x) => x.partitionIndex === this.partition);
         if (!p) throw new CliError(`partition ${this.partition} does not exist in topic ${this.topic} (it has ${t.partitions.length})`);
         const b = m.brokers.find((x) => x.nodeId === p.leaderId);
@@ -55,7 +59,7 @@ export class PartitionReader {
       });
       const p = r.topics[0]?.partitions[0];
       if (!p) throw new CliError('the broker answered ListOffsets without the partition');
-      if (p.errorCode === 0) return p.offset;
+      if (p.errorCode === Errors.NONE.code) return p.offset;
       if (!RETRIABLE_LEADER_ERRORS.has(p.errorCode)) throw new CliError(`ListOffsets ${this.topic}-${this.partition}: ${errorText(p.errorCode, null)}`);
       this.leaderAddress = null;
       await new Promise((res) => setTimeout(res, 200));
@@ -79,7 +83,7 @@ export class PartitionReader {
     });
     const p = r.responses[0]?.partitions[0];
     if (!p) return [];
-    if (p.errorCode === 1 /* OFFSET_OUT_OF_RANGE */) {
+    if (p.errorCode === Errors.OFFSET_OUT_OF_RANGE.code) {
       this.position = await this.offsetFor(resetTo);
       return [];
     }
@@ -88,7 +92,7 @@ export class PartitionReader {
       await new Promise((res) => setTimeout(res, 200));
       return [];
     }
-    if (p.errorCode !== 0) throw new CliError(`Fetch ${this.topic}-${this.partition}: ${errorText(p.errorCode, null)}`);
+    if (p.errorCode !== Errors.NONE.code) throw new CliError(`Fetch ${this.topic}-${this.partition}: ${errorText(p.errorCode, null)}`);
     const out: FormattedRecord[] = [];
     const records = p.records;
     if (!records || records.length === 0) return out;

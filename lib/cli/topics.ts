@@ -14,6 +14,7 @@ import { isInternalTopic } from '../common/topic.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
 import { CliError, cliAction, collect, parseBootstrapServers, parseIntOption, parseKeyValues } from './cli-support.js';
+import { Errors } from '../protocol/errors.js';
 
 interface TopicsOptions {
   bootstrapServer?: string;
@@ -160,8 +161,8 @@ async function createTopic(admin: AdminClient, opts: TopicsOptions): Promise<voi
   }, (res) => res.topics.some((t) => t.errorCode === NOT_CONTROLLER));
   const t = r.topics[0];
   if (!t) throw new CliError('the broker answered CreateTopics without a result');
-  if (t.errorCode === 36 /* TOPIC_ALREADY_EXISTS */ && opts.ifNotExists) return;
-  if (t.errorCode !== 0) throw new CliError(errorText(t.errorCode, t.errorMessage));
+  if (t.errorCode === Errors.TOPIC_ALREADY_EXISTS.code && opts.ifNotExists) return;
+  if (t.errorCode !== Errors.NONE.code) throw new CliError(errorText(t.errorCode, t.errorMessage));
   process.stdout.write(`Created topic ${name}.\n`);
 }
 
@@ -197,7 +198,7 @@ async function topicConfigs(admin: AdminClient, topics: string[]): Promise<Map<s
     includeDocumentation: false,
   });
   for (const res of r.results) {
-    if (res.errorCode !== 0) continue;
+    if (res.errorCode !== Errors.NONE.code) continue;
     out.set(res.resourceName, res.configs
       .filter((c) => c.configSource !== ConfigSource.DEFAULT_CONFIG)
       .map((c) => [c.name, c.isSensitive ? '<sensitive>' : (c.value ?? 'null')] as [string, string]));
@@ -212,7 +213,7 @@ async function describeTopics(admin: AdminClient, opts: TopicsOptions): Promise<
   const configs = await topicConfigs(admin, names);
   const live = new Set(m.brokers.map((b) => b.nodeId));
   const descriptions: TopicDescription[] = m.topics
-    .filter((t) => t.errorCode === 0 && t.name !== null)
+    .filter((t) => t.errorCode === Errors.NONE.code && t.name !== null)
     .map((t) => ({
       name: t.name as string,
       topicId: t.topicId,
@@ -262,7 +263,7 @@ async function alterTopic(admin: AdminClient, opts: TopicsOptions): Promise<void
     timeoutMs: 30_000,
     validateOnly: false,
   }, (res) => res.results.some((t) => t.errorCode === NOT_CONTROLLER));
-  const failed = r.results.filter((t) => t.errorCode !== 0);
+  const failed = r.results.filter((t) => t.errorCode !== Errors.NONE.code);
   if (failed.length > 0) throw new CliError(failed.map((t) => `${t.name}: ${errorText(t.errorCode, t.errorMessage)}`).join('; '));
 }
 
@@ -271,7 +272,7 @@ async function deleteTopics(admin: AdminClient, opts: TopicsOptions): Promise<vo
   const topics = await matchingTopics(admin, opts);
   if (topics.length === 0) return;
   const r = await admin.sendToController(ApiKeys.DELETE_TOPICS, 4, { topicNames: topics, timeoutMs: 30_000 }, (res) => res.responses.some((t) => t.errorCode === NOT_CONTROLLER));
-  const failed = r.responses.filter((t) => t.errorCode !== 0);
+  const failed = r.responses.filter((t) => t.errorCode !== Errors.NONE.code);
   if (failed.length > 0) throw new CliError(failed.map((t) => `${t.name}: ${errorText(t.errorCode, t.errorMessage)}`).join('; '));
 }
 

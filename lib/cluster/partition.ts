@@ -7,15 +7,7 @@
  */
 import type { Log, LogAppendInfo, FetchDataInfo } from '../log/log.js';
 import type { LeaderRecordValidator } from '../log/assign-offsets.js';
-import {
-  FencedLeaderEpochError,
-  NotEnoughReplicasAfterAppendError,
-  NotEnoughReplicasError,
-  NotLeaderOrFollowerError,
-  OffsetOutOfRangeError,
-  UnknownLeaderEpochError,
-  NONE,
-} from '../protocol/errors.js';
+import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, OffsetOutOfRangeError, UnknownLeaderEpochError } from '../protocol/errors.js';
 import { Replica } from './replica.js';
 import type { TopicPartition } from '../common/topic-partition.js';
 import { logger, type Logger } from '../utils/logger.js';
@@ -41,7 +33,7 @@ export interface AlterPartitionItem {
 
 /** The result of an AlterPartition round trip for one partition. */
 export type AlterPartitionResult =
-  | { errorCode: 0; leader: number; leaderEpoch: number; isr: number[]; partitionEpoch: number }
+  | { errorCode: typeof Errors.NONE.code; leader: number; leaderEpoch: number; isr: number[]; partitionEpoch: number }
   | { errorCode: number };
 
 export interface AlterPartitionManager {
@@ -228,12 +220,12 @@ export class Partition {
 
   /** For DelayedProduce: whether acks=all is satisfied for `requiredOffset`, and with which error code. */
   checkEnoughReplicasReachOffset(requiredOffset: bigint): { done: boolean; errorCode: number } {
-    if (!this.isLeader || !this.localLog) return { done: true, errorCode: new NotLeaderOrFollowerError().code };
+    if (!this.isLeader || !this.localLog) return { done: true, errorCode: Errors.NOT_LEADER_OR_FOLLOWER.code };
     if (this.localLog.highWatermark >= requiredOffset) {
       const minIsr = this.deps.minInSyncReplicas(this.topic);
-      return { done: true, errorCode: this.isrState.isr.length >= minIsr ? NONE : new NotEnoughReplicasAfterAppendError().code };
+      return { done: true, errorCode: this.isrState.isr.length >= minIsr ? Errors.NONE.code : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND.code };
     }
-    return { done: false, errorCode: NONE };
+    return { done: false, errorCode: Errors.NONE.code };
   }
 
   readRecords(opts: {
@@ -357,7 +349,7 @@ export class Partition {
   private handleAlterPartitionResult(result: AlterPartitionResult, epochAtSubmit: number): void {
     // A LeaderAndIsr may have moved us on meanwhile: then this answer is stale.
     if (this._leaderEpoch !== epochAtSubmit || !this.isrState.pending) return;
-    if (result.errorCode !== NONE || !('isr' in result)) {
+    if (result.errorCode !== Errors.NONE.code || !('isr' in result)) {
       this.log.info(`AlterPartition was rejected with error ${result.errorCode}; keeping ISR ${this.isrState.isr.join(',')}`);
       this.isrState = { isr: this.isrState.isr, maximalIsr: this.isrState.isr, pending: false };
       return;

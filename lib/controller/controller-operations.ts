@@ -11,19 +11,7 @@ import type { ReplicaStateMachine } from './replica-state-machine.js';
 import { PartitionState, ReplicaState } from './states.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { LeaderAndIsr } from '../zk/zk-data.js';
-import {
-  BrokerNotAvailableError,
-  ElectionNotNeededError,
-  EligibleLeadersNotAvailableError,
-  FencedLeaderEpochError,
-  IneligibleReplicaError,
-  InvalidUpdateVersionError,
-  NotControllerError,
-  PreferredLeaderNotAvailableError,
-  StaleBrokerEpochError,
-  UnknownTopicOrPartitionError,
-  NONE,
-} from '../protocol/errors.js';
+import { Errors, BrokerNotAvailableError, NotControllerError, StaleBrokerEpochError } from '../protocol/errors.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { logger } from '../utils/logger.js';
 
@@ -36,7 +24,7 @@ export interface AlterPartitionEntry {
 }
 
 export type AlterPartitionOutcome =
-  | { tp: TopicPartition; errorCode: 0; leaderAndIsr: LeaderAndIsr }
+  | { tp: TopicPartition; errorCode: typeof Errors.NONE.code; leaderAndIsr: LeaderAndIsr }
   | { tp: TopicPartition; errorCode: number };
 
 export class ControllerOperations {
@@ -115,41 +103,41 @@ export class ControllerOperations {
   async alterPartition(brokerId: number, brokerEpoch: bigint, entries: AlterPartitionEntry[]): Promise<{ errorCode: number; partitions: AlterPartitionOutcome[] }> {
     this.ensureActive();
     const broker = this.context.liveBroker(brokerId);
-    if (!broker) return { errorCode: new StaleBrokerEpochError().code, partitions: [] };
-    if (brokerEpoch >= 0n && brokerEpoch < broker.epoch) return { errorCode: new StaleBrokerEpochError().code, partitions: [] };
+    if (!broker) return { errorCode: Errors.STALE_BROKER_EPOCH.code, partitions: [] };
+    if (brokerEpoch >= 0n && brokerEpoch < broker.epoch) return { errorCode: Errors.STALE_BROKER_EPOCH.code, partitions: [] };
     const live = this.context.liveBrokerIds();
     const results: AlterPartitionOutcome[] = [];
     const updates = new Map<TopicPartition, LeaderAndIsr>();
     for (const e of entries) {
       const current = this.context.partitionLeadershipInfo(e.tp);
       if (!current || this.context.isTopicQueuedUpForDeletion(e.tp.topic)) {
-        results.push({ tp: e.tp, errorCode: new UnknownTopicOrPartitionError().code });
+        results.push({ tp: e.tp, errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION.code });
         continue;
       }
       const l = current.leaderAndIsr;
       if (l.leader !== brokerId) {
-        results.push({ tp: e.tp, errorCode: new NotControllerError().code });
+        results.push({ tp: e.tp, errorCode: Errors.NOT_CONTROLLER.code });
         continue;
       }
       if (e.leaderEpoch < l.leaderEpoch) {
-        results.push({ tp: e.tp, errorCode: new FencedLeaderEpochError().code });
+        results.push({ tp: e.tp, errorCode: Errors.FENCED_LEADER_EPOCH.code });
         continue;
       }
       if (e.leaderEpoch > l.leaderEpoch) {
-        results.push({ tp: e.tp, errorCode: new NotControllerError().code });
+        results.push({ tp: e.tp, errorCode: Errors.NOT_CONTROLLER.code });
         continue;
       }
       if (e.partitionEpoch < l.partitionEpoch) {
-        results.push({ tp: e.tp, errorCode: new InvalidUpdateVersionError().code });
+        results.push({ tp: e.tp, errorCode: Errors.INVALID_UPDATE_VERSION.code });
         continue;
       }
       if (sameIsr(e.newIsr, l.isr)) {
-        results.push({ tp: e.tp, errorCode: NONE, leaderAndIsr: l });
+        results.push({ tp: e.tp, errorCode: Errors.NONE.code, leaderAndIsr: l });
         continue;
       }
       const assignment = this.context.partitionReplicaAssignment(e.tp);
       if (e.newIsr.some((b) => !live.has(b) || !assignment.includes(b)) || !e.newIsr.includes(brokerId)) {
-        results.push({ tp: e.tp, errorCode: new IneligibleReplicaError().code });
+        results.push({ tp: e.tp, errorCode: Errors.INELIGIBLE_REPLICA.code });
         continue;
       }
       updates.set(e.tp, { leader: l.leader, leaderEpoch: l.leaderEpoch, isr: e.newIsr, leaderRecoveryState: e.leaderRecoveryState, partitionEpoch: l.partitionEpoch });
@@ -159,20 +147,20 @@ export class ControllerOperations {
       const changed: TopicPartition[] = [];
       for (const [tp, r] of finishedPartitions) {
         if (r instanceof Error) {
-          results.push({ tp, errorCode: new UnknownTopicOrPartitionError().code });
+          results.push({ tp, errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION.code });
           continue;
         }
         // An ISR change keeps the controller epoch of the last leadership decision (ReplicationUtils).
         const prev = this.context.partitionLeadershipInfo(tp)!;
         this.context.putPartitionLeadershipInfo(tp, { leaderAndIsr: r, controllerEpoch: prev.controllerEpoch });
-        results.push({ tp, errorCode: NONE, leaderAndIsr: r });
+        results.push({ tp, errorCode: Errors.NONE.code, leaderAndIsr: r });
         changed.push(tp);
         this.log.info(`ISR of ${tpKey(tp)} changed to [${r.isr.join(',')}] (partition epoch ${r.partitionEpoch}) at the request of leader ${brokerId}`);
       }
-      for (const tp of partitionsToRetry) results.push({ tp, errorCode: new InvalidUpdateVersionError().code });
+      for (const tp of partitionsToRetry) results.push({ tp, errorCode: Errors.INVALID_UPDATE_VERSION.code });
       if (changed.length > 0) this.sendUpdateMetadataRequest(this.context.liveOrShuttingDownBrokerIds(), changed);
     }
-    return { errorCode: NONE, partitions: results };
+    return { errorCode: Errors.NONE.code, partitions: results };
   }
 
   /** ControlledShutdown (KafkaController.doControlledShutdown): returns the partitions the broker still leads. */
@@ -203,9 +191,9 @@ export class ControllerOperations {
       const l = this.context.partitionLeadershipInfo(tp);
       const assignment = this.context.partitionReplicaAssignment(tp);
       if (!l || assignment.length === 0 || this.context.isTopicQueuedUpForDeletion(tp.topic)) {
-        out.set(tpKey(tp), { errorCode: new UnknownTopicOrPartitionError().code, message: null });
+        out.set(tpKey(tp), { errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION.code, message: null });
       } else if (l.leaderAndIsr.leader === assignment[0]) {
-        out.set(tpKey(tp), { errorCode: new ElectionNotNeededError().code, message: 'Leader is already the preferred replica.' });
+        out.set(tpKey(tp), { errorCode: Errors.ELECTION_NOT_NEEDED.code, message: 'Leader is already the preferred replica.' });
       } else {
         toElect.push(tp);
       }
@@ -214,8 +202,8 @@ export class ControllerOperations {
       const outcome = await this.psm.handleStateChanges(toElect, PartitionState.OnlinePartition, { kind: 'preferred' });
       for (const tp of toElect) {
         const key = tpKey(tp);
-        if (outcome.succeeded.has(key)) out.set(key, { errorCode: NONE, message: null });
-        else out.set(key, { errorCode: new PreferredLeaderNotAvailableError().code, message: outcome.failed.get(key)?.message ?? null });
+        if (outcome.succeeded.has(key)) out.set(key, { errorCode: Errors.NONE.code, message: null });
+        else out.set(key, { errorCode: Errors.PREFERRED_LEADER_NOT_AVAILABLE.code, message: outcome.failed.get(key)?.message ?? null });
       }
     }
     return out;
@@ -228,8 +216,8 @@ export class ControllerOperations {
     const toElect: TopicPartition[] = [];
     for (const tp of partitions) {
       const l = this.context.partitionLeadershipInfo(tp);
-      if (!l || this.context.isTopicQueuedUpForDeletion(tp.topic)) out.set(tpKey(tp), { errorCode: new UnknownTopicOrPartitionError().code, message: null });
-      else if (l.leaderAndIsr.leader >= 0 && this.context.isReplicaOnline(l.leaderAndIsr.leader)) out.set(tpKey(tp), { errorCode: new ElectionNotNeededError().code, message: 'The partition has a leader.' });
+      if (!l || this.context.isTopicQueuedUpForDeletion(tp.topic)) out.set(tpKey(tp), { errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION.code, message: null });
+      else if (l.leaderAndIsr.leader >= 0 && this.context.isReplicaOnline(l.leaderAndIsr.leader)) out.set(tpKey(tp), { errorCode: Errors.ELECTION_NOT_NEEDED.code, message: 'The partition has a leader.' });
       else toElect.push(tp);
     }
     if (toElect.length > 0) {
@@ -237,8 +225,8 @@ export class ControllerOperations {
       const outcome = await this.psm.handleStateChanges(toElect, PartitionState.OnlinePartition, { kind: 'offline', allowUnclean: true });
       for (const tp of toElect) {
         const key = tpKey(tp);
-        if (outcome.succeeded.has(key)) out.set(key, { errorCode: NONE, message: null });
-        else out.set(key, { errorCode: new EligibleLeadersNotAvailableError().code, message: outcome.failed.get(key)?.message ?? null });
+        if (outcome.succeeded.has(key)) out.set(key, { errorCode: Errors.NONE.code, message: null });
+        else out.set(key, { errorCode: Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE.code, message: outcome.failed.get(key)?.message ?? null });
       }
     }
     return out;

@@ -12,6 +12,7 @@ import type { ControllerBrokerRequestBatch } from './controller-request-batch.js
 import { PartitionState, ReplicaState } from './states.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { logger } from '../utils/logger.js';
+import { Errors } from '../protocol/errors.js';
 
 export class TopicDeletionManager {
   private readonly log = logger('kafka.controller.TopicDeletionManager');
@@ -95,7 +96,7 @@ export class TopicDeletionManager {
       if (!this.context.topicsToBeDeleted.has(r.topic)) continue;
       const pr = { tp: { topic: r.topic, partition: r.partition }, replica: brokerId };
       if (this.context.replicaState(pr) !== ReplicaState.ReplicaDeletionStarted) continue;
-      (r.errorCode === 0 ? ok : failed).push(pr);
+      (r.errorCode === Errors.NONE.code ? ok : failed).push(pr);
     }
     await this.rsm.handleStateChanges(ok, ReplicaState.ReplicaDeletionSuccessful);
     if (failed.length > 0) {

@@ -16,6 +16,7 @@
  */
 import {
   CorruptMessageError,
+  Errors,
   InvalidRecordError,
   InvalidTimestampError,
   MessageTooLargeError,
@@ -77,6 +78,8 @@ export interface LogValidatorOptions {
 export interface RecordError {
   batchIndex: number;
   message: string;
+  /** Which error the record earns: INVALID_TIMESTAMP or INVALID_RECORD (LogValidator's exception type). */
+  errorCode: typeof Errors.INVALID_TIMESTAMP.code | typeof Errors.INVALID_RECORD.code;
 }
 
 export interface ValidationResult {
@@ -106,8 +109,15 @@ export function recordErrorsOf(err: unknown): RecordError[] {
   return (err as { recordErrors?: RecordError[] } | null)?.recordErrors ?? [];
 }
 
+const missingKeyError = (batchIndex: number): RecordError =>
+  ({ batchIndex, message: 'Compacted topic cannot accept message without key', errorCode: Errors.INVALID_RECORD.code });
+const timestampOutOfRangeError = (batchIndex: number, timestamp: number | bigint): RecordError =>
+  ({ batchIndex, message: `Timestamp ${timestamp} of message is out of range`, errorCode: Errors.INVALID_TIMESTAMP.code });
+const logAppendTimeByProducerError = (batchIndex: number): RecordError =>
+  ({ batchIndex, message: 'Timestamp type LogAppendTime set by the producer', errorCode: Errors.INVALID_TIMESTAMP.code });
+
 function recordValidationError(errors: RecordError[]): Error {
-  const timestamp = errors.some((e) => e.message.startsWith('Timestamp'));
+  const timestamp = errors.some((e) => e.errorCode === Errors.INVALID_TIMESTAMP.code);
   const err = timestamp
     ? new InvalidTimestampError('One or more records have been rejected due to invalid timestamp')
     : new InvalidRecordError(`One or more records have been rejected due to ${errors.length} record errors`);
@@ -249,13 +259,13 @@ function walkRecords(
     if (p !== recordEnd) throw new InvalidRecordError(`Invalid record size: expected ${size} bytes in record payload`);
     const timestamp = baseTimestamp + timestampDelta;
     if (compacted && !hasKey) {
-      (errors ??= []).push({ batchIndex: i, message: 'Compacted topic cannot accept message without key' });
+      (errors ??= []).push(missingKeyError(i));
     } else if (createTime && timestamp !== -1) {
       if (now - timestamp > before || timestamp - now > after) {
-        (errors ??= []).push({ batchIndex: i, message: `Timestamp ${timestamp} of message is out of range` });
+        (errors ??= []).push(timestampOutOfRangeError(i, timestamp));
       }
     } else if (batchIsLogAppendTime) {
-      (errors ??= []).push({ batchIndex: i, message: 'Timestamp type LogAppendTime set by the producer' });
+      (errors ??= []).push(logAppendTimeByProducerError(i));
     }
     if (timestamp > maxTimestamp) {
       maxTimestamp = timestamp;
@@ -477,13 +487,13 @@ function convertLegacy(records: Buffer, positions: number[], magic: number, opts
     for (const m of iterateLegacyMessages(entry, opts.decompressionLimit)) {
       const i = simple.length;
       if (opts.compactedTopic && m.key === null) {
-        errors.push({ batchIndex: i, message: 'Compacted topic cannot accept message without key' });
+        errors.push(missingKeyError(i));
       } else if (createTime && m.timestamp !== NO_TIMESTAMP) {
         if (now - m.timestamp > before || m.timestamp - now > after) {
-          errors.push({ batchIndex: i, message: `Timestamp ${m.timestamp} of message is out of range` });
+          errors.push(timestampOutOfRangeError(i, m.timestamp));
         }
       } else if (magic === 1 && (entryAttributes & TIMESTAMP_TYPE_MASK) !== 0) {
-        errors.push({ batchIndex: i, message: 'Timestamp type LogAppendTime set by the producer' });
+        errors.push(logAppendTimeByProducerError(i));
       }
       simple.push({ key: m.key, value: m.value, timestamp: m.timestamp });
     }

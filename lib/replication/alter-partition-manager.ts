@@ -8,7 +8,7 @@
  */
 import { NetworkClient } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
-import { NONE, NotControllerError } from '../protocol/errors.js';
+import { Errors, NotControllerError } from '../protocol/errors.js';
 import type { AlterPartitionItem, AlterPartitionManager, AlterPartitionResult } from '../cluster/partition.js';
 import type { MetadataCache } from '../server/metadata-cache.js';
 import { logger } from '../utils/logger.js';
@@ -40,7 +40,7 @@ export class DefaultAlterPartitionManager implements AlterPartitionManager {
         await new Promise((r) => setTimeout(r, 100 * (attempt + 1)).unref());
       }
     }
-    return { errorCode: new NotControllerError().code };
+    return { errorCode: Errors.NOT_CONTROLLER.code };
   }
 
   close(): void {
@@ -83,13 +83,13 @@ export class DefaultAlterPartitionManager implements AlterPartitionManager {
     );
     const payload = await client.send(correlationId, [frame]);
     const { body } = decodeResponse(ApiKeys.ALTER_PARTITION, ALTER_PARTITION_VERSION, payload as Buffer);
-    if (body.errorCode !== NONE) {
-      if (body.errorCode === new NotControllerError().code) throw new NotControllerError();
+    if (body.errorCode !== Errors.NONE.code) {
+      if (body.errorCode === Errors.NOT_CONTROLLER.code) throw new NotControllerError();
       return { errorCode: body.errorCode };
     }
     const p = body.topics[0]?.partitions[0];
-    if (!p) return { errorCode: new NotControllerError().code };
-    if (p.errorCode !== NONE) return { errorCode: p.errorCode };
-    return { errorCode: NONE, leader: p.leaderId, leaderEpoch: p.leaderEpoch, isr: p.isr, partitionEpoch: p.partitionEpoch };
+    if (!p) return { errorCode: Errors.NOT_CONTROLLER.code };
+    if (p.errorCode !== Errors.NONE.code) return { errorCode: p.errorCode };
+    return { errorCode: Errors.NONE.code, leader: p.leaderId, leaderEpoch: p.leaderEpoch, isr: p.isr, partitionEpoch: p.partitionEpoch };
   }
 }

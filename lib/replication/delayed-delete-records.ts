@@ -4,7 +4,7 @@
  * partition failed, or the request timed out (REQUEST_TIMED_OUT for the unfinished partitions).
  */
 import { DelayedOperation } from '../common/delayed-operation.js';
-import { NONE, NotLeaderOrFollowerError, RequestTimedOutError } from '../protocol/errors.js';
+import { Errors } from '../protocol/errors.js';
 import type { Partition } from '../cluster/partition.js';
 import type { TopicPartition } from '../common/topic-partition.js';
 
@@ -32,7 +32,7 @@ export class DelayedDeleteRecords extends DelayedOperation {
       const p = this.partitionFor(key);
       if (!p || !p.isLeader || !p.localLogOrNull) {
         s.pending = false;
-        s.errorCode = new NotLeaderOrFollowerError().code;
+        s.errorCode = Errors.NOT_LEADER_OR_FOLLOWER.code;
         continue;
       }
       s.lowWatermark = p.lowWatermarkIfLeader();
@@ -47,9 +47,9 @@ export class DelayedDeleteRecords extends DelayedOperation {
     for (const s of this.status.values()) {
       if (s.pending) {
         s.pending = false;
-        s.errorCode = new RequestTimedOutError().code;
+        s.errorCode = Errors.REQUEST_TIMED_OUT.code;
       }
-      if (s.errorCode !== NONE) s.lowWatermark = -1n;
+      if (s.errorCode !== Errors.NONE.code) s.lowWatermark = -1n;
     }
     this.respond();
   }

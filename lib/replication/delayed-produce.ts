@@ -4,7 +4,7 @@
  * moved), or until the request timeout, when the unfinished partitions answer REQUEST_TIMED_OUT.
  */
 import { DelayedOperation } from '../common/delayed-operation.js';
-import { NONE, RequestTimedOutError } from '../protocol/errors.js';
+import { Errors } from '../protocol/errors.js';
 import type { Partition } from '../cluster/partition.js';
 
 export interface ProducePartitionStatus {
@@ -37,7 +37,7 @@ export class DelayedProduce extends DelayedOperation {
       const partition = this.partitionFor(key);
       const { done, errorCode } = partition
         ? partition.checkEnoughReplicasReachOffset(s.requiredOffset)
-        : { done: true, errorCode: 3 /* UNKNOWN_TOPIC_OR_PARTITION */ };
+        : { done: true, errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION.code };
       if (done) {
         s.acksPending = false;
         s.errorCode = errorCode;
@@ -53,9 +53,9 @@ export class DelayedProduce extends DelayedOperation {
     for (const s of this.status.values()) {
       if (s.acksPending) {
         s.acksPending = false;
-        s.errorCode = new RequestTimedOutError().code;
+        s.errorCode = Errors.REQUEST_TIMED_OUT.code;
       }
-      if (s.errorCode !== NONE) s.baseOffset = -1n;
+      if (s.errorCode !== Errors.NONE.code) s.baseOffset = -1n;
     }
     this.respond(this.status);
   }

@@ -9,7 +9,7 @@ import { NetworkClient } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
 import type { Input, RequestApiKey } from '../protocol/frames.js';
 import type { RequestBodies, ResponseBodies, FetchResponse } from '../protocol/generated/types.js';
-import { NONE, OffsetOutOfRangeError } from '../protocol/errors.js';
+import { Errors } from '../protocol/errors.js';
 import type { Partition } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { logger, type Logger } from '../utils/logger.js';
@@ -141,7 +141,7 @@ export class ReplicaFetcher {
       rackId: '',
     });
     try {
-      if (response.errorCode !== NONE) throw new Error(`fetch answered with error ${response.errorCode}`);
+      if (response.errorCode !== Errors.NONE.code) throw new Error(`fetch answered with error ${response.errorCode}`);
       for (const t of response.responses) {
         for (const p of t.partitions) {
           const key = tpKey({ topic: t.topic, partition: p.partitionIndex });
@@ -161,7 +161,7 @@ export class ReplicaFetcher {
   private async processPartitionData(state: FetchState, fetchOffset: bigint, p: FetchResponse['responses'][number]['partitions'][number]): Promise<void> {
     const log = state.partition.localLogOrNull;
     if (!log) return;
-    if (p.errorCode === NONE) {
+    if (p.errorCode === Errors.NONE.code) {
       if (p.divergingEpoch.epoch >= 0 || p.divergingEpoch.endOffset >= 0n) {
         this.truncateOnDivergence(state, p.divergingEpoch.epoch, p.divergingEpoch.endOffset);
         return;
@@ -176,7 +176,7 @@ export class ReplicaFetcher {
       if (p.logStartOffset > log.logStartOffset && p.logStartOffset <= log.logEndOffset) log.maybeIncrementLogStartOffset(p.logStartOffset, 'LeaderOffsetIncremented');
       return;
     }
-    if (p.errorCode === new OffsetOutOfRangeError().code) {
+    if (p.errorCode === Errors.OFFSET_OUT_OF_RANGE.code) {
       await this.handleOutOfRange(state);
       return;
     }
@@ -222,7 +222,7 @@ export class ReplicaFetcher {
       topics: [{ name: state.tp.topic, partitions: [{ partitionIndex: state.tp.partition, currentLeaderEpoch: state.currentLeaderEpoch, timestamp }] }],
     });
     const p = r.topics[0]?.partitions[0];
-    if (!p || p.errorCode !== NONE) throw new Error(`ListOffsets for ${tpKey(state.tp)} failed with error ${p?.errorCode}`);
+    if (!p || p.errorCode !== Errors.NONE.code) throw new Error(`ListOffsets for ${tpKey(state.tp)} failed with error ${p?.errorCode}`);
     return p.offset;
   }
 }

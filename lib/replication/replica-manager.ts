@@ -17,16 +17,7 @@ import { ReplicaFetcherManager, type FollowedPartition } from './replica-fetcher
 import type { FetcherConfig } from './replica-fetcher.js';
 import type { MetadataCache } from '../server/metadata-cache.js';
 import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } from '../protocol/generated/types.js';
-import {
-  ApiError,
-  InvalidTopicError,
-  KafkaStorageError,
-  NotLeaderOrFollowerError,
-  StaleControllerEpochError,
-  UnknownTopicOrPartitionError,
-  errorCodeOf,
-  NONE,
-} from '../protocol/errors.js';
+import { Errors, ApiError, InvalidTopicError, NotLeaderOrFollowerError, UnknownTopicOrPartitionError, errorCodeOf } from '../protocol/errors.js';
 import type { Time } from '../common/time.js';
 import { recordErrorsOf } from '../record/log-validator.js';
 import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
@@ -198,19 +189,19 @@ export class ReplicaManager {
   maybeUpdateMetadataCache(request: UpdateMetadataRequest): number {
     if (request.controllerEpoch < this.controllerEpoch) {
       this.stateChangeLog.warn(`Ignoring UpdateMetadata from controller ${request.controllerId} with stale epoch ${request.controllerEpoch} (latest ${this.controllerEpoch})`);
-      return new StaleControllerEpochError().code;
+      return Errors.STALE_CONTROLLER_EPOCH.code;
     }
     this.controllerEpoch = request.controllerEpoch;
     const deleted = this.metadataCache.updateMetadata(request);
     for (const d of deleted) this.completeDelayed({ topic: d.topic, partition: d.partition });
-    return NONE;
+    return Errors.NONE.code;
   }
 
   /** LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower). Returns per-partition error codes. */
   becomeLeaderOrFollower(request: LeaderAndIsrRequest): { errorCode: number; partitions: Array<{ topic: string; topicId: string; partition: number; errorCode: number }> } {
     if (request.controllerEpoch < this.controllerEpoch) {
       this.stateChangeLog.warn(`Ignoring LeaderAndIsr from controller ${request.controllerId} with epoch ${request.controllerEpoch}: the latest known controller epoch is ${this.controllerEpoch}`);
-      return { errorCode: new StaleControllerEpochError().code, partitions: [] };
+      return { errorCode: Errors.STALE_CONTROLLER_EPOCH.code, partitions: [] };
     }
     this.controllerEpoch = request.controllerEpoch;
     const results: Array<{ topic: string; topicId: string; partition: number; errorCode: number }> = [];
@@ -226,11 +217,11 @@ export class ReplicaManager {
       if (p && s.leaderEpoch <= p.leaderEpoch && p.localLogOrNull) {
         // Kafka answers STALE_CONTROLLER_EPOCH for a leader epoch that is not newer.
         this.stateChangeLog.info(`Ignoring LeaderAndIsr for ${tpKey(tp)}: leader epoch ${s.leaderEpoch} is not newer than ${p.leaderEpoch}`);
-        results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: new StaleControllerEpochError().code });
+        results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: Errors.STALE_CONTROLLER_EPOCH.code });
         continue;
       }
       if (!s.replicas.includes(this.config.brokerId)) {
-        results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: new UnknownTopicOrPartitionError().code });
+        results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION.code });
         continue;
       }
       if (!p) {
@@ -248,7 +239,7 @@ export class ReplicaManager {
         leaderRecoveryState: s.leaderRecoveryState,
       };
       (s.leader === this.config.brokerId ? toLead : toFollow).push({ p, s: state });
-      results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: NONE });
+      results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: Errors.NONE.code });
     }
     const failed = new Set<string>();
     const led: Partition[] = [];
@@ -288,18 +279,18 @@ export class ReplicaManager {
       }
       if (fetch.length > 0) this.fetcherManager.addFetcherForPartitions(fetch);
     }
-    for (const r of results) if (failed.has(`${r.topic}-${r.partition}`)) r.errorCode = new KafkaStorageError().code;
+    for (const r of results) if (failed.has(`${r.topic}-${r.partition}`)) r.errorCode = Errors.KAFKA_STORAGE_ERROR.code;
     // Waiting operations of partitions that changed role must now be answered.
     for (const p of [...led, ...followed]) this.completeDelayed(p.topicPartition);
     if (led.length + followed.length > 0) this.onLeadershipChange?.(led, followed);
     this.startup();
     void this.fetcherManager.shutdownIdleFetcherThreads();
-    return { errorCode: NONE, partitions: results };
+    return { errorCode: Errors.NONE.code, partitions: results };
   }
 
   /** StopReplica (ReplicaManager.stopReplicas): stop fetching, and delete the log when asked. */
   stopReplicas(request: StopReplicaRequest): { errorCode: number; partitions: Array<{ topic: string; partition: number; errorCode: number }> } {
-    if (request.controllerEpoch < this.controllerEpoch) return { errorCode: new StaleControllerEpochError().code, partitions: [] };
+    if (request.controllerEpoch < this.controllerEpoch) return { errorCode: Errors.STALE_CONTROLLER_EPOCH.code, partitions: [] };
     this.controllerEpoch = request.controllerEpoch;
     const entries = [
       ...request.ungroupedPartitions.map((p) => ({ topic: p.topicName, partition: p.partitionIndex, deletePartition: request.deletePartitions, leaderEpoch: -1 })),
@@ -314,7 +305,7 @@ export class ReplicaManager {
       const p = this.partitions.get(tpKey(tp));
       // A leader epoch older than ours means a stale request (sentinels -1 / -2 always pass).
       if (p && e.leaderEpoch >= 0 && e.leaderEpoch < p.leaderEpoch) {
-        results.push({ topic: e.topic, partition: e.partition, errorCode: new StaleControllerEpochError().code });
+        results.push({ topic: e.topic, partition: e.partition, errorCode: Errors.STALE_CONTROLLER_EPOCH.code });
         continue;
       }
       try {
@@ -325,15 +316,15 @@ export class ReplicaManager {
         }
         if (e.deletePartition) this.logManager.asyncDelete(tp);
         this.completeDelayed(tp);
-        results.push({ topic: e.topic, partition: e.partition, errorCode: NONE });
+        results.push({ topic: e.topic, partition: e.partition, errorCode: Errors.NONE.code });
       } catch (err) {
         this.stateChangeLog.error({ err }, `Failed to stop replica ${tpKey(tp)}`);
-        results.push({ topic: e.topic, partition: e.partition, errorCode: new KafkaStorageError().code });
+        results.push({ topic: e.topic, partition: e.partition, errorCode: Errors.KAFKA_STORAGE_ERROR.code });
       }
     }
     if (stopped.length > 0) this.onLeadershipChange?.([], stopped);
     void this.fetcherManager.shutdownIdleFetcherThreads();
-    return { errorCode: NONE, partitions: results };
+    return { errorCode: Errors.NONE.code, partitions: results };
   }
 
   private maybeShrinkIsr(): void {
@@ -354,9 +345,9 @@ export class ReplicaManager {
       order.push(key);
       status.set(key, this.appendToLocalLog(e, requiredAcks, internalTopicsAllowed, validator ?? this.validatorFor(e.tp.topic), origin ?? (internalTopicsAllowed ? 'coordinator' : 'client')));
     }
-    const anySucceeded = [...status.values()].some((s) => s.errorCode === NONE);
+    const anySucceeded = [...status.values()].some((s) => s.errorCode === Errors.NONE.code);
     if (requiredAcks === -1 && anySucceeded) {
-      for (const s of status.values()) s.acksPending = s.errorCode === NONE;
+      for (const s of status.values()) s.acksPending = s.errorCode === Errors.NONE.code;
       await new Promise<void>((resolve) => {
         const op = new DelayedProduce(timeoutMs, status, this.partitionForKey, () => resolve());
         this.producePurgatory.tryCompleteElseWatch(op, [...status.keys()]);
@@ -390,7 +381,7 @@ export class ReplicaManager {
       }
       return {
         requiredOffset: info.lastOffset + 1n,
-        errorCode: NONE,
+        errorCode: Errors.NONE.code,
         baseOffset: info.firstOffset,
         logAppendTime: info.logAppendTime,
         logStartOffset: info.logStartOffset,
@@ -415,7 +406,7 @@ export class ReplicaManager {
         const partition = this.getPartitionOrException(e.tp);
         const low = partition.deleteRecordsOnLeader(e.offset);
         const required = e.offset === -1n ? partition.localLogOrException().logStartOffset : e.offset;
-        status.set(key, { tp: e.tp, requiredOffset: required, lowWatermark: low, errorCode: NONE, pending: low < required });
+        status.set(key, { tp: e.tp, requiredOffset: required, lowWatermark: low, errorCode: Errors.NONE.code, pending: low < required });
       } catch (err) {
         if (!(err instanceof ApiError)) this.log.error({ err, topicPartition: key }, 'Error deleting records');
         status.set(key, { tp: e.tp, requiredOffset: -1n, lowWatermark: -1n, errorCode: errorCodeOf(err), pending: false });
@@ -436,7 +427,7 @@ export class ReplicaManager {
   async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
     const first = this.readFromLocalLog(params);
     const bytes = first.reduce((n, r) => n + (r.records?.length ?? 0), 0);
-    const anyError = first.some((r) => r.errorCode !== NONE || r.divergingEpoch !== null);
+    const anyError = first.some((r) => r.errorCode !== Errors.NONE.code || r.divergingEpoch !== null);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
     const waits: FetchPartitionWait[] = [];
     for (const req of params.partitions) {
@@ -459,7 +450,7 @@ export class ReplicaManager {
     let first = true;
     return params.partitions.map((req) => {
       const base: FetchPartitionResult = {
-        tp: req.tp, errorCode: NONE, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null, divergingEpoch: null,
+        tp: req.tp, errorCode: Errors.NONE.code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null, divergingEpoch: null,
       };
       try {
         this.metrics?.markFetchRequest(req.tp.topic);

@@ -6,7 +6,7 @@
  */
 import { NetworkClient } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
-import { NONE } from '../protocol/errors.js';
+import { Errors } from '../protocol/errors.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { logger } from '../utils/logger.js';
 
@@ -35,7 +35,7 @@ export async function controlledShutdown(cache: MetadataCache, opts: ControlledS
         );
         const payload = await client.send(attempt, [frame]);
         const { body } = decodeResponse(ApiKeys.CONTROLLED_SHUTDOWN, CONTROLLED_SHUTDOWN_VERSION, payload as Buffer);
-        if (body.errorCode === NONE && body.remainingPartitions.length === 0) {
+        if (body.errorCode === Errors.NONE.code && body.remainingPartitions.length === 0) {
           log.info('Controlled shutdown request returned successfully');
           return true;
         }

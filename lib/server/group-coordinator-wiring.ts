@@ -10,7 +10,7 @@ import type { GroupMetadataStorage, StoredRecord } from '../coordinator/group/gr
 import { partitionForGroup } from '../coordinator/group/group-metadata-records.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import { leaderRecordValidator } from '../replication/record-validation.js';
-import { NONE } from '../protocol/errors.js';
+import { Errors } from '../protocol/errors.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../common/topic.js';
 import { readInternalTopicPartition } from './internal-topic-reader.js';
 import type { BrokerContext } from './handlers/broker-context.js';
@@ -35,7 +35,7 @@ export function createGroupCoordinator(ctx: BrokerContext, replicaManager: Repli
         [{ tp: { topic: GROUP_METADATA_TOPIC_NAME, partition }, records }],
         validator,
       );
-      return r?.errorCode ?? NONE;
+      return r?.errorCode ?? Errors.NONE.code;
     },
     read(partition: number): AsyncIterable<StoredRecord> {
       return readInternalTopicPartition(replicaManager, GROUP_METADATA_TOPIC_NAME, partition, LOAD_BUFFER_BYTES);

@@ -7,7 +7,7 @@
  */
 import { ApiKeys, decodeRequestBody, decodeRequestHeader, encodeResponse } from '../protocol/index.js';
 import type { RequestApiKey } from '../protocol/frames.js';
-import { ApiError, UnsupportedVersionError } from '../protocol/errors.js';
+import { Errors, ApiError, UnsupportedVersionError } from '../protocol/errors.js';
 import type { ConnectionInfo, RequestHandler } from '../network/connection.js';
 import type { ApiHandler, RequestContext } from './handlers/handler.js';
 import type { BrokerContext } from './handlers/broker-context.js';
@@ -86,7 +86,7 @@ export class KafkaApis implements RequestHandler {
 
   private unsupportedApiVersions(correlationId: number): Buffer[] {
     return encodeResponse(ApiKeys.API_VERSIONS, 0, correlationId, {
-      errorCode: new UnsupportedVersionError().code,
+      errorCode: Errors.UNSUPPORTED_VERSION.code,
       apiKeys: this.supportedApis(),
     });
   }

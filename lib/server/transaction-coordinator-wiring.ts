@@ -13,7 +13,7 @@ import { ZkProducerIdManager } from '../coordinator/transaction/producer-id-mana
 import { TRANSACTION_STATE_TOPIC_NAME } from '../common/topic.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import { leaderRecordValidator } from '../replication/record-validation.js';
-import { NONE } from '../protocol/errors.js';
+import { Errors } from '../protocol/errors.js';
 import { readInternalTopicPartition } from './internal-topic-reader.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { SYSTEM_TIME } from '../common/time.js';
@@ -28,7 +28,7 @@ export function createTransactionCoordinator(ctx: BrokerContext, replicaManager:
     async append(partition, records) {
       const [r] = await replicaManager.appendRecords(config.getNumber('request.timeout.ms'), -1, true,
         [{ tp: { topic: TRANSACTION_STATE_TOPIC_NAME, partition }, records }], validator);
-      return r?.errorCode ?? NONE;
+      return r?.errorCode ?? Errors.NONE.code;
     },
     read: (partition) => readPartition(replicaManager, partition, config.getNumber('transaction.state.log.load.buffer.size')),
   };

@@ -10,22 +10,7 @@
  * resource validate the broker id as Kafka does and then answer INVALID_CONFIG for any key
  * ("Cannot update these configs dynamically"); an empty change is accepted and written.
  */
-import {
-  ApiError,
-  InvalidConfigError,
-  InvalidPartitionsError,
-  InvalidReplicaAssignmentError,
-  InvalidReplicationFactorError,
-  InvalidRequestError,
-  InvalidTopicError,
-  LeaderNotAvailableError,
-  NONE,
-  ReassignmentInProgressError,
-  RequestTimedOutError,
-  TopicAlreadyExistsError,
-  UnknownServerError,
-  UnknownTopicOrPartitionError,
-} from '../protocol/errors.js';
+import { Errors, ApiError, InvalidConfigError, InvalidPartitionsError, InvalidReplicaAssignmentError, InvalidRequestError, ReassignmentInProgressError, TopicAlreadyExistsError, UnknownTopicOrPartitionError } from '../protocol/errors.js';
 import { ZERO_UUID } from '../protocol/reader.js';
 import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory.js';
 import { topicKey, type DelayedOperation } from '../common/delayed-operation.js';
@@ -121,7 +106,7 @@ const NO_REPLICATION_FACTOR = -1;
 export const MAX_PARTITIONS_PER_TOPIC_REQUEST = 100_000;
 
 const errorOf = (err: unknown): { errorCode: number; errorMessage: string | null } =>
-  err instanceof ApiError ? { errorCode: err.code, errorMessage: err.message } : { errorCode: new UnknownServerError().code, errorMessage: String((err as Error)?.message ?? err) };
+  err instanceof ApiError ? { errorCode: err.code, errorMessage: err.message } : { errorCode: Errors.UNKNOWN_SERVER_ERROR.code, errorMessage: String((err as Error)?.message ?? err) };
 
 export class ZkAdminManager {
   private readonly log = logger('kafka.server.ZkAdminManager');
@@ -191,7 +176,7 @@ export class ZkAdminManager {
     const results = new Map<string, CreateTopicResult>();
     const metadata: TopicOperationMetadata[] = [];
     for (const topic of toCreate) {
-      const result: CreateTopicResult = { errorCode: NONE, errorMessage: null, topicId: ZERO_UUID, numPartitions: -1, replicationFactor: -1, configs: [] };
+      const result: CreateTopicResult = { errorCode: Errors.NONE.code, errorMessage: null, topicId: ZERO_UUID, numPartitions: -1, replicationFactor: -1, configs: [] };
       results.set(topic.name, result);
       try {
         if (this.metadataCache.contains(topic.name)) throw new TopicAlreadyExistsError(`Topic '${topic.name}' already exists.`);
@@ -223,7 +208,7 @@ export class ZkAdminManager {
           result.replicationFactor = assignment.get(0)?.length ?? -1;
         }
         if (!validateOnly) result.topicId = await this.adminZkClient.createTopicWithAssignment(topic.name, configs, assignment);
-        metadata.push({ topic: topic.name, partitions: [...assignment.keys()], errorCode: NONE, errorMessage: null });
+        metadata.push({ topic: topic.name, partitions: [...assignment.keys()], errorCode: Errors.NONE.code, errorMessage: null });
       } catch (err) {
         if (err instanceof TopicAlreadyExistsError) this.log.debug(`Topic creation failed since topic '${topic.name}' already exists.`);
         else if (err instanceof ApiError) this.log.info({ err }, `Error processing create topic request ${topic.name}`);
@@ -238,7 +223,7 @@ export class ZkAdminManager {
       if (r === undefined) continue;
       r.errorCode = error.errorCode;
       r.errorMessage = error.errorMessage;
-      if (error.errorCode !== NONE) {
+      if (error.errorCode !== Errors.NONE.code) {
         r.configs = [];
         r.numPartitions = -1;
         r.replicationFactor = -1;
@@ -250,9 +235,9 @@ export class ZkAdminManager {
   /** Step 2/3 shared by create/delete/add-partitions: answer now, or wait in the purgatory. */
   private async complete(timeoutMs: number, validateOnly: boolean, metadata: readonly TopicOperationMetadata[],
     delayed: (resolve: (r: Map<string, TopicOperationError>) => void) => DelayedOperation): Promise<Map<string, TopicOperationError>> {
-    if (timeoutMs <= 0 || validateOnly || !metadata.some((m) => m.errorCode === NONE)) {
-      return new Map(metadata.map((m) => [m.topic, m.errorCode === NONE && !validateOnly
-        ? { errorCode: new RequestTimedOutError().code, errorMessage: null }
+    if (timeoutMs <= 0 || validateOnly || !metadata.some((m) => m.errorCode === Errors.NONE.code)) {
+      return new Map(metadata.map((m) => [m.topic, m.errorCode === Errors.NONE.code && !validateOnly
+        ? { errorCode: Errors.REQUEST_TIMED_OUT.code, errorMessage: null }
         : { errorCode: m.errorCode, errorMessage: m.errorMessage }]));
     }
     return new Promise((resolve) => {
@@ -305,7 +290,7 @@ export class ZkAdminManager {
     const creatable: CreatableTopicInput[] = [];
     for (const name of new Set(names)) {
       if (!isValidTopicName(name)) {
-        out.set(name, new InvalidTopicError().code);
+        out.set(name, Errors.INVALID_TOPIC_EXCEPTION.code);
         continue;
       }
       const topic = this.creatableTopic(name);
@@ -316,12 +301,12 @@ export class ZkAdminManager {
           topic.replicationFactor = alive;
         } else {
           this.log.error(`Number of alive brokers '${alive}' does not meet the required replication factor '${topic.replicationFactor}' for topic ${name}. This error can be ignored if the cluster is starting up and not all brokers are up yet.`);
-          out.set(name, new InvalidReplicationFactorError().code);
+          out.set(name, Errors.INVALID_REPLICATION_FACTOR.code);
           continue;
         }
       }
       if (this.inflightTopics.has(name)) {
-        out.set(name, new UnknownTopicOrPartitionError().code);
+        out.set(name, Errors.UNKNOWN_TOPIC_OR_PARTITION.code);
         continue;
       }
       this.inflightTopics.add(name);
@@ -331,9 +316,9 @@ export class ZkAdminManager {
     try {
       const results = await this.createTopics(0, false, creatable, false);
       for (const [name, r] of results) {
-        const timedOut = r.errorCode === new RequestTimedOutError().code;
-        const exists = r.errorCode === new TopicAlreadyExistsError().code;
-        out.set(name, timedOut || exists ? new LeaderNotAvailableError().code : r.errorCode);
+        const timedOut = r.errorCode === Errors.REQUEST_TIMED_OUT.code;
+        const exists = r.errorCode === Errors.TOPIC_ALREADY_EXISTS.code;
+        out.set(name, timedOut || exists ? Errors.LEADER_NOT_AVAILABLE.code : r.errorCode);
       }
     } finally {
       for (const t of creatable) this.inflightTopics.delete(t.name);
@@ -342,14 +327,14 @@ export class ZkAdminManager {
   }
 
   /**
-   * For FindCoordinator (KafkaApis.getOrCreateInternalTopic): NONE when `name` is already in the
+   * For FindCoordinator (KafkaApis.getOrCreateInternalTopic): Errors.NONE.code when `name` is already in the
    * metadata cache, else auto-creates it and returns the per-topic code of autoCreateTopics
    * (LEADER_NOT_AVAILABLE while it is being created). Races with other brokers are harmless
    * (NODEEXISTS reads as "being created").
    */
   async createInternalTopicIfMissing(name: string): Promise<number> {
-    if (this.metadataCache.contains(name)) return NONE;
-    return (await this.autoCreateTopics([name])).get(name) ?? new LeaderNotAvailableError().code;
+    if (this.metadataCache.contains(name)) return Errors.NONE.code;
+    return (await this.autoCreateTopics([name])).get(name) ?? Errors.LEADER_NOT_AVAILABLE.code;
   }
 
   // ---- DeleteTopics -------------------------------------------------------------------------------
@@ -365,10 +350,10 @@ export class ZkAdminManager {
     for (const topic of new Set(topics)) {
       try {
         await this.adminZkClient.deleteTopic(topic);
-        metadata.push({ topic, partitions: [], errorCode: NONE, errorMessage: null });
+        metadata.push({ topic, partitions: [], errorCode: Errors.NONE.code, errorMessage: null });
       } catch (err) {
         if (err instanceof TopicAlreadyMarkedForDeletionError) {
-          metadata.push({ topic, partitions: [], errorCode: NONE, errorMessage: null });
+          metadata.push({ topic, partitions: [], errorCode: Errors.NONE.code, errorMessage: null });
           continue;
         }
         if (!(err instanceof ApiError)) this.log.error({ err }, `Error processing delete topic request for topic ${topic}`);
@@ -420,7 +405,7 @@ export class ZkAdminManager {
         }
         const added = this.adminZkClient.createNewPartitionsAssignment(topic, existing, allBrokers, np.count, explicit);
         if (!validateOnly) await this.adminZkClient.createPartitionsWithAssignment(topic, existing, added);
-        metadata.push({ topic, partitions: [...existing.keys(), ...added.keys()], errorCode: NONE, errorMessage: null });
+        metadata.push({ topic, partitions: [...existing.keys(), ...added.keys()], errorCode: Errors.NONE.code, errorMessage: null });
       } catch (err) {
         if (!(err instanceof ApiError)) this.log.error({ err }, `Error processing create partitions request for topic ${topic}`);
         metadata.push({ topic, partitions: [], ...errorOf(err) });
@@ -450,7 +435,7 @@ export class ZkAdminManager {
         const props: Record<string, string> = {};
         for (const c of resource.configs) props[c.name] = c.value as string;
         await this.alterResource(resource.resourceType, resource.resourceName, props, validateOnly);
-        out.push({ ...base, errorCode: NONE, errorMessage: null });
+        out.push({ ...base, errorCode: Errors.NONE.code, errorMessage: null });
       } catch (err) {
         out.push({ ...base, ...this.alterError(err, resource.resourceName) });
       }
@@ -480,7 +465,7 @@ export class ZkAdminManager {
           props = {};
         }
         await this.alterResource(resource.resourceType, resource.resourceName, props, validateOnly);
-        out.push({ ...base, errorCode: NONE, errorMessage: null });
+        out.push({ ...base, errorCode: Errors.NONE.code, errorMessage: null });
       } catch (err) {
         out.push({ ...base, ...this.alterError(err, resource.resourceName) });
       }

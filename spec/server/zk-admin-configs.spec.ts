@@ -5,7 +5,7 @@ import { sharedZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runne
 import { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
 import { MetadataCache } from '../../lib/server/metadata-cache.js';
 import { AlterConfigOpType, ConfigResourceType, ZkAdminManager } from '../../lib/server/zk-admin-manager.js';
-import { InvalidConfigError, InvalidRequestError, InvalidTopicError, NONE, UnknownTopicOrPartitionError } from '../../lib/protocol/errors.js';
+import { Errors } from '../../lib/protocol/errors.js';
 import { ZERO_UUID } from '../../lib/protocol/reader.js';
 import { ConfigSource } from '../../lib/config/config-def.js';
 import { brokerConfig, MetadataSimulator, readJson } from './admin-helpers.js';
@@ -14,9 +14,7 @@ if (process.env.KAFKATS_LOG_LEVEL === undefined) setRootLogger(pino({ level: 'si
 
 const { TOPIC, BROKER, BROKER_LOGGER, GROUP } = ConfigResourceType;
 const { SET, DELETE, APPEND, SUBTRACT } = AlterConfigOpType;
-const INVALID_REQUEST = new InvalidRequestError().code;
-const INVALID_CONFIG = new InvalidConfigError().code;
-const UNKNOWN_TOPIC = new UnknownTopicOrPartitionError().code;
+const UNKNOWN_TOPIC = Errors.UNKNOWN_TOPIC_OR_PARTITION.code;
 
 describe('ZkAdminManager configs (real ZooKeeper)', function () {
   this.timeout(20000);
@@ -50,7 +48,7 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
   describe('describeConfigs', () => {
     it('describes a topic with its override, static broker values and defaults, with synonyms', async () => {
       const [r] = await admin.describeConfigs([{ resourceType: TOPIC, resourceName: 'conf', configurationKeys: null }], true, false);
-      expect(r).to.include({ errorCode: NONE, resourceType: TOPIC, resourceName: 'conf' });
+      expect(r).to.include({ errorCode: Errors.NONE.code, resourceType: TOPIC, resourceName: 'conf' });
       const byName = new Map(r?.configs.map((c) => [c.name, c]));
       const retention = byName.get('retention.ms');
       expect(retention).to.include({ value: '1000', configSource: ConfigSource.DYNAMIC_TOPIC_CONFIG, readOnly: false, isSensitive: false, documentation: null });
@@ -79,7 +77,7 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
         { resourceType: GROUP, resourceName: 'g', configurationKeys: null },
         { resourceType: BROKER_LOGGER, resourceName: '', configurationKeys: null },
       ], false, false);
-      expect(res.map((r) => r.errorCode)).to.deep.equal([UNKNOWN_TOPIC, new InvalidTopicError().code, INVALID_REQUEST, INVALID_REQUEST, INVALID_REQUEST, INVALID_REQUEST]);
+      expect(res.map((r) => r.errorCode)).to.deep.equal([UNKNOWN_TOPIC, Errors.INVALID_TOPIC_EXCEPTION.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code]);
       for (const r of res) expect(r.configs).to.deep.equal([]);
     });
 
@@ -93,7 +91,7 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
       expect(byName.get('broker.id')).to.include({ value: '1', configSource: ConfigSource.STATIC_BROKER_CONFIG, readOnly: true });
       expect(byName.get('num.partitions')).to.include({ value: '1', configSource: ConfigSource.DEFAULT_CONFIG });
       expect(byName.get('log.segment.bytes')?.synonyms[0]).to.deep.equal({ name: 'log.segment.bytes', value: '500000000', source: ConfigSource.STATIC_BROKER_CONFIG });
-      expect(dflt).to.include({ errorCode: NONE });
+      expect(dflt).to.include({ errorCode: Errors.NONE.code });
       expect(dflt?.configs).to.deep.equal([]);
       expect(loggers?.configs.map((c) => c.name)).to.deep.equal(['root']);
     });
@@ -104,7 +102,7 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
       await zk.setOrCreateEntityConfigs('topics', 'alter', { 'retention.ms': '5', 'segment.ms': '100000' });
       const before = (await notifications()).length;
       const [r] = await admin.alterConfigs([{ resourceType: TOPIC, resourceName: 'alter', configs: [{ name: 'cleanup.policy', value: 'compact' }] }], false);
-      expect(r).to.deep.equal({ resourceType: TOPIC, resourceName: 'alter', errorCode: NONE, errorMessage: null });
+      expect(r).to.deep.equal({ resourceType: TOPIC, resourceName: 'alter', errorCode: Errors.NONE.code, errorMessage: null });
       expect(await readJson(zk, '/config/topics/alter')).to.deep.equal({ version: 1, config: { 'cleanup.policy': 'compact' } });
       const after = await notifications();
       expect(after.length).to.equal(before + 1);
@@ -122,13 +120,13 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
         { resourceType: BROKER, resourceName: '2', configs: [] },
         { resourceType: GROUP, resourceName: 'g', configs: [] },
       ], true);
-      expect(res.map((r) => r.errorCode)).to.deep.equal([NONE, INVALID_CONFIG, UNKNOWN_TOPIC, INVALID_REQUEST, INVALID_CONFIG, INVALID_REQUEST, INVALID_REQUEST]);
+      expect(res.map((r) => r.errorCode)).to.deep.equal([Errors.NONE.code, Errors.INVALID_CONFIG.code, UNKNOWN_TOPIC, Errors.INVALID_REQUEST.code, Errors.INVALID_CONFIG.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code]);
       expect(await readJson(zk, '/config/topics/alter')).to.deep.equal(before);
       const dup = await admin.alterConfigs([
         { resourceType: TOPIC, resourceName: 'alter', configs: [] },
         { resourceType: TOPIC, resourceName: 'alter', configs: [] },
       ], true);
-      expect(dup.map((r) => r.errorCode)).to.deep.equal([INVALID_REQUEST, INVALID_REQUEST]);
+      expect(dup.map((r) => r.errorCode)).to.deep.equal([Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code]);
     });
   });
 
@@ -137,29 +135,29 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
       admin.incrementalAlterConfigs([{ resourceType: TOPIC, resourceName: 'incr', configs }], validateOnly);
 
     it('SETs and DELETEs single keys and keeps the others', async () => {
-      expect((await alter([{ name: 'retention.ms', configOperation: SET, value: '100' }, { name: 'segment.ms', configOperation: SET, value: '60000' }]))[0]?.errorCode).to.equal(NONE);
-      expect((await alter([{ name: 'retention.ms', configOperation: DELETE, value: null }]))[0]?.errorCode).to.equal(NONE);
+      expect((await alter([{ name: 'retention.ms', configOperation: SET, value: '100' }, { name: 'segment.ms', configOperation: SET, value: '60000' }]))[0]?.errorCode).to.equal(Errors.NONE.code);
+      expect((await alter([{ name: 'retention.ms', configOperation: DELETE, value: null }]))[0]?.errorCode).to.equal(Errors.NONE.code);
       expect(await readJson(zk, '/config/topics/incr')).to.deep.equal({ version: 1, config: { 'segment.ms': '60000' } });
       expect((await notifications()).at(-1)).to.deep.equal({ version: 2, entity_path: 'topics/incr' });
     });
 
     it('APPENDs to and SUBTRACTs from list keys starting from the default', async () => {
-      expect((await alter([{ name: 'cleanup.policy', configOperation: APPEND, value: 'compact' }]))[0]?.errorCode).to.equal(NONE);
+      expect((await alter([{ name: 'cleanup.policy', configOperation: APPEND, value: 'compact' }]))[0]?.errorCode).to.equal(Errors.NONE.code);
       expect((await readJson(zk, '/config/topics/incr') as { config: Record<string, string> }).config['cleanup.policy']).to.equal('delete,compact');
-      expect((await alter([{ name: 'cleanup.policy', configOperation: APPEND, value: 'delete' }]))[0]?.errorCode).to.equal(NONE);
+      expect((await alter([{ name: 'cleanup.policy', configOperation: APPEND, value: 'delete' }]))[0]?.errorCode).to.equal(Errors.NONE.code);
       expect((await readJson(zk, '/config/topics/incr') as { config: Record<string, string> }).config['cleanup.policy']).to.equal('delete,compact');
-      expect((await alter([{ name: 'cleanup.policy', configOperation: SUBTRACT, value: 'delete' }]))[0]?.errorCode).to.equal(NONE);
+      expect((await alter([{ name: 'cleanup.policy', configOperation: SUBTRACT, value: 'delete' }]))[0]?.errorCode).to.equal(Errors.NONE.code);
       expect((await readJson(zk, '/config/topics/incr') as { config: Record<string, string> }).config['cleanup.policy']).to.equal('compact');
     });
 
     it('rejects APPEND on non-list keys, duplicate keys, unknown op types and invalid results; validateOnly writes nothing', async () => {
       const before = await readJson(zk, '/config/topics/incr');
-      expect((await alter([{ name: 'retention.ms', configOperation: APPEND, value: '1' }]))[0]?.errorCode).to.equal(INVALID_REQUEST);
-      expect((await alter([{ name: 'retention.ms', configOperation: SET, value: '1' }, { name: 'retention.ms', configOperation: DELETE, value: null }]))[0]?.errorCode).to.equal(INVALID_REQUEST);
-      expect((await alter([{ name: 'retention.ms', configOperation: 9, value: '1' }]))[0]?.errorCode).to.equal(INVALID_REQUEST);
-      expect((await alter([{ name: 'cleanup.policy', configOperation: SUBTRACT, value: 'compact' }]))[0]?.errorCode).to.equal(INVALID_CONFIG); // empty policy
-      expect((await alter([{ name: 'no.such.key', configOperation: APPEND, value: 'x' }]))[0]?.errorCode).to.equal(INVALID_CONFIG);
-      expect((await alter([{ name: 'retention.ms', configOperation: SET, value: '42' }], true))[0]?.errorCode).to.equal(NONE);
+      expect((await alter([{ name: 'retention.ms', configOperation: APPEND, value: '1' }]))[0]?.errorCode).to.equal(Errors.INVALID_REQUEST.code);
+      expect((await alter([{ name: 'retention.ms', configOperation: SET, value: '1' }, { name: 'retention.ms', configOperation: DELETE, value: null }]))[0]?.errorCode).to.equal(Errors.INVALID_REQUEST.code);
+      expect((await alter([{ name: 'retention.ms', configOperation: 9, value: '1' }]))[0]?.errorCode).to.equal(Errors.INVALID_REQUEST.code);
+      expect((await alter([{ name: 'cleanup.policy', configOperation: SUBTRACT, value: 'compact' }]))[0]?.errorCode).to.equal(Errors.INVALID_CONFIG.code); // empty policy
+      expect((await alter([{ name: 'no.such.key', configOperation: APPEND, value: 'x' }]))[0]?.errorCode).to.equal(Errors.INVALID_CONFIG.code);
+      expect((await alter([{ name: 'retention.ms', configOperation: SET, value: '42' }], true))[0]?.errorCode).to.equal(Errors.NONE.code);
       expect(await readJson(zk, '/config/topics/incr')).to.deep.equal(before);
     });
   });

@@ -5,11 +5,7 @@ import { sharedZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runne
 import { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
 import { MetadataCache } from '../../lib/server/metadata-cache.js';
 import { ZkAdminManager, type CreatableTopicInput } from '../../lib/server/zk-admin-manager.js';
-import {
-  InvalidConfigError, InvalidPartitionsError, InvalidReplicaAssignmentError, InvalidReplicationFactorError, InvalidRequestError,
-  InvalidTopicError, LeaderNotAvailableError, NONE, ReassignmentInProgressError, RequestTimedOutError, TopicAlreadyExistsError,
-  UnknownTopicOrPartitionError,
-} from '../../lib/protocol/errors.js';
+import { Errors } from '../../lib/protocol/errors.js';
 import { ZERO_UUID } from '../../lib/protocol/reader.js';
 import { ConfigSource } from '../../lib/config/config-def.js';
 import { brokerConfig, MetadataSimulator, readJson } from './admin-helpers.js';
@@ -17,17 +13,17 @@ import { brokerConfig, MetadataSimulator, readJson } from './admin-helpers.js';
 if (process.env.KAFKATS_LOG_LEVEL === undefined) setRootLogger(pino({ level: 'silent' }));
 
 const code = {
-  invalidTopic: new InvalidTopicError().code,
-  exists: new TopicAlreadyExistsError().code,
-  invalidPartitions: new InvalidPartitionsError().code,
-  invalidRf: new InvalidReplicationFactorError().code,
-  invalidAssignment: new InvalidReplicaAssignmentError().code,
-  invalidConfig: new InvalidConfigError().code,
-  invalidRequest: new InvalidRequestError().code,
-  timedOut: new RequestTimedOutError().code,
-  leaderNotAvailable: new LeaderNotAvailableError().code,
-  unknownTopic: new UnknownTopicOrPartitionError().code,
-  reassigning: new ReassignmentInProgressError().code,
+  invalidTopic: Errors.INVALID_TOPIC_EXCEPTION.code,
+  exists: Errors.TOPIC_ALREADY_EXISTS.code,
+  invalidPartitions: Errors.INVALID_PARTITIONS.code,
+  invalidRf: Errors.INVALID_REPLICATION_FACTOR.code,
+  invalidAssignment: Errors.INVALID_REPLICA_ASSIGNMENT.code,
+  invalidConfig: Errors.INVALID_CONFIG.code,
+  invalidRequest: Errors.INVALID_REQUEST.code,
+  timedOut: Errors.REQUEST_TIMED_OUT.code,
+  leaderNotAvailable: Errors.LEADER_NOT_AVAILABLE.code,
+  unknownTopic: Errors.UNKNOWN_TOPIC_OR_PARTITION.code,
+  reassigning: Errors.REASSIGNMENT_IN_PROGRESS.code,
 };
 
 const topic = (name: string, numPartitions = 1, replicationFactor = 1, extra: Partial<CreatableTopicInput> = {}): CreatableTopicInput =>
@@ -103,7 +99,7 @@ describe('ZkAdminManager (real ZooKeeper)', function () {
       expect(done).to.equal(false);
       await sim.publishFromZk(zk, 'waiting');
       const r = (await pending).get('waiting');
-      expect(r?.errorCode).to.equal(NONE);
+      expect(r?.errorCode).to.equal(Errors.NONE.code);
       expect(r?.numPartitions).to.equal(2);
       expect(r?.replicationFactor).to.equal(3);
       const byName = new Map(r?.configs.map((c) => [c.name, c]));
@@ -124,7 +120,7 @@ describe('ZkAdminManager (real ZooKeeper)', function () {
 
     it('validateOnly checks and describes without writing anything', async () => {
       const r = (await admin.createTopics(5000, true, [topic('dry-run', 4, 2)])).get('dry-run');
-      expect(r).to.include({ errorCode: NONE, numPartitions: 4, replicationFactor: 2, topicId: ZERO_UUID });
+      expect(r).to.include({ errorCode: Errors.NONE.code, numPartitions: 4, replicationFactor: 2, topicId: ZERO_UUID });
       expect(await zk.topicExists('dry-run')).to.equal(false);
       expect(await zk.pathExists('/config/topics/dry-run')).to.equal(false);
     });
@@ -205,7 +201,7 @@ describe('ZkAdminManager (real ZooKeeper)', function () {
       const pending = admin.createPartitions(5000, [{ name: 'grow2', count: 2, assignments: [{ brokerIds: [3] }] }], false);
       await new Promise((r) => setTimeout(r, 100));
       await sim.publishFromZk(zk, 'grow2');
-      expect((await pending).get('grow2')?.errorCode).to.equal(NONE);
+      expect((await pending).get('grow2')?.errorCode).to.equal(Errors.NONE.code);
       expect((await zk.getReplicaAssignmentForTopics(['grow2'])).get('grow2')?.get(1)).to.deep.equal([3]);
     });
 
@@ -227,7 +223,7 @@ describe('ZkAdminManager (real ZooKeeper)', function () {
         expect(r.get('fixed')?.errorCode, JSON.stringify(assignments)).to.equal(code.invalidAssignment);
       }
       const dry = await admin.createPartitions(5000, [{ name: 'fixed', count: 5, assignments: null }], true);
-      expect(dry.get('fixed')?.errorCode).to.equal(NONE);
+      expect(dry.get('fixed')?.errorCode).to.equal(Errors.NONE.code);
       expect(await zk.getTopicPartitionCount('fixed')).to.equal(2);
     });
   });
@@ -243,7 +239,7 @@ describe('ZkAdminManager (real ZooKeeper)', function () {
       expect(marker.data === null || marker.data.length === 0).to.equal(true);
       expect(admin.hasDelayedTopicOperations).to.equal(true);
       sim.deleteTopic('doomed');
-      expect((await pending).get('doomed')).to.deep.equal({ errorCode: NONE, errorMessage: null });
+      expect((await pending).get('doomed')).to.deep.equal({ errorCode: Errors.NONE.code, errorMessage: null });
       expect(admin.hasDelayedTopicOperations).to.equal(false);
     });
 
@@ -287,7 +283,7 @@ describe('ZkAdminManager (real ZooKeeper)', function () {
       expect(t?.assignment.size).to.equal(5);
       for (const a of t?.assignment.values() ?? []) expect(a.replicas).to.have.length(3);
       await b1.sim.publishFromZk(zk, '__consumer_offsets');
-      expect(await b1.admin.createInternalTopicIfMissing('__consumer_offsets')).to.equal(NONE);
+      expect(await b1.admin.createInternalTopicIfMissing('__consumer_offsets')).to.equal(Errors.NONE.code);
     });
 
     it('creates __transaction_state with Kafka\'s configs and fails, unless capping is asked for, when brokers are too few', async () => {

@@ -11,7 +11,7 @@
 import type { KafkaConfig } from '../../config/kafka-config.js';
 import type { TopicPartition } from '../../common/topic-partition.js';
 import { SYSTEM_TIME, type Time } from '../../common/time.js';
-import { GroupErrors as E, UNKNOWN_MEMBER_ID } from './group-coordinator-types.js';
+import { UNKNOWN_MEMBER_ID } from './group-coordinator-types.js';
 import { GroupMembership } from './group-membership.js';
 import type { GroupMetadata, GroupOverview, GroupSummary } from './group-metadata.js';
 import type { GroupMetadataStorage, OffsetFetchPartitionData } from './group-metadata-manager.js';
@@ -19,6 +19,7 @@ import { GroupState, parseGroupState } from './group-state.js';
 import { NO_PROTOCOL, NO_PROTOCOL_TYPE, NO_STATE } from './member-metadata.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from './offset-and-metadata.js';
 import { groupConfigFrom, offsetConfigFrom } from './offset-config.js';
+import { Errors } from '../../protocol/errors.js';
 
 export * from './group-coordinator-types.js';
 
@@ -52,7 +53,7 @@ export class GroupCoordinator extends GroupMembership {
       let group = this.groupManager.getGroup(groupId);
       if (group === undefined) {
         // Not relying on Kafka for group management: allow the commit. Otherwise: an old generation.
-        if (generationId >= 0) return all(E.ILLEGAL_GENERATION);
+        if (generationId >= 0) return all(Errors.ILLEGAL_GENERATION.code);
         this.log.info(`Creating simple consumer group ${groupId} via manual offset commit.`);
         group = this.groupManager.getOrMaybeCreateGroup(groupId, true) as GroupMetadata;
       }
@@ -68,23 +69,23 @@ export class GroupCoordinator extends GroupMembership {
           return this.groupManager.storeOffsets(group, offsets, resolve);
         case GroupState.CompletingRebalance:
           // The member has the new generation from JoinGroup but no assignment yet.
-          return all(E.REBALANCE_IN_PROGRESS);
+          return all(Errors.REBALANCE_IN_PROGRESS.code);
         default:
-          return all(E.COORDINATOR_NOT_AVAILABLE);
+          return all(Errors.COORDINATOR_NOT_AVAILABLE.code);
       }
     });
   }
 
   private validateOffsetCommit(group: GroupMetadata, generationId: number, memberId: string, groupInstanceId: string | null): number | undefined {
-    if (group.is(GroupState.Dead)) return E.COORDINATOR_NOT_AVAILABLE;
+    if (group.is(GroupState.Dead)) return Errors.COORDINATOR_NOT_AVAILABLE.code;
     if (generationId < 0 && group.is(GroupState.Empty)) return undefined;
     if (generationId >= 0 || memberId !== UNKNOWN_MEMBER_ID || groupInstanceId !== null) {
       const memberError = this.validateCurrentMember(group, memberId, groupInstanceId, 'offset-commit');
       if (memberError !== undefined) return memberError;
-      return generationId !== group.generationId ? E.ILLEGAL_GENERATION : undefined;
+      return generationId !== group.generationId ? Errors.ILLEGAL_GENERATION.code : undefined;
     }
     // A non-empty group takes commits from its members only.
-    return group.is(GroupState.Empty) ? undefined : E.UNKNOWN_MEMBER_ID;
+    return group.is(GroupState.Empty) ? undefined : Errors.UNKNOWN_MEMBER_ID.code;
   }
 
   // ---------------------------------------------------------------- TxnOffsetCommit (KIP-98)
@@ -120,15 +121,15 @@ export class GroupCoordinator extends GroupMembership {
   handleFetchOffsets(groupId: string, requireStable: boolean, partitions: readonly TopicPartition[] | null): { error: number; partitions: OffsetFetchPartitionData[] } {
     const status = this.validateGroupStatus(groupId, 'OffsetFetch');
     if (status !== undefined) return { error: status, partitions: [] };
-    return { error: E.NONE, partitions: this.groupManager.getOffsets(groupId, requireStable, partitions) };
+    return { error: Errors.NONE.code, partitions: this.groupManager.getOffsets(groupId, requireStable, partitions) };
   }
 
   // ---------------------------------------------------------------- ListGroups / DescribeGroups
 
   /** Groups in any of `states` (case-insensitive; empty = all); COORDINATOR_LOAD_IN_PROGRESS while any partition loads. */
   handleListGroups(states: readonly string[]): { error: number; groups: GroupOverview[] } {
-    if (!this.isActive()) return { error: E.COORDINATOR_NOT_AVAILABLE, groups: [] };
-    const error = this.groupManager.isLoading() ? E.COORDINATOR_LOAD_IN_PROGRESS : E.NONE;
+    if (!this.isActive()) return { error: Errors.COORDINATOR_NOT_AVAILABLE.code, groups: [] };
+    const error = this.groupManager.isLoading() ? Errors.COORDINATOR_LOAD_IN_PROGRESS.code : Errors.NONE.code;
     const wanted = new Set(states.map((s) => parseGroupState(s)).filter((s) => s !== undefined));
     const groups = this.groupManager.currentGroups()
       .filter((g) => states.length === 0 || wanted.has(g.currentState))
@@ -141,8 +142,8 @@ export class GroupCoordinator extends GroupMembership {
     const status = this.validateGroupStatus(groupId, 'DescribeGroups');
     if (status !== undefined) return { error: status, summary: EMPTY_GROUP };
     const group = this.groupManager.getGroup(groupId);
-    if (group === undefined) return { error: E.NONE, summary: DEAD_GROUP };
-    return { error: E.NONE, summary: group.summary() };
+    if (group === undefined) return { error: Errors.NONE.code, summary: DEAD_GROUP };
+    return { error: Errors.NONE.code, summary: group.summary() };
   }
 
   // ---------------------------------------------------------------- DeleteGroups / OffsetDelete
@@ -159,17 +160,17 @@ export class GroupCoordinator extends GroupMembership {
       }
       const group = this.groupManager.getGroup(groupId);
       if (group === undefined || group.is(GroupState.Dead)) {
-        errors.set(groupId, this.groupManager.groupNotExists(groupId) ? E.GROUP_ID_NOT_FOUND : E.NOT_COORDINATOR);
+        errors.set(groupId, this.groupManager.groupNotExists(groupId) ? Errors.GROUP_ID_NOT_FOUND.code : Errors.NOT_COORDINATOR.code);
       } else if (group.is(GroupState.Empty)) {
         group.transitionTo(GroupState.Dead);
         eligible.push(group);
       } else {
-        errors.set(groupId, E.NON_EMPTY_GROUP);
+        errors.set(groupId, Errors.NON_EMPTY_GROUP.code);
       }
     }
     if (eligible.length > 0) {
       const removed = this.groupManager.cleanupGroupMetadata(eligible, (g) => g.removeAllOffsets());
-      for (const g of eligible) errors.set(g.groupId, E.NONE);
+      for (const g of eligible) errors.set(g.groupId, Errors.NONE.code);
       this.log.info(`The following groups were deleted: ${eligible.map((g) => g.groupId).join(', ')}. A total of ${removed} offsets were removed.`);
     }
     return errors;
@@ -186,7 +187,7 @@ export class GroupCoordinator extends GroupMembership {
     if (status !== undefined) return { error: status, partitionErrors };
     const group = this.groupManager.getGroup(groupId);
     if (group === undefined || group.is(GroupState.Dead)) {
-      return { error: this.groupManager.groupNotExists(groupId) ? E.GROUP_ID_NOT_FOUND : E.NOT_COORDINATOR, partitionErrors };
+      return { error: this.groupManager.groupNotExists(groupId) ? Errors.GROUP_ID_NOT_FOUND.code : Errors.NOT_COORDINATOR.code, partitionErrors };
     }
     let eligible: TopicPartition[];
     if (group.is(GroupState.Empty)) {
@@ -194,18 +195,18 @@ export class GroupCoordinator extends GroupMembership {
     } else if (group.isConsumerGroup()) {
       eligible = [];
       for (const tp of partitions) {
-        if (group.isSubscribedToTopic(tp.topic)) partitionErrors.set(tp, E.GROUP_SUBSCRIBED_TO_TOPIC);
+        if (group.isSubscribedToTopic(tp.topic)) partitionErrors.set(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC.code);
         else eligible.push(tp);
       }
     } else {
-      return { error: E.NON_EMPTY_GROUP, partitionErrors };
+      return { error: Errors.NON_EMPTY_GROUP.code, partitionErrors };
     }
     if (eligible.length > 0) {
       const removed = this.groupManager.cleanupGroupMetadata([group], (g) => g.removeOffsets(eligible));
-      for (const tp of eligible) partitionErrors.set(tp, E.NONE);
+      for (const tp of eligible) partitionErrors.set(tp, Errors.NONE.code);
       this.log.info(`The following offsets of the group ${groupId} were deleted: ${eligible.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}. A total of ${removed} offsets were removed.`);
     }
-    return { error: E.NONE, partitionErrors };
+    return { error: Errors.NONE.code, partitionErrors };
   }
 
   /** Drops committed offsets of deleted partitions from every group (called when topics are deleted). */

@@ -24,9 +24,10 @@ import {
 } from './member-metadata.js';
 import { DEFAULT_GROUP_CONFIG, DEFAULT_OFFSET_CONFIG, type GroupConfig, type OffsetConfig } from './offset-config.js';
 import {
-  GroupErrors as E, NEW_MEMBER_JOIN_TIMEOUT_MS, UNKNOWN_MEMBER_ID,
+  NEW_MEMBER_JOIN_TIMEOUT_MS, UNKNOWN_MEMBER_ID,
   type GroupApi, type GroupCoordinatorOptions, type JoinGroupParams, type LeaveGroupResult, type LeaveMemberIdentity, type LeaveMemberResponse, type SyncGroupParams,
 } from './group-coordinator-types.js';
+import { Errors } from '../../protocol/errors.js';
 
 export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
   readonly brokerId: number;
@@ -85,15 +86,15 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
     const error = this.validateGroupStatus(p.groupId, 'JoinGroup');
     if (error !== undefined) return cb(joinError(p.memberId, error));
     if (p.sessionTimeoutMs < this.groupConfig.groupMinSessionTimeoutMs || p.sessionTimeoutMs > this.groupConfig.groupMaxSessionTimeoutMs) {
-      return cb(joinError(p.memberId, E.INVALID_SESSION_TIMEOUT));
+      return cb(joinError(p.memberId, Errors.INVALID_SESSION_TIMEOUT.code));
     }
     const isUnknownMember = p.memberId === UNKNOWN_MEMBER_ID;
     const group = this.groupManager.getOrMaybeCreateGroup(p.groupId, isUnknownMember);
-    if (group === undefined) return cb(joinError(p.memberId, E.UNKNOWN_MEMBER_ID));
+    if (group === undefined) return cb(joinError(p.memberId, Errors.UNKNOWN_MEMBER_ID.code));
     const reason = p.reason ?? 'not provided';
     if (!this.acceptJoiningMember(group, p.memberId)) {
       group.remove(p.memberId);
-      cb(joinError(UNKNOWN_MEMBER_ID, E.GROUP_MAX_SIZE_REACHED));
+      cb(joinError(UNKNOWN_MEMBER_ID, Errors.GROUP_MAX_SIZE_REACHED.code));
     } else if (isUnknownMember) {
       this.doNewMemberJoinGroup(group, p, cb, reason);
     } else {
@@ -116,8 +117,8 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
   }
 
   private doNewMemberJoinGroup(group: GroupMetadata, p: JoinGroupParams, cb: JoinCallback, reason: string): void {
-    if (group.is(GroupState.Dead)) return cb(joinError(UNKNOWN_MEMBER_ID, E.COORDINATOR_NOT_AVAILABLE));
-    if (!group.supportsProtocols(p.protocolType, plainProtocolSet(p.protocols))) return cb(joinError(UNKNOWN_MEMBER_ID, E.INCONSISTENT_GROUP_PROTOCOL));
+    if (group.is(GroupState.Dead)) return cb(joinError(UNKNOWN_MEMBER_ID, Errors.COORDINATOR_NOT_AVAILABLE.code));
+    if (!group.supportsProtocols(p.protocolType, plainProtocolSet(p.protocols))) return cb(joinError(UNKNOWN_MEMBER_ID, Errors.INCONSISTENT_GROUP_PROTOCOL.code));
     const newMemberId = group.generateMemberId(p.clientId, p.groupInstanceId);
     if (p.groupInstanceId !== null) {
       const oldMemberId = group.currentStaticMemberId(p.groupInstanceId);
@@ -130,7 +131,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
     } else if (p.requireKnownMemberId) {
       group.addPendingMember(newMemberId);
       this.addPendingMemberExpiration(group, newMemberId, p.sessionTimeoutMs);
-      cb(joinError(newMemberId, E.MEMBER_ID_REQUIRED));
+      cb(joinError(newMemberId, Errors.MEMBER_ID_REQUIRED.code));
     } else {
       this.addMemberAndRebalance(group, newMemberId, p, cb, reason);
     }
@@ -140,21 +141,21 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
   protected validateCurrentMember(group: GroupMetadata, memberId: string, groupInstanceId: string | null, operation: string): number | undefined {
     if (groupInstanceId !== null) {
       const current = group.currentStaticMemberId(groupInstanceId);
-      if (current === undefined) return E.UNKNOWN_MEMBER_ID;
+      if (current === undefined) return Errors.UNKNOWN_MEMBER_ID.code;
       if (current !== memberId) {
         this.log.info(`Request memberId=${memberId} for static member with groupInstanceId=${groupInstanceId} is fenced by current memberId=${current} during operation ${operation}`);
-        return E.FENCED_INSTANCE_ID;
+        return Errors.FENCED_INSTANCE_ID.code;
       }
       return undefined;
     }
-    return group.has(memberId) ? undefined : E.UNKNOWN_MEMBER_ID;
+    return group.has(memberId) ? undefined : Errors.UNKNOWN_MEMBER_ID.code;
   }
 
   private doCurrentMemberJoinGroup(group: GroupMetadata, p: JoinGroupParams, cb: JoinCallback, reason: string): void {
-    if (group.is(GroupState.Dead)) return cb(joinError(p.memberId, E.COORDINATOR_NOT_AVAILABLE));
-    if (!group.supportsProtocols(p.protocolType, plainProtocolSet(p.protocols))) return cb(joinError(p.memberId, E.INCONSISTENT_GROUP_PROTOCOL));
+    if (group.is(GroupState.Dead)) return cb(joinError(p.memberId, Errors.COORDINATOR_NOT_AVAILABLE.code));
+    if (!group.supportsProtocols(p.protocolType, plainProtocolSet(p.protocols))) return cb(joinError(p.memberId, Errors.INCONSISTENT_GROUP_PROTOCOL.code));
     if (group.isPendingMember(p.memberId)) {
-      if (p.groupInstanceId !== null) return cb(joinError(p.memberId, E.UNKNOWN_MEMBER_ID));
+      if (p.groupInstanceId !== null) return cb(joinError(p.memberId, Errors.UNKNOWN_MEMBER_ID.code));
       this.log.info(`Pending dynamic member with id ${p.memberId} joins group ${group.groupId} in ${group.currentState} state. Adding to the group now.`);
       return this.addMemberAndRebalance(group, p.memberId, p, cb, reason);
     }
@@ -163,7 +164,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
     const member = group.get(p.memberId);
     const currentGenerationResult = (members: JoinGroupResult['members']): JoinGroupResult => ({
       members, memberId: p.memberId, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName,
-      leaderId: group.leaderOrNull() ?? '', skipAssignment: false, error: E.NONE,
+      leaderId: group.leaderOrNull() ?? '', skipAssignment: false, error: Errors.NONE.code,
     });
     switch (group.currentState) {
       case GroupState.PreparingRebalance:
@@ -185,7 +186,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
         return cb(currentGenerationResult([]));
       default:
         this.log.warn(`Attempt to add rejoining member ${p.memberId} of group ${group.groupId} in unexpected group state ${group.currentState}`);
-        return cb(joinError(p.memberId, E.UNKNOWN_MEMBER_ID));
+        return cb(joinError(p.memberId, Errors.UNKNOWN_MEMBER_ID.code));
     }
   }
 
@@ -217,7 +218,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
         }
         const assignment = new Map(group.allMemberMetadata().map((m) => [m.memberId, m.assignment] as const));
         this.groupManager.storeGroup(group, assignment, (error) => {
-          if (error !== E.NONE) {
+          if (error !== Errors.NONE.code) {
             this.log.warn(`Failed to persist metadata for group ${group.groupId}: error ${error}`);
             group.updateMember(member, oldProtocols, oldRebalanceTimeoutMs, oldSessionTimeoutMs, null);
             const oldMember = group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
@@ -229,13 +230,13 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
             const isLeader = group.isLeader(newMemberId);
             group.maybeInvokeJoinCallback(member, {
               members: isLeader ? group.currentMemberMetadata() : [], memberId: newMemberId, generationId: group.generationId,
-              protocolType: group.protocolType, protocolName: group.protocolName, leaderId: group.leaderOrNull() ?? '', skipAssignment: isLeader, error: E.NONE,
+              protocolType: group.protocolType, protocolName: group.protocolName, leaderId: group.leaderOrNull() ?? '', skipAssignment: isLeader, error: Errors.NONE.code,
             });
           } else {
             // Before v9: answer with the old leader id so the rejoined member does not run a trivial assignment.
             group.maybeInvokeJoinCallback(member, {
               members: [], memberId: newMemberId, generationId: group.generationId, protocolType: group.protocolType,
-              protocolName: group.protocolName, leaderId: currentLeader, skipAssignment: false, error: E.NONE,
+              protocolName: group.protocolName, leaderId: currentLeader, skipAssignment: false, error: Errors.NONE.code,
             });
           }
         });
@@ -261,7 +262,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
 
   /** Moves the group to PreparingRebalance with a DelayedJoin (InitialDelayedJoin for an Empty group). */
   prepareRebalance(group: GroupMetadata, reason: string): void {
-    if (group.is(GroupState.CompletingRebalance)) this.resetAndPropagateAssignmentError(group, E.REBALANCE_IN_PROGRESS);
+    if (group.is(GroupState.CompletingRebalance)) this.resetAndPropagateAssignmentError(group, Errors.REBALANCE_IN_PROGRESS.code);
     this.removeSyncExpiration(group);
     const rebalanceTimeoutMs = group.rebalanceTimeoutMs();
     const delay = this.groupConfig.groupInitialRebalanceDelayMs;
@@ -275,7 +276,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
 
   private removeMemberAndUpdateGroup(group: GroupMetadata, member: MemberMetadata, reason: string): void {
     // A parked JoinGroup of a member being removed is answered first (it may retry).
-    group.maybeInvokeJoinCallback(member, joinError(UNKNOWN_MEMBER_ID, E.UNKNOWN_MEMBER_ID));
+    group.maybeInvokeJoinCallback(member, joinError(UNKNOWN_MEMBER_ID, Errors.UNKNOWN_MEMBER_ID.code));
     group.remove(member.memberId);
     switch (group.currentState) {
       case GroupState.Stable:
@@ -322,7 +323,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
     if (group.is(GroupState.Empty)) {
       this.log.info(`Group ${group.groupId} with generation ${group.generationId} is now empty (__consumer_offsets-${this.partitionFor(group.groupId)})`);
       this.groupManager.storeGroup(group, new Map(), (error) => {
-        if (error !== E.NONE) this.log.warn(`Failed to write empty metadata for group ${group.groupId}: error ${error}`);
+        if (error !== Errors.NONE.code) this.log.warn(`Failed to write empty metadata for group ${group.groupId}: error ${error}`);
       });
       return;
     }
@@ -331,7 +332,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
       group.maybeInvokeJoinCallback(member, {
         members: group.isLeader(member.memberId) ? group.currentMemberMetadata() : [],
         memberId: member.memberId, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName,
-        leaderId: group.leaderOrNull() ?? '', skipAssignment: false, error: E.NONE,
+        leaderId: group.leaderOrNull() ?? '', skipAssignment: false, error: Errors.NONE.code,
       });
       this.completeAndScheduleNextHeartbeatExpiration(group, member);
       member.isNew = false;
@@ -349,17 +350,17 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
   private doHandleSyncGroup(p: SyncGroupParams, cb: SyncCallback): void {
     const status = this.validateGroupStatus(p.groupId, 'SyncGroup');
     // While loading, the rebalance state is lost: REBALANCE_IN_PROGRESS makes the member rejoin.
-    if (status === E.COORDINATOR_LOAD_IN_PROGRESS) return cb(syncError(E.REBALANCE_IN_PROGRESS));
+    if (status === Errors.COORDINATOR_LOAD_IN_PROGRESS.code) return cb(syncError(Errors.REBALANCE_IN_PROGRESS.code));
     if (status !== undefined) return cb(syncError(status));
     const group = this.groupManager.getGroup(p.groupId);
-    if (group === undefined) return cb(syncError(E.UNKNOWN_MEMBER_ID));
+    if (group === undefined) return cb(syncError(Errors.UNKNOWN_MEMBER_ID.code));
     const error = this.validateSyncGroup(group, p);
     if (error !== undefined) return cb(syncError(error));
     switch (group.currentState) {
       case GroupState.Empty:
-        return cb(syncError(E.UNKNOWN_MEMBER_ID));
+        return cb(syncError(Errors.UNKNOWN_MEMBER_ID.code));
       case GroupState.PreparingRebalance:
-        return cb(syncError(E.REBALANCE_IN_PROGRESS));
+        return cb(syncError(Errors.REBALANCE_IN_PROGRESS.code));
       case GroupState.CompletingRebalance: {
         group.get(p.memberId).awaitingSyncCallback = cb;
         this.removePendingSyncMember(group, p.memberId);
@@ -377,7 +378,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
         this.groupManager.storeGroup(group, assignment, (storeError) => {
           // Another member may have joined meanwhile: act only if still completing this generation.
           if (!group.is(GroupState.CompletingRebalance) || generationId !== group.generationId) return;
-          if (storeError !== E.NONE) {
+          if (storeError !== Errors.NONE.code) {
             this.resetAndPropagateAssignmentError(group, storeError);
             this.maybePrepareRebalance(group, `Error ${storeError} when storing group assignment during SyncGroup (member: ${p.memberId})`);
           } else {
@@ -390,28 +391,28 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
       case GroupState.Stable: {
         this.removePendingSyncMember(group, p.memberId);
         const member = group.get(p.memberId);
-        cb({ protocolType: group.protocolType, protocolName: group.protocolName, memberAssignment: member.assignment, error: E.NONE });
+        cb({ protocolType: group.protocolType, protocolName: group.protocolName, memberAssignment: member.assignment, error: Errors.NONE.code });
         this.completeAndScheduleNextHeartbeatExpiration(group, member);
         return;
       }
       default:
-        return cb(syncError(E.COORDINATOR_NOT_AVAILABLE));
+        return cb(syncError(Errors.COORDINATOR_NOT_AVAILABLE.code));
     }
   }
 
   private validateSyncGroup(group: GroupMetadata, p: SyncGroupParams): number | undefined {
-    if (group.is(GroupState.Dead)) return E.COORDINATOR_NOT_AVAILABLE;
+    if (group.is(GroupState.Dead)) return Errors.COORDINATOR_NOT_AVAILABLE.code;
     const memberError = this.validateCurrentMember(group, p.memberId, p.groupInstanceId, 'sync-group');
     if (memberError !== undefined) return memberError;
-    if (p.generationId !== group.generationId) return E.ILLEGAL_GENERATION;
-    if (p.protocolType !== null && group.protocolType !== p.protocolType) return E.INCONSISTENT_GROUP_PROTOCOL;
-    if (p.protocolName !== null && group.protocolName !== p.protocolName) return E.INCONSISTENT_GROUP_PROTOCOL;
+    if (p.generationId !== group.generationId) return Errors.ILLEGAL_GENERATION.code;
+    if (p.protocolType !== null && group.protocolType !== p.protocolType) return Errors.INCONSISTENT_GROUP_PROTOCOL.code;
+    if (p.protocolName !== null && group.protocolName !== p.protocolName) return Errors.INCONSISTENT_GROUP_PROTOCOL.code;
     return undefined;
   }
 
   private setAndPropagateAssignment(group: GroupMetadata, assignment: ReadonlyMap<string, Buffer>): void {
     for (const m of group.allMemberMetadata()) m.assignment = assignment.get(m.memberId) ?? EMPTY_BYTES;
-    this.propagateAssignment(group, E.NONE);
+    this.propagateAssignment(group, Errors.NONE.code);
   }
 
   private resetAndPropagateAssignmentError(group: GroupMetadata, error: number): void {
@@ -420,7 +421,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
   }
 
   private propagateAssignment(group: GroupMetadata, error: number): void {
-    const ok = error === E.NONE;
+    const ok = error === Errors.NONE.code;
     for (const member of group.allMemberMetadata()) {
       if (ok && member.assignment.length === 0) {
         this.log.warn(`Sending empty assignment to member ${member.memberId} of ${group.groupId} for generation ${group.generationId} with no errors`);
@@ -478,8 +479,8 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
     if (status !== undefined) return { topLevelError: status, memberResponses: [] };
     const response = (m: LeaveMemberIdentity, error: number): LeaveMemberResponse => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, error });
     const group = this.groupManager.getGroup(groupId);
-    if (group === undefined) return { topLevelError: E.NONE, memberResponses: leavingMembers.map((m) => response(m, E.UNKNOWN_MEMBER_ID)) };
-    if (group.is(GroupState.Dead)) return { topLevelError: E.COORDINATOR_NOT_AVAILABLE, memberResponses: [] };
+    if (group === undefined) return { topLevelError: Errors.NONE.code, memberResponses: leavingMembers.map((m) => response(m, Errors.UNKNOWN_MEMBER_ID.code)) };
+    if (group.is(GroupState.Dead)) return { topLevelError: Errors.COORDINATOR_NOT_AVAILABLE.code, memberResponses: [] };
     const removeCurrentMember = (memberId: string, reason: string): void => {
       const member = group.get(memberId);
       this.removeMemberAndUpdateGroup(group, member, `Removing member ${memberId} on LeaveGroup; client reason: ${reason}`);
@@ -491,21 +492,21 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
       if (m.memberId === UNKNOWN_MEMBER_ID) {
         // Administrative removal of a static member by its group.instance.id.
         const current = m.groupInstanceId === null ? undefined : group.currentStaticMemberId(m.groupInstanceId);
-        if (current === undefined) return response(m, E.UNKNOWN_MEMBER_ID);
+        if (current === undefined) return response(m, Errors.UNKNOWN_MEMBER_ID.code);
         removeCurrentMember(current, reason);
-        return response(m, E.NONE);
+        return response(m, Errors.NONE.code);
       }
       if (group.isPendingMember(m.memberId)) {
         this.removePendingMemberAndUpdateGroup(group, m.memberId);
         this.heartbeatPurgatory.checkAndComplete(memberKey(group.groupId, m.memberId));
-        return response(m, E.NONE);
+        return response(m, Errors.NONE.code);
       }
       const error = this.validateCurrentMember(group, m.memberId, m.groupInstanceId, 'leave-group');
       if (error !== undefined) return response(m, error);
       removeCurrentMember(m.memberId, reason);
-      return response(m, E.NONE);
+      return response(m, Errors.NONE.code);
     });
-    return { topLevelError: E.NONE, memberResponses };
+    return { topLevelError: Errors.NONE.code, memberResponses };
   }
 
   // ---------------------------------------------------------------- Heartbeat
@@ -513,26 +514,26 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
   /** Heartbeat's error code. While the coordinator loads, heartbeats are answered NONE blindly. */
   handleHeartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
     const status = this.validateGroupStatus(groupId, 'Heartbeat');
-    if (status === E.COORDINATOR_LOAD_IN_PROGRESS) return E.NONE;
+    if (status === Errors.COORDINATOR_LOAD_IN_PROGRESS.code) return Errors.NONE.code;
     if (status !== undefined) return status;
     const group = this.groupManager.getGroup(groupId);
-    if (group === undefined) return E.UNKNOWN_MEMBER_ID;
-    if (group.is(GroupState.Dead)) return E.COORDINATOR_NOT_AVAILABLE;
+    if (group === undefined) return Errors.UNKNOWN_MEMBER_ID.code;
+    if (group.is(GroupState.Dead)) return Errors.COORDINATOR_NOT_AVAILABLE.code;
     const memberError = this.validateCurrentMember(group, memberId, groupInstanceId, 'heartbeat');
     if (memberError !== undefined) return memberError;
-    if (generationId !== group.generationId) return E.ILLEGAL_GENERATION;
+    if (generationId !== group.generationId) return Errors.ILLEGAL_GENERATION.code;
     switch (group.currentState) {
       case GroupState.Empty:
-        return E.UNKNOWN_MEMBER_ID;
+        return Errors.UNKNOWN_MEMBER_ID.code;
       case GroupState.CompletingRebalance:
       case GroupState.Stable:
         this.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
-        return E.NONE;
+        return Errors.NONE.code;
       case GroupState.PreparingRebalance:
         this.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
-        return E.REBALANCE_IN_PROGRESS;
+        return Errors.REBALANCE_IN_PROGRESS.code;
       default:
-        return E.COORDINATOR_NOT_AVAILABLE;
+        return Errors.COORDINATOR_NOT_AVAILABLE.code;
     }
   }
 
@@ -606,11 +607,11 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
     const previous = group.currentState;
     group.transitionTo(GroupState.Dead);
     if (previous === GroupState.PreparingRebalance) {
-      for (const m of group.allMemberMetadata()) group.maybeInvokeJoinCallback(m, joinError(m.memberId, E.NOT_COORDINATOR));
+      for (const m of group.allMemberMetadata()) group.maybeInvokeJoinCallback(m, joinError(m.memberId, Errors.NOT_COORDINATOR.code));
       this.rebalancePurgatory.checkAndComplete(groupJoinKey(group.groupId));
     } else if (previous === GroupState.Stable || previous === GroupState.CompletingRebalance) {
       for (const m of group.allMemberMetadata()) {
-        group.maybeInvokeSyncCallback(m, syncError(E.NOT_COORDINATOR));
+        group.maybeInvokeSyncCallback(m, syncError(Errors.NOT_COORDINATOR.code));
         this.heartbeatPurgatory.checkAndComplete(memberKey(group.groupId, m.memberId));
       }
     }
@@ -622,10 +623,10 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
   /** Kafka's validateGroupStatus: a valid id, an active coordinator, loaded and local. */
   validateGroupStatus(groupId: string, api: GroupApi): number | undefined {
     const emptyAllowed = api === 'OffsetCommit' || api === 'OffsetFetch' || api === 'DescribeGroups' || api === 'DeleteGroups';
-    if (groupId === null || (!emptyAllowed && groupId === '')) return E.INVALID_GROUP_ID;
-    if (!this.active) return E.COORDINATOR_NOT_AVAILABLE;
-    if (this.groupManager.isGroupLoading(groupId)) return E.COORDINATOR_LOAD_IN_PROGRESS;
-    if (!this.groupManager.isGroupLocal(groupId)) return E.NOT_COORDINATOR;
+    if (groupId === null || (!emptyAllowed && groupId === '')) return Errors.INVALID_GROUP_ID.code;
+    if (!this.active) return Errors.COORDINATOR_NOT_AVAILABLE.code;
+    if (this.groupManager.isGroupLoading(groupId)) return Errors.COORDINATOR_LOAD_IN_PROGRESS.code;
+    if (!this.groupManager.isGroupLocal(groupId)) return Errors.NOT_COORDINATOR.code;
     return undefined;
   }
 }

@@ -8,7 +8,7 @@
  * group-metadata-manager scheduler), each guarded by the partition's coordinator epoch.
  */
 import type { TopicPartition } from '../../common/topic-partition.js';
-import { errorCodeOf, errorForName } from '../../protocol/errors.js';
+import { errorCodeOf, Errors } from '../../protocol/errors.js';
 import { buildRecordBatch, type SimpleRecord } from '../../record/memory-records-builder.js';
 import { KafkaScheduler } from '../../common/scheduler.js';
 import { logger } from '../../utils/logger.js';
@@ -22,21 +22,10 @@ import { INVALID_OFFSET, NO_LEADER_EPOCH, NO_METADATA, TopicPartitionMap, type O
 import type { OffsetConfig } from './offset-config.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../../common/topic.js';
 
-const code = (name: string): number => errorForName(name).code;
 const NONE = 0;
-const COORDINATOR_NOT_AVAILABLE = code('COORDINATOR_NOT_AVAILABLE');
-const NOT_COORDINATOR = code('NOT_COORDINATOR');
-const REBALANCE_IN_PROGRESS = code('REBALANCE_IN_PROGRESS');
-const UNKNOWN_SERVER_ERROR = code('UNKNOWN_SERVER_ERROR');
-const INVALID_COMMIT_OFFSET_SIZE = code('INVALID_COMMIT_OFFSET_SIZE');
-const OFFSET_METADATA_TOO_LARGE = code('OFFSET_METADATA_TOO_LARGE');
-const UNSTABLE_OFFSET_COMMIT = code('UNSTABLE_OFFSET_COMMIT');
-const COORDINATOR_LOAD_IN_PROGRESS = code('COORDINATOR_LOAD_IN_PROGRESS');
-const UNAVAILABLE_ON_APPEND = new Set([code('UNKNOWN_TOPIC_OR_PARTITION'), code('NOT_ENOUGH_REPLICAS'), code('NOT_ENOUGH_REPLICAS_AFTER_APPEND')]);
-const NOT_LEADER_ON_APPEND = new Set([code('NOT_LEADER_OR_FOLLOWER'), code('KAFKA_STORAGE_ERROR')]);
-const TOO_LARGE_ON_APPEND = new Set([code('MESSAGE_TOO_LARGE'), code('RECORD_LIST_TOO_LARGE'), code('INVALID_FETCH_SIZE')]);
-const REQUEST_TIMED_OUT = code('REQUEST_TIMED_OUT');
-const NETWORK_EXCEPTION = code('NETWORK_EXCEPTION');
+const UNAVAILABLE_ON_APPEND = new Set<number>([Errors.UNKNOWN_TOPIC_OR_PARTITION.code, Errors.NOT_ENOUGH_REPLICAS.code, Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND.code]);
+const NOT_LEADER_ON_APPEND = new Set<number>([Errors.NOT_LEADER_OR_FOLLOWER.code, Errors.KAFKA_STORAGE_ERROR.code]);
+const TOO_LARGE_ON_APPEND = new Set<number>([Errors.MESSAGE_TOO_LARGE.code, Errors.RECORD_LIST_TOO_LARGE.code, Errors.INVALID_FETCH_SIZE.code]);
 
 /**
  * One record of __consumer_offsets as read back for loading, with what the loader needs of its
@@ -82,20 +71,20 @@ export interface OffsetFetchPartitionData {
 
 /** Kafka's maybeConvertOffsetCommitError: append errors as an OffsetCommit answers them. */
 export function maybeConvertOffsetCommitError(error: number): number {
-  if (error === NETWORK_EXCEPTION) return COORDINATOR_LOAD_IN_PROGRESS;
-  if (UNAVAILABLE_ON_APPEND.has(error)) return COORDINATOR_NOT_AVAILABLE;
-  if (NOT_LEADER_ON_APPEND.has(error)) return NOT_COORDINATOR;
-  if (TOO_LARGE_ON_APPEND.has(error)) return INVALID_COMMIT_OFFSET_SIZE;
+  if (error === Errors.NETWORK_EXCEPTION.code) return Errors.COORDINATOR_LOAD_IN_PROGRESS.code;
+  if (UNAVAILABLE_ON_APPEND.has(error)) return Errors.COORDINATOR_NOT_AVAILABLE.code;
+  if (NOT_LEADER_ON_APPEND.has(error)) return Errors.NOT_COORDINATOR.code;
+  if (TOO_LARGE_ON_APPEND.has(error)) return Errors.INVALID_COMMIT_OFFSET_SIZE.code;
   return error;
 }
 
 /** How storeGroup maps append errors (Kafka's storeGroup callback). */
 export function convertStoreGroupError(error: number): number {
   if (error === NONE) return NONE;
-  if (UNAVAILABLE_ON_APPEND.has(error)) return COORDINATOR_NOT_AVAILABLE;
-  if (NOT_LEADER_ON_APPEND.has(error)) return NOT_COORDINATOR;
-  if (error === REQUEST_TIMED_OUT) return REBALANCE_IN_PROGRESS;
-  if (TOO_LARGE_ON_APPEND.has(error)) return UNKNOWN_SERVER_ERROR;
+  if (UNAVAILABLE_ON_APPEND.has(error)) return Errors.COORDINATOR_NOT_AVAILABLE.code;
+  if (NOT_LEADER_ON_APPEND.has(error)) return Errors.NOT_COORDINATOR.code;
+  if (error === Errors.REQUEST_TIMED_OUT.code) return Errors.REBALANCE_IN_PROGRESS.code;
+  if (TOO_LARGE_ON_APPEND.has(error)) return Errors.UNKNOWN_SERVER_ERROR.code;
   return error;
 }
 
@@ -188,7 +177,7 @@ export class GroupMetadataManager {
   storeGroup(group: GroupMetadata, assignment: ReadonlyMap<string, Buffer>, callback: (error: number) => void): void {
     const partition = this.partitionFor(group.groupId);
     if (!this.isPartitionOwned(partition)) {
-      callback(NOT_COORDINATOR);
+      callback(Errors.NOT_COORDINATOR.code);
       return;
     }
     const timestamp = BigInt(this.time.milliseconds());
@@ -202,23 +191,23 @@ export class GroupMetadataManager {
 
   /**
    * Appends the commits and, once stored, makes them visible in the group. Commits whose metadata
-   * exceeds offset.metadata.max.bytes answer OFFSET_METADATA_TOO_LARGE and are not written.
+   * exceeds offset.metadata.max.bytes answer Errors.OFFSET_METADATA_TOO_LARGE.code and are not written.
    */
   storeOffsets(group: GroupMetadata, offsets: TopicPartitionMap<OffsetAndMetadata>, callback: (errors: TopicPartitionMap<number>) => void): void {
     const valid = (o: OffsetAndMetadata): boolean => o.metadata.length <= this.config.maxMetadataSize;
     const filtered = [...offsets.entries()].filter(([, o]) => valid(o));
     const answer = (error: number): void => {
       const out = new TopicPartitionMap<number>();
-      for (const [tp, o] of offsets.entries()) out.set(tp, valid(o) ? error : OFFSET_METADATA_TOO_LARGE);
+      for (const [tp, o] of offsets.entries()) out.set(tp, valid(o) ? error : Errors.OFFSET_METADATA_TOO_LARGE.code);
       callback(out);
     };
     if (filtered.length === 0) {
-      answer(OFFSET_METADATA_TOO_LARGE);
+      answer(Errors.OFFSET_METADATA_TOO_LARGE.code);
       return;
     }
     const partition = this.partitionFor(group.groupId);
     if (!this.isPartitionOwned(partition)) {
-      answer(NOT_COORDINATOR);
+      answer(Errors.NOT_COORDINATOR.code);
       return;
     }
     const timestamp = BigInt(this.time.milliseconds());
@@ -239,7 +228,7 @@ export class GroupMetadataManager {
   /**
    * Committed offsets of a group: all of them when `partitions` is null, else each asked partition
    * (offset -1, metadata "" when none). With requireStable, a partition with a commit still being
-   * written answers UNSTABLE_OFFSET_COMMIT.
+   * written answers Errors.UNSTABLE_OFFSET_COMMIT.code.
    */
   getOffsets(groupId: string, requireStable: boolean, partitions: readonly TopicPartition[] | null): OffsetFetchPartitionData[] {
     const none = (tp: TopicPartition, error = NONE): OffsetFetchPartitionData =>
@@ -248,7 +237,7 @@ export class GroupMetadataManager {
     if (group === undefined || group.is(GroupState.Dead)) return (partitions ?? []).map((tp) => none(tp));
     const tps = partitions ?? group.allOffsets().map(([tp]) => tp);
     return tps.map((tp) => {
-      if (requireStable && (group.hasPendingOffsetCommitsForTopicPartition(tp) || this.hasPendingTxnOffsetCommit(groupId, tp))) return none(tp, UNSTABLE_OFFSET_COMMIT);
+      if (requireStable && (group.hasPendingOffsetCommitsForTopicPartition(tp) || this.hasPendingTxnOffsetCommit(groupId, tp))) return none(tp, Errors.UNSTABLE_OFFSET_COMMIT.code);
       const o = group.offset(tp);
       return o === undefined ? none(tp) : { topicPartition: tp, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, error: NONE };
     });
@@ -256,7 +245,7 @@ export class GroupMetadataManager {
 
   /**
    * Kafka's scheduleLoadGroupAndOffsets: marks the partition loading (requests for its groups answer
-   * COORDINATOR_LOAD_IN_PROGRESS) and loads it after earlier loads/unloads. The returned promise
+   * Errors.COORDINATOR_LOAD_IN_PROGRESS.code) and loads it after earlier loads/unloads. The returned promise
    * settles when this load is done (it never rejects).
    */
   scheduleLoadGroupAndOffsets(partition: number, coordinatorEpoch: number, onGroupLoaded: (g: GroupMetadata) => void): Promise<void> {
@@ -487,13 +476,13 @@ export class GroupMetadataManager {
   storeTxnOffsets(group: GroupMetadata, producerId: bigint, producerEpoch: number, offsets: TopicPartitionMap<OffsetAndMetadata>, callback: (errors: TopicPartitionMap<number>) => void): void {
     const answer = (error: number): void => {
       const out = new TopicPartitionMap<number>();
-      for (const [tp, o] of offsets.entries()) out.set(tp, o.metadata.length <= this.config.maxMetadataSize ? error : OFFSET_METADATA_TOO_LARGE);
+      for (const [tp, o] of offsets.entries()) out.set(tp, o.metadata.length <= this.config.maxMetadataSize ? error : Errors.OFFSET_METADATA_TOO_LARGE.code);
       callback(out);
     };
     const filtered = [...offsets.entries()].filter(([, o]) => o.metadata.length <= this.config.maxMetadataSize);
     const partition = this.partitionFor(group.groupId);
-    if (!this.isPartitionOwned(partition)) return answer(NOT_COORDINATOR);
-    if (filtered.length === 0) return answer(OFFSET_METADATA_TOO_LARGE);
+    if (!this.isPartitionOwned(partition)) return answer(Errors.NOT_COORDINATOR.code);
+    if (filtered.length === 0) return answer(Errors.OFFSET_METADATA_TOO_LARGE.code);
     const timestamp = BigInt(this.time.milliseconds());
     const records = buildRecordBatch(
       filtered.map(([tp, o]) => ({ key: offsetCommitKey(group.groupId, tp), value: offsetCommitValue(o), timestamp })),
@@ -564,7 +553,7 @@ export class GroupMetadataManager {
       (error) => callback(error),
       (err: unknown) => {
         const error = errorCodeOf(err);
-        if (error === UNKNOWN_SERVER_ERROR) this.log.error({ err }, `Unexpected error appending to ${GROUP_METADATA_TOPIC_NAME}-${partition}`);
+        if (error === Errors.UNKNOWN_SERVER_ERROR.code) this.log.error({ err }, `Unexpected error appending to ${GROUP_METADATA_TOPIC_NAME}-${partition}`);
         callback(error);
       },
     ).catch((err: unknown) => { this.log.error({ err }, 'Error in group coordinator append callback'); });

@@ -16,13 +16,11 @@ import {
   type JoinCallback, type JoinGroupResult, type MemberSummary, type Protocol, type SyncGroupResult,
 } from './member-metadata.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from './offset-and-metadata.js';
-import { errorForName } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 
 const stateChangeLog = logger('state.change');
 const log = logger('kafka.coordinator.group.GroupMetadata');
 
-const FENCED_INSTANCE_ID = errorForName('FENCED_INSTANCE_ID').code;
-const UNKNOWN_SERVER_ERROR = errorForName('UNKNOWN_SERVER_ERROR').code;
 
 /** Kafka's GroupOverview (ListGroups). */
 export interface GroupOverview {
@@ -181,8 +179,8 @@ export class GroupMetadata {
     const member = this.members.get(oldMemberId);
     if (!member) throw new Error(`Cannot replace non-existing member id ${oldMemberId}`);
     this.members.delete(oldMemberId);
-    this.maybeInvokeJoinCallback(member, joinError(oldMemberId, FENCED_INSTANCE_ID));
-    this.maybeInvokeSyncCallback(member, syncError(FENCED_INSTANCE_ID));
+    this.maybeInvokeJoinCallback(member, joinError(oldMemberId, Errors.FENCED_INSTANCE_ID.code));
+    this.maybeInvokeSyncCallback(member, syncError(Errors.FENCED_INSTANCE_ID.code));
     member.memberId = newMemberId;
     this.members.set(newMemberId, member);
     if (this.isLeader(oldMemberId)) this.leaderId = newMemberId;
@@ -369,7 +367,7 @@ export class GroupMetadata {
       cb(result);
     } catch (err) {
       log.error({ err, groupId: this.groupId }, `Failed to invoke join callback for ${member.toString()}`);
-      cb(joinError(member.memberId, UNKNOWN_SERVER_ERROR));
+      cb(joinError(member.memberId, Errors.UNKNOWN_SERVER_ERROR.code));
     }
   }
 
@@ -382,7 +380,7 @@ export class GroupMetadata {
       cb(result);
     } catch (err) {
       log.error({ err, groupId: this.groupId }, `Failed to invoke sync callback for ${member.toString()}`);
-      cb(syncError(UNKNOWN_SERVER_ERROR));
+      cb(syncError(Errors.UNKNOWN_SERVER_ERROR.code));
     }
     return true;
   }

@@ -5,7 +5,7 @@
  * does not match is INVALID_PRODUCER_ID_MAPPING, an old epoch PRODUCER_FENCED (handlers map it to
  * INVALID_PRODUCER_EPOCH for old request versions), a write in flight CONCURRENT_TRANSACTIONS.
  */
-import { errorForName, NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { logger } from '../../utils/logger.js';
 import type { Time } from '../../common/time.js';
 import type { ProducerIdManager } from './producer-id-manager.js';
@@ -15,17 +15,16 @@ import type { TopicPartition } from '../../common/topic-partition.js';
 import type { TransactionStateManager } from './transaction-state-manager.js';
 import { TransactionState } from './transaction-state.js';
 
-const code = (name: string): number => errorForName(name).code;
 export const TxnErrors = {
-  INVALID_REQUEST: code('INVALID_REQUEST'),
-  INVALID_TRANSACTION_TIMEOUT: code('INVALID_TRANSACTION_TIMEOUT'),
-  CONCURRENT_TRANSACTIONS: code('CONCURRENT_TRANSACTIONS'),
-  INVALID_PRODUCER_ID_MAPPING: code('INVALID_PRODUCER_ID_MAPPING'),
-  PRODUCER_FENCED: code('PRODUCER_FENCED'),
-  INVALID_PRODUCER_EPOCH: code('INVALID_PRODUCER_EPOCH'),
-  INVALID_TXN_STATE: code('INVALID_TXN_STATE'),
-  UNKNOWN_SERVER_ERROR: code('UNKNOWN_SERVER_ERROR'),
-  COORDINATOR_NOT_AVAILABLE: code('COORDINATOR_NOT_AVAILABLE'),
+  INVALID_REQUEST: Errors.INVALID_REQUEST.code,
+  INVALID_TRANSACTION_TIMEOUT: Errors.INVALID_TRANSACTION_TIMEOUT.code,
+  CONCURRENT_TRANSACTIONS: Errors.CONCURRENT_TRANSACTIONS.code,
+  INVALID_PRODUCER_ID_MAPPING: Errors.INVALID_PRODUCER_ID_MAPPING.code,
+  PRODUCER_FENCED: Errors.PRODUCER_FENCED.code,
+  INVALID_PRODUCER_EPOCH: Errors.INVALID_PRODUCER_EPOCH.code,
+  INVALID_TXN_STATE: Errors.INVALID_TXN_STATE.code,
+  UNKNOWN_SERVER_ERROR: Errors.UNKNOWN_SERVER_ERROR.code,
+  COORDINATOR_NOT_AVAILABLE: Errors.COORDINATOR_NOT_AVAILABLE.code,
 };
 const E = TxnErrors;
 
@@ -75,7 +74,7 @@ export class TransactionCoordinator {
     const fail = (error: number): InitProducerIdResult => ({ error, producerId: -1n, producerEpoch: -1 });
     if (transactionalId === null) {
       // Idempotent producers: a fresh id from this broker's block, epoch 0.
-      return { error: NONE, producerId: await this.producerIdManager.generateProducerId(), producerEpoch: 0 };
+      return { error: Errors.NONE.code, producerId: await this.producerIdManager.generateProducerId(), producerEpoch: 0 };
     }
     if (transactionalId === '') return fail(E.INVALID_REQUEST);
     if (txnTimeoutMs <= 0 || txnTimeoutMs > this.config.transactionMaxTimeoutMs) return fail(E.INVALID_TRANSACTION_TIMEOUT);
@@ -95,7 +94,7 @@ export class TransactionCoordinator {
       const current = expected.producerId === m.producerId && expected.producerEpoch === m.producerEpoch;
       const retried = expected.producerId === m.lastProducerId && expected.producerEpoch === m.lastProducerEpoch;
       if (!current && !retried) return fail(E.PRODUCER_FENCED);
-      if (retried && m.state === TransactionState.Empty) return { error: NONE, producerId: m.producerId, producerEpoch: m.producerEpoch };
+      if (retried && m.state === TransactionState.Empty) return { error: Errors.NONE.code, producerId: m.producerId, producerEpoch: m.producerEpoch };
     }
     const now = this.time.milliseconds();
     switch (m.state) {
@@ -116,9 +115,9 @@ export class TransactionCoordinator {
         if (m.pendingState !== undefined) return fail(E.CONCURRENT_TRANSACTIONS);
         const t = m.prepareIncrementProducerEpoch(txnTimeoutMs, newPid, now);
         const err = await this.txnManager.appendTransactionToLog(m, coordinatorEpoch, t, now);
-        if (err !== NONE) return fail(err);
+        if (err !== Errors.NONE.code) return fail(err);
         this.log.info(`Initialized transactionalId ${transactionalId} with producerId ${t.producerId} and producer epoch ${t.producerEpoch} on partition ${this.partitionFor(transactionalId)} of __transaction_state`);
-        return { error: NONE, producerId: t.producerId, producerEpoch: t.producerEpoch };
+        return { error: Errors.NONE.code, producerId: t.producerId, producerEpoch: t.producerEpoch };
       }
     }
   }
@@ -151,7 +150,7 @@ export class TransactionCoordinator {
     const m = v.metadata;
     if (busy(m)) return E.CONCURRENT_TRANSACTIONS;
     if (m.state === TransactionState.Dead) return E.INVALID_TXN_STATE;
-    if (m.state === TransactionState.Ongoing && partitions.every((tp) => m.topicPartitions.has(`${tp.topic}-${tp.partition}`))) return NONE;
+    if (m.state === TransactionState.Ongoing && partitions.every((tp) => m.topicPartitions.has(`${tp.topic}-${tp.partition}`))) return Errors.NONE.code;
     const now = this.time.milliseconds();
     return this.txnManager.appendTransactionToLog(m, v.coordinatorEpoch, m.prepareAddPartitions(partitions, now), now);
   }
@@ -180,14 +179,14 @@ export class TransactionCoordinator {
         }
         const t = m.prepareAbortOrCommit(committed ? TransactionState.PrepareCommit : TransactionState.PrepareAbort, now);
         const err = await this.txnManager.appendTransactionToLog(m, state.coordinatorEpoch, t, now);
-        if (err !== NONE) return err;
+        if (err !== Errors.NONE.code) return err;
         this.completeTransactionInBackground(state.coordinatorEpoch, m);
-        return NONE;
+        return Errors.NONE.code;
       }
       case TransactionState.CompleteCommit:
-        return committed ? NONE : E.INVALID_TXN_STATE;
+        return committed ? Errors.NONE.code : E.INVALID_TXN_STATE;
       case TransactionState.CompleteAbort:
-        return committed ? E.INVALID_TXN_STATE : NONE;
+        return committed ? E.INVALID_TXN_STATE : Errors.NONE.code;
       case TransactionState.PrepareCommit:
         return committed ? E.CONCURRENT_TRANSACTIONS : E.INVALID_TXN_STATE;
       case TransactionState.PrepareAbort:
@@ -219,7 +218,7 @@ export class TransactionCoordinator {
         }
         const now = this.time.milliseconds();
         const err = await this.txnManager.appendTransactionToLog(m, coordinatorEpoch, m.prepareComplete(now), now);
-        if (err === NONE) {
+        if (err === Errors.NONE.code) {
           this.log.debug(`Completed ${committed ? 'commit' : 'abort'} of transactionalId ${m.transactionalId}`);
           return;
         }
@@ -241,7 +240,7 @@ export class TransactionCoordinator {
       const t = m.prepareFenceProducerEpoch(now);
       m.completeTransition(t);
       this.endTransaction(m.transactionalId, m.producerId, m.producerEpoch, false, false)
-        .then((err) => { if (err !== NONE) this.log.info(`Aborting timed-out transaction of ${m.transactionalId} answered ${err}`); })
+        .then((err) => { if (err !== Errors.NONE.code) this.log.info(`Aborting timed-out transaction of ${m.transactionalId} answered ${err}`); })
         .catch((err: unknown) => this.log.error({ err }, 'abort of a timed-out transaction failed'));
     }
   }
@@ -264,8 +263,8 @@ export class TransactionCoordinator {
   describe(transactionalId: string): { error: number; metadata?: TransactionMetadata } {
     const s = this.txnManager.getTransactionState(transactionalId);
     if ('error' in s) return { error: s.error };
-    if (!s.metadata) return { error: errorForName('TRANSACTIONAL_ID_NOT_FOUND').code };
-    return { error: NONE, metadata: s.metadata };
+    if (!s.metadata) return { error: Errors.TRANSACTIONAL_ID_NOT_FOUND.code };
+    return { error: Errors.NONE.code, metadata: s.metadata };
   }
 
   list(states: readonly string[], producerIds: readonly bigint[]): TransactionMetadata[] {

@@ -5,12 +5,11 @@
  */
 import { NetworkClient } from '../../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../../protocol/index.js';
-import { errorForName, NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import type { WriteTxnMarkersResponse } from '../../protocol/generated/types.js';
 import { logger } from '../../utils/logger.js';
 import type { TopicPartition } from '../../common/topic-partition.js';
 
-const UNKNOWN_TOPIC_OR_PARTITION = errorForName('UNKNOWN_TOPIC_OR_PARTITION').code;
 const WRITE_TXN_MARKERS_VERSION = 1;
 
 export interface MarkerDestination {
@@ -71,7 +70,7 @@ export class TransactionMarkerChannelManager {
           for (const m of res.markers) {
             for (const t of m.topics) {
               for (const p of t.partitions) {
-                if (p.errorCode === NONE || p.errorCode === UNKNOWN_TOPIC_OR_PARTITION) pending.delete(`${t.name}-${p.partitionIndex}`);
+                if (p.errorCode === Errors.NONE.code || p.errorCode === Errors.UNKNOWN_TOPIC_OR_PARTITION.code) pending.delete(`${t.name}-${p.partitionIndex}`);
                 else this.log.debug(`WriteTxnMarkers for ${t.name}-${p.partitionIndex} answered ${p.errorCode}; retrying`);
               }
             }

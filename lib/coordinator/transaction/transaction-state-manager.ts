@@ -4,7 +4,7 @@
  * epoch). Writes a transition to the log (acks=all) before completing it; loads a partition's
  * latest value per id when this broker becomes its leader, and drops it when it stops leading.
  */
-import { errorForName, NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { buildRecordBatch } from '../../record/memory-records-builder.js';
 import { logger } from '../../utils/logger.js';
 import { partitionForTransactionalId } from './transaction-log.js';
@@ -13,16 +13,16 @@ import { TransactionMetadata } from './transaction-metadata.js';
 import { TransactionState } from './transaction-state.js';
 
 const E = {
-  NOT_COORDINATOR: errorForName('NOT_COORDINATOR').code,
-  COORDINATOR_LOAD_IN_PROGRESS: errorForName('COORDINATOR_LOAD_IN_PROGRESS').code,
-  COORDINATOR_NOT_AVAILABLE: errorForName('COORDINATOR_NOT_AVAILABLE').code,
-  UNKNOWN_TOPIC_OR_PARTITION: errorForName('UNKNOWN_TOPIC_OR_PARTITION').code,
-  NOT_LEADER_OR_FOLLOWER: errorForName('NOT_LEADER_OR_FOLLOWER').code,
-  NOT_ENOUGH_REPLICAS: errorForName('NOT_ENOUGH_REPLICAS').code,
-  NOT_ENOUGH_REPLICAS_AFTER_APPEND: errorForName('NOT_ENOUGH_REPLICAS_AFTER_APPEND').code,
-  REQUEST_TIMED_OUT: errorForName('REQUEST_TIMED_OUT').code,
-  KAFKA_STORAGE_ERROR: errorForName('KAFKA_STORAGE_ERROR').code,
-  UNKNOWN_SERVER_ERROR: errorForName('UNKNOWN_SERVER_ERROR').code,
+  NOT_COORDINATOR: Errors.NOT_COORDINATOR.code,
+  COORDINATOR_LOAD_IN_PROGRESS: Errors.COORDINATOR_LOAD_IN_PROGRESS.code,
+  COORDINATOR_NOT_AVAILABLE: Errors.COORDINATOR_NOT_AVAILABLE.code,
+  UNKNOWN_TOPIC_OR_PARTITION: Errors.UNKNOWN_TOPIC_OR_PARTITION.code,
+  NOT_LEADER_OR_FOLLOWER: Errors.NOT_LEADER_OR_FOLLOWER.code,
+  NOT_ENOUGH_REPLICAS: Errors.NOT_ENOUGH_REPLICAS.code,
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND.code,
+  REQUEST_TIMED_OUT: Errors.REQUEST_TIMED_OUT.code,
+  KAFKA_STORAGE_ERROR: Errors.KAFKA_STORAGE_ERROR.code,
+  UNKNOWN_SERVER_ERROR: Errors.UNKNOWN_SERVER_ERROR.code,
 };
 
 /** How the manager reaches `__transaction_state` (wired to the ReplicaManager by the server). */
@@ -88,8 +88,8 @@ export class TransactionStateManager {
       this.log.error({ err }, `Appending ${t.txnState} for ${m.transactionalId} failed`);
       code = E.UNKNOWN_SERVER_ERROR;
     }
-    if (code === NONE && !this.isCoordinatorEpochCurrent(m.transactionalId, coordinatorEpoch)) code = E.NOT_COORDINATOR;
-    if (code !== NONE) {
+    if (code === Errors.NONE.code && !this.isCoordinatorEpochCurrent(m.transactionalId, coordinatorEpoch)) code = E.NOT_COORDINATOR;
+    if (code !== Errors.NONE.code) {
       if (m.pendingState === t.txnState) m.pendingState = undefined;
       if (code === E.UNKNOWN_TOPIC_OR_PARTITION || code === E.NOT_ENOUGH_REPLICAS || code === E.NOT_ENOUGH_REPLICAS_AFTER_APPEND || code === E.REQUEST_TIMED_OUT || code === E.KAFKA_STORAGE_ERROR) return E.COORDINATOR_NOT_AVAILABLE;
       if (code === E.NOT_LEADER_OR_FOLLOWER || code === E.NOT_COORDINATOR) return E.NOT_COORDINATOR;
@@ -97,7 +97,7 @@ export class TransactionStateManager {
     }
     m.completeTransition(t);
     this.log.debug(`Appended ${t.txnState} for ${m.transactionalId} (producer ${t.producerId} epoch ${t.producerEpoch})`);
-    return NONE;
+    return Errors.NONE.code;
   }
 
   /**

@@ -5,7 +5,7 @@
  * has none) and BROKER_LOGGER (the root logger level). Entry values, sources and synonyms come
  * from lib/config/describe.ts.
  */
-import { ApiError, InvalidRequestError, NONE, UnknownServerError, UnknownTopicOrPartitionError } from '../../protocol/errors.js';
+import { Errors, ApiError, InvalidRequestError, UnknownServerError, UnknownTopicOrPartitionError } from '../../protocol/errors.js';
 import { ConfigSource } from '../../config/config-def.js';
 import { describeBrokerConfigs, describeTopicConfigs, type ConfigEntryDescription } from '../../config/describe.js';
 import { LogConfig } from '../../config/log-config.js';
@@ -82,7 +82,7 @@ export class ConfigHelper {
       const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
       try {
         const entries = await this.describeResource(resource, keys, includeSynonyms);
-        out.push({ ...base, errorCode: NONE, errorMessage: null, configs: entries.map((e) => toDescribed(e, includeDocumentation)) });
+        out.push({ ...base, errorCode: Errors.NONE.code, errorMessage: null, configs: entries.map((e) => toDescribed(e, includeDocumentation)) });
       } catch (err) {
         const apiErr = err instanceof ApiError ? err : new UnknownServerError();
         if (err instanceof ApiError) this.log.info({ err }, `Error processing describe configs request for resource ${resource.resourceName}`);

@@ -6,7 +6,7 @@
  * re-checked after every UpdateMetadata.
  */
 import { DelayedOperation } from '../../common/delayed-operation.js';
-import { NONE, RequestTimedOutError } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import type { MetadataCache } from '../metadata-cache.js';
 
 /** A topic's outcome so far: the partitions to wait for, or the error it already failed with. */
@@ -22,7 +22,7 @@ export interface TopicOperationError {
   errorMessage: string | null;
 }
 
-const TIMED_OUT: TopicOperationError = { errorCode: new RequestTimedOutError().code, errorMessage: null };
+const TIMED_OUT: TopicOperationError = { errorCode: Errors.REQUEST_TIMED_OUT.code, errorMessage: null };
 
 /** Kafka's DelayedCreatePartitions (also used for CreateTopics). */
 export class DelayedCreatePartitions extends DelayedOperation {
@@ -33,14 +33,14 @@ export class DelayedCreatePartitions extends DelayedOperation {
   }
 
   tryComplete(): boolean {
-    const leaderless = this.createMetadata.reduce((n, m) => n + (m.errorCode === NONE ? this.missingLeaderCount(m) : 0), 0);
+    const leaderless = this.createMetadata.reduce((n, m) => n + (m.errorCode === Errors.NONE.code ? this.missingLeaderCount(m) : 0), 0);
     return leaderless === 0 ? this.forceComplete() : false;
   }
 
   onComplete(): void {
     const results = new Map<string, TopicOperationError>();
     for (const m of this.createMetadata) {
-      results.set(m.topic, m.errorCode === NONE && this.missingLeaderCount(m) > 0 ? TIMED_OUT : { errorCode: m.errorCode, errorMessage: m.errorMessage });
+      results.set(m.topic, m.errorCode === Errors.NONE.code && this.missingLeaderCount(m) > 0 ? TIMED_OUT : { errorCode: m.errorCode, errorMessage: m.errorMessage });
     }
     this.responseCallback(results);
   }
@@ -66,14 +66,14 @@ export class DelayedDeleteTopics extends DelayedOperation {
   }
 
   tryComplete(): boolean {
-    const pending = this.deleteMetadata.some((m) => m.errorCode === NONE && this.metadataCache.contains(m.topic));
+    const pending = this.deleteMetadata.some((m) => m.errorCode === Errors.NONE.code && this.metadataCache.contains(m.topic));
     return pending ? false : this.forceComplete();
   }
 
   onComplete(): void {
     const results = new Map<string, TopicOperationError>();
     for (const m of this.deleteMetadata) {
-      results.set(m.topic, m.errorCode === NONE && this.metadataCache.contains(m.topic) ? TIMED_OUT : { errorCode: m.errorCode, errorMessage: m.errorMessage });
+      results.set(m.topic, m.errorCode === Errors.NONE.code && this.metadataCache.contains(m.topic) ? TIMED_OUT : { errorCode: m.errorCode, errorMessage: m.errorMessage });
     }
     this.responseCallback(results);
   }

@@ -4,7 +4,7 @@
  * (KafkaController.tryProcessAlterPartition). v2+ (topic ids, ISR with broker epochs) are not served.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { errorCodeOf, NONE } from '../../protocol/errors.js';
+import { Errors, errorCodeOf } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
 
@@ -24,10 +24,10 @@ export const alterPartitionHandler = defineHandler({
     );
     try {
       const result = await ctx.broker.controller.enqueue((ops) => ops.alterPartition(request.brokerId, request.brokerEpoch, entries));
-      if (result.errorCode !== NONE) return { errorCode: result.errorCode };
+      if (result.errorCode !== Errors.NONE.code) return { errorCode: result.errorCode };
       const byTopic = groupBy(result.partitions, (r) => r.tp.topic);
       return {
-        errorCode: NONE,
+        errorCode: Errors.NONE.code,
         topics: [...byTopic].map(([topicName, rs]) => ({
           topicName,
           partitions: rs.map((r) => {

@@ -5,7 +5,7 @@
  * request of an unknown version is answered by KafkaApis in v0 with UNSUPPORTED_VERSION.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { InvalidRequestError, NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
@@ -18,8 +18,8 @@ export const apiVersionsHandler = defineHandler({
     const apiKeys = ctx.broker.supportedApis();
     if (ctx.apiVersion >= 3) {
       const valid = SOFTWARE_PATTERN.test(request.clientSoftwareName) && SOFTWARE_PATTERN.test(request.clientSoftwareVersion);
-      if (!valid) return { errorCode: new InvalidRequestError().code, apiKeys };
+      if (!valid) return { errorCode: Errors.INVALID_REQUEST.code, apiKeys };
     }
-    return { errorCode: NONE, apiKeys, throttleTimeMs: 0 };
+    return { errorCode: Errors.NONE.code, apiKeys, throttleTimeMs: 0 };
   },
 });

@@ -3,7 +3,7 @@
  * exits; answered with the partitions it still leads (KafkaController.doControlledShutdown).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { errorCodeOf, NONE } from '../../protocol/errors.js';
+import { Errors, errorCodeOf } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 export const controlledShutdownHandler = defineHandler({
@@ -13,7 +13,7 @@ export const controlledShutdownHandler = defineHandler({
   async handle(ctx, request) {
     try {
       const remaining = await ctx.broker.controller.enqueue((ops) => ops.controlledShutdown(request.brokerId, request.brokerEpoch));
-      return { errorCode: NONE, remainingPartitions: remaining.map((tp) => ({ topicName: tp.topic, partitionIndex: tp.partition })) };
+      return { errorCode: Errors.NONE.code, remainingPartitions: remaining.map((tp) => ({ topicName: tp.topic, partitionIndex: tp.partition })) };
     } catch (err) {
       return { errorCode: errorCodeOf(err), remainingPartitions: [] };
     }

@@ -6,7 +6,7 @@
  * (KafkaApis handleCreatePartitionsRequest).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { InvalidRequestError, InvalidTopicError, NotControllerError } from '../../protocol/errors.js';
+import { Errors, InvalidRequestError, InvalidTopicError } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 export const createPartitionsHandler = defineHandler({
@@ -17,7 +17,7 @@ export const createPartitionsHandler = defineHandler({
     const names = [...new Set(request.topics.map((t) => t.name))];
     const controller = ctx.broker.controller;
     if (!controller.isActive) {
-      const code = new NotControllerError().code;
+      const code = Errors.NOT_CONTROLLER.code;
       return { results: names.map((name) => ({ name, errorCode: code, errorMessage: null })) };
     }
     const counts = new Map<string, number>();
@@ -38,7 +38,7 @@ export const createPartitionsHandler = defineHandler({
     });
     const results = valid.length === 0 ? new Map() : await ctx.broker.adminManager.createPartitions(request.timeoutMs, valid, request.validateOnly);
     return {
-      results: names.map((name) => ({ name, ...(errors.get(name) ?? results.get(name) ?? { errorCode: new InvalidRequestError().code, errorMessage: null }) })),
+      results: names.map((name) => ({ name, ...(errors.get(name) ?? results.get(name) ?? { errorCode: Errors.INVALID_REQUEST.code, errorMessage: null }) })),
     };
   },
 });

@@ -6,7 +6,7 @@
  * carry the partition count, replication factor and resulting configs; v7 the topic id.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { InvalidRequestError, NotControllerError } from '../../protocol/errors.js';
+import { Errors, InvalidRequestError } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 export const createTopicsHandler = defineHandler({
@@ -15,7 +15,7 @@ export const createTopicsHandler = defineHandler({
   maxVersion: 7,
   async handle(ctx, request) {
     if (!ctx.broker.controller.isActive) {
-      const code = new NotControllerError().code;
+      const code = Errors.NOT_CONTROLLER.code;
       return { topics: request.topics.map((t) => ({ name: t.name, errorCode: code, errorMessage: null })) };
     }
     const counts = new Map<string, number>();

@@ -8,14 +8,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { ZERO_UUID } from '../../protocol/reader.js';
-import {
-  InvalidRequestError,
-  NONE,
-  NotControllerError,
-  TopicDeletionDisabledError,
-  UnknownTopicIdError,
-  UnknownTopicOrPartitionError,
-} from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 interface Entry {
@@ -36,12 +29,12 @@ export const deleteTopicsHandler = defineHandler({
     const answerAll = (code: number, message: string | null = null) => ({
       responses: requested.map((t) => ({ name: t.name, topicId: t.topicId, errorCode: code, errorMessage: message })),
     });
-    if (!ctx.broker.controller.isActive) return answerAll(new NotControllerError().code);
+    if (!ctx.broker.controller.isActive) return answerAll(Errors.NOT_CONTROLLER.code);
     if (!ctx.broker.config.deleteTopicEnable) {
-      return answerAll(ctx.apiVersion < 3 ? new InvalidRequestError().code : new TopicDeletionDisabledError().code);
+      return answerAll(ctx.apiVersion < 3 ? Errors.INVALID_REQUEST.code : Errors.TOPIC_DELETION_DISABLED.code);
     }
     if (requested.some((t) => t.name !== null && t.topicId !== ZERO_UUID)) {
-      return answerAll(new InvalidRequestError().code, 'Topic name and topic ID can not both be specified.');
+      return answerAll(Errors.INVALID_REQUEST.code, 'Topic name and topic ID can not both be specified.');
     }
     const topicNameById = (id: string): string | null => {
       for (const [name, tid] of ctx.broker.controller.context.topicIds) if (tid === id) return name;
@@ -50,20 +43,20 @@ export const deleteTopicsHandler = defineHandler({
     const entries: Entry[] = requested.map((t) => ({
       name: t.topicId === ZERO_UUID ? t.name : topicNameById(t.topicId),
       topicId: t.topicId,
-      errorCode: NONE,
+      errorCode: Errors.NONE.code,
       errorMessage: null,
     }));
     const toDelete: string[] = [];
     for (const e of entries) {
-      if (e.name === null) e.errorCode = new UnknownTopicIdError().code;
-      else if (!ctx.broker.metadataCache.contains(e.name)) e.errorCode = new UnknownTopicOrPartitionError().code;
+      if (e.name === null) e.errorCode = Errors.UNKNOWN_TOPIC_ID.code;
+      else if (!ctx.broker.metadataCache.contains(e.name)) e.errorCode = Errors.UNKNOWN_TOPIC_OR_PARTITION.code;
       else toDelete.push(e.name);
     }
     if (toDelete.length > 0) {
       const results = await ctx.broker.adminManager.deleteTopics(request.timeoutMs, toDelete);
       for (const e of entries) {
         const r = e.name === null ? undefined : results.get(e.name);
-        if (r !== undefined && e.errorCode === NONE) {
+        if (r !== undefined && e.errorCode === Errors.NONE.code) {
           e.errorCode = r.errorCode;
           e.errorMessage = r.errorMessage;
         }

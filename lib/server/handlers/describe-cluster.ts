@@ -4,7 +4,7 @@
  * only brokers (1) exist in ZooKeeper mode; controllers (2) answer UNSUPPORTED_ENDPOINT_TYPE.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { NONE, UnsupportedEndpointTypeError } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 const BROKERS_ENDPOINT_TYPE = 1;
@@ -15,12 +15,12 @@ export const describeClusterHandler = defineHandler({
   maxVersion: 1,
   async handle(ctx, request) {
     if (ctx.apiVersion >= 1 && request.endpointType !== BROKERS_ENDPOINT_TYPE) {
-      return { errorCode: new UnsupportedEndpointTypeError().code, errorMessage: 'Only brokers can be described in ZooKeeper mode', endpointType: request.endpointType, clusterId: ctx.broker.clusterId };
+      return { errorCode: Errors.UNSUPPORTED_ENDPOINT_TYPE.code, errorMessage: 'Only brokers can be described in ZooKeeper mode', endpointType: request.endpointType, clusterId: ctx.broker.clusterId };
     }
     const cache = ctx.broker.metadataCache;
     return {
       throttleTimeMs: 0,
-      errorCode: NONE,
+      errorCode: Errors.NONE.code,
       errorMessage: null,
       endpointType: BROKERS_ENDPOINT_TYPE,
       clusterId: ctx.broker.clusterId,

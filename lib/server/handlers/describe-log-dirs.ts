@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiKeys } from '../../protocol/index.js';
-import { NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
 
@@ -34,8 +34,8 @@ export const describeLogDirsHandler = defineHandler({
         name,
         partitions: ls.map((l) => ({ partitionIndex: l.topicPartition.partition, partitionSize: BigInt(l.size()), offsetLag: 0n, isFutureKey: false })),
       }));
-      return { errorCode: NONE, logDir: resolved, topics, totalBytes, usableBytes };
+      return { errorCode: Errors.NONE.code, logDir: resolved, topics, totalBytes, usableBytes };
     });
-    return { throttleTimeMs: 0, errorCode: NONE, results };
+    return { throttleTimeMs: 0, errorCode: Errors.NONE.code, results };
   },
 });

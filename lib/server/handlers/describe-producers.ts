@@ -4,7 +4,7 @@
  * transaction start offset).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { ApiError, errorCodeOf, NotLeaderOrFollowerError } from '../../protocol/errors.js';
+import { Errors, ApiError, errorCodeOf, NotLeaderOrFollowerError } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 export const describeProducersHandler = defineHandler({
@@ -23,7 +23,7 @@ export const describeProducersHandler = defineHandler({
             if (!p.isLeader) throw new NotLeaderOrFollowerError();
             const producers = [...p.localLogOrException().producerStateManager.activeProducers.values()];
             return {
-              partitionIndex, errorCode: 0, errorMessage: null,
+              partitionIndex, errorCode: Errors.NONE.code, errorMessage: null,
               activeProducers: producers.map((e) => ({
                 producerId: e.producerId, producerEpoch: e.producerEpoch,
                 lastSequence: e.batchMetadata[e.batchMetadata.length - 1]?.lastSeq ?? -1,

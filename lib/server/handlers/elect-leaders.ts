@@ -5,7 +5,7 @@
  * NOT_CONTROLLER, as a ZooKeeper-mode Kafka broker does.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { errorCodeOf, NONE } from '../../protocol/errors.js';
+import { Errors, errorCodeOf } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
 
@@ -24,11 +24,11 @@ export const electLeadersHandler = defineHandler({
       const byTopic = groupBy(partitions, (tp) => tp.topic);
       return {
         throttleTimeMs: 0,
-        errorCode: NONE,
+        errorCode: Errors.NONE.code,
         replicaElectionResults: [...byTopic].map(([topic, tps]) => ({
           topic,
           partitionResult: tps.map((tp) => {
-            const r = results.get(`${tp.topic}-${tp.partition}`) ?? { errorCode: NONE, message: null };
+            const r = results.get(`${tp.topic}-${tp.partition}`) ?? { errorCode: Errors.NONE.code, message: null };
             return { partitionId: tp.partition, errorCode: r.errorCode, errorMessage: r.message };
           }),
         })),

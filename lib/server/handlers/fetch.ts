@@ -12,7 +12,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { ZERO_UUID } from '../../protocol/reader.js';
-import { FetchSessionIdNotFoundError, NONE, UnknownTopicIdError, errorCodeOf } from '../../protocol/errors.js';
+import { Errors, errorCodeOf } from '../../protocol/errors.js';
 import { FetchIsolation } from '../../cluster/partition.js';
 import { downConvert } from '../../record/records-util.js';
 import type { FetchPartitionRequest } from '../../replication/replica-manager.js';
@@ -28,7 +28,7 @@ export const fetchHandler = defineHandler({
   async handle(ctx, request) {
     const v = ctx.apiVersion;
     if (v >= 7 && request.sessionId !== NO_SESSION && request.sessionEpoch > 0) {
-      return { throttleTimeMs: 0, errorCode: new FetchSessionIdNotFoundError().code, sessionId: NO_SESSION, responses: [] };
+      return { throttleTimeMs: 0, errorCode: Errors.FETCH_SESSION_ID_NOT_FOUND.code, sessionId: NO_SESSION, responses: [] };
     }
     const cache = ctx.broker.metadataCache;
     const partitions: FetchPartitionRequest[] = [];
@@ -85,7 +85,7 @@ export const fetchHandler = defineHandler({
           divergingEpoch: r.divergingEpoch ?? { epoch: -1, endOffset: -1n },
           abortedTransactions: readCommitted ? (r.abortedTransactions ?? []) : null,
           preferredReadReplica: -1,
-          records: records ?? (errorCode === NONE ? Buffer.alloc(0) : null),
+          records: records ?? (errorCode === Errors.NONE.code ? Buffer.alloc(0) : null),
         };
       }),
     }));
@@ -94,11 +94,11 @@ export const fetchHandler = defineHandler({
         topic: '',
         topicId: u.topicId,
         partitions: u.partitions.map((partition) => ({
-          partitionIndex: partition, errorCode: new UnknownTopicIdError().code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
+          partitionIndex: partition, errorCode: Errors.UNKNOWN_TOPIC_ID.code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
           divergingEpoch: { epoch: -1, endOffset: -1n }, abortedTransactions: null, preferredReadReplica: -1, records: null,
         })),
       });
     }
-    return { throttleTimeMs: 0, errorCode: NONE, sessionId: NO_SESSION, responses };
+    return { throttleTimeMs: 0, errorCode: Errors.NONE.code, sessionId: NO_SESSION, responses };
   },
 });

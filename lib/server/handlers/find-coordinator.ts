@@ -2,18 +2,16 @@
  * FindCoordinator (key 10), v0–4: the broker leading the internal-topic partition of a key —
  * key type 0 = group (__consumer_offsets), 1 = transaction (__transaction_state); v4 batches keys.
  * As Kafka does: a missing internal topic is created in the background and the answer is
- * COORDINATOR_NOT_AVAILABLE (the client retries); no leader or a leader without an endpoint on
- * this listener is COORDINATOR_NOT_AVAILABLE too. Transactions answer COORDINATOR_NOT_AVAILABLE
- * until the broker has a transaction coordinator. An unknown key type is INVALID_REQUEST.
+ * Errors.COORDINATOR_NOT_AVAILABLE.code (the client retries); no leader or a leader without an endpoint on
+ * this listener is Errors.COORDINATOR_NOT_AVAILABLE.code too. Transactions answer Errors.COORDINATOR_NOT_AVAILABLE.code
+ * until the broker has a transaction coordinator. An unknown key type is Errors.INVALID_REQUEST.code.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { apiErrorForCode, errorForName, NONE } from '../../protocol/errors.js';
+import { Errors, apiErrorForCode } from '../../protocol/errors.js';
 import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME } from '../../common/topic.js';
 import { logger } from '../../utils/logger.js';
 import { defineHandler, type RequestContext } from './handler.js';
 
-const COORDINATOR_NOT_AVAILABLE = errorForName('COORDINATOR_NOT_AVAILABLE').code;
-const INVALID_REQUEST = errorForName('INVALID_REQUEST').code;
 const GROUP_KEY_TYPE = 0;
 const TRANSACTION_KEY_TYPE = 1;
 const log = logger('kafka.server.KafkaApis');
@@ -30,7 +28,7 @@ interface CoordinatorAnswer {
 function answer(key: string, errorCode: number, node?: { id: number; host: string; port: number }): CoordinatorAnswer {
   return {
     key, errorCode,
-    errorMessage: errorCode === NONE ? null : apiErrorForCode(errorCode).message,
+    errorMessage: errorCode === Errors.NONE.code ? null : apiErrorForCode(errorCode).message,
     nodeId: node?.id ?? -1, host: node?.host ?? '', port: node?.port ?? -1,
   };
 }
@@ -43,24 +41,24 @@ function getCoordinator(ctx: RequestContext, keyType: number, key: string): Coor
     topic = GROUP_METADATA_TOPIC_NAME;
   } else if (keyType === TRANSACTION_KEY_TYPE) {
     const txn = ctx.broker.transactionCoordinator;
-    if (!txn) return answer(key, COORDINATOR_NOT_AVAILABLE);
+    if (!txn) return answer(key, Errors.COORDINATOR_NOT_AVAILABLE.code);
     partition = txn.partitionFor(key);
     topic = TRANSACTION_STATE_TOPIC_NAME;
   } else {
-    return answer(key, INVALID_REQUEST);
+    return answer(key, Errors.INVALID_REQUEST.code);
   }
   const cache = ctx.broker.metadataCache;
   if (!cache.contains(topic)) {
     ctx.broker.adminManager.createInternalTopicIfMissing(topic).catch((err: unknown) => {
       log.warn({ err, topic }, `Could not create internal topic ${topic}`);
     });
-    return answer(key, COORDINATOR_NOT_AVAILABLE);
+    return answer(key, Errors.COORDINATOR_NOT_AVAILABLE.code);
   }
   const info = cache.getPartitionInfo(topic, partition);
-  if (!info || info.leader < 0) return answer(key, COORDINATOR_NOT_AVAILABLE);
+  if (!info || info.leader < 0) return answer(key, Errors.COORDINATOR_NOT_AVAILABLE.code);
   const endpoint = cache.getAliveEndpoint(info.leader, ctx.listenerName);
-  if (!endpoint) return answer(key, COORDINATOR_NOT_AVAILABLE);
-  return answer(key, NONE, { id: info.leader, host: endpoint.host, port: endpoint.port });
+  if (!endpoint) return answer(key, Errors.COORDINATOR_NOT_AVAILABLE.code);
+  return answer(key, Errors.NONE.code, { id: info.leader, host: endpoint.host, port: endpoint.port });
 }
 
 export const findCoordinatorHandler = defineHandler({

@@ -3,7 +3,7 @@
  * follows; ReplicaManager.becomeLeaderOrFollower does the work. v5+ answers per topic id.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { StaleBrokerEpochError } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { ConfigType } from '../../zk/zk-data.js';
 import { defineHandler } from './handler.js';
 import { isBrokerEpochStale } from './broker-epoch.js';
@@ -13,7 +13,7 @@ export const leaderAndIsrHandler = defineHandler({
   minVersion: 0,
   maxVersion: 7,
   async handle(ctx, request) {
-    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: new StaleBrokerEpochError().code };
+    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: Errors.STALE_BROKER_EPOCH.code };
     // Kafka reads a topic's overrides from ZooKeeper when it creates a log (fetchLogConfig): read
     // them for topics that get a new log here, so that the log and the produce validator see e.g.
     // max.message.bytes (also when a deleted topic is created again with other configs).

@@ -5,7 +5,7 @@
  * v5 carries a reason per member.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 export const leaveGroupHandler = defineHandler({
@@ -19,8 +19,8 @@ export const leaveGroupHandler = defineHandler({
       : [{ memberId: request.memberId, groupInstanceId: null, reason: null }];
     const result = ctx.broker.groupCoordinator.handleLeaveGroup(request.groupId, members);
     if (v <= 2) {
-      const memberError = result.memberResponses.find((r) => r.error !== NONE)?.error ?? NONE;
-      return { throttleTimeMs: 0, errorCode: result.topLevelError !== NONE ? result.topLevelError : memberError };
+      const memberError = result.memberResponses.find((r) => r.error !== Errors.NONE.code)?.error ?? Errors.NONE.code;
+      return { throttleTimeMs: 0, errorCode: result.topLevelError !== Errors.NONE.code ? result.topLevelError : memberError };
     }
     return {
       throttleTimeMs: 0,

@@ -6,7 +6,7 @@
  * "offsets" array form.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { ApiError, FencedLeaderEpochError, NotLeaderOrFollowerError, UnknownLeaderEpochError, UnsupportedVersionError, errorCodeOf, NONE } from '../../protocol/errors.js';
+import { Errors, ApiError, FencedLeaderEpochError, NotLeaderOrFollowerError, UnknownLeaderEpochError, UnsupportedVersionError, errorCodeOf } from '../../protocol/errors.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP } from '../../log/log.js';
 import { defineHandler } from './handler.js';
 
@@ -44,13 +44,13 @@ export const listOffsetsHandler = defineHandler({
               const found = log.fetchOffsetByTimestamp(p.timestamp);
               // Consumers must not see offsets past the high watermark.
               if (!found || (!isFollower && found.offset >= log.highWatermark)) {
-                return { partitionIndex: p.partitionIndex, errorCode: NONE, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 };
+                return { partitionIndex: p.partitionIndex, errorCode: Errors.NONE.code, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 };
               }
               offset = found.offset;
               timestamp = found.timestamp;
               leaderEpoch = found.leaderEpoch ?? log.leaderEpochCache.epochForOffset(found.offset) ?? -1;
             }
-            return { partitionIndex: p.partitionIndex, errorCode: NONE, oldStyleOffsets: [offset], timestamp, offset, leaderEpoch };
+            return { partitionIndex: p.partitionIndex, errorCode: Errors.NONE.code, oldStyleOffsets: [offset], timestamp, offset, leaderEpoch };
           } catch (err) {
             if (!(err instanceof ApiError)) throw err;
             return { partitionIndex: p.partitionIndex, errorCode: errorCodeOf(err), oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 };

@@ -6,6 +6,7 @@
 import { ApiKeys } from '../../protocol/index.js';
 import { VALID_PREVIOUS_STATES } from '../../coordinator/transaction/transaction-state.js';
 import { defineHandler } from './handler.js';
+import { Errors } from '../../protocol/errors.js';
 
 export const listTransactionsHandler = defineHandler({
   apiKey: ApiKeys.LIST_TRANSACTIONS,
@@ -22,7 +23,7 @@ export const listTransactionsHandler = defineHandler({
       .filter((m) => minDuration < 0 || (m.txnStartTimestamp >= 0 && now - m.txnStartTimestamp >= minDuration));
     return {
       throttleTimeMs: 0,
-      errorCode: 0,
+      errorCode: Errors.NONE.code,
       unknownStateFilters,
       transactionStates: list.map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: m.state })),
     };

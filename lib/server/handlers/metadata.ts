@@ -8,14 +8,7 @@
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { ZERO_UUID } from '../../protocol/reader.js';
-import {
-  InvalidTopicError,
-  LeaderNotAvailableError,
-  ReplicaNotAvailableError,
-  UnknownTopicIdError,
-  UnknownTopicOrPartitionError,
-  NONE,
-} from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import type { MetadataResponsePartition } from '../../protocol/generated/types.js';
 import type { Input } from '../../protocol/frames.js';
 import { isInternalTopic } from '../../common/topic.js';
@@ -43,24 +36,24 @@ export const metadataHandler = defineHandler({
     const creating = new Map<string, number>();
     if (missing.length > 0 && autoCreate && ctx.broker.config.autoCreateTopicsEnable) {
       const valid = missing.filter((t) => LEGAL_TOPIC.test(t) && t !== '.' && t !== '..');
-      for (const t of missing) if (!valid.includes(t)) creating.set(t, new InvalidTopicError().code);
+      for (const t of missing) if (!valid.includes(t)) creating.set(t, Errors.INVALID_TOPIC_EXCEPTION.code);
       if (valid.length > 0) {
         const results = await ctx.broker.adminManager.autoCreateTopics(valid);
-        for (const t of valid) creating.set(t, results.get(t) ?? new LeaderNotAvailableError().code);
+        for (const t of valid) creating.set(t, results.get(t) ?? Errors.LEADER_NOT_AVAILABLE.code);
       }
     }
     const topics = requested.map((t) => {
       let name = t.name;
       if (name === null) {
         name = cache.getTopicName(t.topicId) ?? null;
-        if (name === null) return { errorCode: new UnknownTopicIdError().code, name: null, topicId: t.topicId, partitions: [] };
+        if (name === null) return { errorCode: Errors.UNKNOWN_TOPIC_ID.code, name: null, topicId: t.topicId, partitions: [] };
       }
       if (!cache.contains(name)) {
-        const code = creating.get(name) ?? (knowsCluster ? new UnknownTopicOrPartitionError().code : new LeaderNotAvailableError().code);
+        const code = creating.get(name) ?? (knowsCluster ? Errors.UNKNOWN_TOPIC_OR_PARTITION.code : Errors.LEADER_NOT_AVAILABLE.code);
         return { errorCode: code, name, topicId: ZERO_UUID, isInternal: isInternalTopic(name), partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
       }
       return {
-        errorCode: NONE,
+        errorCode: Errors.NONE.code,
         name,
         topicId: cache.getTopicId(name) ?? ZERO_UUID,
         isInternal: isInternalTopic(name),
@@ -88,13 +81,13 @@ function partitionMetadata(ctx: RequestContext, topic: string): Array<Input<Meta
   return cache.getPartitions(topic).map((p) => {
     const alive = (id: number): boolean => cache.getAliveEndpoint(id, ctx.listenerName) !== undefined;
     const leaderAlive = p.leader >= 0 && alive(p.leader);
-    let errorCode: number = NONE;
+    let errorCode: number = Errors.NONE.code;
     let replicaNodes = p.replicas;
     let isrNodes = p.isr;
     if (!leaderAlive) {
-      errorCode = new LeaderNotAvailableError().code;
+      errorCode = Errors.LEADER_NOT_AVAILABLE.code;
     } else if (ctx.apiVersion === 0 && (p.replicas.some((r) => !alive(r)) || p.isr.some((r) => !alive(r)))) {
-      errorCode = new ReplicaNotAvailableError().code;
+      errorCode = Errors.REPLICA_NOT_AVAILABLE.code;
       replicaNodes = p.replicas.filter(alive);
       isrNodes = p.isr.filter(alive);
     }

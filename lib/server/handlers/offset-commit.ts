@@ -1,18 +1,17 @@
 /**
  * OffsetCommit (key 8), v0–8. Partitions of topics this broker does not know answer
- * UNKNOWN_TOPIC_OR_PARTITION; the rest go to the group coordinator. generationId -1 with an empty
+ * Errors.UNKNOWN_TOPIC_OR_PARTITION.code; the rest go to the group coordinator. generationId -1 with an empty
  * member id is a simple commit (groups not using group management). Offsets are stored as given
  * (negative ones too); a null metadata is stored as "". Timestamps as Kafka's KafkaApis sets them:
  * commitTimestamp = the request's (v1 only, when not -1) or now; v2–4 retentionTimeMs (when not -1)
  * sets expireTimestamp = now + retention (the record is then written as OffsetCommitValue v1).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { errorForName } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from '../../coordinator/group/offset-and-metadata.js';
 import { defineHandler } from './handler.js';
 import type { MetadataCache } from '../metadata-cache.js';
 
-const UNKNOWN_TOPIC_OR_PARTITION = errorForName('UNKNOWN_TOPIC_OR_PARTITION').code;
 
 export const offsetCommitHandler = defineHandler({
   apiKey: ApiKeys.OFFSET_COMMIT,
@@ -43,7 +42,7 @@ export const offsetCommitHandler = defineHandler({
 
 /**
  * Splits a commit's partitions (OffsetCommit and TxnOffsetCommit alike): those this broker does not
- * know answer UNKNOWN_TOPIC_OR_PARTITION, the others go to the coordinator as `toOffset` builds them.
+ * know answer Errors.UNKNOWN_TOPIC_OR_PARTITION.code, the others go to the coordinator as `toOffset` builds them.
  */
 export function offsetsToCommit<P extends { partitionIndex: number }>(
   metadataCache: MetadataCache,
@@ -56,7 +55,7 @@ export function offsetsToCommit<P extends { partitionIndex: number }>(
     for (const p of t.partitions) {
       const tp = { topic: t.name, partition: p.partitionIndex };
       if (metadataCache.getPartitionInfo(t.name, p.partitionIndex)) toCommit.set(tp, toOffset(p));
-      else unknown.set(tp, UNKNOWN_TOPIC_OR_PARTITION);
+      else unknown.set(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION.code);
     }
   }
   return { toCommit, unknown };

@@ -1,16 +1,15 @@
 /**
  * OffsetDelete (key 47), v0: deletes a group's committed offsets for some partitions (KIP-496).
- * Partitions of unknown topics answer UNKNOWN_TOPIC_OR_PARTITION; a consumer group with members
+ * Partitions of unknown topics answer Errors.UNKNOWN_TOPIC_OR_PARTITION.code; a consumer group with members
  * keeps offsets of topics it subscribes to (GROUP_SUBSCRIBED_TO_TOPIC); a group-level error
  * (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, NOT_COORDINATOR …) is answered alone, without topics.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { errorForName, NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import type { TopicPartition } from '../../common/topic-partition.js';
 import { TopicPartitionMap } from '../../coordinator/group/offset-and-metadata.js';
 import { defineHandler } from './handler.js';
 
-const UNKNOWN_TOPIC_OR_PARTITION = errorForName('UNKNOWN_TOPIC_OR_PARTITION').code;
 
 export const offsetDeleteHandler = defineHandler({
   apiKey: ApiKeys.OFFSET_DELETE,
@@ -23,19 +22,19 @@ export const offsetDeleteHandler = defineHandler({
       for (const p of t.partitions) {
         const tp = { topic: t.name, partition: p.partitionIndex };
         if (ctx.broker.metadataCache.getPartitionInfo(t.name, p.partitionIndex)) known.push(tp);
-        else unknown.set(tp, UNKNOWN_TOPIC_OR_PARTITION);
+        else unknown.set(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION.code);
       }
     }
     const { error, partitionErrors } = ctx.broker.groupCoordinator.handleDeleteOffsets(request.groupId, known);
-    if (error !== NONE) return { errorCode: error, throttleTimeMs: 0, topics: [] };
+    if (error !== Errors.NONE.code) return { errorCode: error, throttleTimeMs: 0, topics: [] };
     return {
-      errorCode: NONE,
+      errorCode: Errors.NONE.code,
       throttleTimeMs: 0,
       topics: request.topics.map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => {
           const tp = { topic: t.name, partition: p.partitionIndex };
-          return { partitionIndex: p.partitionIndex, errorCode: unknown.get(tp) ?? partitionErrors.get(tp) ?? NONE };
+          return { partitionIndex: p.partitionIndex, errorCode: unknown.get(tp) ?? partitionErrors.get(tp) ?? Errors.NONE.code };
         }),
       })),
     };

@@ -8,7 +8,7 @@
 import { ApiKeys } from '../../protocol/index.js';
 import type { TopicPartition } from '../../common/topic-partition.js';
 import type { OffsetFetchPartitionData } from '../../coordinator/group/group-metadata-manager.js';
-import { NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 interface TopicsIn {
@@ -57,16 +57,16 @@ export const offsetFetchHandler = defineHandler({
         throttleTimeMs: 0,
         groups: request.groups.map((g) => {
           const { error, partitions } = coordinator.handleFetchOffsets(g.groupId, requireStable, partitionsOf(g.topics));
-          return { groupId: g.groupId, errorCode: error, topics: error === NONE ? byTopic(partitions) : [] };
+          return { groupId: g.groupId, errorCode: error, topics: error === Errors.NONE.code ? byTopic(partitions) : [] };
         }),
       };
     }
     const tps = partitionsOf(v >= 2 ? request.topics : request.topics ?? []);
     const { error, partitions } = coordinator.handleFetchOffsets(request.groupId, requireStable, tps);
-    if (error !== NONE) {
+    if (error !== Errors.NONE.code) {
       if (v < 2) return { topics: byTopic(errorPerPartition(tps ?? [], error)) };
       return { throttleTimeMs: 0, errorCode: error, topics: [] };
     }
-    return { throttleTimeMs: 0, errorCode: NONE, topics: byTopic(partitions) };
+    return { throttleTimeMs: 0, errorCode: Errors.NONE.code, topics: byTopic(partitions) };
   },
 });

@@ -4,7 +4,7 @@
  * and by followers of older brokers. An epoch the log never saw answers epoch -1 / offset -1.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { ApiError, FencedLeaderEpochError, NotLeaderOrFollowerError, UnknownLeaderEpochError, errorCodeOf, NONE } from '../../protocol/errors.js';
+import { Errors, ApiError, FencedLeaderEpochError, NotLeaderOrFollowerError, UnknownLeaderEpochError, errorCodeOf } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 export const offsetForLeaderEpochHandler = defineHandler({
@@ -23,7 +23,7 @@ export const offsetForLeaderEpochHandler = defineHandler({
             if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch) throw new FencedLeaderEpochError();
             if (p.currentLeaderEpoch > partition.leaderEpoch) throw new UnknownLeaderEpochError();
             const end = partition.localLogOrException().endOffsetForEpoch(p.leaderEpoch);
-            return { errorCode: NONE, partition: p.partition, leaderEpoch: end.epoch, endOffset: end.endOffset };
+            return { errorCode: Errors.NONE.code, partition: p.partition, leaderEpoch: end.epoch, endOffset: end.endOffset };
           } catch (err) {
             if (!(err instanceof ApiError)) throw err;
             return { errorCode: errorCodeOf(err), partition: p.partition, leaderEpoch: -1, endOffset: -1n };

@@ -7,7 +7,7 @@
  * partition (INVALID_RECORD otherwise); v0–2 carry legacy message sets, converted on append.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { InvalidRecordError, InvalidRequiredAcksError, NONE, UnknownTopicOrPartitionError } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { batchesIn } from '../../record/record-batch.js';
 import type { ProduceEntry, ProducePartitionResult } from '../../replication/replica-manager.js';
 import { defineHandler } from './handler.js';
@@ -29,17 +29,17 @@ export const produceHandler = defineHandler({
     for (const t of request.topicData) {
       for (const p of t.partitionData) {
         if (acks !== 0 && acks !== 1 && acks !== -1) {
-          fail(t.name, p.index, new InvalidRequiredAcksError().code);
+          fail(t.name, p.index, Errors.INVALID_REQUIRED_ACKS.code);
           continue;
         }
         if (!ctx.broker.metadataCache.getPartitionInfo(t.name, p.index)) {
-          fail(t.name, p.index, new UnknownTopicOrPartitionError().code);
+          fail(t.name, p.index, Errors.UNKNOWN_TOPIC_OR_PARTITION.code);
           continue;
         }
         const records = p.records ?? Buffer.alloc(0);
         const problem = checkRecords(records, ctx.apiVersion);
         if (problem) {
-          fail(t.name, p.index, new InvalidRecordError().code, problem);
+          fail(t.name, p.index, Errors.INVALID_RECORD.code, problem);
           continue;
         }
         entries.push({ tp: { topic: t.name, partition: p.index }, records });
@@ -50,7 +50,7 @@ export const produceHandler = defineHandler({
       results.push(...appended);
     }
     if (acks === 0) {
-      if (results.some((r) => r.errorCode !== NONE)) throw new AcksZeroFailure('an acks=0 produce failed: closing the connection so the producer notices');
+      if (results.some((r) => r.errorCode !== Errors.NONE.code)) throw new AcksZeroFailure('an acks=0 produce failed: closing the connection so the producer notices');
       return null;
     }
     const byTopic = groupBy(results, (r) => r.tp.topic);

@@ -4,7 +4,7 @@
  * a PLAINTEXT-only listener does.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { UnsupportedSaslMechanismError } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
 export const saslHandshakeHandler = defineHandler({
@@ -12,6 +12,6 @@ export const saslHandshakeHandler = defineHandler({
   minVersion: 0,
   maxVersion: 1,
   async handle() {
-    return { errorCode: new UnsupportedSaslMechanismError().code, mechanisms: [] };
+    return { errorCode: Errors.UNSUPPORTED_SASL_MECHANISM.code, mechanisms: [] };
   },
 });

@@ -3,7 +3,7 @@
  * shutdown, reassignment and topic deletion (ReplicaManager.stopReplicas).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { StaleBrokerEpochError } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 import { isBrokerEpochStale } from './broker-epoch.js';
 
@@ -12,7 +12,7 @@ export const stopReplicaHandler = defineHandler({
   minVersion: 0,
   maxVersion: 4,
   async handle(ctx, request) {
-    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: new StaleBrokerEpochError().code };
+    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: Errors.STALE_BROKER_EPOCH.code };
     const result = ctx.broker.replicaManager.stopReplicas(request);
     return {
       errorCode: result.errorCode,

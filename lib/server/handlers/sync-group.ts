@@ -1,14 +1,13 @@
 /**
  * SyncGroup (key 14), v0–5: the leader sends the assignment, every member gets its own (members
  * the leader left out get an empty one). v3+ carry group.instance.id; from v5 protocolType and
- * protocolName are mandatory (INCONSISTENT_GROUP_PROTOCOL when missing or different from the
+ * protocolName are mandatory (Errors.INCONSISTENT_GROUP_PROTOCOL.code when missing or different from the
  * group's) and are echoed in the response.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { errorForName } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 
-const INCONSISTENT_GROUP_PROTOCOL = errorForName('INCONSISTENT_GROUP_PROTOCOL').code;
 
 export const syncGroupHandler = defineHandler({
   apiKey: ApiKeys.SYNC_GROUP,
@@ -17,7 +16,7 @@ export const syncGroupHandler = defineHandler({
   async handle(ctx, request) {
     const v = ctx.apiVersion;
     if (v >= 5 && (request.protocolType === null || request.protocolName === null)) {
-      return { throttleTimeMs: 0, errorCode: INCONSISTENT_GROUP_PROTOCOL, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+      return { throttleTimeMs: 0, errorCode: Errors.INCONSISTENT_GROUP_PROTOCOL.code, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
     }
     const assignments = new Map<string, Buffer>();
     for (const a of request.assignments) assignments.set(a.memberId, a.assignment);

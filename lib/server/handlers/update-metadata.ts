@@ -4,7 +4,7 @@
  * with STALE_CONTROLLER_EPOCH).
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { StaleBrokerEpochError } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 import { isBrokerEpochStale } from './broker-epoch.js';
 
@@ -13,7 +13,7 @@ export const updateMetadataHandler = defineHandler({
   minVersion: 0,
   maxVersion: 8,
   async handle(ctx, request) {
-    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: new StaleBrokerEpochError().code };
+    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: Errors.STALE_BROKER_EPOCH.code };
     return { errorCode: ctx.broker.replicaManager.maybeUpdateMetadataCache(request) };
   },
 });

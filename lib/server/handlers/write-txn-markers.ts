@@ -6,7 +6,7 @@
  * segment's .txnindex. Markers on __consumer_offsets complete the group's transactional offsets.
  */
 import { ApiKeys } from '../../protocol/index.js';
-import { NONE } from '../../protocol/errors.js';
+import { Errors } from '../../protocol/errors.js';
 import { buildEndTransactionMarkerBatch, ControlRecordType } from '../../record/control-record.js';
 import { leaderRecordValidator } from '../../replication/record-validation.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../../common/topic.js';
@@ -30,7 +30,7 @@ export const writeTxnMarkersHandler = defineHandler({
         ),
       })));
       const results = entries.length === 0 ? [] : await rm.appendRecords(timeout, -1, true, entries, markerValidator, 'coordinator');
-      const offsetsPartitions = results.filter((r) => r.errorCode === NONE && r.tp.topic === GROUP_METADATA_TOPIC_NAME).map((r) => r.tp.partition);
+      const offsetsPartitions = results.filter((r) => r.errorCode === Errors.NONE.code && r.tp.topic === GROUP_METADATA_TOPIC_NAME).map((r) => r.tp.partition);
       if (offsetsPartitions.length > 0) ctx.broker.groupCoordinator.scheduleHandleTxnCompletion(m.producerId, offsetsPartitions, m.transactionResult);
       const byTopic = new Map<string, Array<{ partitionIndex: number; errorCode: number }>>();
       for (const r of results) byTopic.set(r.tp.topic, [...(byTopic.get(r.tp.topic) ?? []), { partitionIndex: r.tp.partition, errorCode: r.errorCode }]);

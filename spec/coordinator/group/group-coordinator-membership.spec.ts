@@ -1,19 +1,20 @@
 import { expect } from 'chai';
 import { decodeVersionPrefixed } from '../../../lib/protocol/frames.js';
-import { GroupErrors as E, type JoinGroupParams } from '../../../lib/coordinator/group/group-coordinator.js';
+import { type JoinGroupParams } from '../../../lib/coordinator/group/group-coordinator.js';
 import type { JoinGroupResult } from '../../../lib/coordinator/group/member-metadata.js';
 import { GroupState } from '../../../lib/coordinator/group/group-state.js';
 import { readMessageKey } from '../../../lib/coordinator/group/group-metadata-records.js';
 import {
   assignmentBytes, flush, INITIAL_DELAY, joinParams, REBALANCE_TIMEOUT, SESSION_TIMEOUT, startCoordinator, subscription, type Harness,
 } from './support.js';
+import { Errors } from '../../../lib/protocol/errors.js';
 
 const GROUP = 'g1';
 
 /** KIP-394 two-step join: MEMBER_ID_REQUIRED, then the parked join with the given id. */
 async function joinDynamic(h: Harness, clientId: string, overrides: Partial<JoinGroupParams> = {}): Promise<{ memberId: string; joined: Promise<JoinGroupResult> }> {
   const first = await h.coordinator.handleJoinGroup(joinParams(GROUP, { clientId, ...overrides }));
-  expect(first.error).to.equal(E.MEMBER_ID_REQUIRED);
+  expect(first.error).to.equal(Errors.MEMBER_ID_REQUIRED.code);
   expect(first.memberId.startsWith(`${clientId}-`)).to.equal(true);
   return { memberId: first.memberId, joined: h.coordinator.handleJoinGroup(joinParams(GROUP, { clientId, memberId: first.memberId, ...overrides })) };
 }
@@ -53,7 +54,7 @@ async function stableGroup(h: Harness, n: number, partitions = 5): Promise<{ ids
   const order = [...results.filter((r) => r !== leaderResult), leaderResult];
   const assignments = new Map<string, number[]>();
   synced.forEach((s, i) => {
-    expect(s.error).to.equal(E.NONE);
+    expect(s.error).to.equal(Errors.NONE.code);
     assignments.set(order[i]!.memberId, partitionsOf(s.memberAssignment));
   });
   return { ids, leader: leaderResult.leaderId, assignments, generation };
@@ -66,7 +67,7 @@ describe('GroupCoordinator membership', () => {
 
   it('answers MEMBER_ID_REQUIRED with a fresh member id to a v4+ dynamic member without one', async () => {
     const r = await h.coordinator.handleJoinGroup(joinParams(GROUP));
-    expect(r.error).to.equal(E.MEMBER_ID_REQUIRED);
+    expect(r.error).to.equal(Errors.MEMBER_ID_REQUIRED.code);
     expect(r.memberId).to.match(/^client-[0-9a-f-]{36}$/);
     expect(h.coordinator.groupManager.getGroup(GROUP)!.numPending()).to.equal(1);
   });
@@ -78,13 +79,13 @@ describe('GroupCoordinator membership', () => {
   });
 
   it('rejects session timeouts outside group.min/max.session.timeout.ms with INVALID_SESSION_TIMEOUT', async () => {
-    expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { sessionTimeoutMs: 5999 }))).error).to.equal(E.INVALID_SESSION_TIMEOUT);
-    expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { sessionTimeoutMs: 300_001 }))).error).to.equal(E.INVALID_SESSION_TIMEOUT);
+    expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { sessionTimeoutMs: 5999 }))).error).to.equal(Errors.INVALID_SESSION_TIMEOUT.code);
+    expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { sessionTimeoutMs: 300_001 }))).error).to.equal(Errors.INVALID_SESSION_TIMEOUT.code);
   });
 
   it('rejects an empty group id with INVALID_GROUP_ID and a member id for an unknown group with UNKNOWN_MEMBER_ID', async () => {
-    expect((await h.coordinator.handleJoinGroup(joinParams(''))).error).to.equal(E.INVALID_GROUP_ID);
-    expect((await h.coordinator.handleJoinGroup(joinParams('nope', { memberId: 'm-1' }))).error).to.equal(E.UNKNOWN_MEMBER_ID);
+    expect((await h.coordinator.handleJoinGroup(joinParams(''))).error).to.equal(Errors.INVALID_GROUP_ID.code);
+    expect((await h.coordinator.handleJoinGroup(joinParams('nope', { memberId: 'm-1' }))).error).to.equal(Errors.UNKNOWN_MEMBER_ID.code);
   });
 
   it('waits group.initial.rebalance.delay.ms (again while members keep arriving) before the first generation', async () => {
@@ -131,17 +132,17 @@ describe('GroupCoordinator membership', () => {
   it('rejects SyncGroup with a wrong generation (ILLEGAL_GENERATION) or protocol (INCONSISTENT_GROUP_PROTOCOL)', async () => {
     const { ids, generation } = await stableGroup(h, 1, 1);
     const base = { groupId: GROUP, memberId: ids[0]!, groupInstanceId: null, assignments: new Map<string, Buffer>() };
-    expect((await h.coordinator.handleSyncGroup({ ...base, generationId: generation + 1, protocolType: null, protocolName: null })).error).to.equal(E.ILLEGAL_GENERATION);
-    expect((await h.coordinator.handleSyncGroup({ ...base, generationId: generation, protocolType: 'consumer', protocolName: 'roundrobin' })).error).to.equal(E.INCONSISTENT_GROUP_PROTOCOL);
-    expect((await h.coordinator.handleSyncGroup({ ...base, generationId: generation, protocolType: 'connect', protocolName: 'range' })).error).to.equal(E.INCONSISTENT_GROUP_PROTOCOL);
+    expect((await h.coordinator.handleSyncGroup({ ...base, generationId: generation + 1, protocolType: null, protocolName: null })).error).to.equal(Errors.ILLEGAL_GENERATION.code);
+    expect((await h.coordinator.handleSyncGroup({ ...base, generationId: generation, protocolType: 'consumer', protocolName: 'roundrobin' })).error).to.equal(Errors.INCONSISTENT_GROUP_PROTOCOL.code);
+    expect((await h.coordinator.handleSyncGroup({ ...base, generationId: generation, protocolType: 'connect', protocolName: 'range' })).error).to.equal(Errors.INCONSISTENT_GROUP_PROTOCOL.code);
   });
 
   it('heartbeats: NONE when stable, UNKNOWN_MEMBER_ID for strangers, ILLEGAL_GENERATION for old generations', async () => {
     const { ids, generation } = await stableGroup(h, 2, 2);
-    expect(h.coordinator.handleHeartbeat(GROUP, ids[0]!, null, generation)).to.equal(E.NONE);
-    expect(h.coordinator.handleHeartbeat(GROUP, 'stranger', null, generation)).to.equal(E.UNKNOWN_MEMBER_ID);
-    expect(h.coordinator.handleHeartbeat(GROUP, ids[0]!, null, generation - 1)).to.equal(E.ILLEGAL_GENERATION);
-    expect(h.coordinator.handleHeartbeat('unknown-group', ids[0]!, null, generation)).to.equal(E.UNKNOWN_MEMBER_ID);
+    expect(h.coordinator.handleHeartbeat(GROUP, ids[0]!, null, generation)).to.equal(Errors.NONE.code);
+    expect(h.coordinator.handleHeartbeat(GROUP, 'stranger', null, generation)).to.equal(Errors.UNKNOWN_MEMBER_ID.code);
+    expect(h.coordinator.handleHeartbeat(GROUP, ids[0]!, null, generation - 1)).to.equal(Errors.ILLEGAL_GENERATION.code);
+    expect(h.coordinator.handleHeartbeat('unknown-group', ids[0]!, null, generation)).to.equal(Errors.UNKNOWN_MEMBER_ID.code);
   });
 
   it('evicts a member whose session expires and rebalances the rest, who see REBALANCE_IN_PROGRESS on heartbeat', async () => {
@@ -151,13 +152,13 @@ describe('GroupCoordinator membership', () => {
     for (let elapsed = 0; elapsed <= SESSION_TIMEOUT; elapsed += 2500) {
       h.time.advance(2500);
       if (group.is(GroupState.Stable)) {
-        expect(h.coordinator.handleHeartbeat(GROUP, a, null, generation)).to.equal(E.NONE);
-        expect(h.coordinator.handleHeartbeat(GROUP, b, null, generation)).to.equal(E.NONE);
+        expect(h.coordinator.handleHeartbeat(GROUP, a, null, generation)).to.equal(Errors.NONE.code);
+        expect(h.coordinator.handleHeartbeat(GROUP, b, null, generation)).to.equal(Errors.NONE.code);
       }
     }
     expect(group.has(dead)).to.equal(false);
     expect(group.currentState).to.equal(GroupState.PreparingRebalance);
-    expect(h.coordinator.handleHeartbeat(GROUP, a, null, generation)).to.equal(E.REBALANCE_IN_PROGRESS);
+    expect(h.coordinator.handleHeartbeat(GROUP, a, null, generation)).to.equal(Errors.REBALANCE_IN_PROGRESS.code);
     const ra = h.coordinator.handleJoinGroup(joinParams(GROUP, { memberId: a }));
     const rb = h.coordinator.handleJoinGroup(joinParams(GROUP, { memberId: b }));
     const [ja, jb] = await Promise.all([ra, rb]); // completes as soon as every remaining member rejoined
@@ -177,7 +178,7 @@ describe('GroupCoordinator membership', () => {
     void joinA.then(() => { done = true; });
     for (let t = 0; t < REBALANCE_TIMEOUT - 5000; t += 5000) {
       h.time.advance(5000);
-      expect(h.coordinator.handleHeartbeat(GROUP, lazy, null, generation)).to.equal(E.REBALANCE_IN_PROGRESS); // alive, but not rejoining
+      expect(h.coordinator.handleHeartbeat(GROUP, lazy, null, generation)).to.equal(Errors.REBALANCE_IN_PROGRESS.code); // alive, but not rejoining
     }
     await flush();
     expect(done).to.equal(false);
@@ -188,7 +189,7 @@ describe('GroupCoordinator membership', () => {
     const group = h.coordinator.groupManager.getGroup(GROUP)!;
     expect(group.has(lazy)).to.equal(false);
     expect(group.allMembers()).to.have.members([leader, other]);
-    expect(h.coordinator.handleHeartbeat(GROUP, lazy, null, generation + 1)).to.equal(E.UNKNOWN_MEMBER_ID);
+    expect(h.coordinator.handleHeartbeat(GROUP, lazy, null, generation + 1)).to.equal(Errors.UNKNOWN_MEMBER_ID.code);
   });
 
   it('removes members that do not send SyncGroup within the rebalance timeout and rebalances', async () => {
@@ -199,20 +200,20 @@ describe('GroupCoordinator membership', () => {
     const [ra] = await Promise.all([a.joined, b.joined]);
     const leaderId = ra.leaderId;
     const sync = h.coordinator.handleSyncGroup({ groupId: GROUP, generationId: 1, memberId: leaderId, protocolType: null, protocolName: null, groupInstanceId: null, assignments: new Map() });
-    expect((await sync).error).to.equal(E.NONE);
+    expect((await sync).error).to.equal(Errors.NONE.code);
     const silent = leaderId === a.memberId ? b.memberId : a.memberId;
     const group = h.coordinator.groupManager.getGroup(GROUP)!;
     // Both keep heartbeating; only the follower never sends SyncGroup.
     for (let t = 0; t < REBALANCE_TIMEOUT - 2500; t += 2500) {
       h.time.advance(2500);
-      expect(h.coordinator.handleHeartbeat(GROUP, leaderId, null, 1)).to.equal(E.NONE);
-      expect(h.coordinator.handleHeartbeat(GROUP, silent, null, 1)).to.equal(E.NONE);
+      expect(h.coordinator.handleHeartbeat(GROUP, leaderId, null, 1)).to.equal(Errors.NONE.code);
+      expect(h.coordinator.handleHeartbeat(GROUP, silent, null, 1)).to.equal(Errors.NONE.code);
     }
     expect(group.has(silent)).to.equal(true);
     h.time.advance(2500);
     expect(group.has(silent)).to.equal(false);
     expect(group.currentState).to.equal(GroupState.PreparingRebalance);
-    expect(h.coordinator.handleHeartbeat(GROUP, leaderId, null, 1)).to.equal(E.REBALANCE_IN_PROGRESS);
+    expect(h.coordinator.handleHeartbeat(GROUP, leaderId, null, 1)).to.equal(Errors.REBALANCE_IN_PROGRESS.code);
   });
 
   it('LeaveGroup removes a batch of members, answers UNKNOWN_MEMBER_ID for strangers, and rebalances', async () => {
@@ -220,8 +221,8 @@ describe('GroupCoordinator membership', () => {
     const result = h.coordinator.handleLeaveGroup(GROUP, [
       { memberId: ids[1]!, groupInstanceId: null }, { memberId: ids[2]!, groupInstanceId: null }, { memberId: 'who', groupInstanceId: null },
     ]);
-    expect(result.topLevelError).to.equal(E.NONE);
-    expect(result.memberResponses.map((r) => r.error)).to.deep.equal([E.NONE, E.NONE, E.UNKNOWN_MEMBER_ID]);
+    expect(result.topLevelError).to.equal(Errors.NONE.code);
+    expect(result.memberResponses.map((r) => r.error)).to.deep.equal([Errors.NONE.code, Errors.NONE.code, Errors.UNKNOWN_MEMBER_ID.code]);
     const group = h.coordinator.groupManager.getGroup(GROUP)!;
     expect(group.allMembers()).to.deep.equal([ids[0]]);
     expect(group.currentState).to.equal(GroupState.PreparingRebalance);
@@ -242,16 +243,16 @@ describe('GroupCoordinator membership', () => {
     await joinDynamic(h, 'b');
     // While preparing, the members awaiting join count against the limit.
     const r = await h.coordinator.handleJoinGroup(joinParams(GROUP, { clientId: 'c' }));
-    expect(r.error).to.equal(E.GROUP_MAX_SIZE_REACHED);
+    expect(r.error).to.equal(Errors.GROUP_MAX_SIZE_REACHED.code);
     expect(r.memberId).to.equal('');
     expect(h.coordinator.groupManager.getGroup(GROUP)!.size).to.equal(2);
   });
 
   it('rejects a member of another protocol type or with no common protocol (INCONSISTENT_GROUP_PROTOCOL)', async () => {
     await stableGroup(h, 1, 1);
-    expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { protocolType: 'connect', requireKnownMemberId: false }))).error).to.equal(E.INCONSISTENT_GROUP_PROTOCOL);
+    expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { protocolType: 'connect', requireKnownMemberId: false }))).error).to.equal(Errors.INCONSISTENT_GROUP_PROTOCOL.code);
     expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { protocols: [{ name: 'sticky', metadata: Buffer.alloc(0) }], requireKnownMemberId: false }))).error)
-      .to.equal(E.INCONSISTENT_GROUP_PROTOCOL);
+      .to.equal(Errors.INCONSISTENT_GROUP_PROTOCOL.code);
   });
 
   it('selects the protocol by vote among those every member supports', async () => {
@@ -270,8 +271,8 @@ describe('GroupCoordinator membership', () => {
   it('answers a pending JoinGroup with NOT_COORDINATOR when the partition is resigned', async () => {
     const a = await joinDynamic(h, 'a');
     await h.coordinator.onResignation(h.storage.partitionFor(GROUP), 2);
-    expect((await a.joined).error).to.equal(E.NOT_COORDINATOR);
-    expect((await h.coordinator.handleJoinGroup(joinParams(GROUP))).error).to.equal(E.NOT_COORDINATOR);
+    expect((await a.joined).error).to.equal(Errors.NOT_COORDINATOR.code);
+    expect((await h.coordinator.handleJoinGroup(joinParams(GROUP))).error).to.equal(Errors.NOT_COORDINATOR.code);
   });
 
   describe('static membership (KIP-345)', () => {
@@ -295,7 +296,7 @@ describe('GroupCoordinator membership', () => {
       const { ids, generation, assignment } = await stableStatic();
       const oldId = ids.get('i2')!;
       const rejoin = await h.coordinator.handleJoinGroup(joinParams(GROUP, { groupInstanceId: 'i2', requireKnownMemberId: false, clientId: 'i2' }));
-      expect(rejoin.error).to.equal(E.NONE);
+      expect(rejoin.error).to.equal(Errors.NONE.code);
       expect(rejoin.memberId).to.not.equal(oldId);
       expect(rejoin.generationId).to.equal(generation);
       expect(rejoin.leaderId).to.not.equal(rejoin.memberId);
@@ -304,8 +305,8 @@ describe('GroupCoordinator membership', () => {
       const sync = await h.coordinator.handleSyncGroup({ groupId: GROUP, generationId: generation, memberId: rejoin.memberId, protocolType: null, protocolName: null, groupInstanceId: 'i2', assignments: new Map() });
       expect(partitionsOf(sync.memberAssignment)).to.deep.equal(assignment.get(oldId));
       // The old incarnation is fenced.
-      expect(h.coordinator.handleHeartbeat(GROUP, oldId, 'i2', generation)).to.equal(E.FENCED_INSTANCE_ID);
-      expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { memberId: oldId, groupInstanceId: 'i2', requireKnownMemberId: false }))).error).to.equal(E.FENCED_INSTANCE_ID);
+      expect(h.coordinator.handleHeartbeat(GROUP, oldId, 'i2', generation)).to.equal(Errors.FENCED_INSTANCE_ID.code);
+      expect((await h.coordinator.handleJoinGroup(joinParams(GROUP, { memberId: oldId, groupInstanceId: 'i2', requireKnownMemberId: false }))).error).to.equal(Errors.FENCED_INSTANCE_ID.code);
     });
 
     it('v9: a restarted static leader learns it leads but skips the assignment', async () => {
@@ -333,7 +334,7 @@ describe('GroupCoordinator membership', () => {
     it('LeaveGroup by group.instance.id alone removes the static member (admin removal)', async () => {
       await stableStatic();
       const r = h.coordinator.handleLeaveGroup(GROUP, [{ memberId: '', groupInstanceId: 'i1' }, { memberId: '', groupInstanceId: 'nobody' }]);
-      expect(r.memberResponses.map((m) => m.error)).to.deep.equal([E.NONE, E.UNKNOWN_MEMBER_ID]);
+      expect(r.memberResponses.map((m) => m.error)).to.deep.equal([Errors.NONE.code, Errors.UNKNOWN_MEMBER_ID.code]);
       expect(h.coordinator.groupManager.getGroup(GROUP)!.hasStaticMember('i1')).to.equal(false);
     });
   });

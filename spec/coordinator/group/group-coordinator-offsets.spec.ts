@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { GroupErrors as E } from '../../../lib/coordinator/group/group-coordinator.js';
 import { GroupState } from '../../../lib/coordinator/group/group-state.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from '../../../lib/coordinator/group/offset-and-metadata.js';
 import { readMessageKey } from '../../../lib/coordinator/group/group-metadata-records.js';
-import { errorForName } from '../../../lib/protocol/errors.js';
+import { Errors } from '../../../lib/protocol/errors.js';
 import { flush, INITIAL_DELAY, joinParams, startCoordinator, subscription, type Harness } from './support.js';
 
 const GROUP = 'offsets-group';
@@ -22,7 +21,7 @@ async function simpleCommit(h: Harness, entries: Array<[string, number, bigint, 
 
 function fetched(h: Harness, group = GROUP, tps: Array<[string, number]> | null = null): Array<[string, number, bigint, number]> {
   const { error, partitions } = h.coordinator.handleFetchOffsets(group, false, tps && tps.map(([topic, partition]) => ({ topic, partition })));
-  expect(error).to.equal(E.NONE);
+  expect(error).to.equal(Errors.NONE.code);
   return partitions.map((p) => [p.topicPartition.topic, p.topicPartition.partition, p.offset, p.error]);
 }
 
@@ -42,7 +41,7 @@ describe('GroupCoordinator offsets and admin', () => {
 
   it('accepts a simple commit (generation -1) for an unknown group, creating it Empty, and stores negative offsets as given', async () => {
     const errors = await simpleCommit(h, [['t', 0, 17n, 'meta'], ['t', 1, -5n]]);
-    expect([...errors.entries()].map(([, e]) => e)).to.deep.equal([E.NONE, E.NONE]);
+    expect([...errors.entries()].map(([, e]) => e)).to.deep.equal([Errors.NONE.code, Errors.NONE.code]);
     expect(h.coordinator.groupManager.getGroup(GROUP)!.currentState).to.equal(GroupState.Empty);
     expect(fetched(h)).to.deep.equal([['t', 0, 17n, 0], ['t', 1, -5n, 0]]);
   });
@@ -56,25 +55,25 @@ describe('GroupCoordinator offsets and admin', () => {
 
   it('rejects a commit with a generation for an unknown group (ILLEGAL_GENERATION) and simple commits to a group with members (UNKNOWN_MEMBER_ID)', async () => {
     const r = await h.coordinator.handleCommitOffsets('fresh', 'm', null, 3, offsets([['t', 0, 1n]]));
-    expect(r.get({ topic: 't', partition: 0 })).to.equal(E.ILLEGAL_GENERATION);
+    expect(r.get({ topic: 't', partition: 0 })).to.equal(Errors.ILLEGAL_GENERATION.code);
     await stableMember(h, ['t']);
-    expect((await simpleCommit(h, [['t', 0, 1n]])).get({ topic: 't', partition: 0 })).to.equal(E.UNKNOWN_MEMBER_ID);
+    expect((await simpleCommit(h, [['t', 0, 1n]])).get({ topic: 't', partition: 0 })).to.equal(Errors.UNKNOWN_MEMBER_ID.code);
   });
 
   it('takes commits from a member of the current generation, also while PreparingRebalance, but REBALANCE_IN_PROGRESS while CompletingRebalance', async () => {
     const member = await stableMember(h, ['t']);
     const tp = { topic: 't', partition: 0 };
-    expect((await h.coordinator.handleCommitOffsets(GROUP, member, null, 1, offsets([['t', 0, 10n]]))).get(tp)).to.equal(E.NONE);
-    expect((await h.coordinator.handleCommitOffsets(GROUP, member, null, 0, offsets([['t', 0, 10n]]))).get(tp)).to.equal(E.ILLEGAL_GENERATION);
+    expect((await h.coordinator.handleCommitOffsets(GROUP, member, null, 1, offsets([['t', 0, 10n]]))).get(tp)).to.equal(Errors.NONE.code);
+    expect((await h.coordinator.handleCommitOffsets(GROUP, member, null, 0, offsets([['t', 0, 10n]]))).get(tp)).to.equal(Errors.ILLEGAL_GENERATION.code);
     const rejoin = h.coordinator.handleJoinGroup(joinParams(GROUP, { memberId: member, protocols: [{ name: 'range', metadata: subscription(['t', 'u']) }] }));
     // The rejoin alone completes the join phase (all members joined): CompletingRebalance, generation 2.
     const j = await rejoin;
     expect(h.coordinator.groupManager.getGroup(GROUP)!.currentState).to.equal(GroupState.CompletingRebalance);
-    expect((await h.coordinator.handleCommitOffsets(GROUP, member, null, 2, offsets([['t', 0, 11n]]))).get(tp)).to.equal(E.REBALANCE_IN_PROGRESS);
+    expect((await h.coordinator.handleCommitOffsets(GROUP, member, null, 2, offsets([['t', 0, 11n]]))).get(tp)).to.equal(Errors.REBALANCE_IN_PROGRESS.code);
     // A second member joining moves the group to PreparingRebalance; the first may still commit generation 2.
     void h.coordinator.handleJoinGroup(joinParams(GROUP, { requireKnownMemberId: false, clientId: 'second' }));
     expect(h.coordinator.groupManager.getGroup(GROUP)!.currentState).to.equal(GroupState.PreparingRebalance);
-    expect((await h.coordinator.handleCommitOffsets(GROUP, member, null, j.generationId, offsets([['t', 0, 12n]]))).get(tp)).to.equal(E.NONE);
+    expect((await h.coordinator.handleCommitOffsets(GROUP, member, null, j.generationId, offsets([['t', 0, 12n]]))).get(tp)).to.equal(Errors.NONE.code);
     expect(fetched(h, GROUP, [['t', 0]])).to.deep.equal([['t', 0, 12n, 0]]);
   });
 
@@ -82,18 +81,18 @@ describe('GroupCoordinator offsets and admin', () => {
     await h.coordinator.shutdown();
     h = await startCoordinator({ offsetConfig: { maxMetadataSize: 4 } });
     const r = await simpleCommit(h, [['t', 0, 1n, 'ok'], ['t', 1, 2n, 'too long']]);
-    expect(r.get({ topic: 't', partition: 0 })).to.equal(E.NONE);
-    expect(r.get({ topic: 't', partition: 1 })).to.equal(E.OFFSET_METADATA_TOO_LARGE);
+    expect(r.get({ topic: 't', partition: 0 })).to.equal(Errors.NONE.code);
+    expect(r.get({ topic: 't', partition: 1 })).to.equal(Errors.OFFSET_METADATA_TOO_LARGE.code);
     expect(fetched(h)).to.deep.equal([['t', 0, 1n, 0]]);
   });
 
   it('maps append failures as Kafka does and does not make the offsets visible', async () => {
-    h.storage.nextError = errorForName('NOT_ENOUGH_REPLICAS').code;
-    expect((await simpleCommit(h, [['t', 0, 1n]])).get({ topic: 't', partition: 0 })).to.equal(E.COORDINATOR_NOT_AVAILABLE);
-    h.storage.nextError = errorForName('NOT_LEADER_OR_FOLLOWER').code;
-    expect((await simpleCommit(h, [['t', 0, 1n]])).get({ topic: 't', partition: 0 })).to.equal(E.NOT_COORDINATOR);
-    h.storage.nextError = errorForName('RECORD_LIST_TOO_LARGE').code;
-    expect((await simpleCommit(h, [['t', 0, 1n]])).get({ topic: 't', partition: 0 })).to.equal(errorForName('INVALID_COMMIT_OFFSET_SIZE').code);
+    h.storage.nextError = Errors.NOT_ENOUGH_REPLICAS.code;
+    expect((await simpleCommit(h, [['t', 0, 1n]])).get({ topic: 't', partition: 0 })).to.equal(Errors.COORDINATOR_NOT_AVAILABLE.code);
+    h.storage.nextError = Errors.NOT_LEADER_OR_FOLLOWER.code;
+    expect((await simpleCommit(h, [['t', 0, 1n]])).get({ topic: 't', partition: 0 })).to.equal(Errors.NOT_COORDINATOR.code);
+    h.storage.nextError = Errors.RECORD_LIST_TOO_LARGE.code;
+    expect((await simpleCommit(h, [['t', 0, 1n]])).get({ topic: 't', partition: 0 })).to.equal(Errors.INVALID_COMMIT_OFFSET_SIZE.code);
     expect(fetched(h, GROUP, [['t', 0]])).to.deep.equal([['t', 0, -1n, 0]]);
   });
 
@@ -102,7 +101,7 @@ describe('GroupCoordinator offsets and admin', () => {
     h.storage.hold = true;
     const pending = simpleCommit(h, [['t', 0, 2n]]);
     const during = h.coordinator.handleFetchOffsets(GROUP, true, [{ topic: 't', partition: 0 }]).partitions[0]!;
-    expect(during.error).to.equal(E.UNSTABLE_OFFSET_COMMIT);
+    expect(during.error).to.equal(Errors.UNSTABLE_OFFSET_COMMIT.code);
     expect(h.coordinator.handleFetchOffsets(GROUP, false, [{ topic: 't', partition: 0 }]).partitions[0]!.offset).to.equal(1n);
     h.storage.release();
     await pending;
@@ -123,7 +122,7 @@ describe('GroupCoordinator offsets and admin', () => {
       expect(summary.state).to.equal('Stable');
       expect(summary.members.map((m) => m.memberId)).to.deep.equal([member]);
       // The loaded member must keep heartbeating: its session is armed on load.
-      expect(fresh.coordinator.handleHeartbeat(GROUP, member, null, 1)).to.equal(E.NONE);
+      expect(fresh.coordinator.handleHeartbeat(GROUP, member, null, 1)).to.equal(Errors.NONE.code);
       fresh.time.advance(10_001);
       expect(fresh.coordinator.groupManager.getGroup(GROUP)!.has(member)).to.equal(false);
     } finally {
@@ -138,19 +137,19 @@ describe('GroupCoordinator offsets and admin', () => {
     const p = storage.partitionFor(GROUP);
     const other = await startCoordinator({ storage, own: [] });
     try {
-      expect(other.coordinator.handleFetchOffsets(GROUP, false, null).error).to.equal(E.NOT_COORDINATOR);
+      expect(other.coordinator.handleFetchOffsets(GROUP, false, null).error).to.equal(Errors.NOT_COORDINATOR.code);
       const loaded = other.coordinator.onElection(p, 1);
-      expect(other.coordinator.handleFetchOffsets(GROUP, false, null).error).to.equal(E.COORDINATOR_LOAD_IN_PROGRESS);
-      expect((await other.coordinator.handleJoinGroup(joinParams(GROUP))).error).to.equal(E.COORDINATOR_LOAD_IN_PROGRESS);
-      expect(other.coordinator.handleHeartbeat(GROUP, 'm', null, 1)).to.equal(E.NONE); // answered blindly while loading
+      expect(other.coordinator.handleFetchOffsets(GROUP, false, null).error).to.equal(Errors.COORDINATOR_LOAD_IN_PROGRESS.code);
+      expect((await other.coordinator.handleJoinGroup(joinParams(GROUP))).error).to.equal(Errors.COORDINATOR_LOAD_IN_PROGRESS.code);
+      expect(other.coordinator.handleHeartbeat(GROUP, 'm', null, 1)).to.equal(Errors.NONE.code); // answered blindly while loading
       expect((await other.coordinator.handleSyncGroup({ groupId: GROUP, generationId: 1, memberId: 'm', protocolType: null, protocolName: null, groupInstanceId: null, assignments: new Map() })).error)
-        .to.equal(E.REBALANCE_IN_PROGRESS);
-      expect(other.coordinator.handleListGroups([]).error).to.equal(E.COORDINATOR_LOAD_IN_PROGRESS);
+        .to.equal(Errors.REBALANCE_IN_PROGRESS.code);
+      expect(other.coordinator.handleListGroups([]).error).to.equal(Errors.COORDINATOR_LOAD_IN_PROGRESS.code);
       storage.unblockReads();
       await loaded;
       expect(fetched(other)).to.deep.equal([['t', 0, 1n, 0]]);
       await other.coordinator.onResignation(p, 1);
-      expect(other.coordinator.handleFetchOffsets(GROUP, false, null).error).to.equal(E.NOT_COORDINATOR);
+      expect(other.coordinator.handleFetchOffsets(GROUP, false, null).error).to.equal(Errors.NOT_COORDINATOR.code);
       expect(other.coordinator.groupManager.getGroup(GROUP)).to.equal(undefined);
     } finally {
       storage.unblockReads();
@@ -168,11 +167,11 @@ describe('GroupCoordinator offsets and admin', () => {
   it('DeleteGroups deletes an Empty group with tombstones for its offsets and metadata; a fresh load no longer sees it', async () => {
     const member = await stableMember(h, ['t']);
     await h.coordinator.handleCommitOffsets(GROUP, member, null, 1, offsets([['t', 0, 5n]]));
-    expect(h.coordinator.handleDeleteGroups([GROUP]).get(GROUP)).to.equal(E.NON_EMPTY_GROUP);
+    expect(h.coordinator.handleDeleteGroups([GROUP]).get(GROUP)).to.equal(Errors.NON_EMPTY_GROUP.code);
     h.coordinator.handleLeaveGroup(GROUP, [{ memberId: member, groupInstanceId: null }]);
     const result = h.coordinator.handleDeleteGroups([GROUP, 'unknown']);
-    expect(result.get(GROUP)).to.equal(E.NONE);
-    expect(result.get('unknown')).to.equal(E.GROUP_ID_NOT_FOUND);
+    expect(result.get(GROUP)).to.equal(Errors.NONE.code);
+    expect(result.get('unknown')).to.equal(Errors.GROUP_ID_NOT_FOUND.code);
     await flush();
     const last = h.storage.records(h.storage.partitionFor(GROUP)).slice(-2);
     expect(last.map((r) => [readMessageKey(r.key!).type, r.value])).to.deep.equal([['offset', null], ['group', null]]);
@@ -189,17 +188,17 @@ describe('GroupCoordinator offsets and admin', () => {
   it('OffsetDelete: removes offsets of an Empty group, refuses topics a consumer group subscribes to, GROUP_ID_NOT_FOUND for unknown groups', async () => {
     await simpleCommit(h, [['t', 0, 1n], ['u', 0, 2n]]);
     let r = h.coordinator.handleDeleteOffsets(GROUP, [{ topic: 'u', partition: 0 }]);
-    expect(r.error).to.equal(E.NONE);
-    expect(r.partitionErrors.get({ topic: 'u', partition: 0 })).to.equal(E.NONE);
+    expect(r.error).to.equal(Errors.NONE.code);
+    expect(r.partitionErrors.get({ topic: 'u', partition: 0 })).to.equal(Errors.NONE.code);
     expect(fetched(h)).to.deep.equal([['t', 0, 1n, 0]]);
     const member = await stableMember(h, ['t']);
     await h.coordinator.handleCommitOffsets(GROUP, member, null, 1, offsets([['v', 0, 3n]]));
     r = h.coordinator.handleDeleteOffsets(GROUP, [{ topic: 't', partition: 0 }, { topic: 'v', partition: 0 }]);
-    expect(r.error).to.equal(E.NONE);
-    expect(r.partitionErrors.get({ topic: 't', partition: 0 })).to.equal(E.GROUP_SUBSCRIBED_TO_TOPIC);
-    expect(r.partitionErrors.get({ topic: 'v', partition: 0 })).to.equal(E.NONE);
+    expect(r.error).to.equal(Errors.NONE.code);
+    expect(r.partitionErrors.get({ topic: 't', partition: 0 })).to.equal(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code);
+    expect(r.partitionErrors.get({ topic: 'v', partition: 0 })).to.equal(Errors.NONE.code);
     expect(fetched(h)).to.deep.equal([['t', 0, 1n, 0]]);
-    expect(h.coordinator.handleDeleteOffsets('unknown', [{ topic: 't', partition: 0 }]).error).to.equal(E.GROUP_ID_NOT_FOUND);
+    expect(h.coordinator.handleDeleteOffsets('unknown', [{ topic: 't', partition: 0 }]).error).to.equal(Errors.GROUP_ID_NOT_FOUND.code);
   });
 
   it('expires offsets of an Empty group offsets.retention after it became Empty, then drops the group', async () => {
@@ -208,7 +207,7 @@ describe('GroupCoordinator offsets and admin', () => {
     const member = await stableMember(h, ['t']);
     await h.coordinator.handleCommitOffsets(GROUP, member, null, 1, offsets([['t', 0, 5n]], h.time.milliseconds()));
     // Stable and subscribed to the topic: the offset stays, however old.
-    for (let i = 0; i < 40; i++) { h.time.advance(3000); expect(h.coordinator.handleHeartbeat(GROUP, member, null, 1)).to.equal(E.NONE); }
+    for (let i = 0; i < 40; i++) { h.time.advance(3000); expect(h.coordinator.handleHeartbeat(GROUP, member, null, 1)).to.equal(Errors.NONE.code); }
     expect(fetched(h, GROUP, [['t', 0]])).to.deep.equal([['t', 0, 5n, 0]]);
     h.coordinator.handleLeaveGroup(GROUP, [{ memberId: member, groupInstanceId: null }]);
     h.time.advance(59_000);
@@ -244,7 +243,7 @@ describe('GroupCoordinator offsets and admin', () => {
     expect(h.coordinator.handleListGroups(['stable']).groups.map((g) => [g.groupId, g.state, g.protocolType])).to.deep.equal([[GROUP, 'Stable', 'consumer']]);
     expect(h.coordinator.handleListGroups(['Empty']).groups.map((g) => g.groupId)).to.deep.equal(['empty-one']);
     const d = h.coordinator.handleDescribeGroup('nobody');
-    expect([d.error, d.summary.state, d.summary.members.length]).to.deep.equal([E.NONE, 'Dead', 0]);
+    expect([d.error, d.summary.state, d.summary.members.length]).to.deep.equal([Errors.NONE.code, 'Dead', 0]);
     const s = h.coordinator.handleDescribeGroup(GROUP).summary;
     expect([s.state, s.protocolType, s.protocol]).to.deep.equal(['Stable', 'consumer', 'range']);
     expect(s.members[0]!.metadata).to.deep.equal(subscription(['t']));

@@ -13,16 +13,12 @@ import { describeConfigsHandler } from '../../../lib/server/handlers/describe-co
 import { alterConfigsHandler } from '../../../lib/server/handlers/alter-configs.js';
 import { incrementalAlterConfigsHandler } from '../../../lib/server/handlers/incremental-alter-configs.js';
 import { ApiKeys, decodeResponse, encodeResponseBuffer, ZERO_UUID } from '../../../lib/protocol/index.js';
-import {
-  InvalidRequestError, InvalidTopicError, NONE, NotControllerError, RequestTimedOutError, TopicDeletionDisabledError, UnknownTopicIdError,
-} from '../../../lib/protocol/errors.js';
+import { Errors } from '../../../lib/protocol/errors.js';
 import type { KafkaConfig } from '../../../lib/config/kafka-config.js';
 import { brokerConfig, MetadataSimulator } from '../admin-helpers.js';
 
 if (process.env.KAFKATS_LOG_LEVEL === undefined) setRootLogger(pino({ level: 'silent' }));
 
-const NOT_CONTROLLER = new NotControllerError().code;
-const INVALID_REQUEST = new InvalidRequestError().code;
 
 describe('admin handlers (real ZooKeeper, no broker process)', function () {
   this.timeout(20000);
@@ -70,18 +66,18 @@ describe('admin handlers (real ZooKeeper, no broker process)', function () {
     controller.isActive = true;
   });
 
-  it('answers NOT_CONTROLLER for CreateTopics, DeleteTopics and CreatePartitions on a non-controller broker', async () => {
+  it('answers Errors.NOT_CONTROLLER.code for CreateTopics, DeleteTopics and CreatePartitions on a non-controller broker', async () => {
     controller.isActive = false;
     const ct = await createTopicsHandler.handle(ctx(3), { topics: [{ name: 'x', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false });
-    expect(wire('createTopics', 3, ct)).to.deep.include({ topics: [{ name: 'x', errorCode: NOT_CONTROLLER, errorMessage: null, topicId: ZERO_UUID, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: [] }] });
+    expect(wire('createTopics', 3, ct)).to.deep.include({ topics: [{ name: 'x', errorCode: Errors.NOT_CONTROLLER.code, errorMessage: null, topicId: ZERO_UUID, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: [] }] });
     const dt = await deleteTopicsHandler.handle(ctx(3), { topics: [], topicNames: ['x'], timeoutMs: 1000 });
-    expect((wire('deleteTopics', 3, dt).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(NOT_CONTROLLER);
+    expect((wire('deleteTopics', 3, dt).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(Errors.NOT_CONTROLLER.code);
     const cp = await createPartitionsHandler.handle(ctx(1), { topics: [{ name: 'x', count: 2, assignments: null }], timeoutMs: 1000, validateOnly: false });
-    expect((wire('createPartitions', 1, cp).results as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(NOT_CONTROLLER);
+    expect((wire('createPartitions', 1, cp).results as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(Errors.NOT_CONTROLLER.code);
     expect(await zk.topicExists('x')).to.equal(false);
   });
 
-  it('CreateTopics v3 (kafkajs): creates, answers duplicates with INVALID_REQUEST, and waits for leaders', async () => {
+  it('CreateTopics v3 (kafkajs): creates, answers duplicates with Errors.INVALID_REQUEST.code, and waits for leaders', async () => {
     const topics = [
       { name: 'h1', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] },
       { name: 'dup', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
@@ -91,14 +87,14 @@ describe('admin handlers (real ZooKeeper, no broker process)', function () {
     await new Promise((r) => setTimeout(r, 100));
     await sim.publishFromZk(zk, 'h1');
     const body = wire('createTopics', 3, await pending) as { topics: Array<{ name: string; errorCode: number }> };
-    expect(body.topics.map((t) => [t.name, t.errorCode])).to.deep.equal([['h1', NONE], ['dup', INVALID_REQUEST], ['dup', INVALID_REQUEST]]);
+    expect(body.topics.map((t) => [t.name, t.errorCode])).to.deep.equal([['h1', Errors.NONE.code], ['dup', Errors.INVALID_REQUEST.code], ['dup', Errors.INVALID_REQUEST.code]]);
     expect(await zk.topicExists('dup')).to.equal(false);
   });
 
   it('CreateTopics v7 carries the topic id and configs', async () => {
     const res = await createTopicsHandler.handle(ctx(7), { topics: [{ name: 'h7', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 0, validateOnly: true });
     const [t] = (wire('createTopics', 7, res) as { topics: Array<{ errorCode: number; numPartitions: number; configs: unknown[] }> }).topics;
-    expect(t?.errorCode).to.equal(NONE);
+    expect(t?.errorCode).to.equal(Errors.NONE.code);
     expect(t?.numPartitions).to.equal(1);
     expect(t?.configs.length).to.be.greaterThan(20);
   });
@@ -106,9 +102,9 @@ describe('admin handlers (real ZooKeeper, no broker process)', function () {
   it('DeleteTopics: disabled deletion by version, unknown topics, v6 by id, both name and id', async () => {
     const off = brokerConfig(connect, 1, { 'delete.topic.enable': false });
     const v2 = await deleteTopicsHandler.handle(ctx(2, off), { topics: [], topicNames: ['h1'], timeoutMs: 0 });
-    expect((wire('deleteTopics', 2, v2).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(INVALID_REQUEST);
+    expect((wire('deleteTopics', 2, v2).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(Errors.INVALID_REQUEST.code);
     const v3 = await deleteTopicsHandler.handle(ctx(3, off), { topics: [], topicNames: ['h1'], timeoutMs: 0 });
-    expect((wire('deleteTopics', 3, v3).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(new TopicDeletionDisabledError().code);
+    expect((wire('deleteTopics', 3, v3).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(Errors.TOPIC_DELETION_DISABLED.code);
 
     const [h1] = await zk.getReplicaAssignmentAndTopicIdForTopics(['h1']);
     controller.context.topicIds.set('h1', h1?.topicId ?? '');
@@ -118,11 +114,11 @@ describe('admin handlers (real ZooKeeper, no broker process)', function () {
     });
     const responses = wire('deleteTopics', 6, v6).responses as Array<{ name: string | null; errorCode: number }>;
     expect(responses.map((r) => [r.name, r.errorCode])).to.deep.equal([
-      ['h1', new RequestTimedOutError().code], [null, new UnknownTopicIdError().code], ['ghost', 3],
+      ['h1', Errors.REQUEST_TIMED_OUT.code], [null, Errors.UNKNOWN_TOPIC_ID.code], ['ghost', 3],
     ]);
     expect(await zk.isTopicMarkedForDeletion('h1')).to.equal(true);
     const both = await deleteTopicsHandler.handle(ctx(6), { topics: [{ name: 'h1', topicId: h1?.topicId ?? '' }], topicNames: [], timeoutMs: 0 });
-    expect((wire('deleteTopics', 6, both).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(INVALID_REQUEST);
+    expect((wire('deleteTopics', 6, both).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(Errors.INVALID_REQUEST.code);
   });
 
   it('CreatePartitions v1 (kafkajs): duplicates and topics queued for deletion are refused', async () => {
@@ -133,7 +129,7 @@ describe('admin handlers (real ZooKeeper, no broker process)', function () {
       timeoutMs: 0, validateOnly: false,
     });
     const results = (wire('createPartitions', 1, res).results as Array<{ name: string; errorCode: number }>).map((r) => [r.name, r.errorCode]);
-    expect(results).to.deep.equal([['cp', new RequestTimedOutError().code], ['twice', INVALID_REQUEST], ['queued', new InvalidTopicError().code]]);
+    expect(results).to.deep.equal([['cp', Errors.REQUEST_TIMED_OUT.code], ['twice', Errors.INVALID_REQUEST.code], ['queued', Errors.INVALID_TOPIC_EXCEPTION.code]]);
     expect(await zk.getTopicPartitionCount('cp')).to.equal(2);
   });
 
@@ -145,7 +141,7 @@ describe('admin handlers (real ZooKeeper, no broker process)', function () {
     const incr = await incrementalAlterConfigsHandler.handle(ctx(1), {
       resources: [{ resourceType: 2, resourceName: 'cfg', configs: [{ name: 'segment.ms', configOperation: 0, value: '60000' }] }], validateOnly: false,
     });
-    expect((wire('incremental', 1, incr).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(NONE);
+    expect((wire('incremental', 1, incr).responses as Array<{ errorCode: number }>)[0]?.errorCode).to.equal(Errors.NONE.code);
     const described = await describeConfigsHandler.handle(ctx(2), {
       resources: [{ resourceType: 2, resourceName: 'cfg', configurationKeys: ['retention.ms', 'segment.ms'] }], includeSynonyms: true, includeDocumentation: false,
     });

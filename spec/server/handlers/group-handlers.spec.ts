@@ -4,7 +4,6 @@ import type { RequestApiKey } from '../../../lib/protocol/frames.js';
 import type { RequestBodies } from '../../../lib/protocol/generated/types.js';
 import type { ApiHandler, RequestContext } from '../../../lib/server/handlers/handler.js';
 import type { BrokerContext } from '../../../lib/server/handlers/broker-context.js';
-import { GroupErrors as E } from '../../../lib/coordinator/group/group-coordinator.js';
 import { findCoordinatorHandler } from '../../../lib/server/handlers/find-coordinator.js';
 import { joinGroupHandler } from '../../../lib/server/handlers/join-group.js';
 import { syncGroupHandler } from '../../../lib/server/handlers/sync-group.js';
@@ -18,6 +17,7 @@ import { deleteGroupsHandler } from '../../../lib/server/handlers/delete-groups.
 import { TopicPartitionMap, type OffsetAndMetadata } from '../../../lib/coordinator/group/offset-and-metadata.js';
 import { heartbeatHandler } from '../../../lib/server/handlers/heartbeat.js';
 import { startCoordinator, subscription, type Harness } from '../../coordinator/group/support.js';
+import { Errors } from '../../../lib/protocol/errors.js';
 
 const TOPICS = new Map([['t', 2], ['__consumer_offsets', 3]]);
 
@@ -70,7 +70,7 @@ describe('group API handlers', () => {
 
     it('answers COORDINATOR_NOT_AVAILABLE and creates __consumer_offsets when it does not exist', async () => {
       const r = await call(findCoordinatorHandler, brokerOf(h, created, new Map()), 0, { key: 'g' });
-      expect([r['errorCode'], r['nodeId'], r['host'], r['port']]).to.deep.equal([E.COORDINATOR_NOT_AVAILABLE, -1, '', -1]);
+      expect([r['errorCode'], r['nodeId'], r['host'], r['port']]).to.deep.equal([Errors.COORDINATOR_NOT_AVAILABLE.code, -1, '', -1]);
       expect(created).to.deep.equal(['__consumer_offsets']);
     });
 
@@ -79,9 +79,9 @@ describe('group API handlers', () => {
       const led = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].find((g) => h.storage.partitionFor(g) !== 2)!;
       const r = await call(findCoordinatorHandler, broker, 4, { keyType: 0, coordinatorKeys: [led, leaderless] });
       const cs = r['coordinators'] as Array<{ key: string; errorCode: number; nodeId: number }>;
-      expect(cs.map((c) => [c.key, c.errorCode, c.nodeId])).to.deep.equal([[led, 0, 7], [leaderless, E.COORDINATOR_NOT_AVAILABLE, -1]]);
+      expect(cs.map((c) => [c.key, c.errorCode, c.nodeId])).to.deep.equal([[led, 0, 7], [leaderless, Errors.COORDINATOR_NOT_AVAILABLE.code, -1]]);
       const txn = await call(findCoordinatorHandler, broker, 3, { key: 'tx', keyType: 1 });
-      expect(txn['errorCode']).to.equal(E.COORDINATOR_NOT_AVAILABLE);
+      expect(txn['errorCode']).to.equal(Errors.COORDINATOR_NOT_AVAILABLE.code);
       const bad = await call(findCoordinatorHandler, broker, 3, { key: 'x', keyType: 9 });
       expect(bad['errorCode']).to.equal(42);
     });
@@ -89,7 +89,7 @@ describe('group API handlers', () => {
 
   it('JoinGroup v0 uses the session timeout as rebalance timeout and joins without MEMBER_ID_REQUIRED; v4 requires a member id', async () => {
     const v4 = await call(joinGroupHandler, broker, 4, { groupId: 'g4', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000, memberId: '', protocolType: 'consumer', protocols: [{ name: 'range', metadata: subscription(['t']) }] });
-    expect(v4['errorCode']).to.equal(E.MEMBER_ID_REQUIRED);
+    expect(v4['errorCode']).to.equal(Errors.MEMBER_ID_REQUIRED.code);
     const joined = call(joinGroupHandler, broker, 0, { groupId: 'g0', sessionTimeoutMs: 10_000, memberId: '', protocolType: 'consumer', protocols: [{ name: 'range', metadata: subscription(['t']) }] });
     h.time.advance(0);
     const r = await joined;
@@ -101,32 +101,32 @@ describe('group API handlers', () => {
 
   it('JoinGroup v6 answers "" for a missing protocol name (v7+ null)', async () => {
     const r = await call(joinGroupHandler, broker, 6, { groupId: 'g', sessionTimeoutMs: 1, memberId: '', protocolType: 'consumer', protocols: [] });
-    expect([r['errorCode'], r['protocolName']]).to.deep.equal([E.INVALID_SESSION_TIMEOUT, '']);
+    expect([r['errorCode'], r['protocolName']]).to.deep.equal([Errors.INVALID_SESSION_TIMEOUT.code, '']);
   });
 
   it('SyncGroup v5 without protocol type/name answers INCONSISTENT_GROUP_PROTOCOL', async () => {
     const r = await call(syncGroupHandler, broker, 5, { groupId: 'g', generationId: 1, memberId: 'm', protocolType: null, protocolName: 'range' });
-    expect(r['errorCode']).to.equal(E.INCONSISTENT_GROUP_PROTOCOL);
+    expect(r['errorCode']).to.equal(Errors.INCONSISTENT_GROUP_PROTOCOL.code);
   });
 
   it('LeaveGroup v0–2 folds the member error into the top-level error; v3 answers per member', async () => {
     await call(offsetCommitHandler, broker, 2, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }] });
     const v1 = await call(leaveGroupHandler, broker, 1, { groupId: 'g', memberId: 'ghost' });
-    expect(v1['errorCode']).to.equal(E.UNKNOWN_MEMBER_ID);
+    expect(v1['errorCode']).to.equal(Errors.UNKNOWN_MEMBER_ID.code);
     const v3 = await call(leaveGroupHandler, broker, 3, { groupId: 'g', members: [{ memberId: 'ghost', groupInstanceId: null, reason: null }] });
     expect(v3['errorCode']).to.equal(0);
-    expect((v3['members'] as Array<{ errorCode: number }>).map((m) => m.errorCode)).to.deep.equal([E.UNKNOWN_MEMBER_ID]);
+    expect((v3['members'] as Array<{ errorCode: number }>).map((m) => m.errorCode)).to.deep.equal([Errors.UNKNOWN_MEMBER_ID.code]);
   });
 
   it('Heartbeat for an unknown group answers UNKNOWN_MEMBER_ID', async () => {
-    expect((await call(heartbeatHandler, broker, 4, { groupId: 'g', generationId: 1, memberId: 'm' }))['errorCode']).to.equal(E.UNKNOWN_MEMBER_ID);
+    expect((await call(heartbeatHandler, broker, 4, { groupId: 'g', generationId: 1, memberId: 'm' }))['errorCode']).to.equal(Errors.UNKNOWN_MEMBER_ID.code);
   });
 
   it('OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION for unknown partitions and OffsetFetch returns what was committed', async () => {
     const p = (partitionIndex: number, offset: bigint): Record<string, unknown> => ({ partitionIndex, committedOffset: offset, committedLeaderEpoch: 4, commitTimestamp: -1n, committedMetadata: 'md' });
     const c = await call(offsetCommitHandler, broker, 8, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [p(0, 10n), p(5, 1n)] }, { name: 'nope', partitions: [p(0, 1n)] }] as never });
     const errs = (c['topics'] as Array<{ partitions: Array<{ errorCode: number }> }>).map((t) => t.partitions.map((x) => x.errorCode));
-    expect(errs).to.deep.equal([[0, E.UNKNOWN_TOPIC_OR_PARTITION], [E.UNKNOWN_TOPIC_OR_PARTITION]]);
+    expect(errs).to.deep.equal([[0, Errors.UNKNOWN_TOPIC_OR_PARTITION.code], [Errors.UNKNOWN_TOPIC_OR_PARTITION.code]]);
     const all = await call(offsetFetchHandler, broker, 7, { groupId: 'g', topics: null });
     expect(all['topics']).to.deep.equal([{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 10n, committedLeaderEpoch: 4, metadata: 'md', errorCode: 0 }] }]);
     const v8 = await call(offsetFetchHandler, broker, 8, { groups: [
@@ -141,20 +141,20 @@ describe('group API handlers', () => {
   it('OffsetFetch v1 reports a group-level error on each requested partition; v2+ at the top', async () => {
     await h.coordinator.onResignation(h.storage.partitionFor('g'), 5);
     const v1 = await call(offsetFetchHandler, broker, 1, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] });
-    expect((v1['topics'] as Array<{ partitions: Array<{ errorCode: number }> }>)[0]!.partitions.map((x) => x.errorCode)).to.deep.equal([E.NOT_COORDINATOR, E.NOT_COORDINATOR]);
+    expect((v1['topics'] as Array<{ partitions: Array<{ errorCode: number }> }>)[0]!.partitions.map((x) => x.errorCode)).to.deep.equal([Errors.NOT_COORDINATOR.code, Errors.NOT_COORDINATOR.code]);
     const v3 = await call(offsetFetchHandler, broker, 3, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }] });
-    expect([v3['errorCode'], v3['topics']]).to.deep.equal([E.NOT_COORDINATOR, []]);
+    expect([v3['errorCode'], v3['topics']]).to.deep.equal([Errors.NOT_COORDINATOR.code, []]);
   });
 
   it('OffsetDelete answers UNKNOWN_TOPIC_OR_PARTITION per unknown partition and a group error alone', async () => {
     const missing = await call(offsetDeleteHandler, broker, 0, { groupId: 'nobody', topics: [{ name: 't', partitions: [{ partitionIndex: 0 }] }] });
-    expect([missing['errorCode'], missing['topics']]).to.deep.equal([E.GROUP_ID_NOT_FOUND, []]);
+    expect([missing['errorCode'], missing['topics']]).to.deep.equal([Errors.GROUP_ID_NOT_FOUND.code, []]);
     const offsets = new TopicPartitionMap<OffsetAndMetadata>();
     offsets.set({ topic: 't', partition: 0 }, { offset: 3n, leaderEpoch: -1, metadata: '', commitTimestamp: 0, expireTimestamp: null });
     await h.coordinator.handleCommitOffsets('g', '', null, -1, offsets);
     const r = await call(offsetDeleteHandler, broker, 0, { groupId: 'g', topics: [{ name: 't', partitions: [{ partitionIndex: 0 }] }, { name: 'nope', partitions: [{ partitionIndex: 0 }] }] });
     expect(r['errorCode']).to.equal(0);
-    expect((r['topics'] as Array<{ partitions: Array<{ errorCode: number }> }>).map((t) => t.partitions[0]!.errorCode)).to.deep.equal([0, E.UNKNOWN_TOPIC_OR_PARTITION]);
+    expect((r['topics'] as Array<{ partitions: Array<{ errorCode: number }> }>).map((t) => t.partitions[0]!.errorCode)).to.deep.equal([0, Errors.UNKNOWN_TOPIC_OR_PARTITION.code]);
     expect(h.coordinator.handleFetchOffsets('g', false, null).partitions).to.deep.equal([]);
   });
 
@@ -165,6 +165,6 @@ describe('group API handlers', () => {
     const l = await call(listGroupsHandler, broker, 4, { statesFilter: ['Stable'] });
     expect([l['errorCode'], l['groups']]).to.deep.equal([0, []]);
     const del = await call(deleteGroupsHandler, broker, 2, { groupsNames: ['x', 'x'] });
-    expect(del['results']).to.deep.equal([{ groupId: 'x', errorCode: E.GROUP_ID_NOT_FOUND }]);
+    expect(del['results']).to.deep.equal([{ groupId: 'x', errorCode: Errors.GROUP_ID_NOT_FOUND.code }]);
   });
 });
