@@ -5,8 +5,8 @@
  * watermark, appends as leader with min.insync.replicas, reads bounded by the high watermark for
  * consumers, and acks=all completion checks for DelayedProduce.
  */
-import type { Log, LogAppendInfo, FetchDataInfo } from '../log/log.js';
-import type { LeaderRecordValidator } from '../log/assign-offsets.js';
+import { FetchIsolation, type Log, type LogAppendInfo, type FetchDataInfo } from '../log/log.js';
+import type { AppendOrigin } from '../record/log-validator.js';
 import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, OffsetOutOfRangeError, UnknownLeaderEpochError } from '../protocol/errors.js';
 import { Replica } from './replica.js';
 import type { TopicPartition } from '../common/topic-partition.js';
@@ -56,11 +56,13 @@ export interface PartitionDeps {
   onIsrChange?(shrink: boolean): void;
 }
 
-export const FetchIsolation = { LOG_END: 0, HIGH_WATERMARK: 1, TXN_COMMITTED: 2 } as const;
-export type FetchIsolation = (typeof FetchIsolation)[keyof typeof FetchIsolation];
+export { FetchIsolation };
 
+/** What one fetch of this partition read (Kafka's LogReadInfo): records (and aborted transactions) or a divergence. */
 export interface LogReadInfo {
   fetchedData: FetchDataInfo;
+  /** Set when the fetcher's last fetched epoch ends before its fetch offset here (KIP-595): truncate, nothing read. */
+  divergingEpoch: { epoch: number; endOffset: bigint } | null;
   highWatermark: bigint;
   logStartOffset: bigint;
   logEndOffset: bigint;
@@ -203,7 +205,7 @@ export class Partition {
     if (currentLeaderEpoch > this._leaderEpoch) throw new UnknownLeaderEpochError(`Epoch ${currentLeaderEpoch} is newer than the current leader epoch ${this._leaderEpoch}`);
   }
 
-  appendRecordsToLeader(records: Buffer, requiredAcks: number, validator?: LeaderRecordValidator, origin: 'client' | 'coordinator' = 'client'): LogAppendInfo {
+  appendRecordsToLeader(records: Buffer, requiredAcks: number, origin: AppendOrigin = 'client'): LogAppendInfo {
     if (!this.isLeader || !this.localLog) {
       throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition} on broker ${this.deps.localBrokerId}`);
     }
@@ -213,7 +215,7 @@ export class Partition {
         `The size of the current ISR [${this.isrState.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.topic}-${this.topicPartition.partition}`,
       );
     }
-    const info = this.localLog.appendAsLeader(records, this._leaderEpoch, validator ? { validator, origin } : { origin });
+    const info = this.localLog.appendAsLeader(records, this._leaderEpoch, origin);
     this.maybeIncrementLeaderHW(this.deps.time.milliseconds());
     return info;
   }
@@ -228,30 +230,52 @@ export class Partition {
     return { done: false, errorCode: Errors.NONE.code };
   }
 
-  readRecords(opts: {
+  /**
+   * Kafka's Partition.fetchRecords, on the leader: checks the fetcher's leader epoch, answers a
+   * diverging epoch to a fetcher whose last fetched epoch ends before its fetch offset here
+   * (KIP-595), records a follower's fetch position (ISR expansion, high watermark), then reads
+   * under `isolation` (decided by the Fetch handler).
+   */
+  fetchRecords(opts: {
+    replicaId: number;
     fetchOffset: bigint;
+    /** A follower's log start offset (ignored for consumers). */
+    followerLogStartOffset: bigint;
+    lastFetchedEpoch: number;
     maxBytes: number;
     isolation: FetchIsolation;
     minOneMessage: boolean;
     currentLeaderEpoch: number;
-    fetchOnlyFromLeader: boolean;
   }): LogReadInfo {
     this.checkCurrentLeaderEpoch(opts.currentLeaderEpoch);
-    if (opts.fetchOnlyFromLeader && !this.isLeader) {
+    if (!this.isLeader) {
       throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition} on broker ${this.deps.localBrokerId}`);
     }
     const log = this.localLogOrException();
-    const hw = log.highWatermark;
-    const leo = log.logEndOffset;
-    const lso = this.lastStableOffset();
-    if (opts.fetchOffset < log.logStartOffset || opts.fetchOffset > leo) {
+    if (opts.lastFetchedEpoch >= 0) {
+      const end = log.endOffsetForEpoch(opts.lastFetchedEpoch);
+      if (end.epoch < opts.lastFetchedEpoch || end.endOffset < opts.fetchOffset) {
+        return { ...this.offsetSnapshot(log), fetchedData: { fetchOffsetMetadata: log.logEndOffsetMetadata, records: Buffer.alloc(0), firstEntryIncomplete: false }, divergingEpoch: end };
+      }
+    }
+    if (opts.replicaId >= 0) this.updateFollowerFetchState(opts.replicaId, opts.fetchOffset, opts.followerLogStartOffset);
+    if (opts.fetchOffset < log.logStartOffset || opts.fetchOffset > log.logEndOffset) {
       throw new OffsetOutOfRangeError(
-        `Received request for offset ${opts.fetchOffset} for partition ${this.topic}-${this.topicPartition.partition}, but we only have log segments in the range ${log.logStartOffset} to ${leo}.`,
+        `Received request for offset ${opts.fetchOffset} for partition ${this.topic}-${this.topicPartition.partition}, but we only have log segments in the range ${log.logStartOffset} to ${log.logEndOffset}.`,
       );
     }
-    const maxOffset = opts.isolation === FetchIsolation.LOG_END ? undefined : opts.isolation === FetchIsolation.HIGH_WATERMARK ? hw : lso;
-    const fetchedData = log.read(opts.fetchOffset, opts.maxBytes, maxOffset, opts.minOneMessage);
-    return { fetchedData, highWatermark: hw, logStartOffset: log.logStartOffset, logEndOffset: leo, lastStableOffset: lso };
+    const snapshot = this.offsetSnapshot(log);
+    const fetchedData = log.read(opts.fetchOffset, opts.maxBytes, opts.isolation, opts.minOneMessage);
+    return { ...snapshot, fetchedData, divergingEpoch: null };
+  }
+
+  private offsetSnapshot(log: Log): { highWatermark: bigint; logStartOffset: bigint; logEndOffset: bigint; lastStableOffset: bigint } {
+    return { highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, lastStableOffset: log.lastStableOffset };
+  }
+
+  /** The offset a read under `isolation` stops before (for DelayedFetch). */
+  fetchUpperBound(isolation: FetchIsolation): bigint {
+    return this.localLogOrException().fetchUpperBound(isolation);
   }
 
   /** min(first offset of the ongoing transactions, high watermark) (Kafka's UnifiedLog.lastStableOffset). */

@@ -1,18 +1,13 @@
 /**
  * The boundary between the log and record validation. `Log.appendAsLeader` hands the producer's
- * bytes to a `LeaderRecordValidator` (Kafka's LogValidator.validateMessagesAndAssignOffsets),
- * which returns the batches ready to append with their offsets assigned; the log then appends
- * them unchanged. `assignOffsetsInPlace` is the default: it checks the batch framing only (the
- * CRC and record-level checks belong to lib/record's LogValidator, which the produce path passes
- * in) and patches baseOffset and partitionLeaderEpoch in place (magic 2; both lie outside the CRC),
- * plus maxTimestamp and the timestamp-type bit for LogAppendTime, which requires a new CRC.
+ * bytes to `validateAndAssignOffsets`: Kafka's LogValidator (lib/record/log-validator.ts) run with
+ * the log's own config, which returns the batches ready to append with their offsets assigned;
+ * the log then appends them unchanged.
  *
- * `analyzeBatches` walks batch headers once (no record decoding) to describe an append.
+ * `analyzeBatches` walks batch headers once (no record decoding) to describe a follower's append.
  */
 import { CorruptMessageError, InvalidRecordError, MessageTooLargeError } from '../protocol/errors.js';
 import {
-  ATTRIBUTES_OFFSET,
-  CRC_OFFSET,
   LAST_OFFSET_DELTA_OFFSET,
   LENGTH_OFFSET,
   LOG_OVERHEAD,
@@ -21,10 +16,9 @@ import {
   PARTITION_LEADER_EPOCH_OFFSET,
   RECORD_BATCH_OVERHEAD,
   RECORDS_COUNT_OFFSET,
-  TIMESTAMP_TYPE_MASK,
 } from '../record/batch-header.js';
-import { crc32c } from '../record/crc.js';
-import type { TimestampType } from './log-config.js';
+import { validateMessagesAndAssignOffsets, type AppendOrigin } from '../record/log-validator.js';
+import { isCompact, type LogConfig } from './log-config.js';
 
 export const MAX_SAFE_OFFSET = Number.MAX_SAFE_INTEGER;
 
@@ -98,49 +92,50 @@ export function analyzeBatches(records: Buffer, maxBatchSize: number): AnalyzedB
   return info;
 }
 
+/** What a leader append needs besides the records and the log's config. */
 export interface LeaderAppendContext {
   /** The offset the first record gets (the log end offset). */
   firstOffset: number;
   leaderEpoch: number;
-  timestampType: TimestampType;
-  /** Wall-clock ms, used as the log append time. */
+  /** Wall-clock ms: the log append time and the reference of the timestamp bounds. */
   now: number;
-  maxBatchSize: number;
+  origin: AppendOrigin;
 }
 
 export interface ValidationAndOffsetAssignResult {
-  /** The bytes to append (may be `records` itself, patched in place). */
+  /** The bytes to append (`records` itself patched in place, or rebuilt batches). */
   validatedRecords: Buffer;
   info: AnalyzedBatches;
   /** -1 unless LogAppendTime was applied. */
   logAppendTime: number;
 }
 
-/** Kafka's LogValidator.validateMessagesAndAssignOffsets, as a pluggable function. */
-export type LeaderRecordValidator = (records: Buffer, ctx: LeaderAppendContext) => ValidationAndOffsetAssignResult;
+/** The numeric codec a topic's compression.type asks for, or 'producer' to keep the producer's. */
+function targetCompression(compressionType: string): number | 'producer' {
+  const codec = COMPRESSION_TYPE_CODECS[compressionType];
+  return codec === undefined ? 'producer' : codec;
+}
+const COMPRESSION_TYPE_CODECS: Record<string, number> = { uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 
-/** Default validator: framing checks, in-place offset and leader-epoch assignment (see file comment). */
-export const assignOffsetsInPlace: LeaderRecordValidator = (records, ctx) => {
-  let next = ctx.firstOffset;
-  let p = 0;
-  const logAppendTime = ctx.timestampType === 'LogAppendTime';
-  while (p < records.length) {
-    if (records.length - p < RECORD_BATCH_OVERHEAD) throw new CorruptMessageError(`Truncated batch header at position ${p}`);
-    const size = records.readInt32BE(p + LENGTH_OFFSET) + LOG_OVERHEAD;
-    if (size < RECORD_BATCH_OVERHEAD || p + size > records.length) throw new CorruptMessageError(`Batch at position ${p} has invalid size ${size}`);
-    const delta = records.readInt32BE(p + LAST_OFFSET_DELTA_OFFSET);
-    if (delta < 0) throw new InvalidRecordError(`Batch at position ${p} has a negative lastOffsetDelta`);
-    const hi = Math.floor(next / 4294967296);
-    records.writeInt32BE(hi, p);
-    records.writeUInt32BE(next - hi * 4294967296, p + 4);
-    records.writeInt32BE(ctx.leaderEpoch, p + PARTITION_LEADER_EPOCH_OFFSET);
-    if (logAppendTime && records.readInt8(p + MAGIC_OFFSET) === 2) {
-      records.writeBigInt64BE(BigInt(ctx.now), p + MAX_TIMESTAMP_OFFSET);
-      records.writeInt16BE(records.readInt16BE(p + ATTRIBUTES_OFFSET) | TIMESTAMP_TYPE_MASK, p + ATTRIBUTES_OFFSET);
-      records.writeUInt32BE(crc32c(records, p + ATTRIBUTES_OFFSET, p + size), p + CRC_OFFSET);
-    }
-    next += delta + 1;
-    p += size;
-  }
-  return { validatedRecords: records, info: analyzeBatches(records, ctx.maxBatchSize), logAppendTime: logAppendTime ? ctx.now : -1 };
-};
+/**
+ * Kafka's LogValidator.validateMessagesAndAssignOffsets run with the log's own config (the only
+ * way a leader appends): size, magic, CRC-32C, offsets, timestamps, keys of a compacted topic,
+ * up-conversion and recompression, then offsets from the log end and the leader epoch.
+ */
+export function validateAndAssignOffsets(records: Buffer, config: LogConfig, ctx: LeaderAppendContext): ValidationAndOffsetAssignResult {
+  const r = validateMessagesAndAssignOffsets(records, {
+    nextOffset: BigInt(ctx.firstOffset),
+    partitionLeaderEpoch: ctx.leaderEpoch,
+    timestampType: config['message.timestamp.type'] === 'LogAppendTime' ? 1 : 0,
+    now: BigInt(ctx.now),
+    timestampBeforeMaxMs: config['message.timestamp.before.max.ms'],
+    timestampAfterMaxMs: config['message.timestamp.after.max.ms'],
+    compactedTopic: isCompact(config),
+    origin: ctx.origin,
+    targetCompression: targetCompression(config['compression.type']),
+    maxMessageBytes: config['max.message.bytes'],
+  });
+  // The append is described from the validated batch headers, as a follower's is: the time index
+  // takes the last offset of the batch holding the max timestamp (Kafka's shallowOffsetOfMaxTimestamp).
+  return { validatedRecords: r.validatedRecords, logAppendTime: Number(r.logAppendTime), info: analyzeBatches(r.validatedRecords, Number.MAX_SAFE_INTEGER) };
+}

@@ -25,7 +25,11 @@ export interface LogConfig {
   'flush.messages': number;
   'flush.ms': number;
   'message.timestamp.type': TimestampType;
+  'message.timestamp.before.max.ms': number;
+  'message.timestamp.after.max.ms': number;
   'max.message.bytes': number;
+  /** 'producer' keeps the producer's codec; uncompressed/gzip/snappy/lz4/zstd recompress. */
+  'compression.type': string;
   'preallocate': boolean;
 }
 
@@ -52,7 +56,10 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   'flush.messages': LONG_MAX,
   'flush.ms': LONG_MAX,
   'message.timestamp.type': 'CreateTime',
+  'message.timestamp.before.max.ms': LONG_MAX,
+  'message.timestamp.after.max.ms': LONG_MAX,
   'max.message.bytes': 1048588,
+  'compression.type': 'producer',
   'preallocate': false,
 });
 

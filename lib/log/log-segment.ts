@@ -41,6 +41,8 @@ export interface FetchDataInfo {
   records: Buffer;
   /** True when maxBytes cut the first batch (only without minOneMessage). */
   firstEntryIncomplete: boolean;
+  /** Under read_committed: the aborted transactions overlapping the read (Kafka's FetchDataInfo.abortedTransactions). */
+  abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }>;
 }
 
 /** A batch located by a header scan (Kafka's LogOffsetPosition). */

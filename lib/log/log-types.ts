@@ -2,7 +2,7 @@
  * The value types of Log's public API (Kafka's LogAppendInfo and friends) and the bigint ↔
  * number guard used at its boundary.
  */
-import { MAX_SAFE_OFFSET, type LeaderRecordValidator } from './assign-offsets.js';
+import { MAX_SAFE_OFFSET } from './assign-offsets.js';
 import type { LogConfig } from './log-config.js';
 import type { Time } from '../common/time.js';
 import type { TopicPartition } from '../common/topic-partition.js';
@@ -39,12 +39,13 @@ export interface LogLoadOptions {
   hadCleanShutdown?: boolean;
 }
 
-export interface AppendAsLeaderOptions {
-  /** Kafka's LogValidator; the default only assigns offsets (framing checked, no CRC). */
-  validator?: LeaderRecordValidator;
-  /** Kafka's AppendOrigin: sequence checks and duplicate detection apply to client appends only. */
-  origin?: 'client' | 'coordinator' | 'replication';
-}
+/**
+ * How far a read may go (Kafka's FetchIsolation): the log end (followers), the high watermark
+ * (read_uncommitted consumers) or the last stable offset (read_committed consumers, who also get
+ * the aborted transactions of what they read).
+ */
+export const FetchIsolation = { LOG_END: 0, HIGH_WATERMARK: 1, TXN_COMMITTED: 2 } as const;
+export type FetchIsolation = (typeof FetchIsolation)[keyof typeof FetchIsolation];
 
 /** The offset as a number; `onError` builds the error for values outside [-1, 2^53). */
 export function toSafeOffset(offset: bigint, onError: (msg: string) => Error): number {

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KafkaStorageError, OffsetOutOfRangeError, RecordListTooLargeError } from '../protocol/errors.js';
 import { logger, type Logger } from '../utils/logger.js';
-import { analyzeBatches, assignOffsetsInPlace, MAX_SAFE_OFFSET } from './assign-offsets.js';
+import { analyzeBatches, MAX_SAFE_OFFSET, validateAndAssignOffsets } from './assign-offsets.js';
 import { LEADER_EPOCH_CHECKPOINT_FILE, LeaderEpochCheckpointFile } from './checkpoint-file.js';
 import { UnexpectedAppendOffsetError } from './errors.js';
 import { LeaderEpochFileCache } from './leader-epoch-file-cache.js';
@@ -26,15 +26,17 @@ import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { DELETED_FILE_SUFFIX } from './log-file-utils.js';
 import type { TopicPartition } from '../common/topic-partition.js';
 import { loadSegments } from './log-loader.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset, type AppendAsLeaderOptions, type LogAppendInfo, type LogLoadOptions } from './log-types.js';
+import { EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset, type LogAppendInfo, type LogLoadOptions } from './log-types.js';
+import type { AppendOrigin } from '../record/log-validator.js';
 import { LogSegment, type FetchDataInfo, type LogOffsetMetadata, type TimestampAndOffset } from './log-segment.js';
-import { ProducerStateManager, type CompletedTxn, type ProducerAppendOrigin } from './producer-state-manager.js';
+import { ProducerStateManager, type CompletedTxn } from './producer-state-manager.js';
 import { producerBatchesIn } from './producer-batches.js';
 import type { AbortedTxn } from './transaction-index.js';
 
 export type { FetchDataInfo, LogOffsetMetadata, TimestampAndOffset };
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset } from './log-types.js';
-export type { AppendAsLeaderOptions, LogAppendInfo, LogLoadOptions } from './log-types.js';
+export { FetchIsolation } from './log-types.js';
+export type { LogAppendInfo, LogLoadOptions } from './log-types.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -192,24 +194,17 @@ export class Log {
   // ---- append ----
 
   /**
-   * Appends a producer's batches: `validator` (Kafka's LogValidator, default assignOffsetsInPlace)
-   * assigns offsets from the log end offset and stamps `leaderEpoch`; the batches are written
-   * unchanged after that. Returns the append's offsets and timestamps.
+   * Appends a producer's (or a coordinator's) batches: Kafka's LogValidator, run with this log's
+   * config, validates them and assigns offsets from the log end offset with `leaderEpoch`; the
+   * batches are written unchanged after that. Returns the append's offsets and timestamps.
    */
-  appendAsLeader(records: Buffer, leaderEpoch: number, options: AppendAsLeaderOptions = {}): LogAppendInfo {
+  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): LogAppendInfo {
     this.checkNotClosed();
-    const validate = options.validator ?? assignOffsetsInPlace;
-    const result = validate(records, {
-      firstOffset: this._logEndOffset,
-      leaderEpoch,
-      timestampType: this.config['message.timestamp.type'],
-      now: this.clock.milliseconds(),
-      maxBatchSize: this.config['max.message.bytes'],
-    });
+    if (records.length === 0) return this.appendInfo(analyzeBatches(records, 0), -1); // nothing to append, as Kafka
+    const result = validateAndAssignOffsets(records, this.config, { firstOffset: this._logEndOffset, leaderEpoch, now: this.clock.milliseconds(), origin });
     const info = result.info;
     if (info.shallowCount === 0) return this.appendInfo(info, -1); // nothing to append, as Kafka
     if (info.lastOffset >= MAX_SAFE_OFFSET) throw new KafkaStorageError('Offsets past 2^53 are not supported');
-    const origin: ProducerAppendOrigin = options.origin ?? 'client';
     const { batches } = producerBatchesIn(result.validatedRecords);
     let prepared: ReturnType<ProducerStateManager['prepareUpdate']> | undefined;
     if (batches.length > 0) {
@@ -285,7 +280,7 @@ export class Log {
     let offset = Math.max(snap, this._logStartOffset, this.segments[0]!.baseOffset);
     if (snap < 0) psm.mapEndOffset = offset;
     while (offset < this._logEndOffset) {
-      const { records } = this.read(BigInt(offset), 1024 * 1024, undefined, true);
+      const { records } = this.read(BigInt(offset), 1024 * 1024, FetchIsolation.LOG_END, true);
       if (records.length === 0) break;
       const { batches, lastOffset } = producerBatchesIn(records);
       if (lastOffset < offset) break;
@@ -443,13 +438,29 @@ export class Log {
 
   // ---- read ----
 
+  /** The offset a read under `isolation` stops before: the log end, the high watermark or the last stable offset. */
+  fetchUpperBound(isolation: FetchIsolation): bigint {
+    if (isolation === FetchIsolation.LOG_END) return BigInt(this._logEndOffset);
+    if (isolation === FetchIsolation.HIGH_WATERMARK) return BigInt(this._highWatermark);
+    return this.lastStableOffset;
+  }
+
   /**
-   * Reads batches starting with the one holding `startOffset`, at most `maxLength` bytes (the
-   * first batch whole when `minOneMessage`), stopping before the batch that holds `maxOffset`
-   * when given. Returns segment bytes as stored — no decoding — from a single segment.
+   * Kafka's UnifiedLog.read: batches starting with the one holding `startOffset`, at most
+   * `maxLength` bytes (the first batch whole when `minOneMessage`), stopping before the batch that
+   * holds the isolation's upper bound. Segment bytes as stored, no decoding, from one segment; under
+   * TXN_COMMITTED also the aborted transactions overlapping what may be read.
    * Throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
    */
-  read(startOffset: bigint, maxLength: number, maxOffset?: bigint, minOneMessage = false): FetchDataInfo {
+  read(startOffset: bigint, maxLength: number, isolation: FetchIsolation, minOneMessage: boolean): FetchDataInfo {
+    const upperBound = this.fetchUpperBound(isolation);
+    const info = this.readUpTo(startOffset, maxLength, isolation === FetchIsolation.LOG_END ? undefined : upperBound, minOneMessage);
+    if (isolation !== FetchIsolation.TXN_COMMITTED) return info;
+    const abortedTransactions = this.collectAbortedTransactions(startOffset, upperBound).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
+    return { ...info, abortedTransactions };
+  }
+
+  private readUpTo(startOffset: bigint, maxLength: number, maxOffset: bigint | undefined, minOneMessage: boolean): FetchDataInfo {
     const off = toSafeOffset(startOffset, (m) => new OffsetOutOfRangeError(m));
     const end = this._logEndOffset;
     if (off === end) return this.emptyAt(this.logEndOffsetMetadata);

@@ -26,6 +26,7 @@ import {
   TransactionCoordinatorFencedError,
 } from '../protocol/errors.js';
 import { crc32c } from '../record/crc.js';
+import type { AppendOrigin } from '../record/log-validator.js';
 
 /** A producer snapshot file that fails its checks (Kafka's CorruptSnapshotException). */
 export class CorruptSnapshotError extends Error {
@@ -39,8 +40,6 @@ export const NUM_BATCHES_TO_RETAIN = 5;
 const ENTRY_SIZE = 46;
 const HEADER_SIZE = 10;
 const INT32_MAX = 2147483647;
-
-export type ProducerAppendOrigin = 'client' | 'coordinator' | 'replication';
 
 export interface BatchMetadata {
   firstSeq: number;
@@ -146,7 +145,7 @@ export class ProducerStateManager {
    * Validates `batches` (in order, offsets already assigned) against the state without changing
    * it; returns the entries to commit with `update` once appended. Throws the produce errors.
    */
-  prepareUpdate(batches: ProducerBatch[], origin: ProducerAppendOrigin): { updated: Map<bigint, ProducerStateEntry>; completed: CompletedTxn[] } {
+  prepareUpdate(batches: ProducerBatch[], origin: AppendOrigin): { updated: Map<bigint, ProducerStateEntry>; completed: CompletedTxn[] } {
     const updated = new Map<bigint, ProducerStateEntry>();
     const completed: CompletedTxn[] = [];
     for (const b of batches) {
@@ -192,7 +191,7 @@ export class ProducerStateManager {
     return { updated, completed };
   }
 
-  private checkProducerEpoch(next: ProducerStateEntry, base: ProducerStateEntry, b: ProducerBatch, origin: ProducerAppendOrigin): void {
+  private checkProducerEpoch(next: ProducerStateEntry, base: ProducerStateEntry, b: ProducerBatch, origin: AppendOrigin): void {
     const current = Math.max(next.producerEpoch, base.producerEpoch);
     if (b.producerEpoch < current && origin !== 'replication') {
       throw new InvalidProducerEpochError(`Epoch of producer ${b.producerId} at offset ${b.baseOffset} is ${b.producerEpoch}, which is smaller than the last seen epoch ${current}`);

@@ -4,7 +4,7 @@
  * changes leadership or errors, or max wait passes — then it is read again and answered.
  */
 import { DelayedOperation } from '../common/delayed-operation.js';
-import { FetchIsolation, type Partition } from '../cluster/partition.js';
+import type { FetchIsolation, Partition } from '../cluster/partition.js';
 import type { LogOffsetMetadata } from '../log/log.js';
 
 export interface FetchPartitionWait {
@@ -32,10 +32,9 @@ export class DelayedFetch extends DelayedOperation {
     let accumulated = 0;
     for (const p of this.partitions) {
       const partition = this.partitionFor(p.key);
-      const log = partition?.localLogOrNull;
       // Leadership moved or the partition went away: answer now so the client finds out.
-      if (!partition || !log || partition.leaderEpoch !== p.leaderEpoch) return this.forceComplete();
-      const end = this.isolation === FetchIsolation.LOG_END ? log.logEndOffset : this.isolation === FetchIsolation.HIGH_WATERMARK ? log.highWatermark : partition.lastStableOffset();
+      if (!partition || !partition.localLogOrNull || partition.leaderEpoch !== p.leaderEpoch) return this.forceComplete();
+      const end = partition.fetchUpperBound(this.isolation);
       if (end < p.fetchOffset) return this.forceComplete(); // truncated below the fetch position
       if (end > p.fetchOffset) {
         accumulated += bytesAvailable(partition, p.fetchOffsetMetadata, this.minBytes);

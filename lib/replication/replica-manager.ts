@@ -8,7 +8,7 @@ import { Partition, FetchIsolation, type AlterPartitionManager, type PartitionSt
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { isInternalTopic } from '../common/topic.js';
 import type { LogManager } from '../log/log-manager.js';
-import type { LeaderRecordValidator } from '../log/assign-offsets.js';
+import type { LogOffsetMetadata } from '../log/log.js';
 import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory.js';
 import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
 import { DelayedFetch, type FetchPartitionWait } from './delayed-fetch.js';
@@ -66,6 +66,20 @@ export interface FetchPartitionResult {
   divergingEpoch: { epoch: number; endOffset: bigint } | null;
   /** read_committed only: the aborted transactions overlapping the returned data (from .txnindex). */
   abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }>;
+  /** Where the read started in the log (DelayedFetch counts new bytes from it). */
+  fetchOffsetMetadata?: LogOffsetMetadata;
+}
+
+export interface AppendRecordsParams {
+  timeoutMs: number;
+  /** 0, 1 or -1 (all). */
+  requiredAcks: number;
+  /**
+   * Kafka's AppendOrigin. Only coordinators ('coordinator') may write to internal topics and write
+   * control batches; client appends get sequence checks and duplicate detection. Default 'client'.
+   */
+  origin?: 'client' | 'coordinator';
+  entries: ProduceEntry[];
 }
 
 export interface FetchParams {
@@ -101,8 +115,6 @@ export class ReplicaManager {
     private readonly logManager: LogManager,
     private readonly metadataCache: MetadataCache,
     private readonly alterPartitionManager: AlterPartitionManager,
-    /** The produce validator for a topic (Kafka's LogValidator configured by the topic's configs). */
-    private readonly validatorFor: (topic: string) => LeaderRecordValidator | undefined,
     private readonly minInSyncReplicas: (topic: string) => number,
   ) {
     this.producePurgatory = new DelayedOperationPurgatory('Produce', { time, brokerId: config.brokerId });
@@ -334,16 +346,18 @@ export class ReplicaManager {
   // ---- produce -------------------------------------------------------------------------------
 
   /**
-   * Appends to local leader logs; with acks=all waits (DelayedProduce) until the ISR has the data
-   * or the timeout passes. `internalTopicsAllowed` is true only for coordinators.
+   * Appends to local leader logs (each log validates with its own config); with acks=all waits
+   * (DelayedProduce) until the ISR has the data or the timeout passes.
    */
-  async appendRecords(timeoutMs: number, requiredAcks: number, internalTopicsAllowed: boolean, entries: ProduceEntry[], validator?: LeaderRecordValidator, origin?: 'client' | 'coordinator'): Promise<ProducePartitionResult[]> {
+  async appendRecords(params: AppendRecordsParams): Promise<ProducePartitionResult[]> {
+    const { timeoutMs, requiredAcks, entries } = params;
+    const origin = params.origin ?? 'client';
     const status = new Map<string, ProducePartitionStatus>();
     const order: string[] = [];
     for (const e of entries) {
       const key = tpKey(e.tp);
       order.push(key);
-      status.set(key, this.appendToLocalLog(e, requiredAcks, internalTopicsAllowed, validator ?? this.validatorFor(e.tp.topic), origin ?? (internalTopicsAllowed ? 'coordinator' : 'client')));
+      status.set(key, this.appendToLocalLog(e, requiredAcks, origin));
     }
     const anySucceeded = [...status.values()].some((s) => s.errorCode === Errors.NONE.code);
     if (requiredAcks === -1 && anySucceeded) {
@@ -359,7 +373,7 @@ export class ReplicaManager {
     });
   }
 
-  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, internalTopicsAllowed: boolean, validator: LeaderRecordValidator | undefined, origin: 'client' | 'coordinator'): ProducePartitionStatus {
+  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, origin: 'client' | 'coordinator'): ProducePartitionStatus {
     const failed = (err: unknown): ProducePartitionStatus => ({
       requiredOffset: -1n,
       errorCode: errorCodeOf(err),
@@ -371,10 +385,10 @@ export class ReplicaManager {
       acksPending: false,
     });
     try {
-      if (isInternalTopic(e.tp.topic) && !internalTopicsAllowed) throw new InvalidTopicError(`Cannot append to internal topic ${e.tp.topic}`);
+      if (isInternalTopic(e.tp.topic) && origin !== 'coordinator') throw new InvalidTopicError(`Cannot append to internal topic ${e.tp.topic}`);
       this.metrics?.markProduceRequest(e.tp.topic);
       const partition = this.getPartitionOrException(e.tp);
-      const info = partition.appendRecordsToLeader(e.records, requiredAcks, validator, origin);
+      const info = partition.appendRecordsToLeader(e.records, requiredAcks, origin);
       if (!info.duplicate) {
         this.metrics?.markBytesIn(e.tp.topic, e.records.length, info.numMessages);
         this.fetchPurgatory.checkAndComplete(tpKey(e.tp));
@@ -430,11 +444,10 @@ export class ReplicaManager {
     const anyError = first.some((r) => r.errorCode !== Errors.NONE.code || r.divergingEpoch !== null);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || anyError) return first;
     const waits: FetchPartitionWait[] = [];
-    for (const req of params.partitions) {
+    for (const [i, req] of params.partitions.entries()) {
       const p = this.partitions.get(tpKey(req.tp));
-      const log = p?.localLogOrNull;
-      if (!p || !log) return first;
-      const meta = log.read(req.fetchOffset, 0, undefined, false).fetchOffsetMetadata;
+      const meta = first[i]?.fetchOffsetMetadata;
+      if (!p || !meta) return first;
       waits.push({ key: tpKey(req.tp), fetchOffset: req.fetchOffset, leaderEpoch: p.leaderEpoch, fetchOffsetMetadata: meta });
     }
     await new Promise<void>((resolve) => {
@@ -454,37 +467,25 @@ export class ReplicaManager {
       };
       try {
         this.metrics?.markFetchRequest(req.tp.topic);
-        const partition = this.getPartitionOrException(req.tp);
-        if (!partition.isLeader) throw new NotLeaderOrFollowerError(`Broker ${this.config.brokerId} is not the leader of ${tpKey(req.tp)}`);
-        const log = partition.localLogOrException();
-        // KIP-595 divergence check: the fetcher's last epoch must end at or after its fetch offset here.
-        if (req.lastFetchedEpoch >= 0) {
-          const end = log.endOffsetForEpoch(req.lastFetchedEpoch);
-          if (end.epoch < req.lastFetchedEpoch || end.endOffset < req.fetchOffset) {
-            return { ...base, highWatermark: log.highWatermark, lastStableOffset: partition.lastStableOffset(), logStartOffset: log.logStartOffset, divergingEpoch: { epoch: end.epoch, endOffset: end.endOffset } };
-          }
-        }
-        if (isFollower) {
-          partition.updateFollowerFetchState(params.replicaId, req.fetchOffset, req.logStartOffset);
-          this.deleteRecordsPurgatory.checkAndComplete(tpKey(req.tp));
-        }
-        const info = partition.readRecords({
+        const info = this.getPartitionOrException(req.tp).fetchRecords({
+          replicaId: params.replicaId,
           fetchOffset: req.fetchOffset,
+          followerLogStartOffset: req.logStartOffset,
+          lastFetchedEpoch: req.lastFetchedEpoch,
           maxBytes: Math.max(0, Math.min(req.maxBytes, remaining)),
-          isolation: isFollower ? FetchIsolation.LOG_END : params.isolation,
+          isolation: params.isolation,
           minOneMessage: first,
           currentLeaderEpoch: req.currentLeaderEpoch,
-          fetchOnlyFromLeader: true,
         });
-        const records = info.fetchedData.records;
+        const offsets = { highWatermark: info.highWatermark, lastStableOffset: info.lastStableOffset, logStartOffset: info.logStartOffset };
+        if (info.divergingEpoch) return { ...base, ...offsets, divergingEpoch: info.divergingEpoch };
+        if (isFollower) this.deleteRecordsPurgatory.checkAndComplete(tpKey(req.tp));
+        const { records, abortedTransactions, fetchOffsetMetadata } = info.fetchedData;
         if (records.length > 0) {
           first = false;
           remaining -= records.length;
         }
-        const abortedTransactions = !isFollower && params.isolation === FetchIsolation.TXN_COMMITTED
-          ? log.collectAbortedTransactions(req.fetchOffset, info.lastStableOffset).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
-          : undefined;
-        return { ...base, highWatermark: info.highWatermark, lastStableOffset: info.lastStableOffset, logStartOffset: info.logStartOffset, records, abortedTransactions };
+        return { ...base, ...offsets, records, abortedTransactions, fetchOffsetMetadata };
       } catch (err) {
         if (!(err instanceof ApiError)) this.log.error({ err, topicPartition: tpKey(req.tp) }, 'Error reading from the log');
         this.metrics?.markFailedFetchRequest(req.tp.topic);

@@ -9,7 +9,6 @@ import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import type { GroupMetadataStorage, StoredRecord } from '../coordinator/group/group-metadata-manager.js';
 import { partitionForGroup } from '../coordinator/group/group-metadata-records.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
-import { leaderRecordValidator } from '../replication/record-validation.js';
 import { Errors } from '../protocol/errors.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../common/topic.js';
 import { readInternalTopicPartition } from './internal-topic-reader.js';
@@ -21,20 +20,18 @@ const LOAD_BUFFER_BYTES = 5 * 1024 * 1024; // offsets.load.buffer.size
 export function createGroupCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager): GroupCoordinator {
   const log = logger('kafka.coordinator.group.GroupMetadataManager');
   const config = ctx.config;
-  const validator = leaderRecordValidator({ compacted: true, targetCompression: 'producer' }, 'coordinator');
   const storage: GroupMetadataStorage = {
     partitionFor(groupId: string): number {
       const count = ctx.metadataCache.numPartitions(GROUP_METADATA_TOPIC_NAME) ?? config.getNumber('offsets.topic.num.partitions');
       return partitionForGroup(groupId, count);
     },
     async append(partition: number, records: Buffer): Promise<number> {
-      const [r] = await replicaManager.appendRecords(
-        config.getNumber('offsets.commit.timeout.ms'),
-        config.getNumber('offsets.commit.required.acks'),
-        true,
-        [{ tp: { topic: GROUP_METADATA_TOPIC_NAME, partition }, records }],
-        validator,
-      );
+      const [r] = await replicaManager.appendRecords({
+        timeoutMs: config.getNumber('offsets.commit.timeout.ms'),
+        requiredAcks: config.getNumber('offsets.commit.required.acks'),
+        origin: 'coordinator',
+        entries: [{ tp: { topic: GROUP_METADATA_TOPIC_NAME, partition }, records }],
+      });
       return r?.errorCode ?? Errors.NONE.code;
     },
     read(partition: number): AsyncIterable<StoredRecord> {

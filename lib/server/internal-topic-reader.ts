@@ -9,6 +9,7 @@ import { batchesIn, isControlBatch, isTransactionalBatch, iterateRecords } from 
 import { ATTRIBUTES_OFFSET, PRODUCER_ID_OFFSET } from '../record/batch-header.js';
 import { parseControlRecordType } from '../record/control-record.js';
 import { NotLeaderOrFollowerError } from '../protocol/errors.js';
+import { FetchIsolation } from '../log/log.js';
 
 /**
  * Every record of an internal topic partition up to its log end offset, each with its batch's
@@ -25,7 +26,7 @@ export async function* readInternalTopicPartition(replicaManager: ReplicaManager
   const end = log.logEndOffset;
   let offset = log.logStartOffset;
   while (offset < end) {
-    const { records } = log.read(offset, bufferBytes, end, true);
+    const { records } = log.read(offset, bufferBytes, FetchIsolation.LOG_END, true);
     if (records.length === 0) break;
     let next = offset;
     for (const b of batchesIn(records)) {

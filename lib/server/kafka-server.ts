@@ -19,7 +19,6 @@ import { KafkaApis } from './kafka-apis.js';
 import { allHandlers } from './handlers/index.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import { DefaultAlterPartitionManager } from '../replication/alter-partition-manager.js';
-import { leaderRecordValidator } from '../replication/record-validation.js';
 import { KafkaController } from '../controller/kafka-controller.js';
 import { TopicConfigCache } from './topic-config-cache.js';
 import { controlledShutdown } from './controlled-shutdown.js';
@@ -34,7 +33,6 @@ import { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { logger } from '../utils/logger.js';
 
-const COMPRESSION_CODECS: Record<string, number> = { uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 
 export type BrokerState = 'NOT_RUNNING' | 'STARTING' | 'RUNNING' | 'PENDING_CONTROLLED_SHUTDOWN' | 'SHUTTING_DOWN';
 
@@ -138,15 +136,6 @@ export class KafkaServer {
       this.logManager,
       this.metadataCache,
       this.alterPartitionManager,
-      (topic) => {
-        const tc = this.topicConfigs.get(topic);
-        return leaderRecordValidator({
-          compacted: tc.compact,
-          targetCompression: tc['compression.type'] === 'producer' ? 'producer' : (COMPRESSION_CODECS[tc['compression.type']] ?? 'producer'),
-          timestampBeforeMaxMs: tc['message.timestamp.before.max.ms'],
-          timestampAfterMaxMs: tc['message.timestamp.after.max.ms'],
-        });
-      },
       (topic) => this.topicConfigs.get(topic)['min.insync.replicas'],
     );
 

@@ -12,7 +12,6 @@ import { TransactionMarkerChannelManager } from '../coordinator/transaction/tran
 import { ZkProducerIdManager } from '../coordinator/transaction/producer-id-manager.js';
 import { TRANSACTION_STATE_TOPIC_NAME } from '../common/topic.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
-import { leaderRecordValidator } from '../replication/record-validation.js';
 import { Errors } from '../protocol/errors.js';
 import { readInternalTopicPartition } from './internal-topic-reader.js';
 import type { BrokerContext } from './handlers/broker-context.js';
@@ -22,12 +21,15 @@ import { logger } from '../utils/logger.js';
 export function createTransactionCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager): TransactionCoordinator {
   const log = logger('kafka.coordinator.transaction.TransactionStateManager');
   const config = ctx.config;
-  const validator = leaderRecordValidator({ compacted: true, targetCompression: 'producer' }, 'coordinator');
   const storage: TransactionLogStorage = {
     numPartitions: () => ctx.metadataCache.numPartitions(TRANSACTION_STATE_TOPIC_NAME) ?? config.getNumber('transaction.state.log.num.partitions'),
     async append(partition, records) {
-      const [r] = await replicaManager.appendRecords(config.getNumber('request.timeout.ms'), -1, true,
-        [{ tp: { topic: TRANSACTION_STATE_TOPIC_NAME, partition }, records }], validator);
+      const [r] = await replicaManager.appendRecords({
+        timeoutMs: config.getNumber('request.timeout.ms'),
+        requiredAcks: -1,
+        origin: 'coordinator',
+        entries: [{ tp: { topic: TRANSACTION_STATE_TOPIC_NAME, partition }, records }],
+      });
       return r?.errorCode ?? Errors.NONE.code;
     },
     read: (partition) => readPartition(replicaManager, partition, config.getNumber('transaction.state.log.load.buffer.size')),

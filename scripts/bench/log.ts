@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { Log } from '../../lib/log/log.js';
+import { FetchIsolation, Log } from '../../lib/log/log.js';
 import { LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET, LOG_OVERHEAD } from '../../lib/record/batch-header.js';
 import { buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 import { setRootLogger } from '../../lib/utils/logger.js';
@@ -99,7 +99,7 @@ function logRead(log: Log, maxBytes: number): number {
   let offset = log.logStartOffset;
   const end = log.logEndOffset;
   while (offset < end) {
-    const { records } = log.read(offset, maxBytes, undefined, true);
+    const { records } = log.read(offset, maxBytes, FetchIsolation.LOG_END, true);
     // Next offset: from the last complete batch header in the returned bytes.
     let p = 0;
     let last = -1;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Log } from '../../lib/log/log.js';
+import { FetchIsolation, Log } from '../../lib/log/log.js';
 import { LogCleaner } from '../../lib/log/log-cleaner.js';
 import { CompressionType, buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 import { batchesIn, iterateRecords, validateRecordBatch } from '../../lib/record/record-batch.js';
@@ -59,7 +59,7 @@ describe('LogCleaner', () => {
     expect(log.logEndOffset).to.equal(written[written.length - 1]!.offset + 1n);
     // Reads still find surviving records by offset, and the directory holds no temporary files.
     const some = expected[Math.floor(expected.length / 2)]!;
-    const read = log.read(some.offset, 1 << 20).records;
+    const read = log.read(some.offset, 1 << 20, FetchIsolation.LOG_END, false).records;
     expect([...iterateRecords(read)].some((rec) => rec.offset === some.offset)).to.equal(true);
     expect(fs.readdirSync(log.dir).some((n) => n.endsWith('.cleaned') || n.endsWith('.swap'))).to.equal(false);
     await log.close();

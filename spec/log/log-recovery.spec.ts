@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Log } from '../../lib/log/log.js';
+import { FetchIsolation, Log } from '../../lib/log/log.js';
 import { batchesIn, iterateRecords } from '../../lib/record/record-batch.js';
 import { batch, MockTime, rmrf, rng, tempDir } from './helpers.js';
 
@@ -20,7 +20,7 @@ function readAll(log: Log): Expected {
   const values = new Map<bigint, string>();
   let next = log.logStartOffset;
   while (next < log.logEndOffset) {
-    const data = log.read(next, 1 << 20).records;
+    const data = log.read(next, 1 << 20, FetchIsolation.LOG_END, false).records;
     expect(data.length, `read at ${next}`).to.be.greaterThan(0);
     for (const b of batchesIn(data)) {
       for (const r of iterateRecords(data.subarray(b.position, b.position + b.size))) {

@@ -53,7 +53,7 @@ describe('LogSegment', () => {
   it('writes .log, .index and .timeindex bytes exactly in the layout Kafka (and DumpLogSegments) reads', async () => {
     const logDir = path.join(dir, 'fmt-0');
     const log = Log.load({ dir: logDir, topicPartition: { topic: 'fmt', partition: 0 }, config: { 'index.interval.bytes': 0 }, clock });
-    const inputs = [0, 1, 2, 3].map((i) => goldenBatch(99n, 0, 1000n + BigInt(i) * 10n, `k${i}`, `value-${i}`));
+    const inputs = [0, 1, 2, 3].map((i) => goldenBatch(0n, 0, 1000n + BigInt(i) * 10n, `k${i}`, `value-${i}`));
     for (const b of inputs) log.appendAsLeader(Buffer.from(b), 7);
     await log.close();
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CorruptMessageError, InvalidRecordError, MessageTooLargeError, OffsetOutOfRangeError, RecordListTooLargeError } from '../../lib/protocol/errors.js';
 import { UnexpectedAppendOffsetError } from '../../lib/log/errors.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, Log, MAX_TIMESTAMP } from '../../lib/log/log.js';
+import { EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIMESTAMP, Log, MAX_TIMESTAMP } from '../../lib/log/log.js';
 import type { LogConfig } from '../../lib/log/log-config.js';
 import { readBatchHeader } from '../../lib/record/batch-header.js';
 import { batchesIn, iterateRecords } from '../../lib/record/record-batch.js';
@@ -34,7 +34,7 @@ describe('Log', () => {
     const b = log.appendAsLeader(batch(2), 5);
     expect([a.firstOffset, a.lastOffset, b.firstOffset, b.lastOffset]).to.deep.equal([0n, 2n, 3n, 4n]);
     expect(log.logEndOffset).to.equal(5n);
-    const data = log.read(0n, 1 << 20).records;
+    const data = log.read(0n, 1 << 20, FetchIsolation.LOG_END, false).records;
     expect(offsetsIn(data)).to.deep.equal([0n, 1n, 2n, 3n, 4n]);
     expect(readBatchHeader(data, 0).partitionLeaderEpoch).to.equal(5);
     expect(log.leaderEpochCache.entries()).to.deep.equal([{ epoch: 5, startOffset: 0n }]);
@@ -54,7 +54,7 @@ describe('Log', () => {
     log.updateHighWatermark(log.logEndOffset);
     for (let i = 0; i < 400; i++) {
       const off = BigInt(Math.floor(r() * Number(log.logEndOffset)));
-      const info = log.read(off, 1 + Math.floor(r() * 3000), undefined, true);
+      const info = log.read(off, 1 + Math.floor(r() * 3000), FetchIsolation.LOG_END, true);
       const offsets = offsetsIn(info.records);
       expect(offsets[0], `read at ${off}`).to.equal(firstOf[Number(off)]);
       for (let k = 1; k < offsets.length; k++) expect(offsets[k]).to.equal(offsets[k - 1]! + 1n);
@@ -66,22 +66,24 @@ describe('Log', () => {
   it('returns a partial first batch with firstEntryIncomplete unless minOneMessage', async () => {
     const log = open();
     log.appendAsLeader(batch(10), 0);
-    const partial = log.read(0n, 20, undefined, false);
+    const partial = log.read(0n, 20, FetchIsolation.LOG_END, false);
     expect(partial.records.length).to.equal(20);
     expect(partial.firstEntryIncomplete).to.equal(true);
-    const whole = log.read(0n, 20, undefined, true);
+    const whole = log.read(0n, 20, FetchIsolation.LOG_END, true);
     expect(whole.records.length).to.equal(batch(10).length);
     expect(whole.firstEntryIncomplete).to.equal(false);
     await log.close();
   });
 
-  it('stops before the batch holding maxOffset and returns nothing at the log end', async () => {
+  it('stops before the batch holding the high watermark under HIGH_WATERMARK isolation and returns nothing at the log end', async () => {
     const log = open();
     for (let i = 0; i < 5; i++) log.appendAsLeader(batch(2), 0);
-    expect(offsetsIn(log.read(0n, 1 << 20, 6n).records)).to.deep.equal([0n, 1n, 2n, 3n, 4n, 5n]);
-    expect(log.read(6n, 1 << 20, 6n).records.length).to.equal(0);
-    expect(log.read(10n, 1 << 20).records.length).to.equal(0);
-    expect(() => log.read(11n, 100)).to.throw(OffsetOutOfRangeError);
+    log.updateHighWatermark(6n);
+    expect(offsetsIn(log.read(0n, 1 << 20, FetchIsolation.HIGH_WATERMARK, false).records)).to.deep.equal([0n, 1n, 2n, 3n, 4n, 5n]);
+    expect(log.read(6n, 1 << 20, FetchIsolation.HIGH_WATERMARK, false).records.length).to.equal(0);
+    expect(offsetsIn(log.read(6n, 1 << 20, FetchIsolation.LOG_END, false).records)).to.deep.equal([6n, 7n, 8n, 9n]);
+    expect(log.read(10n, 1 << 20, FetchIsolation.LOG_END, false).records.length).to.equal(0);
+    expect(() => log.read(11n, 100, FetchIsolation.LOG_END, false)).to.throw(OffsetOutOfRangeError);
     await log.close();
   });
 
@@ -168,7 +170,7 @@ describe('Log', () => {
     const log = open({ 'message.timestamp.type': 'LogAppendTime' });
     const info = log.appendAsLeader(batch(2, { ts: 5 }), 0);
     expect(info.logAppendTime).to.equal(BigInt(clock.milliseconds()));
-    const data = log.read(0n, 1000).records;
+    const data = log.read(0n, 1000, FetchIsolation.LOG_END, false).records;
     const recs = [...iterateRecords(data)];
     expect(recs.map((r) => r.timestamp)).to.deep.equal([BigInt(clock.milliseconds()), BigInt(clock.milliseconds())]);
     await log.close();
@@ -191,7 +193,7 @@ describe('Log', () => {
     expect(log.numberOfSegments).to.equal(1);
     expect(log.activeSegment.size).to.equal(0);
     expect(log.logStartOffset).to.equal(20n);
-    expect(() => log.read(0n, 100)).to.throw(OffsetOutOfRangeError);
+    expect(() => log.read(0n, 100, FetchIsolation.LOG_END, false)).to.throw(OffsetOutOfRangeError);
     await log.close();
   });
 
@@ -218,8 +220,8 @@ describe('Log', () => {
     expect(log.logStartOffset).to.equal(15n);
     expect(log.logSegments()[0]!.baseOffset).to.be.at.most(15);
     expect(log.logSegments()[1]!.baseOffset).to.be.greaterThan(15);
-    expect(() => log.read(14n, 100)).to.throw(OffsetOutOfRangeError);
-    expect(offsetsIn(log.read(15n, 10_000).records)[0]! <= 15n).to.equal(true);
+    expect(() => log.read(14n, 100, FetchIsolation.LOG_END, false)).to.throw(OffsetOutOfRangeError);
+    expect(offsetsIn(log.read(15n, 10_000, FetchIsolation.LOG_END, false).records)[0]! <= 15n).to.equal(true);
     await log.close();
   });
 
@@ -230,7 +232,7 @@ describe('Log', () => {
     expect(log.truncateTo(13n * 2n)).to.equal(true);
     expect(log.logEndOffset).to.equal(26n);
     expect(log.logSegments().every((s) => s.baseOffset <= 26)).to.equal(true);
-    expect(offsetsIn(log.read(24n, 10_000).records)).to.deep.equal([24n, 25n]);
+    expect(offsetsIn(log.read(24n, 10_000, FetchIsolation.LOG_END, false).records)).to.deep.equal([24n, 25n]);
     expect(log.leaderEpochCache.entries().map((e) => e.epoch)).to.deep.equal([0, 1, 2]);
     const next = log.appendAsLeader(batch(1), 7);
     expect(next.firstOffset).to.equal(26n);
@@ -275,11 +277,11 @@ describe('Log', () => {
   it('reopens after a clean close with the same offsets, epochs and data', async () => {
     const log = open({ 'segment.bytes': 400, 'index.interval.bytes': 100 });
     for (let i = 0; i < 30; i++) log.appendAsLeader(batch(2, { ts: 1000 + i }), i < 15 ? 1 : 2);
-    const before = log.read(10n, 100_000).records;
+    const before = log.read(10n, 100_000, FetchIsolation.LOG_END, false).records;
     await log.close();
     const again = open({ 'segment.bytes': 400, 'index.interval.bytes': 100 }, { hadCleanShutdown: true });
     expect(again.logEndOffset).to.equal(60n);
-    expect(again.read(10n, 100_000).records.equals(before)).to.equal(true);
+    expect(again.read(10n, 100_000, FetchIsolation.LOG_END, false).records.equals(before)).to.equal(true);
     expect(again.leaderEpochCache.entries()).to.deep.equal([
       { epoch: 1, startOffset: 0n },
       { epoch: 2, startOffset: 30n },
@@ -309,10 +311,12 @@ describe('Log append limits', () => {
   beforeEach(() => (dir = path.join(tempDir(), 'l-0')));
   afterEach(() => rmrf(path.dirname(dir)));
 
-  it('answers typed errors for oversized, torn and non-v2 input and appends nothing for an empty set', async () => {
-    const log = Log.load({ dir, topicPartition: { topic: 'l', partition: 0 }, config: { 'segment.bytes': 400, 'max.message.bytes': 300 }, clock: new MockTime() });
-    expect(() => log.appendAsLeader(batch(1, { size: 350 }), 0)).to.throw(MessageTooLargeError);
-    expect(() => log.appendAsLeader(Buffer.concat([batch(1, { size: 150 }), batch(1, { size: 150 })]), 0)).to.throw(RecordListTooLargeError);
+  it('answers typed errors for oversized, torn, multi-batch and non-v2 input and appends nothing for an empty set', async () => {
+    const log = Log.load({ dir, topicPartition: { topic: 'l', partition: 0 }, config: { 'segment.bytes': 400, 'max.message.bytes': 600 }, clock: new MockTime() });
+    expect(() => log.appendAsLeader(batch(1, { size: 650 }), 0)).to.throw(MessageTooLargeError);
+    expect(() => log.appendAsLeader(batch(1, { size: 450 }), 0)).to.throw(RecordListTooLargeError);
+    // Kafka's LogValidator takes exactly one magic-2 batch per partition of a produce request.
+    expect(() => log.appendAsLeader(Buffer.concat([batch(1, { size: 50 }), batch(1, { size: 50 })]), 0)).to.throw(InvalidRecordError);
     expect(() => log.appendAsLeader(batch(2).subarray(0, 70), 0)).to.throw(CorruptMessageError);
     const legacy = batch(1);
     legacy.writeInt8(1, 16);

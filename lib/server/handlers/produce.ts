@@ -46,7 +46,7 @@ export const produceHandler = defineHandler({
       }
     }
     if (entries.length > 0) {
-      const appended = await ctx.broker.replicaManager.appendRecords(request.timeoutMs, acks, false, entries);
+      const appended = await ctx.broker.replicaManager.appendRecords({ timeoutMs: request.timeoutMs, requiredAcks: acks, entries });
       results.push(...appended);
     }
     if (acks === 0) {

@@ -8,11 +8,8 @@
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import { buildEndTransactionMarkerBatch, ControlRecordType } from '../../record/control-record.js';
-import { leaderRecordValidator } from '../../replication/record-validation.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../../common/topic.js';
 import { defineHandler } from './handler.js';
-
-const markerValidator = leaderRecordValidator({ compacted: false, targetCompression: 'producer' }, 'coordinator');
 
 export const writeTxnMarkersHandler = defineHandler({
   apiKey: ApiKeys.WRITE_TXN_MARKERS,
@@ -29,7 +26,7 @@ export const writeTxnMarkersHandler = defineHandler({
           { producerId: m.producerId, producerEpoch: m.producerEpoch },
         ),
       })));
-      const results = entries.length === 0 ? [] : await rm.appendRecords(timeout, -1, true, entries, markerValidator, 'coordinator');
+      const results = entries.length === 0 ? [] : await rm.appendRecords({ timeoutMs: timeout, requiredAcks: -1, origin: 'coordinator', entries });
       const offsetsPartitions = results.filter((r) => r.errorCode === Errors.NONE.code && r.tp.topic === GROUP_METADATA_TOPIC_NAME).map((r) => r.tp.partition);
       if (offsetsPartitions.length > 0) ctx.broker.groupCoordinator.scheduleHandleTxnCompletion(m.producerId, offsetsPartitions, m.transactionResult);
       const byTopic = new Map<string, Array<{ partitionIndex: number; errorCode: number }>>();
