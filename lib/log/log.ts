@@ -526,7 +526,13 @@ export class Log {
     this.checkNotClosed();
     const target = toSafeOffset(targetOffset, (m) => new OffsetOutOfRangeError(m));
     if (target < 0) throw new OffsetOutOfRangeError(`Cannot truncate to negative offset ${targetOffset}`);
-    if (target >= this._logEndOffset) return false;
+    if (target >= this._logEndOffset) {
+      // Nothing to drop from the log, but an epoch that starts at the log end (led here without an
+      // append, never known to the new leader) must go, as Kafka always truncates the epoch cache:
+      // a follower keeping it would send it as its last fetched epoch and diverge again and again.
+      this.leaderEpochCache.truncateFromEnd(BigInt(this._logEndOffset));
+      return false;
+    }
     this.log.info({ targetOffset: target }, 'Truncating log');
     if (this.segments[0]!.baseOffset > target) {
       this.truncateFullyAndStartAt(targetOffset);

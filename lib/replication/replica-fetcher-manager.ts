@@ -4,6 +4,8 @@
  * when it leads them, stops following them, or deletes them; idle fetchers are shut down.
  */
 import { ReplicaFetcher, type FetcherConfig } from './replica-fetcher.js';
+import { RemoteLeaderEndPoint } from './remote-leader-end-point.js';
+import type { Time } from '../common/time.js';
 import type { Partition } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 
@@ -21,7 +23,7 @@ export class ReplicaFetcherManager {
   /** tp key → fetcher key, to remove partitions without scanning. */
   private readonly owner = new Map<string, string>();
 
-  constructor(private readonly config: FetcherConfig, private readonly onFollowerAppend?: (tp: TopicPartition) => void) {}
+  constructor(private readonly config: FetcherConfig, private readonly time: Time, private readonly onFollowerAppend?: (tp: TopicPartition) => void) {}
 
   addFetcherForPartitions(partitions: FollowedPartition[]): void {
     this.removeFetcherForPartitions(partitions.map((p) => p.tp));
@@ -29,7 +31,7 @@ export class ReplicaFetcherManager {
       const key = `${p.leaderId}@${p.leaderHost}:${p.leaderPort}`;
       let f = this.fetchers.get(key);
       if (!f) {
-        f = new ReplicaFetcher(p.leaderId, p.leaderHost, p.leaderPort, this.config, this.onFollowerAppend);
+        f = new ReplicaFetcher(new RemoteLeaderEndPoint(p.leaderId, p.leaderHost, p.leaderPort, this.config), this.config, this.time, this.onFollowerAppend);
         this.fetchers.set(key, f);
       }
       f.addPartitions([{ tp: p.tp, partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch }]);

@@ -1,23 +1,28 @@
 /**
- * Kafka's ReplicaFetcherThread: one per source broker, pulling every partition this broker follows
- * from that leader with Fetch requests carrying our replica id. Fetch v12 sends each partition's
- * last fetched epoch; a leader whose log diverged answers with a diverging epoch and the follower
- * truncates (KIP-595 semantics, the successor of KIP-101/279's OffsetsForLeaderEpoch round trip).
- * An out-of-range fetch offset is resolved with ListOffsets against the leader, as Kafka does.
+ * Kafka's ReplicaFetcherThread (AbstractFetcherThread): one per source broker, pulling every
+ * partition this broker follows from that leader (a LeaderEndPoint) with Fetch requests carrying our
+ * replica id. Fetch v12 sends each partition's last fetched epoch; a leader whose log diverged
+ * answers with a diverging epoch and the follower truncates (KIP-595 semantics, the successor of
+ * KIP-101/279's OffsetsForLeaderEpoch round trip). An out-of-range fetch offset is resolved with
+ * the leader's earliest / latest offsets, as Kafka does.
+ *
+ * Each partition of a response is handled on its own: an error delays that partition by
+ * replica.fetch.backoff.ms and never skips the others. A size-capped response may end inside a
+ * batch (the protocol allows it); only whole batches are appended and the next fetch starts at the
+ * first missing offset. Partitions that got data move to the end of the fetch order (Kafka's
+ * PartitionStates.updateAndMoveToEnd), so every partition in turn is fetched first and gets its
+ * whole first batch (KIP-74), however large.
  */
-import { NetworkClient } from '../network/network-client.js';
-import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
-import type { Input, RequestApiKey } from '../protocol/frames.js';
-import type { RequestBodies, ResponseBodies, FetchResponse } from '../protocol/generated/types.js';
-import { Errors } from '../protocol/errors.js';
+import { Errors, ApiError } from '../protocol/errors.js';
+import type { FetchResponse } from '../protocol/generated/types.js';
 import type { Partition } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
+import type { Time, TimerHandle } from '../common/time.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
+import { validBytes } from '../record/record-batch.js';
 import { logger, type Logger } from '../utils/logger.js';
 import { groupBy } from '../utils/collections.js';
-import { sharedBufferPool } from '../utils/buffer-pool.js';
-
-const FETCH_VERSION = 12;
-const LIST_OFFSETS_VERSION = 5;
+import type { LeaderEndPoint } from './leader-end-point.js';
 
 export interface FetcherConfig {
   brokerId: number;
@@ -29,6 +34,8 @@ export interface FetcherConfig {
   requestTimeoutMs: number;
 }
 
+type FetchResponsePartition = FetchResponse['responses'][number]['partitions'][number];
+
 interface FetchState {
   tp: TopicPartition;
   partition: Partition;
@@ -39,23 +46,26 @@ interface FetchState {
 
 export class ReplicaFetcher {
   readonly log: Logger;
-  private readonly client: NetworkClient;
+  private readonly limited: RateLimitedLog;
+  /** In fetch order: partitions that got data move to the end. */
   private readonly partitions = new Map<string, FetchState>();
   private running = true;
   private wake: (() => void) | null = null;
-  private correlationId = 0;
   readonly done: Promise<void>;
 
   constructor(
-    readonly sourceBrokerId: number,
-    host: string,
-    port: number,
+    private readonly leader: LeaderEndPoint,
     private readonly config: FetcherConfig,
+    private readonly time: Time,
     private readonly onFollowerAppend?: (tp: TopicPartition) => void,
   ) {
-    this.log = logger('kafka.server.ReplicaFetcherThread', { leader: sourceBrokerId });
-    this.client = new NetworkClient({ host, port }, { requestTimeoutMs: config.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: config.fetchResponseMaxBytes + 1024 * 1024, bufferPool: sharedBufferPool });
+    this.log = logger('kafka.server.ReplicaFetcherThread', { leader: leader.brokerId });
+    this.limited = new RateLimitedLog(this.log, { time });
     this.done = this.loop();
+  }
+
+  get sourceBrokerId(): number {
+    return this.leader.brokerId;
   }
 
   get partitionCount(): number {
@@ -73,49 +83,53 @@ export class ReplicaFetcher {
 
   async shutdown(): Promise<void> {
     this.running = false;
-    this.client.close();
+    this.leader.close();
     this.wake?.();
     await this.done;
+    this.limited.flush();
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
-      const now = Date.now();
+      const now = this.time.milliseconds();
       const ready = [...this.partitions.values()].filter((s) => s.delayedUntil <= now && s.partition.localLogOrNull !== null);
       if (ready.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, this.partitions.size > 0 ? this.config.fetchBackoffMs : 60_000).unref();
-        });
-        this.wake = null;
+        // Nothing fetchable: wait for a new partition, the end of a backoff, or (no log yet) one backoff.
+        const delayed = [...this.partitions.values()].filter((s) => s.delayedUntil > now).map((s) => s.delayedUntil - now);
+        const wait = this.partitions.size === 0 ? 60_000 : Math.min(this.config.fetchBackoffMs, ...delayed);
+        await this.waitUntilWokenOr(wait);
         continue;
       }
       try {
         await this.fetchOnce(ready);
       } catch (err) {
         if (!this.running) return;
-        this.log.warn(`Error fetching from broker ${this.sourceBrokerId}: ${(err as Error).message}`);
-        for (const s of ready) s.delayedUntil = Date.now() + this.config.fetchBackoffMs;
+        this.limited.warn('fetch-failed', {}, `Error fetching from broker ${this.sourceBrokerId}: ${(err as Error).message}`);
+        this.delay(ready);
+        await this.waitUntilWokenOr(this.config.fetchBackoffMs);
       }
     }
   }
 
-  private async send<K extends RequestApiKey>(apiKey: K, version: number, body: Input<RequestBodies[K]>): Promise<ResponseBodies[K]> {
-    return (await this.request(apiKey, version, body)).body;
+  private async waitUntilWokenOr(ms: number): Promise<void> {
+    let timer: TimerHandle | undefined;
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      timer = this.time.setTimer(resolve, ms);
+    });
+    timer?.cancel();
+    this.wake = null;
   }
 
-  /** The decoded response and the frame it views (a fetch gives the frame back to the pool once its records are appended). */
-  private async request<K extends RequestApiKey>(apiKey: K, version: number, body: Input<RequestBodies[K]>): Promise<{ body: ResponseBodies[K]; frame: Buffer }> {
-    const correlationId = this.correlationId++;
-    const request = encodeRequest({ requestApiKey: apiKey, requestApiVersion: version, correlationId, clientId: `broker-${this.config.brokerId}-fetcher-0` }, body);
-    const frame = (await this.client.send(correlationId, [request])) as Buffer;
-    return { body: decodeResponse(apiKey, version, frame).body, frame };
+  private delay(states: FetchState[]): void {
+    const until = this.time.milliseconds() + this.config.fetchBackoffMs;
+    for (const s of states) s.delayedUntil = until;
   }
 
   private async fetchOnce(states: FetchState[]): Promise<void> {
     const byTopic = groupBy(states, (s) => s.tp.topic);
     const sent = new Map(states.map((s) => [tpKey(s.tp), { state: s, fetchOffset: s.partition.localLogOrException().logEndOffset }]));
-    const { body: response, frame } = await this.request(ApiKeys.FETCH, FETCH_VERSION, {
+    const { response, release } = await this.leader.fetch({
       replicaId: this.config.brokerId,
       maxWaitMs: this.config.fetchMaxWaitMs,
       minBytes: this.config.fetchMinBytes,
@@ -141,49 +155,74 @@ export class ReplicaFetcher {
       rackId: '',
     });
     try {
-      if (response.errorCode !== Errors.NONE.code) throw new Error(`fetch answered with error ${response.errorCode}`);
+      if (response.errorCode !== Errors.NONE.code) {
+        this.limited.warn(`fetch-error-${response.errorCode}`, {}, `Fetch from broker ${this.sourceBrokerId} answered error ${response.errorCode}`);
+        this.delay(states);
+        return;
+      }
       for (const t of response.responses) {
         for (const p of t.partitions) {
           const key = tpKey({ topic: t.topic, partition: p.partitionIndex });
           const entry = sent.get(key);
-          const current = this.partitions.get(key);
           // Dropped or re-added (new leader epoch) while the fetch was in flight: ignore this answer.
-          if (!entry || current !== entry.state) continue;
-          await this.processPartitionData(entry.state, entry.fetchOffset, p);
+          if (!entry || this.partitions.get(key) !== entry.state) continue;
+          try {
+            const gotData = await this.processPartitionData(entry.state, entry.fetchOffset, p);
+            if (gotData && this.partitions.get(key) === entry.state) {
+              this.partitions.delete(key);
+              this.partitions.set(key, entry.state);
+            }
+          } catch (err) {
+            this.partitionFailed(entry.state, err);
+          }
         }
       }
     } finally {
       // Appends copy the records into the log (synchronous writes); nothing keeps the frame.
-      sharedBufferPool.release(frame);
+      release();
     }
   }
 
-  private async processPartitionData(state: FetchState, fetchOffset: bigint, p: FetchResponse['responses'][number]['partitions'][number]): Promise<void> {
+  /** Kafka's handlePartitionsWithErrors for one partition: log (rate-limited) and back off. */
+  private partitionFailed(state: FetchState, err: unknown): void {
+    const what = err instanceof ApiError ? err.errorName : 'unexpected error';
+    const msg = `Error processing data of partition ${tpKey(state.tp)} fetched from broker ${this.sourceBrokerId}: ${(err as Error).message}`;
+    if (err instanceof ApiError) this.limited.warn(`partition-error-${tpKey(state.tp)}-${what}`, {}, msg);
+    else this.limited.error(`partition-error-${tpKey(state.tp)}-${what}`, { err }, msg);
+    this.delay([state]);
+  }
+
+  /** Applies one partition's answer; returns whether records were appended. */
+  private async processPartitionData(state: FetchState, fetchOffset: bigint, p: FetchResponsePartition): Promise<boolean> {
     const log = state.partition.localLogOrNull;
-    if (!log) return;
+    if (!log) return false;
     if (p.errorCode === Errors.NONE.code) {
       if (p.divergingEpoch.epoch >= 0 || p.divergingEpoch.endOffset >= 0n) {
         this.truncateOnDivergence(state, p.divergingEpoch.epoch, p.divergingEpoch.endOffset);
-        return;
+        return false;
       }
-      if (log.logEndOffset !== fetchOffset) return; // truncated meanwhile
-      if (p.records && p.records.length > 0) {
-        log.appendAsFollower(p.records);
+      if (log.logEndOffset !== fetchOffset) return false; // truncated meanwhile
+      let appended = false;
+      const whole = p.records ? validBytes(p.records) : 0;
+      if (p.records && whole > 0) {
+        log.appendAsFollower(whole === p.records.length ? p.records : p.records.subarray(0, whole));
         this.onFollowerAppend?.(state.tp);
+        appended = true;
       }
       const hw = p.highWatermark < log.logEndOffset ? p.highWatermark : log.logEndOffset;
       if (hw > log.highWatermark) log.updateHighWatermark(hw);
       if (p.logStartOffset > log.logStartOffset && p.logStartOffset <= log.logEndOffset) log.maybeIncrementLogStartOffset(p.logStartOffset, 'LeaderOffsetIncremented');
-      return;
+      return appended;
     }
     if (p.errorCode === Errors.OFFSET_OUT_OF_RANGE.code) {
       await this.handleOutOfRange(state);
-      return;
+      return false;
     }
     // NOT_LEADER_OR_FOLLOWER, FENCED/UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION …: wait for the
     // controller's next LeaderAndIsr, retrying after the backoff.
     this.log.debug(`Partition ${tpKey(state.tp)} fetch error ${p.errorCode}; backing off`);
-    state.delayedUntil = Date.now() + this.config.fetchBackoffMs;
+    this.delay([state]);
+    return false;
   }
 
   /** Truncates to where the leader's log and ours agree (Kafka's getOffsetTruncationState). */
@@ -195,34 +234,23 @@ export class ReplicaFetcher {
     else if (ours.epoch === leaderEpoch) target = leaderEndOffset < ours.endOffset ? leaderEndOffset : ours.endOffset;
     else target = ours.endOffset < log.logEndOffset ? ours.endOffset : log.logEndOffset; // another round follows
     if (target < log.highWatermark) log.updateHighWatermark(target);
-    this.log.info(`Truncating ${tpKey(state.tp)} to offset ${target} (leader epoch ${leaderEpoch} ends at ${leaderEndOffset} on the leader)`);
+    this.limited.info(`truncate-${tpKey(state.tp)}`, {}, `Truncating ${tpKey(state.tp)} to offset ${target} (leader epoch ${leaderEpoch} ends at ${leaderEndOffset} on the leader)`);
     log.truncateTo(target);
   }
 
   /** Kafka's fetchOffsetAndTruncate: follow the leader's end if we are ahead, its start if we are behind. */
   private async handleOutOfRange(state: FetchState): Promise<void> {
     const log = state.partition.localLogOrException();
-    const leaderEnd = await this.leaderOffset(state, -1n);
+    const leaderEnd = await this.leader.fetchLatestOffset(state.tp, state.currentLeaderEpoch);
     if (leaderEnd < log.logEndOffset) {
-      this.log.warn(`Truncating ${tpKey(state.tp)} from ${log.logEndOffset} to the leader's end offset ${leaderEnd}`);
+      this.limited.warn(`out-of-range-${tpKey(state.tp)}`, {}, `Truncating ${tpKey(state.tp)} from ${log.logEndOffset} to the leader's end offset ${leaderEnd}`);
       log.truncateTo(leaderEnd);
       return;
     }
-    const leaderStart = await this.leaderOffset(state, -2n);
+    const leaderStart = await this.leader.fetchEarliestOffset(state.tp, state.currentLeaderEpoch);
     if (leaderStart > log.logEndOffset) {
-      this.log.warn(`Resetting ${tpKey(state.tp)} to the leader's start offset ${leaderStart}`);
+      this.limited.warn(`out-of-range-${tpKey(state.tp)}`, {}, `Resetting ${tpKey(state.tp)} to the leader's start offset ${leaderStart}`);
       log.truncateFullyAndStartAt(leaderStart);
     }
-  }
-
-  private async leaderOffset(state: FetchState, timestamp: bigint): Promise<bigint> {
-    const r = await this.send(ApiKeys.LIST_OFFSETS, LIST_OFFSETS_VERSION, {
-      replicaId: this.config.brokerId,
-      isolationLevel: 0,
-      topics: [{ name: state.tp.topic, partitions: [{ partitionIndex: state.tp.partition, currentLeaderEpoch: state.currentLeaderEpoch, timestamp }] }],
-    });
-    const p = r.topics[0]?.partitions[0];
-    if (!p || p.errorCode !== Errors.NONE.code) throw new Error(`ListOffsets for ${tpKey(state.tp)} failed with error ${p?.errorCode}`);
-    return p.offset;
   }
 }

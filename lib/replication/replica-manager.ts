@@ -19,6 +19,7 @@ import type { MetadataCache } from '../server/metadata-cache.js';
 import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } from '../protocol/generated/types.js';
 import { Errors, ApiError, InvalidTopicError, NotLeaderOrFollowerError, UnknownTopicOrPartitionError, errorCodeOf } from '../protocol/errors.js';
 import type { Time } from '../common/time.js';
+import type { KafkaScheduler, ScheduledTask } from '../common/scheduler.js';
 import { recordErrorsOf } from '../record/log-validator.js';
 import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { logger } from '../utils/logger.js';
@@ -93,6 +94,9 @@ export interface FetchParams {
 }
 
 
+/** Called with the partitions this broker started leading and those it started following or stopped. */
+export type LeadershipChangeListener = (becameLeader: Partition[], becameFollower: Partition[]) => void;
+
 export class ReplicaManager {
   private readonly log = logger('kafka.server.ReplicaManager');
   private readonly stateChangeLog = logger('state.change.logger');
@@ -102,16 +106,17 @@ export class ReplicaManager {
   readonly fetchPurgatory: DelayedOperationPurgatory<DelayedFetch>;
   readonly deleteRecordsPurgatory: DelayedOperationPurgatory<DelayedDeleteRecords>;
   readonly fetcherManager: ReplicaFetcherManager;
-  private timers: NodeJS.Timeout[] = [];
+  private tasks: ScheduledTask[] = [];
   private started = false;
   /** Broker metrics, when the server has them. */
   metrics?: KafkaMetrics;
-  /** Called with the partitions this broker started / stopped leading (group and txn coordinators). */
-  onLeadershipChange?: (becameLeader: Partition[], becameFollower: Partition[]) => void;
+  /** Told of the partitions this broker started / stopped leading (the group and transaction coordinators). */
+  private readonly leadershipChangeListeners: LeadershipChangeListener[] = [];
 
   constructor(
     private readonly config: ReplicaManagerConfig,
     private readonly time: Time,
+    private readonly scheduler: KafkaScheduler,
     private readonly logManager: LogManager,
     private readonly metadataCache: MetadataCache,
     private readonly alterPartitionManager: AlterPartitionManager,
@@ -120,35 +125,41 @@ export class ReplicaManager {
     this.producePurgatory = new DelayedOperationPurgatory('Produce', { time, brokerId: config.brokerId });
     this.fetchPurgatory = new DelayedOperationPurgatory('Fetch', { time, brokerId: config.brokerId });
     this.deleteRecordsPurgatory = new DelayedOperationPurgatory('DeleteRecords', { time, brokerId: config.brokerId });
-    this.fetcherManager = new ReplicaFetcherManager({ ...config.fetcher, brokerId: config.brokerId });
+    this.fetcherManager = new ReplicaFetcherManager({ ...config.fetcher, brokerId: config.brokerId }, time);
   }
 
+  /** Kafka's ReplicaManager.startup: the ISR expiration and high-watermark checkpoint tasks on the broker's scheduler. */
   startup(): void {
     if (this.started) return;
     this.started = true;
-    const every = (ms: number, fn: () => void): void => {
-      const t = setInterval(() => {
-        try {
-          fn();
-        } catch (err) {
-          this.log.error({ err }, 'replica manager task failed');
-        }
-      }, ms);
-      t.unref();
-      this.timers.push(t);
-    };
-    every(Math.max(100, this.config.replicaLagTimeMaxMs / 2), () => this.maybeShrinkIsr());
-    every(this.config.highWatermarkCheckpointIntervalMs, () => this.logManager.checkpointHighWatermarks());
+    this.tasks.push(
+      this.scheduler.schedule('isr-expiration', () => this.maybeShrinkIsr(), 0, Math.max(100, this.config.replicaLagTimeMaxMs / 2)),
+      this.scheduler.schedule('highwatermark-checkpoint', () => this.logManager.checkpointHighWatermarks(), 0, this.config.highWatermarkCheckpointIntervalMs),
+    );
   }
 
   async shutdown(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    for (const t of this.tasks) t.cancel();
+    this.tasks = [];
     await this.fetcherManager.shutdown();
     this.producePurgatory.shutdown();
     this.fetchPurgatory.shutdown();
     this.deleteRecordsPurgatory.shutdown();
     this.logManager.checkpointHighWatermarks();
+  }
+
+  addLeadershipChangeListener(listener: LeadershipChangeListener): void {
+    this.leadershipChangeListeners.push(listener);
+  }
+
+  private notifyLeadershipChange(becameLeader: Partition[], becameFollower: Partition[]): void {
+    for (const listener of this.leadershipChangeListeners) {
+      try {
+        listener(becameLeader, becameFollower);
+      } catch (err) {
+        this.log.error({ err }, 'A leadership change listener failed');
+      }
+    }
   }
 
   getPartition(tp: TopicPartition): Partition | undefined {
@@ -294,7 +305,7 @@ export class ReplicaManager {
     for (const r of results) if (failed.has(`${r.topic}-${r.partition}`)) r.errorCode = Errors.KAFKA_STORAGE_ERROR.code;
     // Waiting operations of partitions that changed role must now be answered.
     for (const p of [...led, ...followed]) this.completeDelayed(p.topicPartition);
-    if (led.length + followed.length > 0) this.onLeadershipChange?.(led, followed);
+    if (led.length + followed.length > 0) this.notifyLeadershipChange(led, followed);
     this.startup();
     void this.fetcherManager.shutdownIdleFetcherThreads();
     return { errorCode: Errors.NONE.code, partitions: results };
@@ -334,7 +345,7 @@ export class ReplicaManager {
         results.push({ topic: e.topic, partition: e.partition, errorCode: Errors.KAFKA_STORAGE_ERROR.code });
       }
     }
-    if (stopped.length > 0) this.onLeadershipChange?.([], stopped);
+    if (stopped.length > 0) this.notifyLeadershipChange([], stopped);
     void this.fetcherManager.shutdownIdleFetcherThreads();
     return { errorCode: Errors.NONE.code, partitions: results };
   }

@@ -39,9 +39,7 @@ export function createGroupCoordinator(ctx: BrokerContext, replicaManager: Repli
     },
   };
   const coordinator = GroupCoordinator.fromConfig(config, storage);
-  const previous = replicaManager.onLeadershipChange;
-  replicaManager.onLeadershipChange = (led, followed) => {
-    previous?.(led, followed);
+  replicaManager.addLeadershipChangeListener((led, followed) => {
     for (const p of led) {
       if (p.topic !== GROUP_METADATA_TOPIC_NAME) continue;
       coordinator.onElection(p.topicPartition.partition, p.leaderEpoch).catch((err: unknown) => log.error({ err }, `loading groups of partition ${p.topicPartition.partition} failed`));
@@ -50,7 +48,7 @@ export function createGroupCoordinator(ctx: BrokerContext, replicaManager: Repli
       if (p.topic !== GROUP_METADATA_TOPIC_NAME) continue;
       coordinator.onResignation(p.topicPartition.partition, p.leaderEpoch).catch((err: unknown) => log.error({ err }, `unloading groups of partition ${p.topicPartition.partition} failed`));
     }
-  };
+  });
   coordinator.startup();
   return coordinator;
 }

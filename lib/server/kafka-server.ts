@@ -31,6 +31,7 @@ import { createTransactionCoordinator } from './transaction-coordinator-wiring.j
 import type { BrokerContext } from './handlers/broker-context.js';
 import { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
+import { KafkaScheduler } from '../common/scheduler.js';
 import { logger } from '../utils/logger.js';
 
 
@@ -57,8 +58,12 @@ export class KafkaServer {
   private apis!: KafkaApis;
   metrics!: KafkaMetrics;
 
+  /** The broker's background tasks (Kafka's KafkaServer.kafkaScheduler), on the injected clock. */
+  readonly scheduler: KafkaScheduler;
+
   constructor(readonly config: KafkaConfig, private readonly time: Time = SYSTEM_TIME) {
     this.brokerId = config.brokerId;
+    this.scheduler = new KafkaScheduler({ time });
   }
 
   async startup(): Promise<void> {
@@ -73,6 +78,7 @@ export class KafkaServer {
       brokerEpoch: String(this.brokerEpoch),
     }));
     await this.metrics.start();
+    this.scheduler.startup();
     this.zkClient = await KafkaZkClient.create({
       connectString: c.zkConnect,
       sessionTimeoutMs: c.zkSessionTimeoutMs,
@@ -133,6 +139,7 @@ export class KafkaServer {
         },
       },
       this.time,
+      this.scheduler,
       this.logManager,
       this.metadataCache,
       this.alterPartitionManager,
@@ -299,6 +306,7 @@ export class KafkaServer {
     await step('replica manager', () => this.replicaManager?.shutdown());
     await step('alter partition manager', () => this.alterPartitionManager?.close());
     await step('log manager', () => this.logManager?.shutdown());
+    await step('scheduler', () => this.scheduler.shutdown());
     await step('zookeeper client', () => this.zkClient?.close());
     await step('metrics', () => this.metrics?.stop());
     this.state = 'NOT_RUNNING';

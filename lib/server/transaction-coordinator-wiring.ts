@@ -58,16 +58,14 @@ export function createTransactionCoordinator(ctx: BrokerContext, replicaManager:
     markers,
     SYSTEM_TIME,
   );
-  const previous = replicaManager.onLeadershipChange;
-  replicaManager.onLeadershipChange = (led, followed) => {
-    previous?.(led, followed);
+  replicaManager.addLeadershipChangeListener((led, followed) => {
     for (const p of led) {
       if (p.topic !== TRANSACTION_STATE_TOPIC_NAME) continue;
       coordinator.onElection(p.topicPartition.partition, p.leaderEpoch)
         .catch((err: unknown) => log.error({ err }, `loading transactions of partition ${p.topicPartition.partition} failed`));
     }
     for (const p of followed) if (p.topic === TRANSACTION_STATE_TOPIC_NAME) coordinator.onResignation(p.topicPartition.partition);
-  };
+  });
   coordinator.startup();
   return coordinator;
 }

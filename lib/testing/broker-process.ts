@@ -42,6 +42,7 @@ export class BrokerProcess {
   private exited: Promise<number | null> = Promise.resolve(null);
   private readonly lines: string[] = [];
   private paused = false;
+  private lineCount = 0;
 
   constructor(readonly options: BrokerProcessOptions) {}
 
@@ -63,6 +64,11 @@ export class BrokerProcess {
 
   get isRunning(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Lines the broker printed since this object was made (all its runs): a flood shows here. */
+  get outputLineCount(): number {
+    return this.lineCount;
   }
 
   /** The last lines the broker printed (for failure messages). */
@@ -106,6 +112,7 @@ export class BrokerProcess {
     }));
     let started = false;
     const onLine = (line: string): void => {
+      this.lineCount++;
       this.lines.push(line);
       if (this.lines.length > 500) this.lines.splice(0, this.lines.length - 500);
       if (this.options.output === 'inherit') process.stdout.write(`[broker ${this.brokerId}] ${line}\n`);

@@ -239,6 +239,20 @@ describe('Log', () => {
     await log.close();
   });
 
+  it('truncating to the log end or past it still drops epoch entries that start there (an epoch led without appends)', async () => {
+    const log = open();
+    log.appendAsLeader(batch(4), 0);
+    log.leaderEpochCache.assign(1, log.logEndOffset); // led epoch 1 from offset 4, appended nothing
+    expect(log.leaderEpochCache.latestEpoch()).to.equal(1);
+    expect(log.truncateTo(4n)).to.equal(false);
+    expect(log.leaderEpochCache.entries().map((e) => e.epoch)).to.deep.equal([0]);
+    log.leaderEpochCache.assign(3, log.logEndOffset);
+    expect(log.truncateTo(9n)).to.equal(false);
+    expect(log.leaderEpochCache.entries().map((e) => e.epoch)).to.deep.equal([0]);
+    expect(log.logEndOffset).to.equal(4n);
+    await log.close();
+  });
+
   it('truncates fully and starts at a new offset', async () => {
     const log = open();
     for (let i = 0; i < 5; i++) log.appendAsLeader(batch(2), 1);
