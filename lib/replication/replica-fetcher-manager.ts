@@ -5,9 +5,15 @@
  */
 import { ReplicaFetcher, type FetcherConfig } from './replica-fetcher.js';
 import { RemoteLeaderEndPoint } from './remote-leader-end-point.js';
+import type { LeaderEndPoint } from './leader-end-point.js';
 import type { Time } from '../common/time.js';
 import type { Partition } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
+
+/** Makes the end point a fetcher pulls from (RemoteLeaderEndPoint unless a spec gives its own). */
+export type LeaderEndPointFactory = (leaderId: number, host: string, port: number, config: FetcherConfig) => LeaderEndPoint;
+
+const remoteLeader: LeaderEndPointFactory = (leaderId, host, port, config) => new RemoteLeaderEndPoint(leaderId, host, port, config);
 
 export interface FollowedPartition {
   tp: TopicPartition;
@@ -23,7 +29,12 @@ export class ReplicaFetcherManager {
   /** tp key → fetcher key, to remove partitions without scanning. */
   private readonly owner = new Map<string, string>();
 
-  constructor(private readonly config: FetcherConfig, private readonly time: Time, private readonly onFollowerAppend?: (tp: TopicPartition) => void) {}
+  constructor(
+    private readonly config: FetcherConfig,
+    private readonly time: Time,
+    private readonly leaderEndPoint: LeaderEndPointFactory = remoteLeader,
+    private readonly onFollowerAppend?: (tp: TopicPartition) => void,
+  ) {}
 
   addFetcherForPartitions(partitions: FollowedPartition[]): void {
     this.removeFetcherForPartitions(partitions.map((p) => p.tp));
@@ -31,7 +42,7 @@ export class ReplicaFetcherManager {
       const key = `${p.leaderId}@${p.leaderHost}:${p.leaderPort}`;
       let f = this.fetchers.get(key);
       if (!f) {
-        f = new ReplicaFetcher(new RemoteLeaderEndPoint(p.leaderId, p.leaderHost, p.leaderPort, this.config), this.config, this.time, this.onFollowerAppend);
+        f = new ReplicaFetcher(this.leaderEndPoint(p.leaderId, p.leaderHost, p.leaderPort, this.config), this.config, this.time, this.onFollowerAppend);
         this.fetchers.set(key, f);
       }
       f.addPartitions([{ tp: p.tp, partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch }]);

@@ -13,7 +13,7 @@ import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory
 import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
 import { DelayedFetch, type FetchPartitionWait } from './delayed-fetch.js';
 import { DelayedDeleteRecords, type DeleteRecordsStatus } from './delayed-delete-records.js';
-import { ReplicaFetcherManager, type FollowedPartition } from './replica-fetcher-manager.js';
+import { ReplicaFetcherManager, type FollowedPartition, type LeaderEndPointFactory } from './replica-fetcher-manager.js';
 import type { FetcherConfig } from './replica-fetcher.js';
 import type { MetadataCache } from '../server/metadata-cache.js';
 import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } from '../protocol/generated/types.js';
@@ -31,6 +31,8 @@ export interface ReplicaManagerConfig {
   highWatermarkCheckpointIntervalMs: number;
   fetcher: Omit<FetcherConfig, 'brokerId'>;
   defaultMinInSyncReplicas: number;
+  /** How followers reach a leader; default RemoteLeaderEndPoint over the inter-broker listener. */
+  leaderEndPoint?: LeaderEndPointFactory;
 }
 
 export interface ProduceEntry {
@@ -125,7 +127,7 @@ export class ReplicaManager {
     this.producePurgatory = new DelayedOperationPurgatory('Produce', { time, brokerId: config.brokerId });
     this.fetchPurgatory = new DelayedOperationPurgatory('Fetch', { time, brokerId: config.brokerId });
     this.deleteRecordsPurgatory = new DelayedOperationPurgatory('DeleteRecords', { time, brokerId: config.brokerId });
-    this.fetcherManager = new ReplicaFetcherManager({ ...config.fetcher, brokerId: config.brokerId }, time);
+    this.fetcherManager = new ReplicaFetcherManager({ ...config.fetcher, brokerId: config.brokerId }, time, config.leaderEndPoint);
   }
 
   /** Kafka's ReplicaManager.startup: the ISR expiration and high-watermark checkpoint tasks on the broker's scheduler. */
