@@ -1,6 +1,7 @@
 /**
- * Kafka's GroupCoordinator: GroupMembership (join/sync/heartbeat/leave and rebalancing) plus the
- * offset and admin APIs — OffsetCommit (including simple commits with generation -1 for groups that
+ * Kafka's GroupCoordinator: it composes GroupMembership (join/sync/heartbeat/leave and rebalancing,
+ * which also owns the GroupMetadataManager and the coordinator's lifecycle) and adds the offset and
+ * admin APIs — OffsetCommit (including simple commits with generation -1 for groups that
  * do not use group management), OffsetFetch, ListGroups, DescribeGroups, DeleteGroups,
  * OffsetDelete — and the cleanup of offsets of deleted partitions.
  *
@@ -11,15 +12,18 @@
 import type { KafkaConfig } from '../../config/kafka-config.js';
 import type { TopicPartition } from '../../common/topic-partition.js';
 import { SYSTEM_TIME, type Time } from '../../common/time.js';
-import { UNKNOWN_MEMBER_ID } from './group-coordinator-types.js';
+import {
+  UNKNOWN_MEMBER_ID, type GroupCoordinatorOptions, type JoinGroupParams, type LeaveGroupResult, type LeaveMemberIdentity, type SyncGroupParams,
+} from './group-coordinator-types.js';
 import { GroupMembership } from './group-membership.js';
 import type { GroupMetadata, GroupOverview, GroupSummary } from './group-metadata.js';
-import type { GroupMetadataStorage, OffsetFetchPartitionData } from './group-metadata-manager.js';
+import type { GroupMetadataManager, GroupMetadataStorage, OffsetFetchPartitionData } from './group-metadata-manager.js';
 import { GroupState, parseGroupState } from './group-state.js';
-import { NO_PROTOCOL, NO_PROTOCOL_TYPE, NO_STATE } from './member-metadata.js';
+import { NO_PROTOCOL, NO_PROTOCOL_TYPE, NO_STATE, type JoinGroupResult, type SyncGroupResult } from './member-metadata.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from './offset-and-metadata.js';
 import { groupConfigFrom, offsetConfigFrom } from './offset-config.js';
 import { Errors } from '../../protocol/errors.js';
+import { logger } from '../../utils/logger.js';
 
 export * from './group-coordinator-types.js';
 
@@ -28,10 +32,69 @@ export const EMPTY_GROUP: GroupSummary = { state: NO_STATE, protocolType: NO_PRO
 /** DescribeGroups' answer for an unknown group (Kafka's DeadGroup). */
 export const DEAD_GROUP: GroupSummary = { state: GroupState.Dead, protocolType: NO_PROTOCOL_TYPE, protocol: NO_PROTOCOL, members: [] };
 
-export class GroupCoordinator extends GroupMembership {
+export class GroupCoordinator {
+  /** Join/sync/heartbeat/leave, rebalances, and the lifecycle of the coordinator's partitions. */
+  readonly membership: GroupMembership;
+  private readonly log;
+
+  constructor(options: GroupCoordinatorOptions) {
+    this.membership = new GroupMembership(options);
+    this.log = logger('kafka.coordinator.group.GroupCoordinator', { broker: options.brokerId });
+  }
+
   /** The coordinator with the broker's group.* / offsets.* settings. */
   static fromConfig(config: KafkaConfig, storage: GroupMetadataStorage, time: Time = SYSTEM_TIME): GroupCoordinator {
     return new GroupCoordinator({ brokerId: config.brokerId, storage, time, groupConfig: groupConfigFrom(config), offsetConfig: offsetConfigFrom(config) });
+  }
+
+  get groupManager(): GroupMetadataManager {
+    return this.membership.groupManager;
+  }
+
+  get time(): Time {
+    return this.membership.time;
+  }
+
+  // ---------------------------------------------------------------- lifecycle and membership
+
+  startup(enableMetadataExpiration = true): void {
+    this.membership.startup(enableMetadataExpiration);
+  }
+
+  shutdown(): Promise<void> {
+    return this.membership.shutdown();
+  }
+
+  isActive(): boolean {
+    return this.membership.isActive();
+  }
+
+  partitionFor(groupId: string): number {
+    return this.membership.partitionFor(groupId);
+  }
+
+  onElection(partition: number, coordinatorEpoch: number): Promise<void> {
+    return this.membership.onElection(partition, coordinatorEpoch);
+  }
+
+  onResignation(partition: number, coordinatorEpoch?: number): Promise<void> {
+    return this.membership.onResignation(partition, coordinatorEpoch);
+  }
+
+  handleJoinGroup(p: JoinGroupParams): Promise<JoinGroupResult> {
+    return this.membership.handleJoinGroup(p);
+  }
+
+  handleSyncGroup(p: SyncGroupParams): Promise<SyncGroupResult> {
+    return this.membership.handleSyncGroup(p);
+  }
+
+  handleHeartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
+    return this.membership.handleHeartbeat(groupId, memberId, groupInstanceId, generationId);
+  }
+
+  handleLeaveGroup(groupId: string, leavingMembers: readonly LeaveMemberIdentity[]): LeaveGroupResult {
+    return this.membership.handleLeaveGroup(groupId, leavingMembers);
   }
 
   // ---------------------------------------------------------------- OffsetCommit
@@ -48,7 +111,7 @@ export class GroupCoordinator extends GroupMembership {
         for (const [tp] of offsets.entries()) out.set(tp, error);
         resolve(out);
       };
-      const status = this.validateGroupStatus(groupId, 'OffsetCommit');
+      const status = this.membership.validateGroupStatus(groupId, 'OffsetCommit');
       if (status !== undefined) return all(status);
       let group = this.groupManager.getGroup(groupId);
       if (group === undefined) {
@@ -65,7 +128,7 @@ export class GroupCoordinator extends GroupMembership {
         case GroupState.Stable:
         case GroupState.PreparingRebalance:
           // Still accepted while preparing: the heartbeat tells the member to rejoin.
-          this.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
+          this.membership.completeAndScheduleNextHeartbeatExpiration(group, group.get(memberId));
           return this.groupManager.storeOffsets(group, offsets, resolve);
         case GroupState.CompletingRebalance:
           // The member has the new generation from JoinGroup but no assignment yet.
@@ -80,7 +143,7 @@ export class GroupCoordinator extends GroupMembership {
     if (group.is(GroupState.Dead)) return Errors.COORDINATOR_NOT_AVAILABLE.code;
     if (generationId < 0 && group.is(GroupState.Empty)) return undefined;
     if (generationId >= 0 || memberId !== UNKNOWN_MEMBER_ID || groupInstanceId !== null) {
-      const memberError = this.validateCurrentMember(group, memberId, groupInstanceId, 'offset-commit');
+      const memberError = this.membership.validateCurrentMember(group, memberId, groupInstanceId, 'offset-commit');
       if (memberError !== undefined) return memberError;
       return generationId !== group.generationId ? Errors.ILLEGAL_GENERATION.code : undefined;
     }
@@ -99,7 +162,7 @@ export class GroupCoordinator extends GroupMembership {
         for (const [tp] of offsets.entries()) out.set(tp, error);
         resolve(out);
       };
-      const status = this.validateGroupStatus(groupId, 'OffsetCommit');
+      const status = this.membership.validateGroupStatus(groupId, 'OffsetCommit');
       if (status !== undefined) return all(status);
       const group = this.groupManager.getGroup(groupId) ?? this.groupManager.getOrMaybeCreateGroup(groupId, true) as GroupMetadata;
       if (generationId >= 0 || memberId !== UNKNOWN_MEMBER_ID) {
@@ -119,7 +182,7 @@ export class GroupCoordinator extends GroupMembership {
 
   /** Committed offsets, whatever the group state (the group may only use Kafka for offset storage). */
   handleFetchOffsets(groupId: string, requireStable: boolean, partitions: readonly TopicPartition[] | null): { error: number; partitions: OffsetFetchPartitionData[] } {
-    const status = this.validateGroupStatus(groupId, 'OffsetFetch');
+    const status = this.membership.validateGroupStatus(groupId, 'OffsetFetch');
     if (status !== undefined) return { error: status, partitions: [] };
     return { error: Errors.NONE.code, partitions: this.groupManager.getOffsets(groupId, requireStable, partitions) };
   }
@@ -128,7 +191,7 @@ export class GroupCoordinator extends GroupMembership {
 
   /** Groups in any of `states` (case-insensitive; empty = all); COORDINATOR_LOAD_IN_PROGRESS while any partition loads. */
   handleListGroups(states: readonly string[]): { error: number; groups: GroupOverview[] } {
-    if (!this.isActive()) return { error: Errors.COORDINATOR_NOT_AVAILABLE.code, groups: [] };
+    if (!this.membership.isActive()) return { error: Errors.COORDINATOR_NOT_AVAILABLE.code, groups: [] };
     const error = this.groupManager.isLoading() ? Errors.COORDINATOR_LOAD_IN_PROGRESS.code : Errors.NONE.code;
     const wanted = new Set(states.map((s) => parseGroupState(s)).filter((s) => s !== undefined));
     const groups = this.groupManager.currentGroups()
@@ -139,7 +202,7 @@ export class GroupCoordinator extends GroupMembership {
 
   /** A group's state, protocol and members (metadata and assignments only when Stable); unknown → Dead. */
   handleDescribeGroup(groupId: string): { error: number; summary: GroupSummary } {
-    const status = this.validateGroupStatus(groupId, 'DescribeGroups');
+    const status = this.membership.validateGroupStatus(groupId, 'DescribeGroups');
     if (status !== undefined) return { error: status, summary: EMPTY_GROUP };
     const group = this.groupManager.getGroup(groupId);
     if (group === undefined) return { error: Errors.NONE.code, summary: DEAD_GROUP };
@@ -153,7 +216,7 @@ export class GroupCoordinator extends GroupMembership {
     const errors = new Map<string, number>();
     const eligible: GroupMetadata[] = [];
     for (const groupId of groupIds) {
-      const status = this.validateGroupStatus(groupId, 'DeleteGroups');
+      const status = this.membership.validateGroupStatus(groupId, 'DeleteGroups');
       if (status !== undefined) {
         errors.set(groupId, status);
         continue;
@@ -183,7 +246,7 @@ export class GroupCoordinator extends GroupMembership {
    */
   handleDeleteOffsets(groupId: string, partitions: readonly TopicPartition[]): { error: number; partitionErrors: TopicPartitionMap<number> } {
     const partitionErrors = new TopicPartitionMap<number>();
-    const status = this.validateGroupStatus(groupId, 'OffsetDelete');
+    const status = this.membership.validateGroupStatus(groupId, 'OffsetDelete');
     if (status !== undefined) return { error: status, partitionErrors };
     const group = this.groupManager.getGroup(groupId);
     if (group === undefined || group.is(GroupState.Dead)) {

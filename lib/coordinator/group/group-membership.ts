@@ -138,7 +138,7 @@ export class GroupMembership implements RebalanceCallbacks, HeartbeatCallbacks {
   }
 
   /** Kafka's validateCurrentMember: a static member must map to this member id; the member must exist. */
-  protected validateCurrentMember(group: GroupMetadata, memberId: string, groupInstanceId: string | null, operation: string): number | undefined {
+  validateCurrentMember(group: GroupMetadata, memberId: string, groupInstanceId: string | null, operation: string): number | undefined {
     if (groupInstanceId !== null) {
       const current = group.currentStaticMemberId(groupInstanceId);
       if (current === undefined) return Errors.UNKNOWN_MEMBER_ID.code;
