@@ -5,7 +5,7 @@
  * watermark, appends as leader with min.insync.replicas, reads bounded by the high watermark for
  * consumers, and acks=all completion checks for DelayedProduce.
  */
-import { FetchIsolation, type Log, type LogAppendInfo, type FetchDataInfo } from '../log/log.js';
+import { EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIMESTAMP, type Log, type LogAppendInfo, type FetchDataInfo, type TimestampAndOffset } from '../log/log.js';
 import type { AppendOrigin } from '../record/log-validator.js';
 import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, OffsetOutOfRangeError, UnknownLeaderEpochError } from '../protocol/errors.js';
 import { Replica } from './replica.js';
@@ -271,6 +271,42 @@ export class Partition {
 
   private offsetSnapshot(log: Log): { highWatermark: bigint; logStartOffset: bigint; logEndOffset: bigint; lastStableOffset: bigint } {
     return { highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, lastStableOffset: log.lastStableOffset };
+  }
+
+  /**
+   * ListOffsets v1+ (Kafka's Partition.fetchOffsetForTimestamp) on the leader: latest is the last
+   * offset the asker may fetch (log end for followers, high watermark or last stable offset for
+   * consumers by `isolation`), earliest is the log start; a time finds the first record at or after
+   * it below that bound. Undefined when nothing qualifies.
+   */
+  fetchOffsetForTimestamp(timestamp: bigint, isolation: FetchIsolation, currentLeaderEpoch: number): TimestampAndOffset | undefined {
+    const log = this.leaderLogWithEpoch(currentLeaderEpoch);
+    const lastFetchable = log.fetchUpperBound(isolation);
+    if (timestamp === LATEST_TIMESTAMP) return { timestamp: -1n, offset: lastFetchable, leaderEpoch: log.leaderEpochCache.latestEpoch() };
+    const found = log.fetchOffsetByTimestamp(timestamp);
+    if (!found || (timestamp !== EARLIEST_TIMESTAMP && found.offset >= lastFetchable)) return undefined;
+    return { ...found, leaderEpoch: found.leaderEpoch ?? log.leaderEpochCache.epochForOffset(found.offset) };
+  }
+
+  /**
+   * ListOffsets v0 (Kafka's Partition.legacyFetchOffsetsForTimestamp): the log's segment-based
+   * offsets; a consumer gets offsets past the high watermark replaced by the high watermark.
+   */
+  legacyFetchOffsetsForTimestamp(timestamp: bigint, maxNumOffsets: number, isFromConsumer: boolean): bigint[] {
+    const log = this.leaderLogWithEpoch(-1);
+    const all = log.legacyFetchOffsetsBefore(timestamp, maxNumOffsets);
+    if (!isFromConsumer) return all;
+    const hw = log.highWatermark;
+    if (!all.some((o) => o > hw)) return all;
+    return [hw, ...all.filter((o) => o <= hw)];
+  }
+
+  private leaderLogWithEpoch(currentLeaderEpoch: number): Log {
+    this.checkCurrentLeaderEpoch(currentLeaderEpoch);
+    if (!this.isLeader) {
+      throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition} on broker ${this.deps.localBrokerId}`);
+    }
+    return this.localLogOrException();
   }
 
   /** The offset a read under `isolation` stops before (for DelayedFetch). */

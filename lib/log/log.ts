@@ -514,6 +514,28 @@ export class Log {
     return undefined;
   }
 
+  /**
+   * ListOffsets v0's segment-based answer (Kafka's legacyFetchOffsetsBefore): each segment's base
+   * offset (at least the log start offset) with the segment file's last-modified time, plus the log
+   * end offset stamped now when the active segment holds data; latest (-1) starts from the last
+   * entry, earliest (-2) from the first, any other time from the newest entry modified at or before
+   * it. Up to `maxNumOffsets` offsets from there backwards, newest first.
+   */
+  legacyFetchOffsetsBefore(timestamp: bigint, maxNumOffsets: number): bigint[] {
+    const entries: Array<{ offset: number; modified: number }> = this.segments.map((s) => ({ offset: Math.max(s.baseOffset, this._logStartOffset), modified: s.lastModified() }));
+    if (this.activeSegment.size > 0) entries.push({ offset: this._logEndOffset, modified: this.clock.milliseconds() });
+    let start: number;
+    if (timestamp === LATEST_TIMESTAMP) start = entries.length - 1;
+    else if (timestamp === EARLIEST_TIMESTAMP) start = 0;
+    else {
+      start = entries.length - 1;
+      while (start >= 0 && entries[start]!.modified > Number(timestamp)) start--;
+    }
+    const out: bigint[] = [];
+    for (let i = start; i >= 0 && out.length < maxNumOffsets; i--) out.push(BigInt(entries[i]!.offset));
+    return out.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+  }
+
   /** Kafka's endOffsetForEpoch (OffsetsForLeaderEpoch). */
   endOffsetForEpoch(leaderEpoch: number): { epoch: number; endOffset: bigint } {
     return this.leaderEpochCache.endOffsetFor(leaderEpoch, this.logEndOffset);

@@ -3,7 +3,7 @@
  * for byte with each compression codec, read from the beginning, from an offset and from a timestamp.
  */
 import { expect } from 'chai';
-import { createTopic, kcat, useCluster } from './support.js';
+import { createTopic, kcat, request, useCluster } from './support.js';
 
 describe('kcat (librdkafka) against one broker', function () {
   this.timeout(120_000);
@@ -53,6 +53,23 @@ describe('kcat (librdkafka) against one broker', function () {
   it('answers watermark queries (-Q) with the log end offset', async () => {
     const r = await kcat(['-b', cluster().bootstrapServers[0]!, '-Q', '-t', 'kcat-gzip:0:-1']);
     expect(r.stdout.toString()).to.include('kcat-gzip [0] offset 100000');
+  });
+
+  it('answers ListOffsets v0 with Kafka\'s segment-based offsets: "before now" gives the high watermark and the segment base', async () => {
+    await createTopic(cluster(), 'v0-offsets', 1);
+    const b = cluster().bootstrapServers[0]!;
+    expect((await kcat(['-b', b, '-P', '-t', 'v0-offsets', '-p', '0'], 'a\nb\nc\n')).code).to.equal(0);
+    const ask = async (timestamp: bigint, maxNumOffsets = 10): Promise<bigint[]> => {
+      const r = await request(b, 2 /* ListOffsets */, 0, { replicaId: -1, topics: [{ name: 'v0-offsets', partitions: [{ partitionIndex: 0, timestamp, maxNumOffsets }] }] });
+      const p = r.topics[0]!.partitions[0]!;
+      expect(p.errorCode).to.equal(0);
+      return p.oldStyleOffsets;
+    };
+    expect(await ask(BigInt(Date.now() + 1000))).to.deep.equal([3n, 0n]);
+    expect(await ask(-1n)).to.deep.equal([3n, 0n]);
+    expect(await ask(-1n, 1)).to.deep.equal([3n]);
+    expect(await ask(-2n)).to.deep.equal([0n]);
+    expect(await ask(1000n)).to.deep.equal([]);
   });
 
   for (const [fallback, magic] of [['0.9.0', 0], ['0.10.0', 1]] as const) {

@@ -253,6 +253,29 @@ describe('Log', () => {
     await log.close();
   });
 
+  it('answers ListOffsets v0 by segment base offsets and file times, newest first, with the log end stamped now (legacyFetchOffsetsBefore)', async () => {
+    const log = open({ 'segment.bytes': 300 });
+    for (let i = 0; i < 12; i++) log.appendAsLeader(batch(2), 0);
+    const bases = log.logSegments().map((s) => s.baseOffset);
+    const end = log.logEndOffset;
+    expect(bases.length).to.be.greaterThan(2);
+    const now = clock.milliseconds();
+    // Each segment file last modified one hour apart, the oldest first.
+    log.logSegments().forEach((s, i) => {
+      const t = (now - (bases.length - i) * 3_600_000) / 1000;
+      fs.utimesSync(s.logFile, t, t);
+    });
+    const all = [...bases].reverse().map(BigInt);
+    expect(log.legacyFetchOffsetsBefore(BigInt(now), 100)).to.deep.equal([end, ...all]);
+    expect(log.legacyFetchOffsetsBefore(-1n, 100)).to.deep.equal([end, ...all]);
+    expect(log.legacyFetchOffsetsBefore(-2n, 100)).to.deep.equal([BigInt(bases[0]!)]);
+    expect(log.legacyFetchOffsetsBefore(BigInt(now), 2)).to.deep.equal([end, all[0]!]);
+    // Before the second segment's time: the first segment only; before everything: nothing.
+    expect(log.legacyFetchOffsetsBefore(BigInt(now - (bases.length - 1) * 3_600_000 - 1), 100)).to.deep.equal([BigInt(bases[0]!)]);
+    expect(log.legacyFetchOffsetsBefore(BigInt(now - bases.length * 3_600_000 - 1), 100)).to.deep.equal([]);
+    await log.close();
+  });
+
   it('truncates fully and starts at a new offset', async () => {
     const log = open();
     for (let i = 0; i < 5; i++) log.appendAsLeader(batch(2), 1);
