@@ -5,6 +5,11 @@
  * file) and trimmed to its valid entries on roll and on close, so a closed index file holds
  * exactly `entries × entrySize` bytes.
  *
+ * No descriptor is held between operations: each write, trim or fsync opens the file and closes
+ * it again (entries reach the file in groups, so this is one open per PENDING_LIMIT entries), so
+ * a broker's descriptors do not grow with its number of segments (Kafka closes an index's
+ * descriptor once it is mapped, for the same reason).
+ *
  * An index that was not trimmed (the broker crashed) still carries its zero-filled preallocated
  * tail; on open the valid entries are the monotonic prefix, and `sanityCheck` reports anything
  * non-zero after it as corruption (the caller then rebuilds the index from the segment).
@@ -14,8 +19,18 @@ import { CorruptIndexError } from './errors.js';
 
 const PENDING_LIMIT = 64;
 
+/** Runs `fn` with a descriptor of `file`, closed afterwards. */
+function withFile<T>(file: string, flags: string, fn: (fd: number) => T): T {
+  const fd = fs.openSync(file, flags);
+  try {
+    return fn(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export abstract class AbstractIndex {
-  protected fd: number;
+  private closed = false;
   protected buf: Buffer;
   protected _entries = 0;
   protected _maxEntries: number;
@@ -32,24 +47,23 @@ export abstract class AbstractIndex {
     readonly entrySize: number,
   ) {
     let existed = fs.existsSync(file);
-    this.fd = fs.openSync(file, existed ? 'r+' : 'w+');
-    let length = fs.fstatSync(this.fd).size;
+    let length = existed ? fs.statSync(file).size : 0;
     if (!existed || length === 0) {
       existed = false;
       length = this.roundDown(maxIndexSize);
-      fs.ftruncateSync(this.fd, length);
+      withFile(file, 'w+', (fd) => fs.ftruncateSync(fd, length));
     }
     this.fileLength = length;
     this._maxEntries = Math.floor(maxIndexSize / entrySize);
     this.buf = Buffer.alloc(entrySize * 64);
-    if (existed) this.loadEntries(length);
+    if (existed) withFile(file, 'r', (fd) => this.loadEntries(fd, length));
   }
 
   /**
    * Reads the file in chunks: entries while they stay monotonic, then checks that whatever
    * follows (a preallocated tail) is all zeros. Memory grows only with the valid entries.
    */
-  private loadEntries(length: number): void {
+  private loadEntries(fd: number, length: number): void {
     const es = this.entrySize;
     const whole = Math.floor(length / es);
     const chunk = Buffer.alloc(es * 8192);
@@ -57,7 +71,7 @@ export abstract class AbstractIndex {
     let n = 0;
     let valid = true;
     while (pos < length) {
-      const got = fs.readSync(this.fd, chunk, 0, Math.min(chunk.length, length - pos), pos);
+      const got = fs.readSync(fd, chunk, 0, Math.min(chunk.length, length - pos), pos);
       if (got <= 0) break;
       let i = 0;
       while (valid && i + es <= got && n < whole) {
@@ -139,13 +153,13 @@ export abstract class AbstractIndex {
 
   /** Writes entries not yet in the file. */
   writePending(): void {
-    if (this.pendingFrom >= this._entries || this.fd < 0) {
+    if (this.pendingFrom >= this._entries || this.closed) {
       this.pendingFrom = Math.min(this.pendingFrom, this._entries);
       return;
     }
     const from = this.pendingFrom * this.entrySize;
     const len = this._entries * this.entrySize - from;
-    fs.writeSync(this.fd, this.buf, from, len, from);
+    withFile(this.file, 'r+', (fd) => fs.writeSync(fd, this.buf, from, len, from));
     this.pendingFrom = this._entries;
   }
 
@@ -165,7 +179,7 @@ export abstract class AbstractIndex {
     const from = n * this.entrySize;
     const to = this._entries * this.entrySize;
     this.buf.fill(0, from, to);
-    fs.writeSync(this.fd, this.buf, from, to - from, from);
+    withFile(this.file, 'r+', (fd) => fs.writeSync(fd, this.buf, from, to - from, from));
     this._entries = n;
     this.pendingFrom = n;
   }
@@ -180,7 +194,7 @@ export abstract class AbstractIndex {
   resize(newSize: number): void {
     this.writePending();
     const len = Math.max(this.roundDown(newSize), this.sizeInBytes());
-    fs.ftruncateSync(this.fd, len);
+    fs.truncateSync(this.file, len);
     this.fileLength = len;
     this._maxEntries = Math.max(Math.floor(newSize / this.entrySize), this._entries);
     if (len > this.sizeInBytes()) {
@@ -192,37 +206,43 @@ export abstract class AbstractIndex {
   /** Shrinks the file to exactly its valid entries (done on roll and close). */
   trimToValidSize(): void {
     this.writePending();
-    fs.ftruncateSync(this.fd, this.sizeInBytes());
+    if (this.fileLength !== this.sizeInBytes() || fs.statSync(this.file).size !== this.sizeInBytes()) fs.truncateSync(this.file, this.sizeInBytes());
     this.fileLength = this.sizeInBytes();
     this.tailIsClean = true;
   }
 
   flush(): void {
+    if (this.closed) return;
     this.writePending();
-    fs.fsyncSync(this.fd);
+    withFile(this.file, 'r+', (fd) => fs.fsyncSync(fd));
   }
 
-  /** fsync in the libuv pool (used for the background flush after a roll). */
+  /** fsync in the libuv pool (used for the background flush after a roll) on a descriptor of its own. */
   async flushAsync(): Promise<void> {
+    if (this.closed) return;
     this.writePending();
-    if (this.fd < 0) return;
-    const fd = this.fd;
-    await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
+    const fd = fs.openSync(this.file, 'r+');
+    try {
+      await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   close(): void {
-    if (this.fd < 0) return;
+    if (this.closed) return;
     this.trimToValidSize();
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    this.closed = true;
   }
 
-  /** Closes without trimming (used before deleting or when simulating a crash in specs). */
+  /** Stops writing to the file, without trimming (before deleting, on a failed dir, or a simulated crash). */
   closeHandler(): void {
-    if (this.fd < 0) return;
-    this.writePending();
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    if (this.closed) return;
+    try {
+      this.writePending();
+    } finally {
+      this.closed = true;
+    }
   }
 
   renameTo(newFile: string): void {

@@ -23,6 +23,7 @@ import type { LogConfig } from './log-config.js';
 import type { Time } from '../common/time.js';
 import { LogSegment } from './log-segment.js';
 import type { Logger } from '../utils/logger.js';
+import type { FileHandleCache } from './file-handle-cache.js';
 
 export interface LoadedSegments {
   segments: LogSegment[];
@@ -43,6 +44,7 @@ export interface LoadParams {
   log: Logger;
   /** Sees every valid batch's (leader epoch, base offset) during recovery. */
   onRecoveredBatch?: (leaderEpoch: number, baseOffset: number) => void;
+  fileHandleCache?: FileHandleCache;
 }
 
 const INDEX_SUFFIXES = [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX];
@@ -54,6 +56,7 @@ function segmentOptions(p: LoadParams, fileSuffix = ''): Parameters<typeof LogSe
     rollJitterMs: 0,
     clock: p.clock,
     fileSuffix,
+    fileHandleCache: p.fileHandleCache,
   };
 }
 

@@ -6,11 +6,19 @@
  * timers. Partition deletion renames the directory to `<topic>-<partition>.<uniqueId>-delete`
  * and removes it after file.delete.delay.ms. On shutdown it closes every log, writes the
  * checkpoints and the clean-shutdown marker.
+ *
+ * Log dir failures (Kafka's LogManager.handleLogDirFailure): an I/O error in a dir is reported to
+ * the LogDirFailureChannel; the dir is then offline — no new logs are created there, its logs are
+ * closed without flushing when the failure is handled, and it never gets a clean-shutdown marker,
+ * so its logs are recovered at the next start. When every dir has failed the broker halts.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { logger } from '../utils/logger.js';
+import { KafkaStorageError } from '../protocol/errors.js';
+import { FileHandleCache } from './file-handle-cache.js';
+import { isIOError, LogDirFailureChannel } from './log-dir-failure-channel.js';
 import {
   CLEANER_OFFSET_CHECKPOINT_FILE,
   LOG_START_OFFSET_CHECKPOINT_FILE,
@@ -50,6 +58,12 @@ export interface LogManagerOptions {
   cleanerBackoffMs?: number;
   /** Logs loaded at once per start-up (Kafka: num.recovery.threads.per.data.dir = 1 per dir). */
   loadConcurrency?: number;
+  /** Where I/O errors are reported (shared with ReplicaManager's failure handler). */
+  logDirFailureChannel?: LogDirFailureChannel;
+  /** Called when no log dir is left (Kafka's Exit.halt(1)); default: exit the process with 1. */
+  halt?: () => void;
+  /** Old segments' descriptors kept open (an LRU; the active segments' are always open). */
+  maxOpenSegmentFiles?: number;
 }
 
 interface LogEntry {
@@ -95,14 +109,64 @@ export class LogManager {
   readonly cleaner: LogCleaner;
   private started = false;
   private nextDir = 0;
+  readonly logDirFailureChannel: LogDirFailureChannel;
+  readonly fileHandleCache: FileHandleCache;
 
   constructor(readonly options: LogManagerOptions) {
     this.clock = options.clock ?? SYSTEM_TIME;
     this.cleaner = new LogCleaner(this.clock);
+    this.logDirFailureChannel = options.logDirFailureChannel ?? new LogDirFailureChannel();
+    this.fileHandleCache = new FileHandleCache(options.maxOpenSegmentFiles);
   }
 
   get logDirs(): string[] {
     return this.options.logDirs;
+  }
+
+  isLogDirOnline(dir: string): boolean {
+    return !this.logDirFailureChannel.hasOfflineLogDir(dir);
+  }
+
+  /** Dirs without a failure (Kafka's liveLogDirs). */
+  liveLogDirs(): string[] {
+    return this.options.logDirs.filter((d) => this.isLogDirOnline(d));
+  }
+
+  /** The log dir holding a partition's log, if it is loaded. */
+  logDirOf(tp: TopicPartition): string | undefined {
+    return this.logs.get(key(tp))?.logDir;
+  }
+
+  /** Runs file work on `dir`, reporting an I/O error to the failure channel (then rethrowing it). */
+  private inDir<T>(dir: string, what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (isIOError(err)) this.logDirFailureChannel.maybeAddOfflineLogDir(dir, `Error while ${what} in dir ${dir}`, err);
+      throw err;
+    }
+  }
+
+  /**
+   * Takes a failed dir out of service (Kafka's LogManager.handleLogDirFailure): its logs are
+   * closed without flushing and forgotten; with no dir left, the broker halts.
+   */
+  handleLogDirFailure(dir: string): void {
+    this.log.warn({ dir }, 'Stopping serving logs in dir');
+    if (this.liveLogDirs().length === 0) {
+      this.log.fatal({ logDirs: this.options.logDirs }, 'Shutdown broker because all log dirs have failed');
+      (this.options.halt ?? haltProcess)();
+      return;
+    }
+    const closed: string[] = [];
+    for (const [k, e] of this.logs) {
+      if (e.logDir !== dir) continue;
+      e.log.closeHandlers();
+      e.log.runPendingDeletes();
+      this.logs.delete(k);
+      closed.push(k);
+    }
+    this.log.warn({ dir, logs: closed.length }, 'Logs in the failed dir are offline');
   }
 
   configFor(topic: string): LogConfig {
@@ -150,6 +214,7 @@ export class LogManager {
   private async loadLogs(): Promise<void> {
     const jobs: (() => void)[] = [];
     for (const dir of this.options.logDirs) {
+      if (!this.isLogDirOnline(dir)) continue;
       const cleanMarker = path.join(dir, CLEAN_SHUTDOWN_FILE);
       const hadCleanShutdown = fs.existsSync(cleanMarker);
       const recoveryPoints = this.readCheckpointSafely(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE));
@@ -170,8 +235,11 @@ export class LogManager {
       let loaded = 0;
       for (const tp of partitions) {
         jobs.push(() => {
+          if (!this.isLogDirOnline(dir)) return;
           const k = key(tp);
-          const log = Log.load({
+          let log: Log;
+          try {
+            log = Log.load({
             dir: path.join(dir, logDirName(tp)),
             topicPartition: tp,
             config: this.configFor(tp.topic),
@@ -179,7 +247,15 @@ export class LogManager {
             recoveryPoint: recoveryPoints.get(k) ?? 0n,
             logStartOffset: startOffsets.get(k) ?? 0n,
             hadCleanShutdown,
+            logDirFailureChannel: this.logDirFailureChannel,
+            fileHandleCache: this.fileHandleCache,
           });
+          } catch (err) {
+            // Kafka: an IOException while loading takes the dir offline; the broker goes on with the others.
+            if (!(err instanceof KafkaStorageError)) throw err;
+            this.log.error({ dir, topicPartition: k, err }, 'Error while loading a log: the dir is offline');
+            return;
+          }
           const hw = highWatermarks.get(k);
           if (hw !== undefined) log.updateHighWatermark(hw);
           this.logs.set(k, { log, logDir: dir });
@@ -187,7 +263,9 @@ export class LogManager {
           this.log.info({ dir, topicPartition: k, progress: `${loaded}/${partitions.length}` }, 'Completed load of log');
         });
       }
-      jobs.push(() => fs.rmSync(cleanMarker, { force: true }));
+      jobs.push(() => {
+        if (this.isLogDirOnline(dir)) this.inDir(dir, 'removing the clean-shutdown marker', () => fs.rmSync(cleanMarker, { force: true }));
+      });
     }
     // Loading is synchronous file work; jobs are interleaved with the event loop so several
     // loads and other start-up work progress together and progress is logged as it happens.
@@ -201,6 +279,7 @@ export class LogManager {
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    if (this.liveLogDirs().length === 0) throw new KafkaStorageError(`All log dirs have failed: ${this.options.logDirs.join(',')}`);
   }
 
   private readCheckpointSafely(file: string): Map<string, bigint> {
@@ -226,14 +305,18 @@ export class LogManager {
   getOrCreateLog(tp: TopicPartition, config?: Partial<LogConfig> | Record<string, unknown>): Log {
     const existing = this.logs.get(key(tp));
     if (existing) return existing.log;
-    const dirs = this.options.logDirs;
+    const dirs = this.liveLogDirs();
+    if (dirs.length === 0) throw new KafkaStorageError(`Cannot create log for ${key(tp)}: no log dir is online`);
     const logDir = dirs[this.nextDir++ % dirs.length]!;
+    // An I/O error here (EMFILE, ENOSPC) takes the dir offline and answers KafkaStorageError.
     const log = Log.load({
       dir: path.join(logDir, logDirName(tp)),
       topicPartition: tp,
       config: config ?? this.configFor(tp.topic),
       clock: this.clock,
       hadCleanShutdown: true,
+      logDirFailureChannel: this.logDirFailureChannel,
+      fileHandleCache: this.fileHandleCache,
     });
     this.logs.set(key(tp), { log, logDir });
     this.log.info({ topicPartition: key(tp), dir: logDir }, 'Created log');
@@ -320,14 +403,16 @@ export class LogManager {
   }
 
   private checkpointLogRecoveryOffsetsInDir(dir: string): void {
-    new OffsetCheckpointFile(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE)).write(this.entriesIn(dir, (l) => l.recoveryPoint));
+    if (!this.isLogDirOnline(dir)) return;
+    this.inDir(dir, 'writing the recovery point checkpoint', () => new OffsetCheckpointFile(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE)).write(this.entriesIn(dir, (l) => l.recoveryPoint)));
   }
 
   private checkpointLogStartOffsetsInDir(dir: string): void {
     // Kafka only records start offsets above the first segment's base offset.
-    new OffsetCheckpointFile(path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE)).write(
+    if (!this.isLogDirOnline(dir)) return;
+    this.inDir(dir, 'writing the log start offset checkpoint', () => new OffsetCheckpointFile(path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE)).write(
       this.entriesIn(dir, (l) => (l.logStartOffset > BigInt(l.logSegments()[0]?.baseOffset ?? 0) ? l.logStartOffset : undefined)),
-    );
+    ));
   }
 
   checkpointLogRecoveryOffsets(): void {
@@ -340,14 +425,14 @@ export class LogManager {
 
   /** replication-offset-checkpoint: each log's high watermark (ReplicaManager calls this in Kafka). */
   checkpointHighWatermarks(): void {
-    for (const dir of this.options.logDirs) {
-      new OffsetCheckpointFile(path.join(dir, REPLICATION_OFFSET_CHECKPOINT_FILE)).write(this.entriesIn(dir, (l) => l.highWatermark));
+    for (const dir of this.liveLogDirs()) {
+      this.inDir(dir, 'writing the high watermark checkpoint', () => new OffsetCheckpointFile(path.join(dir, REPLICATION_OFFSET_CHECKPOINT_FILE)).write(this.entriesIn(dir, (l) => l.highWatermark)));
     }
   }
 
   checkpointCleanerOffsets(): void {
-    for (const dir of this.options.logDirs) {
-      new OffsetCheckpointFile(path.join(dir, CLEANER_OFFSET_CHECKPOINT_FILE)).write(this.entriesIn(dir, (_l, k) => this.cleanerCheckpoints.get(k)));
+    for (const dir of this.liveLogDirs()) {
+      this.inDir(dir, 'writing the cleaner offset checkpoint', () => new OffsetCheckpointFile(path.join(dir, CLEANER_OFFSET_CHECKPOINT_FILE)).write(this.entriesIn(dir, (_l, k) => this.cleanerCheckpoints.get(k))));
     }
   }
 
@@ -363,13 +448,35 @@ export class LogManager {
     this.pendingDirDeletes.clear();
     if (!this.started) return;
     this.started = false;
-    await Promise.all(this.allLogs().map((l) => l.close()));
-    this.checkpointLogRecoveryOffsets();
-    this.checkpointLogStartOffsets();
-    this.checkpointHighWatermarks();
-    this.checkpointCleanerOffsets();
-    for (const dir of this.options.logDirs) fs.writeFileSync(path.join(dir, CLEAN_SHUTDOWN_FILE), '');
+    // A log whose close fails has reported its dir offline (Log.close): that dir gets no marker.
+    const closes = await Promise.allSettled([...this.logs.values()].map(async (e) => {
+      try {
+        await e.log.close();
+      } catch (err) {
+        if (isIOError(err) || err instanceof KafkaStorageError) this.logDirFailureChannel.maybeAddOfflineLogDir(e.logDir, `Error while closing ${e.log.topicPartition.topic}-${e.log.topicPartition.partition}`, err);
+        throw err;
+      }
+    }));
+    for (const r of closes) if (r.status === 'rejected') this.log.error({ err: r.reason }, 'Error closing a log');
+    const step = (fn: () => void): void => {
+      try {
+        fn();
+      } catch (err) {
+        this.log.error({ err }, 'Error writing a checkpoint at shutdown');
+      }
+    };
+    step(() => this.checkpointLogRecoveryOffsets());
+    step(() => this.checkpointLogStartOffsets());
+    step(() => this.checkpointHighWatermarks());
+    step(() => this.checkpointCleanerOffsets());
+    // An I/O error never counts as a clean shutdown: only dirs without one get the marker.
+    for (const dir of this.liveLogDirs()) step(() => this.inDir(dir, 'writing the clean-shutdown marker', () => fs.writeFileSync(path.join(dir, CLEAN_SHUTDOWN_FILE), '')));
     this.logs.clear();
     this.log.info('Shut down the log manager');
   }
+}
+
+/** Kafka's Exit.halt(1): stop now, without the shutdown sequence (the logs are not closed cleanly). */
+function haltProcess(): void {
+  process.exit(1);
 }

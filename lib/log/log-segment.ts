@@ -6,6 +6,12 @@
  * on roll, on close and by flush.messages / flush.ms).
  *
  * Offsets inside a segment are JS numbers (Log guards the 2^53 bound at its boundary).
+ *
+ * Descriptors: the `.log` file's descriptor lives in a CachedFile — always open while the segment
+ * is active, opened on demand and kept in a bounded LRU while it is old (see file-handle-cache.ts);
+ * the indexes hold none between writes. A write cut short (ENOSPC) is rolled back to the last
+ * whole batch, and close() trims the file to it as well, so a torn batch never sits in front of
+ * later appends.
  */
 import fs from 'node:fs';
 import { CorruptMessageError } from '../protocol/errors.js';
@@ -27,6 +33,7 @@ import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 import { TransactionIndex, type TxnIndexSearchResult } from './transaction-index.js';
 import { sharedBufferPool } from '../utils/buffer-pool.js';
+import { CachedFile, sharedFileHandleCache, type FileHandleCache } from './file-handle-cache.js';
 
 /** Where an offset lives (Kafka's LogOffsetMetadata). */
 export interface LogOffsetMetadata {
@@ -64,6 +71,8 @@ export interface SegmentOptions {
   rollJitterMs?: number;
   clock: Time;
   fileSuffix?: string;
+  /** Where the descriptors of old segments are kept (default: the process-wide cache). */
+  fileHandleCache?: FileHandleCache;
 }
 
 export interface RollParams {
@@ -82,7 +91,7 @@ const SCAN_WINDOW = 64 * 1024;
 const INT32_MAX = 0x7fffffff;
 
 export class LogSegment {
-  private fd: number;
+  private readonly file: CachedFile;
   private _size: number;
   private bytesSinceLastIndexEntry = 0;
   private _maxTimestampSoFar: number | undefined;
@@ -103,10 +112,26 @@ export class LogSegment {
     readonly indexIntervalBytes: number,
     readonly rollJitterMs: number,
     private clock: Time,
+    cache: FileHandleCache,
   ) {
-    this.fd = fs.openSync(logFile, fs.existsSync(logFile) ? 'r+' : 'w+');
-    this._size = fs.fstatSync(this.fd).size;
+    const fd = fs.openSync(logFile, fs.existsSync(logFile) ? 'r+' : 'w+');
+    try {
+      this._size = fs.fstatSync(fd).size;
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    this.file = new CachedFile(logFile, cache, fd);
     this.created = clock.milliseconds();
+  }
+
+  private get fd(): number {
+    return this.file.get();
+  }
+
+  /** The log's newest segment keeps its descriptor open; older ones go to the LRU. */
+  markActive(active = true): void {
+    this.file.setActive(active);
   }
 
   /** Opens (creating when missing) the segment with the given base offset in `dir`. */
@@ -121,6 +146,7 @@ export class LogSegment {
       opts.indexIntervalBytes,
       opts.rollJitterMs ?? 0,
       opts.clock,
+      opts.fileHandleCache ?? sharedFileHandleCache,
     );
   }
 
@@ -210,8 +236,21 @@ export class LogSegment {
     if (records.length === 0) return;
     this.ensureOffsetInRange(largestOffset);
     const physicalPosition = this._size;
+    const fd = this.fd;
     let written = 0;
-    while (written < records.length) written += fs.writeSync(this.fd, records, written, records.length - written, physicalPosition + written);
+    try {
+      while (written < records.length) written += fs.writeSync(fd, records, written, records.length - written, physicalPosition + written);
+    } catch (err) {
+      // A write cut short (ENOSPC, EIO) must not leave part of a batch behind the last whole one.
+      if (written > 0) {
+        try {
+          fs.ftruncateSync(fd, physicalPosition);
+        } catch {
+          /* close() and recovery trim it too */
+        }
+      }
+      throw err;
+    }
     this._size += records.length;
     if (physicalPosition === 0) this.rollingBasedTimestamp = largestTimestamp;
     if (largestTimestamp > this.maxTimestampSoFar) {
@@ -256,7 +295,7 @@ export class LogSegment {
   }
 
   lastModified(): number {
-    return fs.fstatSync(this.fd).mtimeMs;
+    return fs.statSync(this.logFile).mtimeMs;
   }
 
   // ---- read ----
@@ -485,6 +524,7 @@ export class LogSegment {
   // ---- files ----
 
   flush(): void {
+    if (this.closed) return;
     fs.fsyncSync(this.fd);
     this.offsetIndex.flush();
     this.timeIndex.flush();
@@ -494,12 +534,17 @@ export class LogSegment {
   /** Like flush(), with the fsyncs run in the libuv pool so the event loop keeps serving. */
   async flushAsync(): Promise<void> {
     if (this.closed) return;
-    const fd = this.fd;
-    await Promise.all([
-      new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve()))),
-      this.offsetIndex.flushAsync(),
-      this.timeIndex.flushAsync(),
-    ]);
+    // Pinned: a retention delete or an LRU eviction meanwhile must not close this descriptor.
+    const fd = this.file.pin();
+    try {
+      await Promise.all([
+        new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve()))),
+        this.offsetIndex.flushAsync(),
+        this.timeIndex.flushAsync(),
+      ]);
+    } finally {
+      this.file.unpin();
+    }
   }
 
   /** Renames all files from `<name><oldSuffix>` to `<name><newSuffix>` (e.g. '' → '.deleted'). */
@@ -507,6 +552,7 @@ export class LogSegment {
     const swap = (f: string): string => (oldSuffix && f.endsWith(oldSuffix) ? f.slice(0, -oldSuffix.length) : f) + newSuffix;
     fs.renameSync(this.logFile, swap(this.logFile));
     this.logFile = swap(this.logFile);
+    this.file.path = this.logFile;
     this.offsetIndex.renameTo(swap(this.offsetIndex.file));
     this.timeIndex.renameTo(swap(this.timeIndex.file));
     this.txnIndex.renameTo(swap(this.txnIndex.file));
@@ -516,24 +562,40 @@ export class LogSegment {
     return this.logFile.endsWith(suffix);
   }
 
-  /** Trims the indexes and closes every file handle. */
+  /**
+   * Trims the `.log` file to its last whole batch (bytes of a torn write must not survive a clean
+   * shutdown), trims the indexes and closes every file handle.
+   */
   close(): void {
     if (this.closed) return;
-    this.closed = true;
-    this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
-    this.offsetIndex.close();
-    this.timeIndex.close();
-    this.txnIndex.close();
-    fs.closeSync(this.fd);
+    try {
+      this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
+      if (fs.statSync(this.logFile).size !== this._size) fs.truncateSync(this.logFile, this._size);
+      this.offsetIndex.close();
+      this.timeIndex.close();
+      this.txnIndex.close();
+    } finally {
+      this.closed = true;
+      this.offsetIndex.closeHandler();
+      this.timeIndex.closeHandler();
+      this.file.close();
+    }
   }
 
-  /** Closes handles without trimming indexes (a simulated crash, or before deletion). */
+  /** Closes handles without trimming (a simulated crash, a failed log dir, or before deletion). */
   closeHandlers(): void {
     if (this.closed) return;
     this.closed = true;
-    this.offsetIndex.closeHandler();
-    this.timeIndex.closeHandler();
-    fs.closeSync(this.fd);
+    try {
+      this.offsetIndex.closeHandler();
+      this.timeIndex.closeHandler();
+    } finally {
+      this.file.close();
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   deleteIfExists(): void {

@@ -6,6 +6,8 @@ import { MAX_SAFE_OFFSET } from './assign-offsets.js';
 import type { LogConfig } from './log-config.js';
 import type { Time } from '../common/time.js';
 import type { TopicPartition } from '../common/topic-partition.js';
+import type { FileHandleCache } from './file-handle-cache.js';
+import type { LogDirFailureChannel } from './log-dir-failure-channel.js';
 
 /** ListOffsets special timestamps (Kafka's ListOffsetsRequest). */
 export const LATEST_TIMESTAMP = -1n;
@@ -37,6 +39,10 @@ export interface LogLoadOptions {
   recoveryPoint?: bigint;
   logStartOffset?: bigint;
   hadCleanShutdown?: boolean;
+  /** Where I/O errors are reported (the broker's LogDirFailureChannel); a private one by default. */
+  logDirFailureChannel?: LogDirFailureChannel;
+  /** Where old segments' descriptors are kept (default: the process-wide cache). */
+  fileHandleCache?: FileHandleCache;
 }
 
 /**

@@ -12,6 +12,12 @@
  * from the page cache plus replication. The log is flushed when a segment rolls (fsyncs in the
  * libuv pool, then the recovery point moves), on close, and when flush.messages / flush.ms say so
  * (a synchronous fsync, as Kafka's flush blocks its caller).
+ *
+ * I/O errors (Kafka's maybeHandleIOException): any error from a system call in a public operation
+ * marks the log's dir offline in the LogDirFailureChannel and surfaces as KafkaStorageError; once
+ * the dir is offline every operation answers KafkaStorageError. Segments leaving the log (retention,
+ * truncation, cleaning) are renamed `.deleted` and keep their descriptors until the delete after
+ * file.delete.delay.ms, so a flush still pending on them finishes on an open file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +31,8 @@ import { isDelete, toLogConfig, type LogConfig } from './log-config.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { DELETED_FILE_SUFFIX } from './log-file-utils.js';
 import type { TopicPartition } from '../common/topic-partition.js';
+import { sharedFileHandleCache, type FileHandleCache } from './file-handle-cache.js';
+import { isIOError, LogDirFailureChannel } from './log-dir-failure-channel.js';
 import { loadSegments } from './log-loader.js';
 import { EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset, type LogAppendInfo, type LogLoadOptions } from './log-types.js';
 import type { AppendOrigin } from '../record/log-validator.js';
@@ -55,7 +63,9 @@ export class Log {
   private unflushedMessages = 0;
   private _lastFlushTime: number;
   private pendingFlushes = new Set<Promise<void>>();
-  private pendingDeletes = new Map<NodeJS.Timeout, () => void>();
+  private pendingDeletes = new Map<{ cancel(): void }, () => void>();
+  readonly logDirFailureChannel: LogDirFailureChannel;
+  private readonly fileHandleCache: FileHandleCache;
   private closed = false;
 
   private constructor(
@@ -68,7 +78,11 @@ export class Log {
     logStartOffset: number,
     recoveryPoint: number,
     cache: LeaderEpochFileCache,
+    channel: LogDirFailureChannel,
+    fileHandleCache: FileHandleCache,
   ) {
+    this.logDirFailureChannel = channel;
+    this.fileHandleCache = fileHandleCache;
     this.log = logger('log.Log', { topicPartition: `${topicPartition.topic}-${topicPartition.partition}` });
     this.config = config;
     this.clock = clock;
@@ -80,13 +94,32 @@ export class Log {
     this._lastFlushTime = clock.milliseconds();
     this.leaderEpochCache = cache;
     this.producerStateManager = new ProducerStateManager(dir);
+    this.activeSegment.markActive();
+  }
+
+  /** The log dir holding this partition's directory (Kafka's parentDir). */
+  get parentDir(): string {
+    return path.dirname(this.dir);
+  }
+
+  /** Runs an operation that touches files (Kafka's maybeHandleIOException). */
+  private io<T>(what: string, fn: () => T): T {
+    return this.logDirFailureChannel.maybeHandleIOException(this.parentDir, () => `Error while ${what} for ${this.topicPartition.topic}-${this.topicPartition.partition} in dir ${this.parentDir}`, fn);
   }
 
   /** Opens the partition directory (creating it), recovering it as Kafka's LogLoader does. */
   static load(opts: LogLoadOptions): Log {
     const config = toLogConfig(opts.config ?? {});
     const clock = opts.clock ?? SYSTEM_TIME;
-    fs.mkdirSync(opts.dir, { recursive: true });
+    const channel = opts.logDirFailureChannel ?? new LogDirFailureChannel();
+    const fileHandleCache = opts.fileHandleCache ?? sharedFileHandleCache;
+    return channel.maybeHandleIOException(path.dirname(opts.dir), () => `Error while loading log ${opts.dir}`, () => {
+      fs.mkdirSync(opts.dir, { recursive: true });
+      return Log.loadIn(opts, config, clock, channel, fileHandleCache);
+    });
+  }
+
+  private static loadIn(opts: LogLoadOptions, config: LogConfig, clock: Time, channel: LogDirFailureChannel, fileHandleCache: FileHandleCache): Log {
     const log = logger('log.LogLoader', { dir: opts.dir });
     const cache = new LeaderEpochFileCache(new LeaderEpochCheckpointFile(path.join(opts.dir, LEADER_EPOCH_CHECKPOINT_FILE)));
     const checkpointStart = toSafeOffset(opts.logStartOffset ?? 0n, (m) => new KafkaStorageError(m));
@@ -99,6 +132,7 @@ export class Log {
       logStartOffset: checkpointStart,
       hadCleanShutdown: opts.hadCleanShutdown ?? false,
       log,
+      fileHandleCache,
       onRecoveredBatch: (epoch, base) => {
         if (epoch >= 0) recovered.push([epoch, base]);
       },
@@ -111,7 +145,7 @@ export class Log {
       if (latest === undefined || epoch > latest) cache.assign(epoch, BigInt(base));
     }
     cache.truncateFromEnd(BigInt(loaded.nextOffset));
-    const l = new Log(opts.dir, opts.topicPartition, config, clock, loaded.segments, loaded.nextOffset, logStartOffset, loaded.recoveryPoint, cache);
+    const l = new Log(opts.dir, opts.topicPartition, config, clock, loaded.segments, loaded.nextOffset, logStartOffset, loaded.recoveryPoint, cache, channel, fileHandleCache);
     if (logStartOffset > loaded.nextOffset) {
       // Every segment was removed below the start offset: start afresh there (Kafka does the same).
       l.truncateFullyAndStartAt(BigInt(logStartOffset));
@@ -200,6 +234,10 @@ export class Log {
    */
   appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): LogAppendInfo {
     this.checkNotClosed();
+    return this.io('appending records', () => this.doAppendAsLeader(records, leaderEpoch, origin));
+  }
+
+  private doAppendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin): LogAppendInfo {
     if (records.length === 0) return this.appendInfo(analyzeBatches(records, 0), -1); // nothing to append, as Kafka
     const result = validateAndAssignOffsets(records, this.config, { firstOffset: this._logEndOffset, leaderEpoch, now: this.clock.milliseconds(), origin });
     const info = result.info;
@@ -228,6 +266,10 @@ export class Log {
    */
   appendAsFollower(records: Buffer): LogAppendInfo {
     this.checkNotClosed();
+    return this.io('appending records as a follower', () => this.doAppendAsFollower(records));
+  }
+
+  private doAppendAsFollower(records: Buffer): LogAppendInfo {
     if (records.length === 0) return this.appendInfo(analyzeBatches(records, 0), -1);
     const info = analyzeBatches(records, Math.max(this.config['max.message.bytes'], this.config['segment.bytes']));
     if (info.firstOffset !== this._logEndOffset) {
@@ -365,6 +407,10 @@ export class Log {
    */
   roll(expectedNextOffset?: bigint): LogSegment {
     this.checkNotClosed();
+    return this.io('rolling a segment', () => this.doRoll(expectedNextOffset));
+  }
+
+  private doRoll(expectedNextOffset?: bigint): LogSegment {
     const newOffset = Math.max(expectedNextOffset === undefined ? 0 : Number(expectedNextOffset), this._logEndOffset);
     const active = this.activeSegment;
     if (active.baseOffset === newOffset && active.size === 0) return active;
@@ -372,6 +418,8 @@ export class Log {
     active.onBecomeInactiveSegment();
     const seg = this.openSegment(newOffset);
     this.segments.push(seg);
+    active.markActive(false);
+    seg.markActive();
     // Kafka takes a producer snapshot at the new segment's base offset on every roll.
     this.producerStateManager.mapEndOffset = newOffset;
     this.producerStateManager.takeSnapshot();
@@ -389,6 +437,7 @@ export class Log {
       maxIndexSize: this.config['segment.index.bytes'],
       rollJitterMs: jitter > 0 ? Math.floor(Math.random() * Math.min(jitter, this.config['segment.ms'])) : 0,
       clock: this.clock,
+      fileHandleCache: this.fileHandleCache,
     });
   }
 
@@ -405,7 +454,10 @@ export class Log {
       this._lastFlushTime = this.clock.milliseconds();
     });
     const tracked: Promise<void> = p
-      .catch((err: unknown) => this.log.error({ err }, 'Background flush failed'))
+      .catch((err: unknown) => {
+        if (isIOError(err)) this.logDirFailureChannel.maybeAddOfflineLogDir(this.parentDir, `Error while flushing ${this.topicPartition.topic}-${this.topicPartition.partition} in dir ${this.parentDir}`, err);
+        else this.log.error({ err }, 'Background flush failed');
+      })
       .finally(() => this.pendingFlushes.delete(tracked));
     this.pendingFlushes.add(tracked);
   }
@@ -419,6 +471,10 @@ export class Log {
 
   /** Flushes segments holding offsets in [recoveryPoint, offset) and advances the recovery point. */
   flush(offset: bigint = this.logEndOffset): void {
+    this.io('flushing the log', () => this.doFlush(offset));
+  }
+
+  private doFlush(offset: bigint): void {
     const upTo = Math.min(Number(offset), this._logEndOffset);
     if (upTo <= this._recoveryPoint) return;
     for (let i = Math.max(0, this.floorSegmentIndex(this._recoveryPoint)); i < this.segments.length; i++) {
@@ -453,6 +509,10 @@ export class Log {
    * Throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
    */
   read(startOffset: bigint, maxLength: number, isolation: FetchIsolation, minOneMessage: boolean): FetchDataInfo {
+    return this.io('reading the log', () => this.doRead(startOffset, maxLength, isolation, minOneMessage));
+  }
+
+  private doRead(startOffset: bigint, maxLength: number, isolation: FetchIsolation, minOneMessage: boolean): FetchDataInfo {
     const upperBound = this.fetchUpperBound(isolation);
     const info = this.readUpTo(startOffset, maxLength, isolation === FetchIsolation.LOG_END ? undefined : upperBound, minOneMessage);
     if (isolation !== FetchIsolation.TXN_COMMITTED) return info;
@@ -546,6 +606,10 @@ export class Log {
   /** Removes everything at and after `targetOffset`; false when there was nothing to remove. */
   truncateTo(targetOffset: bigint): boolean {
     this.checkNotClosed();
+    return this.io('truncating the log', () => this.doTruncateTo(targetOffset));
+  }
+
+  private doTruncateTo(targetOffset: bigint): boolean {
     const target = toSafeOffset(targetOffset, (m) => new OffsetOutOfRangeError(m));
     if (target < 0) throw new OffsetOutOfRangeError(`Cannot truncate to negative offset ${targetOffset}`);
     if (target >= this._logEndOffset) {
@@ -563,6 +627,7 @@ export class Log {
     const keep = this.floorSegmentIndex(target);
     const dropped = this.segments.splice(keep + 1);
     this.removeSegments(dropped);
+    this.activeSegment.markActive();
     this.activeSegment.truncateTo(target);
     this.activeSegment.resizeIndexes(this.config['segment.index.bytes']);
     this._logEndOffset = target;
@@ -577,11 +642,16 @@ export class Log {
   /** Deletes every segment and starts an empty log at `newOffset` (also the new log start offset). */
   truncateFullyAndStartAt(newOffset: bigint): void {
     this.checkNotClosed();
+    this.io('truncating the log fully', () => this.doTruncateFullyAndStartAt(newOffset));
+  }
+
+  private doTruncateFullyAndStartAt(newOffset: bigint): void {
     const n = toSafeOffset(newOffset, (m) => new OffsetOutOfRangeError(m));
     this.log.info({ newOffset: n }, 'Truncating fully and starting at a new offset');
     const old = this.segments.splice(0);
     this.removeSegments(old);
     this.segments.push(this.openSegment(n));
+    this.activeSegment.markActive();
     this._logEndOffset = n;
     this._logStartOffset = n;
     this._recoveryPoint = n;
@@ -613,6 +683,10 @@ export class Log {
 
   /** Kafka's deleteOldSegments: retention.ms, retention.bytes (for delete) and the log start offset. */
   deleteOldSegments(): number {
+    return this.io('deleting old segments', () => this.doDeleteOldSegments());
+  }
+
+  private doDeleteOldSegments(): number {
     let n = 0;
     if (isDelete(this.config)) {
       n += this.deleteRetentionMsBreachedSegments();
@@ -675,20 +749,29 @@ export class Log {
     return deletable.length;
   }
 
-  /** Renames the segments' files to `.deleted` and removes them after file.delete.delay.ms. */
+  /**
+   * Renames the segments' files to `.deleted`; closes and removes them after file.delete.delay.ms
+   * (Kafka's deleteSegmentFiles). Their descriptors stay open until then: a flush scheduled by the
+   * roll before may still be running on them.
+   */
   private removeSegments(segs: LogSegment[]): void {
     for (const s of segs) {
-      s.closeHandlers();
+      s.markActive(false);
       s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
     }
     const run = (): void => {
-      for (const s of segs) s.deleteIfExists();
+      for (const s of segs) {
+        try {
+          s.deleteIfExists();
+        } catch (err) {
+          this.log.warn({ err, baseOffset: s.baseOffset }, 'Could not delete a segment');
+        }
+      }
     };
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimer(() => {
       this.pendingDeletes.delete(timer);
       run();
     }, this.config['file.delete.delay.ms']);
-    timer.unref();
     this.pendingDeletes.set(timer, run);
   }
 
@@ -718,11 +801,22 @@ export class Log {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.pendingFlushesSettled();
-    this.flush();
+    try {
+      this.flush();
+      this.io('closing the log', () => this.closeSegments());
+    } catch (err) {
+      this.closeHandlers();
+      this.runPendingDeletes();
+      throw err;
+    }
+  }
+
+  private closeSegments(): void {
     try {
       this.producerStateManager.mapEndOffset = this._logEndOffset;
       this.producerStateManager.takeSnapshot();
     } catch (err) {
+      if (isIOError(err)) throw err;
       this.log.warn({ err }, 'Could not write the producer state snapshot');
     }
     this.closed = true;
@@ -733,12 +827,18 @@ export class Log {
   /** Closes without flushing or trimming (a crash, for specs; or a log dir failure). */
   closeHandlers(): void {
     this.closed = true;
-    for (const s of this.segments) s.closeHandlers();
+    for (const s of this.segments) {
+      try {
+        s.closeHandlers();
+      } catch (err) {
+        this.log.warn({ err, baseOffset: s.baseOffset }, 'Error closing a segment');
+      }
+    }
   }
 
   runPendingDeletes(): void {
     for (const [timer, run] of this.pendingDeletes) {
-      clearTimeout(timer);
+      timer.cancel();
       run();
     }
     this.pendingDeletes.clear();
@@ -752,8 +852,7 @@ export class Log {
 
   /** Closes handles and removes the directory with everything in it. */
   delete(): void {
-    this.closed = true;
-    for (const s of this.segments) s.closeHandlers();
+    this.closeHandlers();
     this.runPendingDeletes();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
