@@ -35,6 +35,8 @@ export class ControllerContext {
   private readonly replicaStates = new Map<string, ReplicaState>();
   readonly topicsToBeDeleted = new Set<string>();
   readonly topicsIneligibleForDeletion = new Set<string>();
+  /** Replicas a live broker reported KAFKA_STORAGE_ERROR for (Kafka's replicasOnOfflineDirs): broker → partition keys. */
+  readonly replicasOnOfflineDirs = new Map<number, Set<string>>();
 
   reset(): void {
     this.epoch = 0;
@@ -49,6 +51,7 @@ export class ControllerContext {
     this.replicaStates.clear();
     this.topicsToBeDeleted.clear();
     this.topicsIneligibleForDeletion.clear();
+    this.replicasOnOfflineDirs.clear();
   }
 
   // -- brokers --------------------------------------------------------------------------------
@@ -65,6 +68,8 @@ export class ControllerContext {
     for (const id of ids) {
       this.liveBrokers.delete(id);
       this.shuttingDownBrokerIds.delete(id);
+      // A broker that comes back has its log dirs again (Kafka clears them on failure and on startup).
+      this.replicasOnOfflineDirs.delete(id);
     }
   }
 
@@ -85,8 +90,21 @@ export class ControllerContext {
     return new Set([...this.liveBrokers.keys()].filter((id) => !this.shuttingDownBrokerIds.has(id)));
   }
 
-  isReplicaOnline(brokerId: number): boolean {
-    return this.liveBrokers.has(brokerId) && !this.shuttingDownBrokerIds.has(brokerId);
+  /**
+   * Kafka's isReplicaOnline: the broker is live (and not shutting down unless included) and, when a
+   * partition is given, its replica is not on a failed log dir.
+   */
+  isReplicaOnline(brokerId: number, tp?: TopicPartition, includeShuttingDownBrokers = false): boolean {
+    if (!this.liveBrokers.has(brokerId)) return false;
+    if (!includeShuttingDownBrokers && this.shuttingDownBrokerIds.has(brokerId)) return false;
+    return tp === undefined || !this.replicasOnOfflineDirs.get(brokerId)?.has(tpKey(tp));
+  }
+
+  /** Brokers that may lead `tp`: live, not shutting down, its replica not on a failed dir. */
+  liveBrokerIdsFor(tp: TopicPartition): Set<number> {
+    const out = this.liveBrokerIds();
+    for (const [broker, offline] of this.replicasOnOfflineDirs) if (offline.has(tpKey(tp))) out.delete(broker);
+    return out;
   }
 
   // -- topics and assignments ------------------------------------------------------------------

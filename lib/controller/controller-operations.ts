@@ -4,7 +4,7 @@
  * doControlledShutdown / onReplicaElection / checkAndTriggerAutoLeaderRebalance). Always run on the
  * controller's event queue. An inactive controller's instance answers NOT_CONTROLLER.
  */
-import type { ControllerContext } from './controller-context.js';
+import type { ControllerContext, PartitionReplica } from './controller-context.js';
 import type { ControllerBrokerRequestBatch } from './controller-request-batch.js';
 import type { PartitionStateMachine } from './partition-state-machine.js';
 import type { ReplicaStateMachine } from './replica-state-machine.js';
@@ -74,11 +74,51 @@ export class ControllerOperations {
   async onBrokerFailure(deadBrokers: number[]): Promise<void> {
     if (deadBrokers.length === 0) return;
     this.log.info(`Broker failure callback for ${deadBrokers.join(',')}`);
-    const dead = new Set(deadBrokers);
-    const replicas = this.context.replicasOnBrokers(dead);
+    await this.onReplicasBecomeOffline(this.context.replicasOnBrokers(new Set(deadBrokers)));
+  }
+
+  /**
+   * KafkaController.onBrokerLogDirFailure: a broker wrote /log_dir_event_notification; every one of
+   * its replicas gets a LeaderAndIsr, which it answers with KAFKA_STORAGE_ERROR for replicas on a
+   * failed dir (see onLeaderAndIsrResponse).
+   */
+  async onBrokerLogDirFailure(brokerIds: number[]): Promise<void> {
+    const live = new Set(brokerIds.filter((b) => this.context.liveBroker(b) !== undefined));
+    if (live.size === 0) return;
+    this.log.info(`Handling log directory failure for brokers ${[...live].join(',')}`);
+    const replicas = this.context.replicasOnBrokers(live).filter((r) => !this.context.isTopicQueuedUpForDeletion(r.tp.topic));
+    await this.rsm.handleStateChanges(replicas, ReplicaState.OnlineReplica);
+  }
+
+  /**
+   * KafkaController.onLeaderAndIsrResponseReceived: replicas answered KAFKA_STORAGE_ERROR are on a
+   * failed dir (offline), those answered NONE are online again; newly offline ones are handled
+   * like replicas of a dead broker.
+   */
+  async onLeaderAndIsrResponse(brokerId: number, errors: Array<{ tp: TopicPartition; errorCode: number }>): Promise<void> {
+    if (this.context.liveBroker(brokerId) === undefined) return;
+    const previous = this.context.replicasOnOfflineDirs.get(brokerId) ?? new Set<string>();
+    const current = new Set(previous);
+    const newlyOffline: TopicPartition[] = [];
+    for (const { tp, errorCode } of errors) {
+      if (errorCode === Errors.KAFKA_STORAGE_ERROR.code) {
+        if (!previous.has(tpKey(tp))) newlyOffline.push(tp);
+        current.add(tpKey(tp));
+      } else if (errorCode === Errors.NONE.code) {
+        current.delete(tpKey(tp));
+      }
+    }
+    this.context.replicasOnOfflineDirs.set(brokerId, current);
+    if (newlyOffline.length === 0) return;
+    this.log.info(`Mark replicas ${newlyOffline.map(tpKey).join(',')} on broker ${brokerId} as offline`);
+    await this.onReplicasBecomeOffline(newlyOffline.map((tp) => ({ tp, replica: brokerId })));
+  }
+
+  /** KafkaController.onReplicasBecomeOffline: re-elect partitions whose leader is gone; the replicas leave the ISRs. */
+  private async onReplicasBecomeOffline(replicas: PartitionReplica[]): Promise<void> {
     const leaderless = this.context.allPartitions().filter((tp) => {
       const l = this.context.partitionLeadershipInfo(tp);
-      return l !== undefined && dead.has(l.leaderAndIsr.leader) && !this.context.isTopicQueuedUpForDeletion(tp.topic);
+      return l !== undefined && l.leaderAndIsr.leader >= 0 && !this.context.isReplicaOnline(l.leaderAndIsr.leader, tp, true) && !this.context.isTopicQueuedUpForDeletion(tp.topic);
     });
     await this.psm.handleStateChanges(leaderless, PartitionState.OfflinePartition);
     await this.psm.triggerOnlinePartitionStateChange();

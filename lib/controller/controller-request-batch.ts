@@ -170,7 +170,7 @@ export class ControllerBrokerRequestBatch {
           isr: l?.leaderAndIsr.isr ?? [],
           zkVersion: l?.leaderAndIsr.partitionEpoch ?? -1,
           replicas,
-          offlineReplicas: replicas.filter((r) => !live.has(r)),
+          offlineReplicas: replicas.filter((r) => !live.has(r) || !this.context.isReplicaOnline(r, tp, true)),
         };
       }),
     }));

@@ -18,7 +18,7 @@ import { PartitionState, ReplicaState } from './states.js';
 import { ControllerOperations } from './controller-operations.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { ControllerMovedError } from '../zk/keeper-errors.js';
-import { BrokerIdsZNode, ControllerZNode, DeleteTopicsZNode, TopicZNode, TopicsZNode, randomUuid, type BrokerInfo } from '../zk/zk-data.js';
+import { BrokerIdsZNode, ControllerZNode, DeleteTopicsZNode, LogDirEventNotificationZNode, TopicZNode, TopicsZNode, randomUuid, type BrokerInfo } from '../zk/zk-data.js';
 import type { ZNodeChangeHandler, ZNodeChildChangeHandler } from '../zk/zookeeper-client.js';
 import { ZERO_UUID } from '../protocol/reader.js';
 import { logger } from '../utils/logger.js';
@@ -36,6 +36,8 @@ export type KafkaControllerEvent =
   | { name: 'TopicDeletion' }
   | { name: 'AutoPreferredReplicaLeaderElection' }
   | { name: 'TopicDeletionStopReplicaResponseReceived'; brokerId: number; results: Array<{ topic: string; partition: number; errorCode: number }> }
+  | { name: 'LogDirEventNotification' }
+  | { name: 'LeaderAndIsrResponseReceived'; brokerId: number; errors: Array<{ tp: { topic: string; partition: number }; errorCode: number }> }
   | { name: 'Run'; run: (c: ControllerOperations) => Promise<void> };
 
 export interface KafkaControllerConfig {
@@ -98,6 +100,21 @@ export class KafkaController {
         if (!deletePartition) return;
         const results = response.partitionErrors.map((p) => ({ topic: p.topicName, partition: p.partitionIndex, errorCode: p.errorCode }));
         this.events.put({ name: 'TopicDeletionStopReplicaResponseReceived', brokerId, results });
+      },
+      onLeaderAndIsrResponse: (brokerId, response) => {
+        if (response.errorCode !== 0) {
+          this.log.warn(`LeaderAndIsr to broker ${brokerId} failed with error code ${response.errorCode}`);
+          return;
+        }
+        const names = new Map([...this.context.topicIds].map(([name, id]) => [id, name]));
+        const errors = [
+          ...response.partitionErrors.map((p) => ({ tp: { topic: p.topicName, partition: p.partitionIndex }, errorCode: p.errorCode })),
+          ...response.topics.flatMap((t) => {
+            const topic = names.get(t.topicId);
+            return topic === undefined ? [] : t.partitionErrors.map((p) => ({ tp: { topic, partition: p.partitionIndex }, errorCode: p.errorCode }));
+          }),
+        ];
+        this.events.put({ name: 'LeaderAndIsrResponseReceived', brokerId, errors });
       },
     });
     const psm = new PartitionStateMachine(this.config.brokerId, this.context, this.zkClient, batch, (t) => this.host.uncleanLeaderElectionEnabled(t));
@@ -202,6 +219,12 @@ export class KafkaController {
         case 'TopicDeletionStopReplicaResponseReceived':
           await this.deletion.onStopReplicaResponse(e.brokerId, e.results);
           return;
+        case 'LogDirEventNotification':
+          await this.processLogDirEventNotification();
+          return;
+        case 'LeaderAndIsrResponseReceived':
+          await this.ops.onLeaderAndIsrResponse(e.brokerId, e.errors);
+          return;
         case 'AutoPreferredReplicaLeaderElection':
           await this.ops.checkAndTriggerAutoLeaderRebalance(this.config.leaderImbalancePerBrokerPercentage);
           return;
@@ -277,8 +300,10 @@ export class KafkaController {
     this.zkClient.registerZNodeChildChangeHandler(this.childHandler(BrokerIdsZNode.path, { name: 'BrokerChange' }));
     this.zkClient.registerZNodeChildChangeHandler(this.childHandler(TopicsZNode.path, { name: 'TopicChange' }));
     this.zkClient.registerZNodeChildChangeHandler(this.childHandler(DeleteTopicsZNode.path, { name: 'TopicDeletion' }));
+    this.zkClient.registerZNodeChildChangeHandler(this.childHandler(LogDirEventNotificationZNode.path, { name: 'LogDirEventNotification' }));
     await this.zkClient.deleteIsrChangeNotifications(this.context.epochZkVersion);
     await this.zkClient.deleteLogDirEventNotifications(this.context.epochZkVersion);
+    await this.zkClient.getAllLogDirEventNotifications(); // arms the child watch
     await this.initializeControllerContext();
     const toDelete = await this.zkClient.getTopicDeletions();
     await this.deletion.init(toDelete.filter((t) => this.context.allTopics.has(t)));
@@ -304,7 +329,7 @@ export class KafkaController {
   private onControllerResignation(): void {
     if (this.rebalanceTimer) clearInterval(this.rebalanceTimer);
     this.rebalanceTimer = null;
-    for (const p of [BrokerIdsZNode.path, TopicsZNode.path, DeleteTopicsZNode.path]) this.zkClient.unregisterZNodeChildChangeHandler(p);
+    for (const p of [BrokerIdsZNode.path, TopicsZNode.path, DeleteTopicsZNode.path, LogDirEventNotificationZNode.path]) this.zkClient.unregisterZNodeChildChangeHandler(p);
     for (const p of this.topicHandlers.keys()) this.zkClient.unregisterZNodeChangeHandler(TopicZNode.path(p));
     this.topicHandlers.clear();
     for (const id of this.brokerHandlers.keys()) this.zkClient.unregisterZNodeChangeHandler(`${BrokerIdsZNode.path}/${id}`);
@@ -403,6 +428,17 @@ export class KafkaController {
     if (starting.length > 0) {
       await this.ops.onBrokerStartup(starting.map((b) => b.id));
       await this.deletion.resumeDeletionForTopics();
+    }
+  }
+
+  /** KafkaController.processLogDirEventNotification: the brokers named by the notifications, then delete them. */
+  private async processLogDirEventNotification(): Promise<void> {
+    const sequenceNumbers = await this.zkClient.getAllLogDirEventNotifications();
+    try {
+      const brokerIds = await this.zkClient.getBrokerIdFromLogDirEvents(sequenceNumbers);
+      await this.ops.onBrokerLogDirFailure(brokerIds);
+    } finally {
+      await this.zkClient.deleteLogDirEventNotifications(this.context.epochZkVersion, sequenceNumbers);
     }
   }
 

@@ -47,7 +47,7 @@ export class PartitionStateMachine {
     for (const tp of this.context.allPartitions()) {
       const l = this.context.partitionLeadershipInfo(tp);
       if (!l) this.context.putPartitionState(tp, PartitionState.NewPartition);
-      else if (this.context.isReplicaOnline(l.leaderAndIsr.leader)) this.context.putPartitionState(tp, PartitionState.OnlinePartition);
+      else if (this.context.isReplicaOnline(l.leaderAndIsr.leader, tp)) this.context.putPartitionState(tp, PartitionState.OnlinePartition);
       else this.context.putPartitionState(tp, PartitionState.OfflinePartition);
     }
   }
@@ -123,9 +123,9 @@ export class PartitionStateMachine {
 
   /** New partitions: leader = first live replica, ISR = live replicas, epoch 0 (PSM initializeLeaderAndIsrForPartitions). */
   private async initializeLeaderAndIsrForPartitions(partitions: TopicPartition[]): Promise<TopicPartition[]> {
-    const live = this.context.liveBrokerIds();
     const toCreate = new Map<TopicPartition, LeaderIsrAndControllerEpoch>();
     for (const tp of partitions) {
+      const live = this.context.liveBrokerIdsFor(tp);
       const replicas = this.context.partitionReplicaAssignment(tp);
       const liveReplicas = replicas.filter((r) => live.has(r));
       if (liveReplicas.length === 0) {
@@ -167,9 +167,9 @@ export class PartitionStateMachine {
 
   private async doElectLeaderForPartitions(partitions: TopicPartition[], strategy: ElectionStrategy, outcome: ElectionOutcome): Promise<TopicPartition[]> {
     const states = await this.zkClient.getTopicPartitionStates(partitions);
-    const live = this.context.liveBrokerIds();
     const updates = new Map<TopicPartition, LeaderAndIsr>();
     for (const tp of partitions) {
+      const live = this.context.liveBrokerIdsFor(tp);
       const current = states.get(tp);
       if (!current) {
         outcome.failed.set(tpKey(tp), new Error(`partition state of ${tpKey(tp)} is missing in ZooKeeper`));

@@ -87,7 +87,7 @@ export class ReplicaStateMachine {
           for (const [key, info] of updated) {
             const tp = tps.find((p) => tpKey(p) === key)!;
             if (this.context.isTopicQueuedUpForDeletion(tp.topic)) continue;
-            const recipients = this.context.partitionReplicaAssignment(tp).filter((b) => b !== replica && this.context.isReplicaOnline(b));
+            const recipients = this.context.partitionReplicaAssignment(tp).filter((b) => b !== replica && this.context.isReplicaOnline(b, tp));
             this.batch.addLeaderAndIsrRequestForBrokers(recipients, tp, info, this.context.partitionReplicaAssignment(tp), false);
           }
         }

@@ -27,6 +27,8 @@ export class DelayedProduce extends DelayedOperation {
     private readonly status: Map<string, ProducePartitionStatus>,
     private readonly partitionFor: (key: string) => Partition | undefined,
     private readonly respond: (status: Map<string, ProducePartitionStatus>) => void,
+    /** The error for a partition no longer hosted here (KAFKA_STORAGE_ERROR when its dir failed). */
+    private readonly missingPartitionError: (key: string) => number = () => Errors.UNKNOWN_TOPIC_OR_PARTITION.code,
   ) {
     super(delayMs);
   }
@@ -37,7 +39,7 @@ export class DelayedProduce extends DelayedOperation {
       const partition = this.partitionFor(key);
       const { done, errorCode } = partition
         ? partition.checkEnoughReplicasReachOffset(s.requiredOffset)
-        : { done: true, errorCode: Errors.UNKNOWN_TOPIC_OR_PARTITION.code };
+        : { done: true, errorCode: this.missingPartitionError(key) };
       if (done) {
         s.acksPending = false;
         s.errorCode = errorCode;

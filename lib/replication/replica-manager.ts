@@ -3,6 +3,12 @@
  * LeaderAndIsr (become leader or follower, start/stop fetchers), StopReplica, produce appends with
  * acks 0/1/all (DelayedProduce), fetches by consumers and followers (DelayedFetch, follower fetch
  * state, high watermark), ISR expiry, and high-watermark checkpoints.
+ *
+ * Log dir failures (Kafka's LogDirFailureHandler + handleLogDirFailure): a dir reported to the
+ * LogDirFailureChannel takes its partitions offline — their fetchers stop, requests for them answer
+ * KAFKA_STORAGE_ERROR (also LeaderAndIsr, so the controller marks the replicas offline and moves
+ * leadership), the LogManager closes their logs (halting the broker when no dir is left), and the
+ * controller is told through /log_dir_event_notification.
  */
 import { Partition, FetchIsolation, type AlterPartitionManager, type PartitionState } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
@@ -17,7 +23,7 @@ import { ReplicaFetcherManager, type FollowedPartition, type LeaderEndPointFacto
 import type { FetcherConfig } from './replica-fetcher.js';
 import type { MetadataCache } from '../server/metadata-cache.js';
 import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } from '../protocol/generated/types.js';
-import { Errors, ApiError, InvalidTopicError, NotLeaderOrFollowerError, UnknownTopicOrPartitionError, errorCodeOf } from '../protocol/errors.js';
+import { Errors, ApiError, InvalidTopicError, KafkaStorageError, NotLeaderOrFollowerError, UnknownTopicOrPartitionError, errorCodeOf } from '../protocol/errors.js';
 import type { Time } from '../common/time.js';
 import type { KafkaScheduler, ScheduledTask } from '../common/scheduler.js';
 import { recordErrorsOf } from '../record/log-validator.js';
@@ -103,6 +109,8 @@ export class ReplicaManager {
   private readonly log = logger('kafka.server.ReplicaManager');
   private readonly stateChangeLog = logger('state.change.logger');
   private readonly partitions = new Map<string, Partition>();
+  /** Partitions whose log dir failed (Kafka's HostedPartition.Offline). */
+  private readonly offlinePartitions = new Set<string>();
   private controllerEpoch = 0;
   readonly producePurgatory: DelayedOperationPurgatory<DelayedProduce>;
   readonly fetchPurgatory: DelayedOperationPurgatory<DelayedFetch>;
@@ -114,6 +122,9 @@ export class ReplicaManager {
   metrics?: KafkaMetrics;
   /** Told of the partitions this broker started / stopped leading (the group and transaction coordinators). */
   private readonly leadershipChangeListeners: LeadershipChangeListener[] = [];
+  /** Writes /log_dir_event_notification/log_dir_event_<seq> for this broker (KafkaZkClient.propagateLogDirEvent). */
+  propagateLogDirEvent?: () => Promise<unknown>;
+  private failureHandler: Promise<void> | undefined;
 
   constructor(
     private readonly config: ReplicaManagerConfig,
@@ -140,7 +151,57 @@ export class ReplicaManager {
     );
   }
 
+  /** Starts the LogDirFailureHandler: one failed dir at a time, from the failure channel. */
+  startLogDirFailureHandler(): void {
+    if (this.failureHandler) return;
+    const channel = this.logManager.logDirFailureChannel;
+    this.failureHandler = (async () => {
+      for (;;) {
+        const dir = await channel.takeNextOfflineLogDir();
+        if (dir === undefined) return;
+        try {
+          await this.handleLogDirFailure(dir);
+        } catch (err) {
+          this.log.error({ err, dir }, 'Error while handling a log dir failure');
+        }
+      }
+    })();
+  }
+
+  /** Takes the partitions of a failed log dir offline and tells the controller. */
+  async handleLogDirFailure(dir: string): Promise<void> {
+    this.log.warn(`Stopping serving replicas in dir ${dir}`);
+    const offline = [...this.partitions.values()].filter((p) => p.localLogOrNull?.parentDir === dir);
+    const newOffline = offline.map((p) => p.topicPartition);
+    this.fetcherManager.removeFetcherForPartitions(newOffline);
+    for (const tp of newOffline) this.markPartitionOffline(tp);
+    this.log.warn(`Broker ${this.config.brokerId} stopped fetcher for partitions ${newOffline.map(tpKey).join(',')} because they are in the failed log directory ${dir}.`);
+    this.logManager.handleLogDirFailure(dir);
+    for (const tp of newOffline) this.completeDelayed(tp);
+    // Coordinators resign the internal-topic partitions they can no longer read.
+    if (offline.length > 0) this.notifyLeadershipChange([], offline);
+    try {
+      await this.propagateLogDirEvent?.();
+    } catch (err) {
+      this.log.error({ err }, 'Could not write the log dir event notification');
+    }
+    this.log.warn(`Stopped serving replicas in dir ${dir}`);
+  }
+
+  private markPartitionOffline(tp: TopicPartition): void {
+    const key = tpKey(tp);
+    this.partitions.get(key)?.detachLog();
+    this.partitions.delete(key);
+    this.offlinePartitions.add(key);
+  }
+
+  isPartitionOffline(tp: TopicPartition): boolean {
+    return this.offlinePartitions.has(tpKey(tp));
+  }
+
   async shutdown(): Promise<void> {
+    this.logManager.logDirFailureChannel.close();
+    await this.failureHandler;
     for (const t of this.tasks) t.cancel();
     this.tasks = [];
     await this.fetcherManager.shutdown();
@@ -180,6 +241,7 @@ export class ReplicaManager {
 
   /** The partition if this broker leads it; otherwise the error a client must see. */
   getPartitionOrException(tp: TopicPartition): Partition {
+    if (this.offlinePartitions.has(tpKey(tp))) throw new KafkaStorageError(`Partition ${tpKey(tp)} is in an offline log directory`);
     const p = this.partitions.get(tpKey(tp));
     if (p && p.localLogOrNull) return p;
     if (!this.metadataCache.getPartitionInfo(tp.topic, tp.partition)) throw new UnknownTopicOrPartitionError(`This server does not host this topic-partition ${tpKey(tp)}`);
@@ -238,6 +300,11 @@ export class ReplicaManager {
     ];
     for (const { topicId, s } of states) {
       const tp = { topic: s.topicName, partition: s.partitionIndex };
+      if (this.offlinePartitions.has(tpKey(tp))) {
+        this.stateChangeLog.warn(`Ignoring LeaderAndIsr for ${tpKey(tp)}: its log directory is offline`);
+        results.push({ topic: tp.topic, topicId, partition: tp.partition, errorCode: Errors.KAFKA_STORAGE_ERROR.code });
+        continue;
+      }
       let p = this.partitions.get(tpKey(tp));
       if (p && s.leaderEpoch <= p.leaderEpoch && p.localLogOrNull) {
         // Kafka answers STALE_CONTROLLER_EPOCH for a leader epoch that is not newer.
@@ -279,6 +346,7 @@ export class ReplicaManager {
         } catch (err) {
           this.stateChangeLog.error({ err }, `Failed to make broker ${this.config.brokerId} leader of ${tpKey(p.topicPartition)}`);
           failed.add(tpKey(p.topicPartition));
+          if (err instanceof KafkaStorageError) this.markPartitionOffline(p.topicPartition);
         }
       }
     }
@@ -300,6 +368,7 @@ export class ReplicaManager {
         } catch (err) {
           this.stateChangeLog.error({ err }, `Failed to make broker ${this.config.brokerId} follower of ${tpKey(p.topicPartition)}`);
           failed.add(tpKey(p.topicPartition));
+          if (err instanceof KafkaStorageError) this.markPartitionOffline(p.topicPartition);
         }
       }
       if (fetch.length > 0) this.fetcherManager.addFetcherForPartitions(fetch);
@@ -327,6 +396,10 @@ export class ReplicaManager {
     this.fetcherManager.removeFetcherForPartitions(entries.map((e) => ({ topic: e.topic, partition: e.partition })));
     for (const e of entries) {
       const tp = { topic: e.topic, partition: e.partition };
+      if (this.offlinePartitions.has(tpKey(tp))) {
+        results.push({ topic: e.topic, partition: e.partition, errorCode: Errors.KAFKA_STORAGE_ERROR.code });
+        continue;
+      }
       const p = this.partitions.get(tpKey(tp));
       // A leader epoch older than ours means a stale request (sentinels -1 / -2 always pass).
       if (p && e.leaderEpoch >= 0 && e.leaderEpoch < p.leaderEpoch) {
@@ -376,7 +449,8 @@ export class ReplicaManager {
     if (requiredAcks === -1 && anySucceeded) {
       for (const s of status.values()) s.acksPending = s.errorCode === Errors.NONE.code;
       await new Promise<void>((resolve) => {
-        const op = new DelayedProduce(timeoutMs, status, this.partitionForKey, () => resolve());
+        const op = new DelayedProduce(timeoutMs, status, this.partitionForKey, () => resolve(),
+          (key) => (this.offlinePartitions.has(key) ? Errors.KAFKA_STORAGE_ERROR.code : Errors.UNKNOWN_TOPIC_OR_PARTITION.code));
         this.producePurgatory.tryCompleteElseWatch(op, [...status.keys()]);
       });
     }

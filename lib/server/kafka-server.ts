@@ -145,6 +145,8 @@ export class KafkaServer {
       this.alterPartitionManager,
       (topic) => this.topicConfigs.get(topic)['min.insync.replicas'],
     );
+    this.replicaManager.propagateLogDirEvent = () => this.zkClient.propagateLogDirEvent(this.brokerId);
+    this.replicaManager.startLogDirFailureHandler();
 
     this.adminManager = new ZkAdminManager(context);
     this.groupCoordinator = createGroupCoordinator(context, this.replicaManager);

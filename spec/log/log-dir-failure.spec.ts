@@ -100,3 +100,35 @@ describe('A log dir on a full disk', function () {
     await again.shutdown();
   });
 });
+
+describe('LogManager.handleLogDirFailure', () => {
+  let root: string;
+  beforeEach(() => {
+    root = tempDir('kafkats-dir-failure-');
+  });
+  afterEach(() => rmrf(root));
+
+  it('closes the logs of a failed dir, creates new logs only in live dirs, and halts when no dir is left', async () => {
+    const dirs = [path.join(root, 'a'), path.join(root, 'b')];
+    const channel = new LogDirFailureChannel();
+    let halted = 0;
+    const manager = new LogManager({ logDirs: dirs, brokerId: 0, logDirFailureChannel: channel, cleanerEnabled: false, halt: () => void halted++ });
+    await manager.startup();
+    const inA = manager.getOrCreateLog({ topic: 't', partition: 0 });
+    expect(manager.logDirOf({ topic: 't', partition: 0 })).to.equal(dirs[0]);
+    channel.maybeAddOfflineLogDir(dirs[0]!, 'simulated failure', new Error('EIO'));
+    manager.handleLogDirFailure(dirs[0]!);
+    expect(halted).to.equal(0);
+    expect(inA.isClosed).to.equal(true);
+    expect(manager.getLog({ topic: 't', partition: 0 })).to.equal(undefined);
+    expect(() => inA.appendAsLeader(batch(1), 0)).to.throw(KafkaStorageError);
+    for (let p = 1; p <= 3; p++) manager.getOrCreateLog({ topic: 't', partition: p });
+    for (let p = 1; p <= 3; p++) expect(manager.logDirOf({ topic: 't', partition: p })).to.equal(dirs[1]);
+    channel.maybeAddOfflineLogDir(dirs[1]!, 'simulated failure', new Error('EIO'));
+    manager.handleLogDirFailure(dirs[1]!);
+    expect(halted).to.equal(1);
+    expect(() => manager.getOrCreateLog({ topic: 'u', partition: 0 })).to.throw(KafkaStorageError);
+    await manager.shutdown();
+    for (const d of dirs) expect(fs.existsSync(path.join(d, CLEAN_SHUTDOWN_FILE)), `marker in ${d}`).to.equal(false);
+  });
+});
