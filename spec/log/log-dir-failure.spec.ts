@@ -4,7 +4,6 @@
  * in front of later appends, and never count as a clean shutdown.
  */
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FetchIsolation, Log } from '../../lib/log/log.js';
@@ -13,24 +12,10 @@ import { LogManager } from '../../lib/log/log-manager.js';
 import { CLEAN_SHUTDOWN_FILE } from '../../lib/log/log-file-utils.js';
 import { KafkaStorageError } from '../../lib/protocol/errors.js';
 import { batchesIn, iterateRecords } from '../../lib/record/record-batch.js';
+import { fillDisk, mountTmpfs, unmount } from '../../lib/testing/full-disk.js';
 import { batch, rmrf, tempDir } from './helpers.js';
 
 const tp = { topic: 't', partition: 0 };
-
-/** Fills the file system holding `dir` until ENOSPC; returns the filler's path. */
-function fillDisk(dir: string): string {
-  const filler = path.join(dir, 'filler');
-  const fd = fs.openSync(filler, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) fs.writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    fs.closeSync(fd);
-  }
-  return filler;
-}
 
 function values(log: Log): string[] {
   const out: string[] = [];
@@ -57,11 +42,10 @@ describe('A log dir on a full disk', function () {
   beforeEach(() => {
     root = tempDir('kafkats-full-disk-');
     mnt = path.join(root, 'logs');
-    fs.mkdirSync(mnt);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+    mountTmpfs(mnt, '1m');
   });
   afterEach(() => {
-    execFileSync('umount', ['-l', mnt]);
+    unmount(mnt);
     rmrf(root);
   });
 
