@@ -175,7 +175,7 @@ export class ReplicaManager {
     const newOffline = offline.map((p) => p.topicPartition);
     this.fetcherManager.removeFetcherForPartitions(newOffline);
     for (const tp of newOffline) this.markPartitionOffline(tp);
-    this.log.warn(`Broker ${this.config.brokerId} stopped fetcher for partitions ${newOffline.map(tpKey).join(',')} because they are in the failed log directory ${dir}.`);
+    this.log.warn(`Broker ${this.config.brokerId} stopped fetcher for ${newOffline.length} partitions (${newOffline.slice(0, 10).map(tpKey).join(',')}${newOffline.length > 10 ? ',…' : ''}) because they are in the failed log directory ${dir}.`);
     this.logManager.handleLogDirFailure(dir);
     for (const tp of newOffline) this.completeDelayed(tp);
     // Coordinators resign the internal-topic partitions they can no longer read.
@@ -344,9 +344,9 @@ export class ReplicaManager {
           led.push(p);
           this.stateChangeLog.info(`Leader ${this.config.brokerId} for ${tpKey(p.topicPartition)} with leader epoch ${s.leaderEpoch}, ISR [${s.isr.join(',')}]`);
         } catch (err) {
-          this.stateChangeLog.error({ err }, `Failed to make broker ${this.config.brokerId} leader of ${tpKey(p.topicPartition)}`);
           failed.add(tpKey(p.topicPartition));
           if (err instanceof KafkaStorageError) this.markPartitionOffline(p.topicPartition);
+          else this.stateChangeLog.error({ err }, `Failed to make broker ${this.config.brokerId} leader of ${tpKey(p.topicPartition)}`);
         }
       }
     }
@@ -366,14 +366,16 @@ export class ReplicaManager {
             fetch.push({ tp: p.topicPartition, partition: p, leaderId: s.leader, leaderHost: ep.host, leaderPort: ep.port, currentLeaderEpoch: s.leaderEpoch });
           }
         } catch (err) {
-          this.stateChangeLog.error({ err }, `Failed to make broker ${this.config.brokerId} follower of ${tpKey(p.topicPartition)}`);
           failed.add(tpKey(p.topicPartition));
           if (err instanceof KafkaStorageError) this.markPartitionOffline(p.topicPartition);
+          else this.stateChangeLog.error({ err }, `Failed to make broker ${this.config.brokerId} follower of ${tpKey(p.topicPartition)}`);
         }
       }
       if (fetch.length > 0) this.fetcherManager.addFetcherForPartitions(fetch);
     }
     for (const r of results) if (failed.has(`${r.topic}-${r.partition}`)) r.errorCode = Errors.KAFKA_STORAGE_ERROR.code;
+    const offline = [...failed].filter((k) => this.offlinePartitions.has(k));
+    if (offline.length > 0) this.stateChangeLog.error(`Broker ${this.config.brokerId} answers KAFKA_STORAGE_ERROR for ${offline.length} partitions of LeaderAndIsr: their log could not be opened (log dir offline), e.g. ${offline.slice(0, 5).join(',')}`);
     // Waiting operations of partitions that changed role must now be answered.
     for (const p of [...led, ...followed]) this.completeDelayed(p.topicPartition);
     if (led.length + followed.length > 0) this.notifyLeadershipChange(led, followed);

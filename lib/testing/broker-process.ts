@@ -23,6 +23,8 @@ export interface BrokerProcessOptions {
   /** Where output goes besides the ring buffer: 'inherit' prints prefixed lines. */
   output?: 'inherit' | 'buffer';
   env?: NodeJS.ProcessEnv;
+  /** RLIMIT_NOFILE of the broker process (started under prlimit(1)); the inherited limit when absent. */
+  maxOpenFiles?: number;
 }
 
 const RUNNING_BROKERS = new Set<BrokerProcess>();
@@ -95,7 +97,9 @@ export class BrokerProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.isRunning) throw new Error(`broker ${this.brokerId} is already running`);
     installExitHook();
-    const child = spawn(process.execPath, [CLI, ...this.serverArgs()], {
+    const command = [process.execPath, CLI, ...this.serverArgs()];
+    const limited = this.options.maxOpenFiles === undefined ? command : ['prlimit', `--nofile=${this.options.maxOpenFiles}:${this.options.maxOpenFiles}`, '--', ...command];
+    const child = spawn(limited[0]!, limited.slice(1), {
       // The broker logs at info (captured, printed only with output 'inherit'): readiness is its
       // `started` line, whatever level the test process itself logs at.
       env: { ...BROKER_MALLOC_ENV, ...process.env, KAFKATS_LOG_LEVEL: process.env.KAFKATS_BROKER_LOG_LEVEL ?? 'info', KAFKATS_BROKER_ID: String(this.brokerId), ...this.options.env },
