@@ -65,6 +65,8 @@ export class Log {
   private pendingFlushes = new Set<Promise<void>>();
   private pendingDeletes = new Map<{ cancel(): void }, () => void>();
   readonly logDirFailureChannel: LogDirFailureChannel;
+  /** The log dir holding this partition's directory (Kafka's parentDir; renameDir stays inside it). */
+  readonly parentDir: string;
   private readonly fileHandleCache: FileHandleCache;
   private closed = false;
 
@@ -82,6 +84,7 @@ export class Log {
     fileHandleCache: FileHandleCache,
   ) {
     this.logDirFailureChannel = channel;
+    this.parentDir = path.dirname(dir);
     this.fileHandleCache = fileHandleCache;
     this.log = logger('log.Log', { topicPartition: `${topicPartition.topic}-${topicPartition.partition}` });
     this.config = config;
@@ -97,10 +100,6 @@ export class Log {
     this.activeSegment.markActive();
   }
 
-  /** The log dir holding this partition's directory (Kafka's parentDir). */
-  get parentDir(): string {
-    return path.dirname(this.dir);
-  }
 
   /** Runs an operation that touches files (Kafka's maybeHandleIOException). */
   private io<T>(what: string, fn: () => T): T {

@@ -99,6 +99,9 @@ async function main(): Promise<void> {
     rows.push(['open descriptors after the restart', `${openDescriptors(broker.pid!)}`]);
     const emfile = broker.recentOutput(500).split('\n').filter((l) => l.includes('EMFILE')).length;
     rows.push(['EMFILE lines in the broker log (last 500 lines)', String(emfile)]);
+  } catch (err) {
+    console.error(`broker output (last lines):\n${broker.recentOutput(40)}`);
+    throw err;
   } finally {
     await broker.stop(300_000);
     await zk.stop();
