@@ -4,25 +4,34 @@
  *
  * - Chroot: a connect string `host:port/chroot` is handled as Kafka's KafkaServer.initZkClient does:
  *   connect without the chroot, create the chroot path if missing, then connect with it.
+ * - Connections follow ZooKeeper's ClientCnxn (ClientCnxnSupervisor): a server that does not answer
+ *   the handshake within session timeout / number of hosts, or goes silent for 2/3 of the session
+ *   timeout, is dropped and the next one tried; replies the library cannot handle drop the
+ *   connection instead of escaping as uncaught exceptions.
  * - Requests wait while the client is (re)connecting and are retried on CONNECTIONLOSS
- *   (KafkaZkClient.retryRequestsUntilConnected); other failures surface as typed KeeperErrors.
+ *   (KafkaZkClient.retryRequestsUntilConnected); a request waiting when its session expires fails
+ *   with SessionExpiredError; other failures surface as typed KeeperErrors.
  * - Watches are one-shot, as in ZooKeeper. A watch is set only when a handler is registered for the
  *   path (ZNodeChangeHandler / ZNodeChildChangeHandler) and the request asks for it; the event is
  *   dispatched to that handler, which typically enqueues a controller event and re-arms by reading
  *   again with `watch: true`.
- * - Session expiry (ZooKeeperClient.reinitialize): every StateChangeHandler's
- *   beforeInitializingSession runs, a NEW session is opened, the watches of all registered handlers
- *   are re-armed, then every afterInitializingSession runs — that is where the broker re-registers
- *   `/brokers/ids/<id>` and the controller re-runs its election.
+ * - Session expiry (ZooKeeperClient.reinitialize) — announced by a server, or concluded when no
+ *   server has answered for a whole session timeout: every StateChangeHandler's
+ *   beforeInitializingSession runs (the controller resigns), a NEW session is opened (trying the
+ *   ensemble until a server answers), the watches of all registered handlers are re-armed, then
+ *   every afterInitializingSession runs — that is where the broker re-registers `/brokers/ids/<id>`
+ *   and the controller re-runs its election.
  */
 import zookeeper from 'node-zookeeper-client';
 import { logger } from '../utils/logger.js';
+import { ClientCnxnSupervisor } from './client-cnxn-supervisor.js';
 import {
   ConnectionLossError,
   KeeperCode,
   KeeperError,
   NodeExistsError,
   NoNodeError,
+  SessionExpiredError,
   ZooKeeperClientClosedError,
   ZooKeeperClientTimeoutError,
   keeperErrorForCode,
@@ -167,6 +176,10 @@ export class ZooKeeperClient {
   private closed = false;
   private connectedWaiters: Array<() => void> = [];
   private reinitializing: Promise<void> | null = null;
+  private reinitializeAgain = false;
+  /** How many sessions have expired (or been lost): requests waiting across an expiry fail. */
+  private expiredSessions = 0;
+  private readonly supervisors = new Map<RawClient, ClientCnxnSupervisor>();
   private readonly zNodeChangeHandlers = new Map<string, ZNodeChangeHandler>();
   private readonly zNodeChildChangeHandlers = new Map<string, ZNodeChildChangeHandler>();
   private readonly stateChangeHandlers = new Map<string, StateChangeHandler>();
@@ -209,46 +222,80 @@ export class ZooKeeperClient {
 
   // ---- session -----------------------------------------------------------------------------------
 
-  private async open(): Promise<void> {
+  /** Creates the raw client of a new session (supervised with ClientCnxn's timeouts) and starts connecting. */
+  private startSession(): RawClient {
     const raw = zookeeper.createClient(this.connectString, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 200, retries: 0 });
+    const supervisor = new ClientCnxnSupervisor(raw, { log: this.log, onSessionLost: () => this.onSessionExpired(raw, 'lost') });
+    this.supervisors.set(raw, supervisor);
     this.client = raw;
-    raw.on('state', (s: zookeeper.State) => this.onRawState(raw, s));
-    this.setState('CONNECTING');
+    raw.on('state', (s: zookeeper.State) => this.safely('state change', () => this.onRawState(raw, s)));
     raw.connect();
+    return raw;
+  }
+
+  /** Opens the first session, failing with ZooKeeperClientTimeoutError after zookeeper.connection.timeout.ms. */
+  private async open(): Promise<void> {
+    this.setState('CONNECTING');
+    this.startSession();
+    await this.waitUntilConnected(this.connectionTimeoutMs);
+    this.log.info({ sessionId: this.sessionId.toString(16), timeout: this.negotiatedSessionTimeoutMs }, 'Connected to ZooKeeper');
+  }
+
+  /** Kafka's waitUntilConnected: until the session is established, the client is closed, or `timeoutMs` (null: no limit). */
+  private async waitUntilConnected(timeoutMs: number | null): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = timeoutMs === null ? null : setTimeout(() => {
         this.connectedWaiters = this.connectedWaiters.filter((w) => w !== onConnected);
         reject(new ZooKeeperClientTimeoutError(`Timed out waiting for connection to ${this.connectString} after ${this.connectionTimeoutMs} ms`));
-      }, this.connectionTimeoutMs);
-      timer.unref();
+      }, timeoutMs);
+      timer?.unref();
       const onConnected = (): void => {
-        clearTimeout(timer);
+        if (this.state !== 'CONNECTED' && !this.closed) {
+          this.connectedWaiters.push(onConnected); // woken by an expiry: keep waiting for the new session
+          return;
+        }
+        if (timer !== null) clearTimeout(timer);
         resolve();
       };
-      if (this.state === 'CONNECTED') onConnected();
-      else this.connectedWaiters.push(onConnected);
+      onConnected();
     });
     if (this.closed) throw new ZooKeeperClientClosedError();
-    this.log.info({ sessionId: this.sessionId.toString(16), timeout: raw.getSessionTimeout() }, 'Connected to ZooKeeper');
   }
 
   private onRawState(raw: RawClient, s: zookeeper.State): void {
     if (raw !== this.client) return; // an old session's client
     if (s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY) {
       this.setState('CONNECTED');
-      const waiters = this.connectedWaiters;
-      this.connectedWaiters = [];
-      for (const w of waiters) w();
+      this.wakeWaiters();
     } else if (s === zookeeper.State.DISCONNECTED) {
       if (!this.closed) this.setState('DISCONNECTED');
     } else if (s === zookeeper.State.EXPIRED) {
-      this.setState('EXPIRED');
-      this.log.warn('ZooKeeper session expired; creating a new session');
-      this.reinitialize();
+      this.onSessionExpired(raw, 'expired');
     } else if (s === zookeeper.State.AUTH_FAILED) {
       this.setState('AUTH_FAILED');
       for (const h of this.stateChangeHandlers.values()) this.safely(h.name, () => h.onAuthFailure?.());
     }
+  }
+
+  /**
+   * The session of `raw` is gone: a server said so ('expired'), or no server answered for the
+   * session timeout ('lost', see ClientCnxnSupervisor). Requests waiting on it fail with
+   * SessionExpiredError (as in ZooKeeper's client); a new session is initialised.
+   */
+  private onSessionExpired(raw: RawClient, how: 'expired' | 'lost'): void {
+    if (raw !== this.client || this.closed) return;
+    this.log.warn(how === 'expired' ? 'ZooKeeper session expired; creating a new session' : 'ZooKeeper session lost; creating a new session');
+    this.abandon(raw); // a lost session must not be resumed behind our back
+    this.expiredSessions += 1;
+    this.setState('EXPIRED');
+    this.wakeWaiters();
+    this.reinitialize();
+  }
+
+  private wakeWaiters(): void {
+    const waiters = this.connectedWaiters;
+    this.connectedWaiters = [];
+    for (const w of waiters) w();
   }
 
   private setState(s: ZooKeeperClientState): void {
@@ -257,48 +304,55 @@ export class ZooKeeperClient {
     for (const l of this.stateListeners) this.safely('state listener', () => l(s));
   }
 
-  /** Kafka's ZooKeeperClient.reinitialize: new session, re-armed watches, state-change hooks. */
+  /**
+   * Kafka's ZooKeeperClient.reinitialize: the before-hooks (the controller resigns), the old session's
+   * client dropped, a NEW session (its client keeps trying the ensemble until a server answers, with
+   * no overall time limit, as Kafka's does), watches re-armed, then the after-hooks (re-register the
+   * broker, re-elect). An expiry while this runs starts it over once it is done.
+   */
   private reinitialize(): void {
-    if (this.closed || this.reinitializing !== null) return;
+    if (this.closed) return;
+    if (this.reinitializing !== null) {
+      this.reinitializeAgain = true;
+      return;
+    }
     this.reinitializing = (async () => {
-      for (const h of this.stateChangeHandlers.values()) await this.safelyAsync(h.name, () => h.beforeInitializingSession?.());
-      const old = this.client;
-      if (old !== null) this.oldSessionIds.add(int64(old.getSessionId()));
-      this.client = null;
-      try {
-        old?.close();
-      } catch {
-        /* already closed */
-      }
-      let backoff = 200;
-      while (!this.closed) {
-        try {
-          await this.open();
-          break;
-        } catch (err) {
-          this.log.warn({ err }, 'Could not open a new ZooKeeper session; retrying');
-          const failed = this.client as RawClient | null;
-          this.client = null;
-          try {
-            failed?.close();
-          } catch {
-            /* ignore */
-          }
-          await sleep(backoff);
-          backoff = Math.min(backoff * 2, 2000);
+      do {
+        this.reinitializeAgain = false;
+        for (const h of this.stateChangeHandlers.values()) await this.safelyAsync(h.name, () => h.beforeInitializingSession?.());
+        const old = this.client;
+        this.client = null;
+        if (old !== null) {
+          this.oldSessionIds.add(int64(old.getSessionId()));
+          this.abandon(old);
         }
-      }
-      if (this.closed) return;
-      await this.rearmWatches();
-      for (const h of this.stateChangeHandlers.values()) await this.safelyAsync(h.name, () => h.afterInitializingSession?.());
+        if (this.closed) return;
+        this.log.info(`Initializing a new session to ${this.connectString}`);
+        this.startSession();
+        try {
+          await this.waitUntilConnected(null);
+        } catch {
+          return; // closed
+        }
+        this.log.info({ sessionId: this.sessionId.toString(16), timeout: this.negotiatedSessionTimeoutMs }, 'Connected to ZooKeeper with a new session');
+        await this.rearmWatches();
+        for (const h of this.stateChangeHandlers.values()) await this.safelyAsync(h.name, () => h.afterInitializingSession?.());
+      } while (this.reinitializeAgain && !this.closed);
     })().finally(() => {
       this.reinitializing = null;
     });
   }
 
+  /** Drops a session's raw client at once, without a close handshake; it makes no further connection attempt. */
+  private abandon(raw: RawClient): void {
+    const supervisor = this.supervisors.get(raw);
+    this.supervisors.delete(raw);
+    supervisor?.abandon();
+  }
+
   /** Resolves once a pending session re-initialisation (after expiry) has finished (tests, shutdown). */
   async waitForReinitialization(): Promise<void> {
-    if (this.reinitializing !== null) await this.reinitializing;
+    while (this.reinitializing !== null) await this.reinitializing;
   }
 
   private async rearmWatches(): Promise<void> {
@@ -360,33 +414,35 @@ export class ZooKeeperClient {
     return () => this.stateListeners.delete(listener);
   }
 
-  /** Closes the session (its ephemeral znodes vanish at once). Idempotent. */
+  /**
+   * Closes the session (its ephemeral znodes vanish at once). Idempotent and bounded: the close
+   * handshake is tried only on an established connection and waited for at most 2 s; otherwise (or
+   * then) the connection is dropped.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const raw = this.client;
     this.client = null;
-    const waiters = this.connectedWaiters;
-    this.connectedWaiters = [];
-    for (const w of waiters) w(); // wake waiting requests so they see `closed`
+    this.wakeWaiters(); // waiting requests see `closed`
     if (raw !== null) {
-      const wasConnected = this.state === 'CONNECTED';
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, wasConnected ? 2000 : 0);
-        function done(): void {
-          clearTimeout(timer);
-          resolve();
-        }
-        raw.once('disconnected', done);
-        try {
-          raw.close();
-        } catch {
-          done();
-        }
-      });
-      // If the close handshake did not finish, drop the socket so nothing keeps the process alive.
-      const cm = (raw as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager;
-      cm?.socket?.destroy();
+      if (this.state === 'CONNECTED') {
+        this.supervisors.get(raw)?.stop();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 2000);
+          function done(): void {
+            clearTimeout(timer);
+            resolve();
+          }
+          raw.once('disconnected', done);
+          try {
+            raw.close();
+          } catch {
+            done();
+          }
+        });
+      }
+      this.abandon(raw);
     }
     this.setState('CLOSED');
   }
@@ -445,9 +501,16 @@ export class ZooKeeperClient {
 
   // ---- requests ----------------------------------------------------------------------------------
 
-  private async connectedClient(): Promise<RawClient> {
+  /**
+   * The raw client once connected. `session` is the number of expired sessions when the caller's
+   * request began: if a session expires while the request waits, it fails with SessionExpiredError
+   * (as a request on an expired ZooKeeper handle does); a request that began after the expiry waits
+   * for the new session.
+   */
+  private async connectedClient(session: number, path?: string): Promise<RawClient> {
     for (;;) {
       if (this.closed) throw new ZooKeeperClientClosedError();
+      if (this.expiredSessions !== session) throw new SessionExpiredError(path);
       if (this.state === 'CONNECTED' && this.client !== null) return this.client;
       await new Promise<void>((resolve) => this.connectedWaiters.push(resolve));
     }
@@ -455,8 +518,9 @@ export class ZooKeeperClient {
 
   /** Runs one request, waiting for a connection and retrying on CONNECTIONLOSS (retryRequestsUntilConnected). */
   private async request<T>(path: string, fn: (c: RawClient, cb: (err: unknown, v?: T) => void) => void): Promise<T> {
+    const session = this.expiredSessions;
     for (;;) {
-      const c = await this.connectedClient();
+      const c = await this.connectedClient(session, path);
       try {
         return await new Promise<T>((resolve, reject) => {
           fn(c, (err, v) => (err !== null && err !== undefined ? reject(mapError(err, path)) : resolve(v as T)));
@@ -536,7 +600,7 @@ export class ZooKeeperClient {
    * with `opIndex` set to its position in `ops`.
    */
   async multi(ops: ZkOp[]): Promise<ZkOpResult[]> {
-    const c = await this.connectedClient();
+    const c = await this.connectedClient(this.expiredSessions);
     const tx = c.transaction();
     // node-zookeeper-client's Transaction turns version 0 into -1 (`version || -1`), so a check or
     // conditional write expecting version 0 would match any version: patch the queued op's version.
