@@ -14,11 +14,32 @@ export interface ControllerEvent {
 
 export interface ControllerEventProcessor<E extends ControllerEvent> {
   process(event: E): Promise<void>;
+  /** Kafka's preempt: an event dropped unprocessed (clearAndPut, close) completes its waiters here. */
+  preempt?(event: E): void;
+}
+
+/** Kafka's QueuedEvent: an event in the queue; awaitProcessing() resolves once it is being processed or was dropped. */
+export class QueuedEvent<E extends ControllerEvent> {
+  private started = false;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(readonly event: E) {}
+
+  /** Marks the start of processing (or the drop) and wakes the waiters. */
+  markStarted(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  awaitProcessing(): Promise<void> {
+    return this.started ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
 }
 
 export class ControllerEventManager<E extends ControllerEvent> {
   private readonly log = logger('kafka.controller.ControllerEventManager');
-  private queue: E[] = [];
+  private queue: Array<QueuedEvent<E>> = [];
   private running = false;
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
@@ -42,35 +63,55 @@ export class ControllerEventManager<E extends ControllerEvent> {
     this.idle = this.loop();
   }
 
-  put(event: E): void {
-    if (this.closed) return;
-    this.queue.push(event);
+  put(event: E): QueuedEvent<E> {
+    const queued = new QueuedEvent(event);
+    if (this.closed) {
+      this.drop(queued);
+      return queued;
+    }
+    this.queue.push(queued);
     this.wake?.();
+    return queued;
   }
 
   /** Drops queued events (keeping preempting ones) and enqueues this one (Kafka's clearAndPut on session expiry). */
-  clearAndPut(event: E): void {
-    this.queue = this.queue.filter((e) => e.preempt === true);
-    this.put(event);
+  clearAndPut(event: E): QueuedEvent<E> {
+    const dropped = this.queue.filter((q) => q.event.preempt !== true);
+    this.queue = this.queue.filter((q) => q.event.preempt === true);
+    for (const q of dropped) this.drop(q);
+    return this.put(event);
   }
 
-  /** Stops after the event in progress; queued events are dropped. */
+  /** Stops after the event in progress; queued events are dropped (preempted). */
   async close(): Promise<void> {
     this.closed = true;
+    const dropped = this.queue;
     this.queue = [];
+    for (const q of dropped) this.drop(q);
     this.wake?.();
     await this.idle;
   }
 
+  private drop(queued: QueuedEvent<E>): void {
+    try {
+      this.processor.preempt?.(queued.event);
+    } catch (err) {
+      this.log.error({ err, event: queued.event.name }, `error preempting controller event ${queued.event.name}`);
+    }
+    queued.markStarted();
+  }
+
   private async loop(): Promise<void> {
     while (!this.closed) {
-      const event = this.queue.shift();
-      if (event === undefined) {
+      const queued = this.queue.shift();
+      if (queued === undefined) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
         continue;
       }
+      const event = queued.event;
       this.current = event;
+      queued.markStarted();
       try {
         await this.processor.process(event);
       } catch (err) {

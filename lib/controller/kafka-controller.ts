@@ -17,7 +17,8 @@ import { TopicDeletionManager } from './topic-deletion-manager.js';
 import { PartitionState, ReplicaState } from './states.js';
 import { ControllerOperations } from './controller-operations.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import { ControllerMovedError } from '../zk/keeper-errors.js';
+import { ControllerMovedError, SessionExpiredError } from '../zk/keeper-errors.js';
+import { NotControllerError } from '../protocol/errors.js';
 import { BrokerIdsZNode, ControllerZNode, DeleteTopicsZNode, LogDirEventNotificationZNode, TopicZNode, TopicsZNode, randomUuid, type BrokerInfo } from '../zk/zk-data.js';
 import type { ZNodeChangeHandler, ZNodeChildChangeHandler } from '../zk/zookeeper-client.js';
 import { ZERO_UUID } from '../protocol/reader.js';
@@ -38,7 +39,7 @@ export type KafkaControllerEvent =
   | { name: 'TopicDeletionStopReplicaResponseReceived'; brokerId: number; results: Array<{ topic: string; partition: number; errorCode: number }> }
   | { name: 'LogDirEventNotification' }
   | { name: 'LeaderAndIsrResponseReceived'; brokerId: number; errors: Array<{ tp: { topic: string; partition: number }; errorCode: number }> }
-  | { name: 'Run'; run: (c: ControllerOperations) => Promise<void> };
+  | { name: 'Run'; run: (c: ControllerOperations) => Promise<void>; preempted: () => void };
 
 export interface KafkaControllerConfig {
   brokerId: number;
@@ -78,7 +79,7 @@ export class KafkaController {
     private readonly zkClient: KafkaZkClient,
     private readonly host: ControllerHost,
   ) {
-    this.events = new ControllerEventManager({ process: (e) => this.process(e) });
+    this.events = new ControllerEventManager({ process: (e) => this.process(e), preempt: (e) => this.preempt(e) });
     const built = this.buildComponents();
     this.channel = built.channel;
     this.batch = built.batch;
@@ -140,8 +141,10 @@ export class KafkaController {
   startup(): void {
     this.zkClient.registerStateChangeHandler({
       name: 'controller-state-change-handler',
-      beforeInitializingSession: () => this.events.clearAndPut({ name: 'Expire', preempt: true }),
-      afterInitializingSession: () => this.events.put({ name: 'RegisterBrokerAndReelect' }),
+      // As Kafka: the new session waits until the Expire event is being processed, so this broker
+      // has resigned (and the event in progress, failing on the expired session, is done) first.
+      beforeInitializingSession: () => this.events.clearAndPut({ name: 'Expire', preempt: true }).awaitProcessing(),
+      afterInitializingSession: () => void this.events.put({ name: 'RegisterBrokerAndReelect' }),
     });
     this.events.put({ name: 'Startup' });
     this.events.start();
@@ -164,8 +167,14 @@ export class KafkaController {
             reject(err);
           }
         },
+        preempted: () => reject(new NotControllerError('The controller resigned before handling the request')),
       });
     });
+  }
+
+  /** Kafka's ControllerEventProcessor.preempt: a request whose event was dropped (expiry, shutdown) answers NOT_CONTROLLER. */
+  private preempt(e: KafkaControllerEvent): void {
+    if (e.name === 'Run') e.preempted();
   }
 
   private async process(e: KafkaControllerEvent): Promise<void> {
@@ -176,6 +185,7 @@ export class KafkaController {
           await this.elect();
           return;
         case 'Expire':
+          if (this.isActive) this.log.info(`Resigning as the controller (epoch ${this.context.epoch}): the ZooKeeper session expired`);
           this.activeControllerId = -1;
           this.onControllerResignation();
           return;
@@ -230,6 +240,11 @@ export class KafkaController {
           return;
       }
     } catch (err) {
+      if (err instanceof SessionExpiredError) {
+        // The Expire event queued behind this one resigns and, on the new session, re-elects.
+        this.log.warn(`ZooKeeper session expired while processing controller event ${e.name}`);
+        return;
+      }
       if (err instanceof ControllerMovedError) {
         this.log.warn(`Controller moved to another broker while processing ${e.name}; resigning`);
         await this.maybeResign();
@@ -255,7 +270,20 @@ export class KafkaController {
   };
 
   private async elect(): Promise<void> {
+    const epochBefore = await this.zkClient.getControllerEpoch();
     this.activeControllerId = (await this.zkClient.getControllerId()) ?? -1;
+    if (this.activeControllerId === this.config.brokerId && epochBefore !== null) {
+      // Left by an earlier session of this broker that it gave up as lost before ZooKeeper expired
+      // it: this broker is not acting as controller (elect runs only when it is not), so remove the
+      // stale claim, fenced by the controller epoch, and elect again.
+      this.log.info('/controller names this broker from an earlier ZooKeeper session; deleting it before the election');
+      try {
+        await this.zkClient.deleteController(epochBefore.zkVersion);
+      } catch (err) {
+        if (!(err instanceof ControllerMovedError)) throw err;
+      }
+      this.activeControllerId = (await this.zkClient.getControllerId()) ?? -1;
+    }
     if (this.activeControllerId !== -1) {
       this.log.debug(`Broker ${this.activeControllerId} has been elected as the controller, so stopping the election process.`);
       return;
@@ -268,6 +296,7 @@ export class KafkaController {
       this.log.info(`${this.config.brokerId} successfully elected as the controller. Epoch incremented to ${epoch} and epoch zk version is now ${epochZkVersion}`);
       await this.onControllerFailover();
     } catch (err) {
+      if (err instanceof SessionExpiredError) throw err; // the Expire event resigns and re-elects
       if (err instanceof ControllerMovedError) {
         this.activeControllerId = (await this.zkClient.getControllerId()) ?? -1;
         this.log.info(`Controller moved to broker ${this.activeControllerId} during the election`);
