@@ -3,7 +3,8 @@
  * order — ZooKeeper session and top-level paths, cluster id, log manager (recovery), socket server,
  * replica manager, registration of /brokers/ids/<id> (its czxid is the broker epoch), controller
  * election, coordinators, then "started". Shutdown runs in reverse after a controlled shutdown
- * (leadership moved away through the controller).
+ * (leadership moved away through the controller); every step is bounded, so a broker whose
+ * ZooKeeper is gone still exits.
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,7 @@ import { DefaultAlterPartitionManager } from '../replication/alter-partition-man
 import { KafkaController } from '../controller/kafka-controller.js';
 import { TopicConfigCache } from './topic-config-cache.js';
 import { controlledShutdown } from './controlled-shutdown.js';
+import { runShutdownStep } from './shutdown-step.js';
 import { ZkAdminManager } from './zk-admin-manager.js';
 import { ZkConfigManager } from './zk-config-manager.js';
 import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
@@ -292,12 +294,12 @@ export class KafkaServer {
       });
     }
     this.state = 'SHUTTING_DOWN';
-    const step = async (name: string, fn: () => Promise<void> | void): Promise<void> => {
-      try {
-        await fn();
-      } catch (err) {
-        this.log.error({ err }, `error during shutdown of ${name}`);
-      }
+    // A step that waits on ZooKeeper or another broker is given up after
+    // zookeeper.connection.timeout.ms; only the log manager's (local disk: flushes, checkpoints,
+    // the clean-shutdown marker) always runs to its end.
+    const boundMs = this.config.zkConnectionTimeoutMs;
+    const step = async (name: string, fn: () => Promise<void> | void, bounded = true): Promise<void> => {
+      await runShutdownStep(name, fn, { time: this.time, log: this.log, boundMs: bounded ? boundMs : null });
     };
     await step('socket server', () => this.socketServer?.shutdown());
     await step('config manager', () => this.configManager?.shutdown());
@@ -307,7 +309,7 @@ export class KafkaServer {
     await step('controller', () => this.controller?.shutdown());
     await step('replica manager', () => this.replicaManager?.shutdown());
     await step('alter partition manager', () => this.alterPartitionManager?.close());
-    await step('log manager', () => this.logManager?.shutdown());
+    await step('log manager', () => this.logManager?.shutdown(), false);
     await step('scheduler', () => this.scheduler.shutdown());
     await step('zookeeper client', () => this.zkClient?.close());
     await step('metrics', () => this.metrics?.stop());

@@ -147,6 +147,23 @@ export class BrokerProcess {
     return code;
   }
 
+  /** Sends `signal` (e.g. SIGTERM, SIGINT) without waiting. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child && this.isRunning) this.child.kill(signal);
+  }
+
+  /** Waits for the process to exit: its exit code (null if a signal ended it), or 'running' after `timeoutMs`. */
+  async waitForExit(timeoutMs: number): Promise<number | null | 'running'> {
+    if (!this.child || !this.isRunning) return this.child?.exitCode ?? null;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'running'>((resolve) => (timer = setTimeout(() => resolve('running'), timeoutMs)));
+    try {
+      return await Promise.race([this.exited, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** kill -9, and wait until the process is gone. */
   async kill9(): Promise<void> {
     if (!this.child || !this.isRunning) return;

@@ -8,23 +8,29 @@
  * - The controller alone is cut off from ZooKeeper: once its session is lost it must stop acting
  *   as controller at once (no dual controllers), another broker takes over with a higher epoch, no
  *   broker hears from the old controller with its old epoch, and the old one re-registers after the heal.
+ * - ZooKeeper is gone and the brokers get SIGTERM: each shutdown step is bounded, so the broker
+ *   exits; a second signal forces the exit at once.
  */
 import { expect } from 'chai';
 import { pino } from 'pino';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eventually, withZk } from './support.js';
+import { createTopic, eventually, withZk } from './support.js';
 import { startCluster, type RunningCluster } from '../../lib/testing/cluster.js';
 import { findFreePort, startZooKeeper, uniqueChroot, type RunningZooKeeper } from '../../lib/testing/zookeeper-runner.js';
 import { startTcpProxy, type TcpProxy } from '../../lib/testing/tcp-proxy.js';
+import type { BrokerProcess } from '../../lib/testing/broker-process.js';
 import { setRootLogger } from '../../lib/utils/logger.js';
 
 if (process.env.KAFKATS_LOG_LEVEL === undefined) setRootLogger(pino({ level: 'silent' }));
 
 const SESSION_TIMEOUT_MS = 6000;
+const CONTROLLER_SOCKET_TIMEOUT_MS = 3000;
+const CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS = 1000;
+const CONTROLLED_SHUTDOWN_MAX_RETRIES = 3;
 
-describe('brokers under ZooKeeper faults (restart, silence, cut-off controller)', function () {
+describe('brokers under ZooKeeper faults (restart, silence, cut-off controller, shutdown without ZooKeeper)', function () {
   this.timeout(180_000);
   const chroot = uniqueChroot();
   let zkDir: string;
@@ -44,6 +50,9 @@ describe('brokers under ZooKeeper faults (restart, silence, cut-off controller)'
       zookeeper: `${zk.connectString}${chroot}`,
       overrides: {
         'zookeeper.session.timeout.ms': SESSION_TIMEOUT_MS,
+        'controller.socket.timeout.ms': CONTROLLER_SOCKET_TIMEOUT_MS,
+        'controlled.shutdown.retry.backoff.ms': CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS,
+        'controlled.shutdown.max.retries': CONTROLLED_SHUTDOWN_MAX_RETRIES,
       },
       brokerOverrides: (id) => ({ 'zookeeper.connect': `127.0.0.1:${proxies[id]!.port}${chroot}`, 'kafkats.metrics.port': metricsPorts[id]! }),
     });
@@ -137,5 +146,41 @@ describe('brokers under ZooKeeper faults (restart, silence, cut-off controller)'
       const stale = lines.filter((l) => l.includes(`from controller ${old.brokerId} with`));
       expect(stale, `broker ${b.brokerId}`).to.deep.equal([]);
     }
+  });
+
+  it('with ZooKeeper gone, a second signal during the shutdown makes a broker exit at once (SIGTERM, then SIGINT: exit code 130)', async () => {
+    for (const p of proxies) p.heal();
+    await cluster.waitUntilReady(60_000, 3);
+    // Leaders to move: a controlled shutdown then needs ZooKeeper writes.
+    await createTopic(cluster, 'led-everywhere', 3, 3);
+    const { id: controllerId } = await controllerInZk();
+    const broker = cluster.brokers.find((b) => b.brokerId !== controllerId)!;
+    for (const p of proxies) p.partition();
+    broker.signal('SIGTERM');
+    // Its controlled shutdown waits for a controller that cannot reach ZooKeeper.
+    expect(await broker.waitForExit(1500)).to.equal('running');
+    broker.signal('SIGINT');
+    const signalledAt = Date.now();
+    expect(await broker.waitForExit(5000)).to.equal(130);
+    expect(Date.now() - signalledAt).to.be.below(5000);
+  });
+
+  it('with ZooKeeper gone, SIGTERM stops the controller within its bounded shutdown (controlled-shutdown retries, ZooKeeper waits) with exit code 0', async () => {
+    for (const p of proxies) p.heal();
+    const running = cluster.brokers.filter((b) => b.isRunning).length;
+    await cluster.waitUntilReady(60_000, running);
+    await createTopic(cluster, 'led-by-survivors', 3, running);
+    const controller: BrokerProcess = cluster.broker((await controllerInZk()).id);
+    for (const p of proxies) p.partition();
+    const started = Date.now();
+    controller.signal('SIGTERM');
+    // Controlled shutdown: at most max.retries requests of controller.socket.timeout.ms with the
+    // backoff between them; every later step waits at most zookeeper.connection.timeout.ms (the
+    // session timeout here) for ZooKeeper.
+    const bound = CONTROLLED_SHUTDOWN_MAX_RETRIES * (CONTROLLER_SOCKET_TIMEOUT_MS + CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS) + 3 * SESSION_TIMEOUT_MS;
+    const code = await controller.waitForExit(bound);
+    const elapsed = Date.now() - started;
+    expect(code, `still running after ${elapsed} ms:\n${controller.recentOutput(40)}`).to.equal(0);
+    expect(elapsed).to.be.below(bound);
   });
 });
