@@ -270,12 +270,13 @@ export class KafkaController {
   };
 
   private async elect(): Promise<void> {
+    const wasActive = this.isActive;
     const epochBefore = await this.zkClient.getControllerEpoch();
     this.activeControllerId = (await this.zkClient.getControllerId()) ?? -1;
-    if (this.activeControllerId === this.config.brokerId && epochBefore !== null) {
+    if (!wasActive && this.activeControllerId === this.config.brokerId && epochBefore !== null) {
       // Left by an earlier session of this broker that it gave up as lost before ZooKeeper expired
-      // it: this broker is not acting as controller (elect runs only when it is not), so remove the
-      // stale claim, fenced by the controller epoch, and elect again.
+      // it: this broker is not acting as controller, so remove the stale claim, fenced by the
+      // controller epoch, and elect again.
       this.log.info('/controller names this broker from an earlier ZooKeeper session; deleting it before the election');
       try {
         await this.zkClient.deleteController(epochBefore.zkVersion);

@@ -10,6 +10,8 @@
  *   gives up on it.
  * - delayReplies(ms): connections accepted from now on get every chunk from the server `ms` late
  *   (in order), e.g. a handshake reply that arrives after the client's connect timeout.
+ * - holdReplies(): a one-way outage — the server still gets everything the client sends (a
+ *   ZooKeeper session stays alive), but nothing comes back until heal(), which delivers what was held.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -24,7 +26,9 @@ export interface TcpProxy {
   silence(): void;
   /** Delays the server's bytes by `ms` on connections accepted from now on (0: no delay). */
   delayReplies(ms: number): void;
-  /** Accepts and forwards new connections again, without delay. */
+  /** Holds the server's bytes on every connection, open or new, until heal(). */
+  holdReplies(): void;
+  /** Accepts and forwards new connections again, without delay, delivering held replies. */
   heal(): void;
   close(): Promise<void>;
 }
@@ -33,6 +37,8 @@ interface Link {
   client: Socket;
   upstream: Socket | null;
   silenced: boolean;
+  /** Server bytes held back by holdReplies(), or null. */
+  held: Buffer[] | null;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
@@ -40,6 +46,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   let partitioned = false;
   let silent = false;
   let replyDelayMs = 0;
+  let holding = false;
 
   const drop = (link: Link): void => {
     link.client.destroy();
@@ -52,7 +59,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       client.destroy();
       return;
     }
-    const link: Link = { client, upstream: null, silenced: silent };
+    const link: Link = { client, upstream: null, silenced: silent, held: holding ? [] : null };
     links.add(link);
     client.on('error', () => drop(link));
     client.on('close', () => drop(link));
@@ -63,7 +70,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     // A silenced link keeps its client socket open even when the server side goes away; a delayed
     // one closes after its last delayed bytes.
     const upstreamGone = (): void => {
-      if (link.silenced) upstream.destroy();
+      if (link.silenced || link.held !== null) upstream.destroy();
       else if (delayMs === 0) drop(link);
       else setTimeout(() => drop(link), delayMs);
     };
@@ -74,7 +81,8 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     });
     upstream.on('data', (chunk: Buffer) => {
       if (link.silenced) return;
-      if (delayMs === 0) client.write(chunk);
+      if (link.held !== null) link.held.push(chunk);
+      else if (delayMs === 0) client.write(chunk);
       else
         setTimeout(() => {
           if (!link.silenced && !client.destroyed) client.write(chunk);
@@ -103,10 +111,21 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     delayReplies(ms: number): void {
       replyDelayMs = ms;
     },
+    holdReplies(): void {
+      holding = true;
+      for (const l of links) l.held ??= [];
+    },
     heal(): void {
       partitioned = false;
       silent = false;
       replyDelayMs = 0;
+      holding = false;
+      for (const l of links) {
+        if (l.held === null) continue;
+        for (const chunk of l.held) if (!l.client.destroyed && !l.silenced) l.client.write(chunk);
+        l.held = null;
+        if (l.upstream?.destroyed === true) drop(l);
+      }
     },
     close(): Promise<void> {
       for (const l of [...links]) drop(l);

@@ -8,6 +8,8 @@
  * - The controller alone is cut off from ZooKeeper: once its session is lost it must stop acting
  *   as controller at once (no dual controllers), another broker takes over with a higher epoch, no
  *   broker hears from the old controller with its old epoch, and the old one re-registers after the heal.
+ * - The controller hears nothing from ZooKeeper while ZooKeeper still hears it: it gives its session
+ *   up, and after the heal the stale /controller claim of that session is removed at once.
  * - ZooKeeper is gone and the brokers get SIGTERM: each shutdown step is bounded, so the broker
  *   exits; a second signal forces the exit at once.
  */
@@ -146,6 +148,25 @@ describe('brokers under ZooKeeper faults (restart, silence, cut-off controller, 
       const stale = lines.filter((l) => l.includes(`from controller ${old.brokerId} with`));
       expect(stale, `broker ${b.brokerId}`).to.deep.equal([]);
     }
+  });
+
+  it('re-elects at once after a one-way outage in which the controller gave up a session ZooKeeper still kept: its stale /controller claim is removed, not waited out', async () => {
+    await cluster.waitUntilReady(60_000, 3);
+    const before = await controllerInZk();
+    const controller = cluster.broker(before.id);
+    // ZooKeeper still hears the controller (its session stays alive) but the controller hears
+    // nothing: after a session timeout it resigns and gives that session up, while ZooKeeper keeps
+    // it, and its /controller znode, until one session timeout after it last heard from it.
+    proxies[controller.brokerId]!.holdReplies();
+    await eventually(async () => (await activeControllerCount(controller.brokerId)) === 0, SESSION_TIMEOUT_MS + 10_000, 'the controller to give its session up');
+    expect((await controllerInZk()).id, 'the old session\'s /controller claim').to.equal(controller.brokerId);
+    proxies[controller.brokerId]!.heal();
+    const healedAt = Date.now();
+    await eventually(async () => (await controllerInZk()).epoch > before.epoch, 20_000, 'a new controller epoch');
+    // Waiting out the old session would take until about one session timeout after the outage began.
+    expect(Date.now() - healedAt).to.be.below(2000);
+    await expectExactlyOneController(20_000);
+    await eventually(async () => (await brokerIds()).join() === '0,1,2', 30_000, 'every broker registered');
   });
 
   it('with ZooKeeper gone, a second signal during the shutdown makes a broker exit at once (SIGTERM, then SIGINT: exit code 130)', async () => {
