@@ -18,8 +18,10 @@
  *   expired the session (the ensemble expires a session it has not heard from in that time), so
  *   `onSessionLost` runs at once instead of when a server finally answers "expired". This is what
  *   lets a broker resign as controller before another broker is elected.
- * - a reply the library cannot handle is logged (rate-limited), the request it answered fails with
+ * - a reply the library cannot handle is logged, the request it answered fails with
  *   MARSHALLING_ERROR, and the connection is dropped as after any protocol error; nothing escapes.
+ *
+ * Lines repeated during an outage (one per connection attempt) go through a RateLimitedLog.
  *
  * It relies on a few private members of the library's ConnectionManager (checked when attached,
  * so an incompatible library version fails at once rather than silently).
@@ -28,6 +30,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import zookeeper from 'node-zookeeper-client';
 import { SYSTEM_TIME, type Time, type TimerHandle } from '../common/time.js';
+import type { RateLimitedLog } from '../common/rate-limited-log.js';
 import type { Logger } from '../utils/logger.js';
 
 /** The private parts of node-zookeeper-client 1.x's ConnectionManager used here. */
@@ -60,13 +63,12 @@ type ExceptionFactory = { create(code: number): unknown };
 
 /** How often the timeouts are checked (the session deadline has its own exact timer). */
 const CHECK_INTERVAL_MS = 100;
-/** Each kind of connection-trouble line is logged at most once per this period. */
-const LOG_INTERVAL_MS = 10_000;
 
 export interface ClientCnxnSupervisorOptions {
   /** Runs once when no server has been heard for the session timeout while disconnected. */
   onSessionLost: () => void;
-  log: Logger;
+  /** The client's log; repeated connection trouble (every attempt during an outage) is rate-limited. */
+  limited: RateLimitedLog;
   time?: Time;
 }
 
@@ -74,6 +76,7 @@ export class ClientCnxnSupervisor {
   private readonly cm: ConnectionManagerInternals;
   private readonly time: Time;
   private readonly log: Logger;
+  private readonly limited: RateLimitedLog;
   private readonly onSessionLost: () => void;
   /** No more timeouts checked (closing, expired, lost). */
   private stopped = false;
@@ -90,7 +93,6 @@ export class ClientCnxnSupervisor {
   private bytesWritten = 0;
   /** When the established session last heard from a server; null until it is first established. */
   private sessionHeardMs: number | null = null;
-  private readonly lastLoggedMs = new Map<string, number>();
 
   /** Supervises `raw`; call before raw.connect(). */
   constructor(private readonly raw: zookeeper.Client, options: ClientCnxnSupervisorOptions) {
@@ -102,7 +104,8 @@ export class ClientCnxnSupervisor {
     }
     this.cm = cm;
     this.time = options.time ?? SYSTEM_TIME;
-    this.log = options.log;
+    this.limited = options.limited;
+    this.log = options.limited.logger;
     this.onSessionLost = options.onSessionLost;
     this.hookConnectionAttempts();
     this.hookReplies();
@@ -176,7 +179,7 @@ export class ClientCnxnSupervisor {
 
   /** A reply the library could not handle: fail the request it answered, drop the connection. */
   private onUnreadableReply(err: unknown, awaiting: Packet | undefined): void {
-    this.rateLimited('reply', () => this.log.warn({ err, server: this.server }, 'Could not handle a reply from ZooKeeper; closing the connection and reconnecting'));
+    this.limited.warn('zk-unreadable-reply', { err, server: this.server }, 'Could not handle a reply from ZooKeeper; closing the connection and reconnecting');
     if (awaiting !== undefined && !this.cm.pendingQueue.includes(awaiting)) this.fail(awaiting, zookeeper.Exception.MARSHALLING_ERROR);
     this.cm.pendingBuffer = null;
     this.cm.socket?.destroy();
@@ -217,13 +220,6 @@ export class ClientCnxnSupervisor {
     }, Math.max(0, remaining));
   }
 
-  private rateLimited(kind: string, write: () => void): void {
-    const now = this.time.hiResClockMs();
-    if (now - (this.lastLoggedMs.get(kind) ?? -Infinity) < LOG_INTERVAL_MS) return;
-    this.lastLoggedMs.set(kind, now);
-    write();
-  }
-
   private scheduleCheck(): void {
     if (this.stopped) return;
     this.checkTimer = this.time.setTimer(() => {
@@ -239,7 +235,7 @@ export class ClientCnxnSupervisor {
     if (!this.isConnected()) {
       const connectTimeoutMs = Math.floor(this.sessionTimeoutMs / Math.max(1, this.cm.servers.length));
       if (now - this.attemptStartedMs >= connectTimeoutMs) {
-        this.rateLimited('connect', () => this.log.info(`No answer from ZooKeeper server ${this.server} within the connect timeout (${connectTimeoutMs} ms); trying the next server`));
+        this.limited.info('zk-connect-timeout', {}, `No answer from ZooKeeper server ${this.server} within the connect timeout (${connectTimeoutMs} ms); trying the next server`);
         sock.destroy();
       }
       return;
@@ -251,7 +247,7 @@ export class ClientCnxnSupervisor {
     const readTimeoutMs = Math.floor((this.sessionTimeoutMs * 2) / 3);
     if (now - this.lastHeardMs >= readTimeoutMs) {
       const silentMs = Math.round(now - this.lastHeardMs);
-      this.rateLimited('read', () => this.log.warn(`Client session timed out, have not heard from server ${this.server} in ${silentMs} ms; closing the connection and trying the next server`));
+      this.limited.warn('zk-read-timeout', {}, `Client session timed out, have not heard from server ${this.server} in ${silentMs} ms; closing the connection and trying the next server`);
       sock.destroy();
     } else if (now - this.lastSentMs >= readTimeoutMs / 2) {
       this.lastSentMs = now;

@@ -24,6 +24,7 @@
  */
 import zookeeper from 'node-zookeeper-client';
 import { logger } from '../utils/logger.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { ClientCnxnSupervisor } from './client-cnxn-supervisor.js';
 import {
   ConnectionLossError,
@@ -171,6 +172,7 @@ export class ZooKeeperClient {
   readonly sessionTimeoutMs: number;
   readonly connectionTimeoutMs: number;
   private readonly log;
+  private readonly limited: RateLimitedLog;
   private client: RawClient | null = null;
   private state: ZooKeeperClientState = 'CONNECTING';
   private closed = false;
@@ -193,6 +195,7 @@ export class ZooKeeperClient {
     this.sessionTimeoutMs = config.sessionTimeoutMs ?? 18000;
     this.connectionTimeoutMs = config.connectionTimeoutMs ?? this.sessionTimeoutMs;
     this.log = logger('zookeeper.ZooKeeperClient', { name: config.name ?? 'kafkats' });
+    this.limited = new RateLimitedLog(this.log);
   }
 
   /**
@@ -225,7 +228,7 @@ export class ZooKeeperClient {
   /** Creates the raw client of a new session (supervised with ClientCnxn's timeouts) and starts connecting. */
   private startSession(): RawClient {
     const raw = zookeeper.createClient(this.connectString, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 200, retries: 0 });
-    const supervisor = new ClientCnxnSupervisor(raw, { log: this.log, onSessionLost: () => this.onSessionExpired(raw, 'lost') });
+    const supervisor = new ClientCnxnSupervisor(raw, { limited: this.limited, onSessionLost: () => this.onSessionExpired(raw, 'lost') });
     this.supervisors.set(raw, supervisor);
     this.client = raw;
     raw.on('state', (s: zookeeper.State) => this.safely('state change', () => this.onRawState(raw, s)));
@@ -444,6 +447,7 @@ export class ZooKeeperClient {
       }
       this.abandon(raw);
     }
+    this.limited.flush();
     this.setState('CLOSED');
   }
 
