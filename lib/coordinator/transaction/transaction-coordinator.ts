@@ -27,6 +27,7 @@ export const TxnErrors = {
   COORDINATOR_NOT_AVAILABLE: Errors.COORDINATOR_NOT_AVAILABLE.code,
 };
 const E = TxnErrors;
+const MAX_PRODUCER_EPOCH = 32767;
 
 export interface InitProducerIdResult {
   error: number;
@@ -89,13 +90,12 @@ export class TransactionCoordinator {
     }
     const { coordinatorEpoch, metadata: m } = state;
     if (m.pendingState !== undefined) return fail(E.CONCURRENT_TRANSACTIONS);
-    if (expected && expected.producerId >= 0n) {
-      // KIP-360: a producer re-initialising must name its current (or previous) id and epoch.
-      const current = expected.producerId === m.producerId && expected.producerEpoch === m.producerEpoch;
-      const retried = expected.producerId === m.lastProducerId && expected.producerEpoch === m.lastProducerEpoch;
-      if (!current && !retried) return fail(E.PRODUCER_FENCED);
-      if (retried && m.state === TransactionState.Empty) return { error: Errors.NONE.code, producerId: m.producerId, producerEpoch: m.producerEpoch };
-    }
+    // KIP-360 (Kafka's prepareInitProducerIdTransit): a claimed id is valid when the metadata is new
+    // (no epoch yet), names the current producer id (the epoch is checked when bumping), or names the
+    // previous id with an exhausted epoch (a retry of a rotation whose answer was lost).
+    const claimIsValid = (e: { producerId: bigint; producerEpoch: number }): boolean =>
+      m.producerEpoch === -1 || e.producerId === m.producerId || (e.producerId === m.lastProducerId && e.producerEpoch >= MAX_PRODUCER_EPOCH - 1);
+    if (expected && !claimIsValid(expected)) return fail(E.PRODUCER_FENCED);
     const now = this.time.milliseconds();
     switch (m.state) {
       case TransactionState.PrepareAbort:
@@ -111,9 +111,13 @@ export class TransactionCoordinator {
         return fail(E.CONCURRENT_TRANSACTIONS);
       }
       default: {
-        const newPid = m.isProducerEpochExhausted ? await this.producerIdManager.generateProducerId() : undefined;
+        const rotate = m.isProducerEpochExhausted && (!expected || expected.producerEpoch === m.producerEpoch);
+        const newPid = rotate ? await this.producerIdManager.generateProducerId() : undefined;
         if (m.pendingState !== undefined) return fail(E.CONCURRENT_TRANSACTIONS);
-        const t = m.prepareIncrementProducerEpoch(txnTimeoutMs, newPid, now);
+        const t = newPid !== undefined
+          ? m.prepareProducerIdRotation(newPid, txnTimeoutMs, now, expected !== undefined)
+          : m.prepareIncrementProducerEpoch(txnTimeoutMs, expected?.producerEpoch, now);
+        if ('error' in t) return fail(t.error);
         const err = await this.txnManager.appendTransactionToLog(m, coordinatorEpoch, t, now);
         if (err !== Errors.NONE.code) return fail(err);
         this.log.info(`Initialized transactionalId ${transactionalId} with producerId ${t.producerId} and producer epoch ${t.producerEpoch} on partition ${this.partitionFor(transactionalId)} of __transaction_state`);

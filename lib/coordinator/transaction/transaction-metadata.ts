@@ -5,10 +5,12 @@
  * `pendingState` marks a write in flight (other requests answer CONCURRENT_TRANSACTIONS meanwhile).
  */
 import type { TopicPartition } from '../../common/topic-partition.js';
+import { Errors } from '../../protocol/errors.js';
 import type { TxnTransitMetadata } from './transaction-log.js';
 import { assertTransition, TransactionState } from './transaction-state.js';
 
 const MAX_EPOCH = 32767;
+const NO_PRODUCER_EPOCH = -1;
 
 export class TransactionMetadata {
   pendingState: TransactionState | undefined;
@@ -55,12 +57,27 @@ export class TransactionMetadata {
     };
   }
 
-  /** InitProducerId on a completed transaction: epoch + 1 (or a new producer id when exhausted). */
-  prepareIncrementProducerEpoch(newTxnTimeoutMs: number, newProducerId: bigint | undefined, now: number): TxnTransitMetadata {
-    const bumped = newProducerId === undefined
-      ? { producerId: this.producerId, producerEpoch: this.producerEpoch + 1, lastProducerId: this.lastProducerId, lastProducerEpoch: this.producerEpoch }
-      : { producerId: newProducerId, producerEpoch: 0, lastProducerId: this.producerId, lastProducerEpoch: this.producerEpoch };
-    return this.transit(TransactionState.Empty, { ...bumped, txnTimeoutMs: newTxnTimeoutMs, topicPartitions: [], txnStartTimestamp: -1 }, now);
+  /**
+   * InitProducerId on a completed transaction (Kafka's prepareIncrementProducerEpoch). Without an
+   * expected epoch: epoch + 1, previous epoch forgotten (a new producer). With one (KIP-360): the
+   * current epoch (or no epoch yet) bumps and remembers it; the previous epoch is a retry of a bump
+   * already made and gets the current epoch unchanged; any other epoch is PRODUCER_FENCED.
+   */
+  prepareIncrementProducerEpoch(newTxnTimeoutMs: number, expectedProducerEpoch: number | undefined, now: number): TxnTransitMetadata | { error: number } {
+    let next: { producerEpoch: number; lastProducerEpoch: number };
+    if (expectedProducerEpoch === undefined) next = { producerEpoch: this.producerEpoch + 1, lastProducerEpoch: NO_PRODUCER_EPOCH };
+    else if (this.producerEpoch === NO_PRODUCER_EPOCH || expectedProducerEpoch === this.producerEpoch) next = { producerEpoch: this.producerEpoch + 1, lastProducerEpoch: this.producerEpoch };
+    else if (expectedProducerEpoch === this.lastProducerEpoch) next = { producerEpoch: this.producerEpoch, lastProducerEpoch: this.lastProducerEpoch };
+    else return { error: Errors.PRODUCER_FENCED.code };
+    return this.transit(TransactionState.Empty, { ...next, txnTimeoutMs: newTxnTimeoutMs, topicPartitions: [], txnStartTimestamp: -1 }, now);
+  }
+
+  /** A new producer id at epoch 0 once the epoch is exhausted (Kafka's prepareProducerIdRotation). */
+  prepareProducerIdRotation(newProducerId: bigint, newTxnTimeoutMs: number, now: number, recordLastEpoch: boolean): TxnTransitMetadata {
+    return this.transit(TransactionState.Empty, {
+      producerId: newProducerId, producerEpoch: 0, lastProducerId: this.producerId, lastProducerEpoch: recordLastEpoch ? this.producerEpoch : NO_PRODUCER_EPOCH,
+      txnTimeoutMs: newTxnTimeoutMs, topicPartitions: [], txnStartTimestamp: -1,
+    }, now);
   }
 
   /** A new producer took over an ongoing transaction: bump the epoch, then abort with it. */

@@ -2,9 +2,12 @@
  * InitProducerId (key 22), v0–4: a producer id and epoch. A null transactional id (idempotent
  * producer) is answered by any broker from its ZooKeeper id block; otherwise by the transaction
  * coordinator of the id (epoch bump, fencing of an ongoing transaction, KIP-360 re-init from v3).
- * PRODUCER_FENCED becomes INVALID_PRODUCER_EPOCH below v4.
+ * From v3 the request may name the producer's current id and epoch: both -1 is no claim, exactly
+ * one of them -1 is INVALID_REQUEST (as Kafka's KafkaApis). PRODUCER_FENCED becomes
+ * INVALID_PRODUCER_EPOCH below v4.
  */
 import { ApiKeys } from '../../protocol/index.js';
+import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 import { COORDINATOR_NOT_AVAILABLE, fencedForVersion } from './txn-errors.js';
 
@@ -15,7 +18,10 @@ export const initProducerIdHandler = defineHandler({
   async handle(ctx, request) {
     const txn = ctx.broker.transactionCoordinator;
     if (!txn) return { throttleTimeMs: 0, errorCode: COORDINATOR_NOT_AVAILABLE, producerId: -1n, producerEpoch: -1 };
-    const expected = ctx.apiVersion >= 3 ? { producerId: request.producerId, producerEpoch: request.producerEpoch } : undefined;
+    const noId = request.producerId === -1n;
+    const noEpoch = request.producerEpoch === -1;
+    if (ctx.apiVersion >= 3 && noId !== noEpoch) return { throttleTimeMs: 0, errorCode: Errors.INVALID_REQUEST.code, producerId: -1n, producerEpoch: -1 };
+    const expected = ctx.apiVersion >= 3 && !noId ? { producerId: request.producerId, producerEpoch: request.producerEpoch } : undefined;
     const r = await txn.handleInitProducerId(request.transactionalId, request.transactionTimeoutMs, expected);
     return { throttleTimeMs: 0, errorCode: fencedForVersion(r.error, ctx.apiVersion, 4), producerId: r.producerId, producerEpoch: r.producerEpoch };
   },
