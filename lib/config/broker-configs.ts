@@ -110,7 +110,7 @@ function d(def: ConfigDef): ConfigDef {
     .define('max.connection.creation.rate', 'int', INT_MAX, 'medium', 'New connections per second allowed per listener.', { validator: atLeast(0) })
     .define('connections.max.idle.ms', 'long', 600000, 'medium', 'Close a client connection after this long without traffic.')
     .define('connections.max.reauth.ms', 'long', 0, 'medium', 'SASL re-authentication interval; 0 disables it.')
-    .define('failed.authentication.delay.ms', 'int', 100, 'low', 'Delay before closing a connection that failed authentication.', { validator: atLeast(0) })
+    .define('connection.failed.authentication.delay.ms', 'int', 100, 'low', 'Delay before closing a connection that failed authentication.', { validator: atLeast(0) })
 
     // ----- Log -----
     .define('log.dir', 'string', '/tmp/kafka-logs', 'high', 'Single data directory, used when log.dirs is unset.')

@@ -43,23 +43,32 @@ const BROKER_SYNONYMS: ReadonlyArray<readonly string[]> = [
   ['log.dirs', 'log.dir'],
 ];
 
+/** The spellings of `name`, itself first (Kafka's DynamicBrokerConfig.brokerConfigSynonyms). */
 function brokerSynonymGroup(name: string): readonly string[] {
-  return BROKER_SYNONYMS.find((g) => g.includes(name)) ?? [name];
+  const group = BROKER_SYNONYMS.find((g) => g.includes(name));
+  return group ? [name, ...group.filter((n) => n !== name)] : [name];
 }
 
-function brokerSynonyms(config: KafkaConfig, names: readonly string[]): ConfigSynonymDescription[] {
-  const out: ConfigSynonymDescription[] = [];
+/**
+ * Kafka's ConfigHelper.configSynonyms for the broker key `name`: its synonyms (`name` first, then
+ * the other spellings) as set in each source, by source precedence — static server.properties,
+ * then defaults — and, as Kafka does, the list starts at the first entry for `name` itself, so a
+ * key with no value of its own (log.retention.ms left unset) has no synonyms even when another
+ * spelling (log.retention.hours) supplies the value.
+ */
+function brokerSynonyms(config: KafkaConfig, name: string): ConfigSynonymDescription[] {
+  const names = brokerSynonymGroup(name);
+  const all: ConfigSynonymDescription[] = [];
   for (const n of names) {
     const key = BROKER_CONFIG_DEF.key(n);
-    if (!key) continue;
-    if (config.isSet(n)) out.push({ name: n, value: shown(key, config.get(n)), source: ConfigSource.STATIC_BROKER_CONFIG });
+    if (key && config.isSet(n)) all.push({ name: n, value: shown(key, config.get(n)), source: ConfigSource.STATIC_BROKER_CONFIG });
   }
   for (const n of names) {
     const key = BROKER_CONFIG_DEF.key(n);
-    if (!key || config.isSet(n) || key.defaultValue === null) continue;
-    out.push({ name: n, value: shown(key, key.defaultValue), source: ConfigSource.DEFAULT_CONFIG });
+    if (key && key.defaultValue !== null) all.push({ name: n, value: shown(key, key.defaultValue), source: ConfigSource.DEFAULT_CONFIG });
   }
-  return out;
+  const first = all.findIndex((s) => s.name === name);
+  return first < 0 ? [] : all.slice(first);
 }
 
 function wanted(name: string, keys: readonly string[] | null | undefined): boolean {
@@ -75,7 +84,8 @@ export function describeBrokerConfigs(config: KafkaConfig, keys?: readonly strin
   const out: ConfigEntryDescription[] = [];
   for (const key of BROKER_CONFIG_DEF.keys()) {
     if (!wanted(key.name, keys)) continue;
-    const source = config.isSet(key.name) ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+    const allSynonyms = brokerSynonyms(config, key.name);
+    const source = allSynonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
     out.push({
       name: key.name,
       value: shown(key, config.get(key.name)),
@@ -83,7 +93,7 @@ export function describeBrokerConfigs(config: KafkaConfig, keys?: readonly strin
       isDefault: source === ConfigSource.DEFAULT_CONFIG,
       source,
       isSensitive: key.type === 'password',
-      synonyms: includeSynonyms ? brokerSynonyms(config, brokerSynonymGroup(key.name)) : [],
+      synonyms: includeSynonyms ? allSynonyms : [],
       configType: CONFIG_TYPE_CODES[key.type],
       documentation: key.doc,
     });
@@ -102,15 +112,15 @@ export function describeTopicConfigs(logConfig: LogConfig, broker: KafkaConfig, 
     if (!wanted(key.name, keys)) continue;
     const raw = (logConfig as unknown as Record<string, unknown>)[key.name] as ConfigValue;
     const value = shown(key, raw);
-    const overridden = logConfig.overriddenConfigs.has(key.name);
-    const brokerSet = key.brokerKeys.some((b) => broker.isSet(b));
-    const source = overridden ? ConfigSource.DYNAMIC_TOPIC_CONFIG
-      : brokerSet ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-    const synonyms: ConfigSynonymDescription[] = [];
-    if (includeSynonyms) {
-      if (overridden) synonyms.push({ name: key.name, value, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
-      synonyms.push(...brokerSynonyms(broker, key.brokerKeys));
-    }
+    // Kafka's createTopicConfigEntry: the topic override first, then the synonyms of the broker key
+    // the topic key defaults from; the source is the first synonym's, DEFAULT_CONFIG when none.
+    const primary = key.brokerKeys[0];
+    const allSynonyms: ConfigSynonymDescription[] = [
+      ...(logConfig.overriddenConfigs.has(key.name) ? [{ name: key.name, value, source: ConfigSource.DYNAMIC_TOPIC_CONFIG }] : []),
+      ...(primary === undefined ? [] : brokerSynonyms(broker, primary)),
+    ];
+    const source = allSynonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
+    const synonyms = includeSynonyms ? allSynonyms : [];
     out.push({
       name: key.name,
       value,

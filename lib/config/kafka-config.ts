@@ -220,9 +220,9 @@ export class KafkaConfig {
       throw ConfigError.invalid('max.connections.per.ip', 0, 'max.connections.per.ip can be set to zero only if max.connections.per.ip.overrides property is set.');
     }
     const idle = this.getNumber('connections.max.idle.ms');
-    if (idle >= 0 && this.getNumber('failed.authentication.delay.ms') >= idle) {
-      throw ConfigError.invalid('failed.authentication.delay.ms', this.get('failed.authentication.delay.ms'),
-        `failed.authentication.delay.ms should always be less than connections.max.idle.ms=${idle} to prevent failed authentication responses from timing out`);
+    if (idle >= 0 && this.getNumber('connection.failed.authentication.delay.ms') >= idle) {
+      throw ConfigError.invalid('connection.failed.authentication.delay.ms', this.get('connection.failed.authentication.delay.ms'),
+        `connection.failed.authentication.delay.ms should always be less than connections.max.idle.ms=${idle} to prevent failed authentication responses from timing out`);
     }
 
     // --- listeners ---

@@ -59,6 +59,13 @@ describe('KafkaConfig', () => {
       expect(c.getList('log.cleanup.policy')).to.deep.equal(['delete']);
     });
 
+    it('knows connection.failed.authentication.delay.ms by Kafka\'s name and checks it against connections.max.idle.ms', () => {
+      const c = fromText('connection.failed.authentication.delay.ms=250\n');
+      expect(c.warnings).to.deep.equal([]);
+      expect(c.getNumber('connection.failed.authentication.delay.ms')).to.equal(250);
+      expect(errorOf(() => fromText('connection.failed.authentication.delay.ms=1000\nconnections.max.idle.ms=1000\n')).message).to.match(/connection\.failed\.authentication\.delay\.ms/);
+    });
+
     it('loads the sample config/server.properties without warnings', () => {
       const text = readFileSync(new URL('../../config/server.properties', import.meta.url), 'utf8');
       const c = KafkaConfig.fromProperties(text);

@@ -127,14 +127,31 @@ describe('DescribeConfigs views', () => {
     const seg = byName.get('segment.bytes');
     expect(seg).to.include({ value: '2048', source: ConfigSource.DYNAMIC_TOPIC_CONFIG, isDefault: false, readOnly: false, configType: 3 });
     expect(seg?.synonyms.map((s) => [s.name, s.source])).to.deep.equal([['segment.bytes', 1], ['log.segment.bytes', 5]]);
+    // Kafka lists a topic key's broker synonyms only from the entry of its own broker key
+    // (log.retention.ms): set through log.retention.minutes, retention.ms has none, source DEFAULT_CONFIG.
     const ret = byName.get('retention.ms');
-    expect(ret).to.include({ value: '300000', source: ConfigSource.STATIC_BROKER_CONFIG });
-    expect(ret?.synonyms).to.deep.equal([
-      { name: 'log.retention.minutes', value: '5', source: ConfigSource.STATIC_BROKER_CONFIG },
-      { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG },
-    ]);
+    expect(ret).to.include({ value: '300000', source: ConfigSource.DEFAULT_CONFIG });
+    expect(ret?.synonyms).to.deep.equal([]);
     expect(byName.get('flush.messages')).to.include({ value: '9223372036854775807', source: ConfigSource.DEFAULT_CONFIG, isDefault: true });
     expect(byName.get('min.cleanable.dirty.ratio')?.value).to.equal('0.5');
+  });
+
+  it('lists synonyms from the topic key\'s own broker key on, in Kafka\'s source order (ConfigHelper.configSynonyms)', () => {
+    const b = broker('log.retention.ms=1000\nlog.retention.minutes=5');
+    const byName = new Map(describeTopicConfigs(LogConfig.fromProps(b.logConfig(), { 'retention.ms': '42' }), b, null, true).map((e) => [e.name, e]));
+    expect(byName.get('retention.ms')?.synonyms.map((s) => [s.name, s.value, s.source])).to.deep.equal([
+      ['retention.ms', '42', ConfigSource.DYNAMIC_TOPIC_CONFIG],
+      ['log.retention.ms', '1000', ConfigSource.STATIC_BROKER_CONFIG],
+      ['log.retention.minutes', '5', ConfigSource.STATIC_BROKER_CONFIG],
+      ['log.retention.hours', '168', ConfigSource.DEFAULT_CONFIG],
+    ]);
+    const plain = broker();
+    const topic = new Map(describeTopicConfigs(plain.logConfig(), plain, null, true).map((e) => [e.name, e]));
+    expect(topic.get('retention.ms')).to.deep.include({ source: ConfigSource.DEFAULT_CONFIG, synonyms: [] });
+    expect(topic.get('segment.bytes')?.synonyms.map((s) => [s.name, s.source])).to.deep.equal([['log.segment.bytes', ConfigSource.DEFAULT_CONFIG]]);
+    const brokerEntries = new Map(describeBrokerConfigs(plain, null, true).map((e) => [e.name, e]));
+    expect(brokerEntries.get('log.retention.hours')?.synonyms.map((s) => [s.name, s.value, s.source])).to.deep.equal([['log.retention.hours', '168', ConfigSource.DEFAULT_CONFIG]]);
+    expect(brokerEntries.get('log.retention.ms')).to.deep.include({ source: ConfigSource.DEFAULT_CONFIG, synonyms: [] });
   });
 
   it('filters topic entries by the requested keys and omits synonyms unless asked', () => {
