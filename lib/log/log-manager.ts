@@ -30,6 +30,7 @@ import { InconsistentBrokerIdError } from './errors.js';
 import { LogCleaner } from './log-cleaner.js';
 import { isCompact, toLogConfig, type LogConfig } from './log-config.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
+import { KafkaScheduler, type ScheduledTask } from '../common/scheduler.js';
 import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, logDeleteDirName, logDirName } from './log-file-utils.js';
 import { parseTpKey, type TopicPartition } from '../common/topic-partition.js';
 import { Log } from './log.js';
@@ -44,6 +45,8 @@ export interface LogManagerOptions {
   defaultConfig?: Partial<LogConfig> | Record<string, unknown>;
   topicConfig?: (topic: string) => Partial<LogConfig> | Record<string, unknown> | undefined;
   clock?: Time;
+  /** The broker's scheduler for the log tasks (a private one on `clock` when not given). */
+  scheduler?: KafkaScheduler;
   /** log.retention.check.interval.ms (Kafka: 300000). */
   retentionCheckIntervalMs?: number;
   /** log.flush.scheduler.interval.ms: how often flush.ms is checked (Kafka: Long.MAX; we poll every 1000 ms). */
@@ -104,8 +107,10 @@ export class LogManager {
   readonly clock: Time;
   private readonly logs = new Map<string, LogEntry>();
   private readonly cleanerCheckpoints = new Map<string, bigint>();
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly pendingDirDeletes = new Map<NodeJS.Timeout, string>();
+  private readonly scheduler: KafkaScheduler;
+  private readonly ownScheduler: boolean;
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly pendingDirDeletes = new Map<ScheduledTask, string>();
   readonly cleaner: LogCleaner;
   private started = false;
   private nextDir = 0;
@@ -115,6 +120,8 @@ export class LogManager {
   constructor(readonly options: LogManagerOptions) {
     this.clock = options.clock ?? SYSTEM_TIME;
     this.cleaner = new LogCleaner(this.clock);
+    this.ownScheduler = options.scheduler === undefined;
+    this.scheduler = options.scheduler ?? new KafkaScheduler({ time: this.clock, threadNamePrefix: 'log-manager-' });
     this.logDirFailureChannel = options.logDirFailureChannel ?? new LogDirFailureChannel();
     this.fileHandleCache = new FileHandleCache(options.maxOpenSegmentFiles);
   }
@@ -179,17 +186,11 @@ export class LogManager {
     for (const dir of this.options.logDirs) this.prepareDir(dir);
     await this.loadLogs();
     this.started = true;
+    if (this.ownScheduler && !this.scheduler.isStarted()) this.scheduler.startup();
+    // Kafka's LogManager.startup: the periodic log tasks on the broker's scheduler.
     const every = (ms: number, fn: () => void, name: string): void => {
       if (!Number.isFinite(ms) || ms <= 0) return;
-      const t = setInterval(() => {
-        try {
-          fn();
-        } catch (err) {
-          this.log.error({ err, task: name }, 'Scheduled log task failed');
-        }
-      }, ms);
-      t.unref();
-      this.timers.push(t);
+      this.tasks.push(this.scheduler.schedule(name, fn, ms, ms));
     };
     every(this.options.retentionCheckIntervalMs ?? 300000, () => this.cleanupLogs(), 'kafka-log-retention');
     every(this.options.flushCheckIntervalMs ?? 1000, () => this.flushDirtyLogs(), 'kafka-log-flusher');
@@ -350,13 +351,17 @@ export class LogManager {
     return target;
   }
 
+  /** Deletes a `-delete` dir after file.delete.delay.ms (Kafka's kafka-delete-logs task). */
   private scheduleDirDelete(dir: string, delayMs: number): void {
-    const t = setTimeout(() => {
-      this.pendingDirDeletes.delete(t);
+    if (!this.scheduler.isStarted()) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    }
+    const task = this.scheduler.scheduleOnce('kafka-delete-logs', () => {
+      this.pendingDirDeletes.delete(task);
       fs.rmSync(dir, { recursive: true, force: true });
     }, delayMs);
-    t.unref();
-    this.pendingDirDeletes.set(t, dir);
+    this.pendingDirDeletes.set(task, dir);
   }
 
   // ---- tasks ----
@@ -440,12 +445,13 @@ export class LogManager {
 
   /** Stops the tasks, closes every log, writes the checkpoints and the clean-shutdown marker. */
   async shutdown(): Promise<void> {
-    for (const t of this.timers.splice(0)) clearInterval(t);
+    for (const t of this.tasks.splice(0)) t.cancel();
     for (const [t, dir] of this.pendingDirDeletes) {
-      clearTimeout(t);
+      t.cancel();
       fs.rmSync(dir, { recursive: true, force: true });
     }
     this.pendingDirDeletes.clear();
+    if (this.ownScheduler) await this.scheduler.shutdown();
     if (!this.started) return;
     this.started = false;
     // A log whose close fails has reported its dir offline (Log.close): that dir gets no marker.

@@ -101,6 +101,8 @@ export class KafkaServer {
       defaultConfig: defaults,
       topicConfig: (topic) => this.topicConfigs.get(topic),
       retentionCheckIntervalMs: c.getNumber('log.retention.check.interval.ms'),
+      clock: this.time,
+      scheduler: this.scheduler,
       cleanerEnabled: c.getBoolean('log.cleaner.enable'),
     });
     await this.logManager.startup();

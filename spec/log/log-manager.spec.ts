@@ -107,6 +107,24 @@ describe('LogManager', () => {
     await m.shutdown();
   });
 
+  it('runs retention from its scheduled task on the clock every log.retention.check.interval.ms, and deletes a dropped partition after file.delete.delay.ms', async () => {
+    const m = manager({ retentionCheckIntervalMs: 30_000, topicConfig: () => ({ 'retention.ms': 1000, 'segment.bytes': 200, 'file.delete.delay.ms': 10_000 }) });
+    await m.startup();
+    const log = m.getOrCreateLog({ topic: 'old', partition: 0 });
+    for (let i = 0; i < 10; i++) log.appendAsLeader(batch(1, { ts: clock.milliseconds() }), 0);
+    log.updateHighWatermark(log.logEndOffset);
+    clock.advance(29_999);
+    expect(log.logStartOffset).to.equal(0n);
+    clock.advance(1);
+    expect(log.logStartOffset).to.equal(10n);
+    const renamed = m.asyncDelete({ topic: 'old', partition: 0 })!;
+    clock.advance(9_999);
+    expect(fs.existsSync(renamed)).to.equal(true);
+    clock.advance(1);
+    expect(fs.existsSync(renamed)).to.equal(false);
+    await m.shutdown();
+  });
+
   it('compacts logs with cleanup.policy=compact and records the cleaner-offset-checkpoint', async () => {
     const m = manager({ topicConfig: () => ({ 'cleanup.policy': 'compact', 'segment.bytes': 300 }) });
     await m.startup();
