@@ -43,7 +43,9 @@ describe('transaction state machine and TransactionLog formats', () => {
     expect(() => m.prepareIncrementProducerEpoch(1000, undefined, 12)).to.throw();
     m.completeTransition(m.prepareAbortOrCommit('PrepareAbort', 13));
     m.completeTransition(m.prepareComplete(14));
+    // A fresh InitProducerId (no expected epoch) bumps and forgets the previous epoch, as Kafka's
+    // prepareIncrementProducerEpoch: the producer it replaces can no longer pass as a retry.
     const bump = m.prepareIncrementProducerEpoch(1000, undefined, 15);
-    expect(bump).to.include({ producerEpoch: 1, lastProducerEpoch: 0, txnState: 'Empty' });
+    expect(bump).to.include({ producerEpoch: 1, lastProducerEpoch: -1, txnState: 'Empty' });
   });
 });
