@@ -19,7 +19,7 @@ export const LATEST_TIMESTAMP = -1n;
 
 const RETRIABLE_LEADER_ERRORS = new Set<number>([
   Errors.UNKNOWN_TOPIC_OR_PARTITION.code, Errors.LEADER_NOT_AVAILABLE.code, Errors.NOT_LEADER_OR_FOLLOWER.code,
-  Errors.FENCED_LEADER_EPOCH.code, Errors.UNKNOWN_LEADER_EPOCH.code,
+  Errors.FENCED_LEADER_EPOCH.code, Errors.UNKNOWN_LEADER_EPOCH.code, Errors.OFFSET_NOT_AVAILABLE.code,
 ]);
 
 export class PartitionReader {

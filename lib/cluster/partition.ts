@@ -7,7 +7,7 @@
  */
 import { EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIMESTAMP, type Log, type LogAppendInfo, type FetchDataInfo, type TimestampAndOffset } from '../log/log.js';
 import type { AppendOrigin } from '../record/log-validator.js';
-import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, OffsetOutOfRangeError, UnknownLeaderEpochError } from '../protocol/errors.js';
+import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, OffsetNotAvailableError, OffsetOutOfRangeError, UnknownLeaderEpochError } from '../protocol/errors.js';
 import { Replica } from './replica.js';
 import type { TopicPartition } from '../common/topic-partition.js';
 import { logger, type Logger } from '../utils/logger.js';
@@ -277,14 +277,27 @@ export class Partition {
    * ListOffsets v1+ (Kafka's Partition.fetchOffsetForTimestamp) on the leader: latest is the last
    * offset the asker may fetch (log end for followers, high watermark or last stable offset for
    * consumers by `isolation`), earliest is the log start; a time finds the first record at or after
-   * it below that bound. Undefined when nothing qualifies.
+   * it below that bound. Undefined when nothing qualifies. A consumer asking a new leader whose high
+   * watermark still lags the start of its epoch gets OFFSET_NOT_AVAILABLE (retriable) instead of an
+   * offset that went backwards.
    */
   fetchOffsetForTimestamp(timestamp: bigint, isolation: FetchIsolation, currentLeaderEpoch: number): TimestampAndOffset | undefined {
     const log = this.leaderLogWithEpoch(currentLeaderEpoch);
     const lastFetchable = log.fetchUpperBound(isolation);
-    if (timestamp === LATEST_TIMESTAMP) return { timestamp: -1n, offset: lastFetchable, leaderEpoch: log.leaderEpochCache.latestEpoch() };
+    const epochStart = this.leaderEpochStartOffset;
+    const lagging = isolation !== FetchIsolation.LOG_END && epochStart !== null && epochStart > log.highWatermark
+      ? new OffsetNotAvailableError(`Failed to fetch offsets for partition ${this.topic}-${this.topicPartition.partition} with leader epoch ${this._leaderEpoch} as this partition's high watermark (${log.highWatermark}) is lagging behind the start offset from the beginning of this epoch (${epochStart}).`)
+      : undefined;
+    if (timestamp === LATEST_TIMESTAMP) {
+      if (lagging) throw lagging;
+      return { timestamp: -1n, offset: lastFetchable, leaderEpoch: this._leaderEpoch };
+    }
     const found = log.fetchOffsetByTimestamp(timestamp);
-    if (!found || (timestamp !== EARLIEST_TIMESTAMP && found.offset >= lastFetchable)) return undefined;
+    if (timestamp === EARLIEST_TIMESTAMP) return found;
+    if (!found || found.offset >= lastFetchable) {
+      if (lagging) throw lagging;
+      return undefined;
+    }
     return { ...found, leaderEpoch: found.leaderEpoch ?? log.leaderEpochCache.epochForOffset(found.offset) };
   }
 

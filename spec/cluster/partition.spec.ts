@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import { MockTime } from '../../lib/common/time.js';
 import { FetchIsolation, type Partition } from '../../lib/cluster/partition.js';
-import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, UnknownLeaderEpochError } from '../../lib/protocol/errors.js';
+import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, OffsetNotAvailableError, UnknownLeaderEpochError } from '../../lib/protocol/errors.js';
 import { ManualAlterPartitionManager, newPartition, records, state, tempDir } from '../replication/support.js';
 
 const TP = { topic: 't', partition: 0 };
@@ -126,6 +126,18 @@ describe('Partition (leader side)', () => {
     expect(() => fetch(5)).not.to.throw();
     leader.makeFollower(state(1, 6, [0, 1, 2], [0, 1, 2], 1));
     expect(() => fetch(6)).to.throw(NotLeaderOrFollowerError);
+  });
+
+  it('answers a consumer\'s latest-offset query with OFFSET_NOT_AVAILABLE while a new leader\'s high watermark lags the start of its epoch', () => {
+    leader.appendRecordsToLeader(records(4), 1); // offsets 0..3, high watermark 0 (no follower fetched)
+    leader.makeLeader(state(0, 6, [0, 1, 2], [0, 1, 2], 1)); // epoch 6 starts at 4
+    expect(() => leader.fetchOffsetForTimestamp(-1n, FetchIsolation.HIGH_WATERMARK, 6)).to.throw(OffsetNotAvailableError);
+    expect(() => leader.fetchOffsetForTimestamp(-1n, FetchIsolation.TXN_COMMITTED, -1)).to.throw(OffsetNotAvailableError);
+    expect(leader.fetchOffsetForTimestamp(-1n, FetchIsolation.LOG_END, 6)).to.deep.include({ offset: 4n, leaderEpoch: 6 });
+    expect(leader.fetchOffsetForTimestamp(-2n, FetchIsolation.HIGH_WATERMARK, 6)).to.include({ offset: 0n });
+    followerFetch(leader, 1, 4n);
+    followerFetch(leader, 2, 4n);
+    expect(leader.fetchOffsetForTimestamp(-1n, FetchIsolation.HIGH_WATERMARK, 6)).to.deep.include({ offset: 4n, leaderEpoch: 6 });
   });
 
   it('starts each leader epoch at the log end, and answers a follower whose last epoch diverges with the epoch end to truncate to', () => {
