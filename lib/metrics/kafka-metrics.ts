@@ -71,6 +71,8 @@ export interface BrokerGauges {
   preferredReplicaImbalanceCount?: () => number;
   numGroups?: () => number;
   numOffsets?: () => number;
+  numIncrementalFetchSessions?: () => number;
+  numIncrementalFetchPartitionsCached?: () => number;
   /** Every partition log on this broker (read once per log metric per scrape). */
   logs?: () => Iterable<LogMetrics>;
 }
@@ -79,7 +81,7 @@ type ScalarGauge = Exclude<keyof BrokerGauges, 'logs'>;
 const SCALAR_GAUGES: readonly ScalarGauge[] = [
   'underReplicatedPartitions', 'underMinIsrPartitionCount', 'leaderCount', 'partitionCount', 'replicaFetcherMaxLag',
   'brokerState', 'activeControllerCount', 'offlinePartitionsCount', 'globalTopicCount', 'globalPartitionCount',
-  'preferredReplicaImbalanceCount', 'numGroups', 'numOffsets',
+  'preferredReplicaImbalanceCount', 'numGroups', 'numOffsets', 'numIncrementalFetchSessions', 'numIncrementalFetchPartitionsCached',
 ];
 const LOG_GAUGES = ['logSize', 'logStartOffset', 'logEndOffset', 'numLogSegments'] as const;
 

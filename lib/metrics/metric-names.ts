@@ -69,6 +69,12 @@ export const METRICS = {
   partitionCount: m('kafka_server_replicamanager_partitioncount', 'gauge', `${RM},name=PartitionCount`, [],
     'Partitions with a replica on this broker.'),
 
+  // ----- kafka.server:type=FetchSessionCache (KIP-227) -----
+  numIncrementalFetchSessions: m('kafka_server_fetchsessioncache_numincrementalfetchsessions', 'gauge',
+    'kafka.server:type=FetchSessionCache,name=NumIncrementalFetchSessions', [], 'Incremental fetch sessions this broker holds.'),
+  numIncrementalFetchPartitionsCached: m('kafka_server_fetchsessioncache_numincrementalfetchpartitionscached', 'gauge',
+    'kafka.server:type=FetchSessionCache,name=NumIncrementalFetchPartitionsCached', [], 'Partitions in all incremental fetch sessions.'),
+
   // ----- kafka.server:type=ReplicaFetcherManager / KafkaServer -----
   replicaFetcherMaxLag: m('kafka_server_replicafetchermanager_maxlag', 'gauge', 'kafka.server:type=ReplicaFetcherManager,name=MaxLag,clientId=Replica',
     [], 'Largest lag in messages of any follower replica on this broker.'),

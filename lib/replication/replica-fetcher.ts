@@ -23,6 +23,7 @@ import { validBytes } from '../record/record-batch.js';
 import { logger, type Logger } from '../utils/logger.js';
 import { groupBy } from '../utils/collections.js';
 import type { LeaderEndPoint } from './leader-end-point.js';
+import { FetchSessionHandler } from './fetch-session-handler.js';
 
 export interface FetcherConfig {
   brokerId: number;
@@ -49,6 +50,7 @@ export class ReplicaFetcher {
   private readonly limited: RateLimitedLog;
   /** In fetch order: partitions that got data move to the end. */
   private readonly partitions = new Map<string, FetchState>();
+  private readonly session = new FetchSessionHandler();
   private running = true;
   private wake: (() => void) | null = null;
   readonly done: Promise<void>;
@@ -127,35 +129,54 @@ export class ReplicaFetcher {
   }
 
   private async fetchOnce(states: FetchState[]): Promise<void> {
-    const byTopic = groupBy(states, (s) => s.tp.topic);
     const sent = new Map(states.map((s) => [tpKey(s.tp), { state: s, fetchOffset: s.partition.localLogOrException().logEndOffset }]));
-    const { response, release } = await this.leader.fetch({
-      replicaId: this.config.brokerId,
-      maxWaitMs: this.config.fetchMaxWaitMs,
-      minBytes: this.config.fetchMinBytes,
-      maxBytes: this.config.fetchResponseMaxBytes,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [...byTopic].map(([topic, list]) => ({
-        topic,
-        partitions: list.map((s) => {
-          const log = s.partition.localLogOrException();
-          return {
-            partition: s.tp.partition,
-            currentLeaderEpoch: s.currentLeaderEpoch,
-            fetchOffset: log.logEndOffset,
-            lastFetchedEpoch: log.leaderEpochCache.latestEpoch() ?? -1,
-            logStartOffset: log.logStartOffset,
-            partitionMaxBytes: this.config.fetchMaxBytes,
-          };
-        }),
-      })),
-      forgottenTopicsData: [],
-      rackId: '',
-    });
+    // Only what changed since the last request goes in an incremental fetch (KIP-227).
+    const request = this.session.build(states.map((s) => {
+      const log = s.partition.localLogOrException();
+      return {
+        tp: s.tp,
+        currentLeaderEpoch: s.currentLeaderEpoch,
+        fetchOffset: log.logEndOffset,
+        lastFetchedEpoch: log.leaderEpochCache.latestEpoch() ?? -1,
+        logStartOffset: log.logStartOffset,
+        maxBytes: this.config.fetchMaxBytes,
+      };
+    }));
+    let fetched: Awaited<ReturnType<LeaderEndPoint['fetch']>>;
     try {
-      if (response.errorCode !== Errors.NONE.code) {
+      fetched = await this.leader.fetch({
+        replicaId: this.config.brokerId,
+        maxWaitMs: this.config.fetchMaxWaitMs,
+        minBytes: this.config.fetchMinBytes,
+        maxBytes: this.config.fetchResponseMaxBytes,
+        isolationLevel: 0,
+        sessionId: request.sessionId,
+        sessionEpoch: request.sessionEpoch,
+        topics: [...groupBy(request.toSend, (p) => p.tp.topic)].map(([topic, list]) => ({
+          topic,
+          partitions: list.map((p) => ({
+            partition: p.tp.partition,
+            currentLeaderEpoch: p.currentLeaderEpoch,
+            fetchOffset: p.fetchOffset,
+            lastFetchedEpoch: p.lastFetchedEpoch,
+            logStartOffset: p.logStartOffset,
+            partitionMaxBytes: p.maxBytes,
+          })),
+        })),
+        forgottenTopicsData: [...groupBy(request.toForget, (tp) => tp.topic)].map(([topic, tps]) => ({ topic, partitions: tps.map((tp) => tp.partition) })),
+        rackId: '',
+      });
+    } catch (err) {
+      this.session.handleError();
+      throw err;
+    }
+    const { response, release } = fetched;
+    try {
+      if (!this.session.handleResponse(response.errorCode, response.sessionId)) {
+        if (response.errorCode === Errors.FETCH_SESSION_ID_NOT_FOUND.code || response.errorCode === Errors.INVALID_FETCH_SESSION_EPOCH.code) {
+          this.log.debug(`Fetch session ${request.sessionId} with broker ${this.sourceBrokerId} answered ${response.errorCode}; starting a new session`);
+          return;
+        }
         this.limited.warn(`fetch-error-${response.errorCode}`, {}, `Fetch from broker ${this.sourceBrokerId} answered error ${response.errorCode}`);
         this.delay(states);
         return;

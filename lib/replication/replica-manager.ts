@@ -98,7 +98,7 @@ export interface FetchParams {
   minBytes: number;
   maxBytes: number;
   isolation: FetchIsolation;
-  partitions: FetchPartitionRequest[];
+  partitions: readonly FetchPartitionRequest[];
 }
 
 

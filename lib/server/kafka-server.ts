@@ -34,6 +34,7 @@ import type { BrokerContext } from './handlers/broker-context.js';
 import { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { KafkaScheduler } from '../common/scheduler.js';
+import { FetchManager, FetchSessionCache } from './fetch-session.js';
 import { logger } from '../utils/logger.js';
 
 
@@ -62,10 +63,12 @@ export class KafkaServer {
 
   /** The broker's background tasks (Kafka's KafkaServer.kafkaScheduler), on the injected clock. */
   readonly scheduler: KafkaScheduler;
+  readonly fetchManager: FetchManager;
 
   constructor(readonly config: KafkaConfig, private readonly time: Time = SYSTEM_TIME) {
     this.brokerId = config.brokerId;
     this.scheduler = new KafkaScheduler({ time });
+    this.fetchManager = new FetchManager(time, new FetchSessionCache(config.getNumber('max.incremental.fetch.session.cache.slots')));
   }
 
   async startup(): Promise<void> {
@@ -202,6 +205,8 @@ export class KafkaServer {
       globalTopicCount: () => (active() ? this.controller.context.allTopics.size : 0),
       globalPartitionCount: () => (active() ? this.controller.context.allPartitions().length : 0),
       numGroups: () => this.groupCoordinator?.handleListGroups([]).groups.length ?? 0,
+      numIncrementalFetchSessions: () => this.fetchManager.cache.size,
+      numIncrementalFetchPartitionsCached: () => this.fetchManager.cache.totalPartitions,
       logs: () => this.logManager.allLogs().map((l) => ({
         topic: l.topicPartition.topic,
         partition: l.topicPartition.partition,
@@ -266,6 +271,7 @@ export class KafkaServer {
       config: this.config,
       get metadataCache() { return server.metadataCache; },
       get replicaManager() { return server.replicaManager; },
+      fetchManager: this.fetchManager,
       get logManager() { return server.logManager; },
       get controller() { return server.controller; },
       get adminManager() { return server.adminManager; },

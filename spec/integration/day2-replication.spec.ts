@@ -37,7 +37,8 @@ describe('day-2 replication', function () {
       `i=0; while true; do i=$((i+1)); echo "r$i"; done | kcat -b ${cluster().bootstrapServers.join(',')} -P -t rolling -X acks=all -X linger.ms=5 -X message.send.max.retries=100 -X retry.backoff.ms=100`]);
     try {
       for (const b of cluster().brokers) {
-        expect(await b.stop(60_000), `broker ${b.brokerId} exit code`).to.equal(0);
+        const code = await b.stop(60_000);
+        expect(code, `broker ${b.brokerId} exit code; its last lines:\n${b.recentOutput(40)}`).to.equal(0);
         await b.start(60_000);
         await cluster().waitUntilReady(60_000, 3);
         await eventually(() => fullIsr(cluster(), 'rolling'), 60_000, `full ISRs after restarting broker ${b.brokerId}`);
@@ -59,6 +60,39 @@ describe('day-2 replication', function () {
     } finally {
       await producer.stop();
     }
+  });
+
+  it('followers replicate through incremental fetch sessions, and a client may open, use and close one (KIP-227)', async () => {
+    await createTopic(cluster(), 'sessions', 3, 3);
+    // A full fetch at epoch 0 opens a session on the partition's leader.
+    const b = cluster().brokers[0]!;
+    const [p0] = (await topicView(cluster(), 'sessions')).filter((p) => p.leader === b.brokerId);
+    expect(p0, 'broker 0 leads a partition').to.not.equal(undefined);
+    const full = await request(b.bootstrap, 1 /* Fetch */, 12, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: 0, rackId: '', forgottenTopicsData: [],
+      topics: [{ topic: 'sessions', partitions: [{ partition: p0!.partition, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+    });
+    expect(full.errorCode).to.equal(0);
+    expect(full.sessionId).to.be.greaterThan(0);
+    expect(full.responses.flatMap((t) => t.partitions)).to.have.length(1);
+    // Incremental, nothing changed: the partition is read but left out of the answer.
+    const inc = await request(b.bootstrap, 1, 12, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: full.sessionId, sessionEpoch: 1, rackId: '', forgottenTopicsData: [], topics: [],
+    });
+    expect(inc).to.deep.include({ errorCode: 0, sessionId: full.sessionId });
+    expect(inc.responses).to.deep.equal([]);
+    const stale = await request(b.bootstrap, 1, 12, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: full.sessionId, sessionEpoch: 1, rackId: '', forgottenTopicsData: [], topics: [],
+    });
+    expect(stale.errorCode).to.equal(Errors.INVALID_FETCH_SESSION_EPOCH.code);
+    const unknown = await request(b.bootstrap, 1, 12, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 424242, sessionEpoch: 3, rackId: '', forgottenTopicsData: [], topics: [],
+    });
+    expect(unknown.errorCode).to.equal(Errors.FETCH_SESSION_ID_NOT_FOUND.code);
+    // The followers of broker 0's partitions fetch through sessions too (the fetcher always opens one):
+    // acks=all records written now reach them.
+    expect((await kcat(['-b', b.bootstrap, '-P', '-t', 'sessions', '-p', String(p0!.partition), '-X', 'acks=all'], 'x\ny\n')).code).to.equal(0);
+    await eventually(() => fullIsr(cluster(), 'sessions'), 30_000, 'full ISRs');
   });
 
   it('a follower that missed 5 MB of one partition catches up and rejoins the ISR', async () => {

@@ -12,6 +12,7 @@ import type { FetchRequest, LeaderAndIsrPartitionState } from '../../lib/protoco
 import type { Input } from '../../lib/protocol/frames.js';
 import { Errors } from '../../lib/protocol/errors.js';
 import type { TopicPartition } from '../../lib/common/topic-partition.js';
+import { FetchManager, FetchSessionCache } from '../../lib/server/fetch-session.js';
 import { ManualAlterPartitionManager, records, tempDir, turnUntil } from './support.js';
 
 const TP = { topic: 't', partition: 0 };
@@ -23,17 +24,21 @@ interface Broker {
   logs: LogManager;
   alter: ManualAlterPartitionManager;
   scheduler: KafkaScheduler;
+  sessions: FetchManager;
 }
 
 /**
  * A follower's view of another in-process ReplicaManager (Kafka's LocalLeaderEndPoint does this for
- * future replicas): Fetch goes through the leader's fetchMessages, purgatory included.
+ * future replicas): Fetch goes through the leader's fetch sessions and fetchMessages, purgatory
+ * included, as the Fetch handler composes them.
  */
 class ReplicaManagerEndPoint implements LeaderEndPoint {
   private closeNow: (err: Error) => void = () => {};
   private readonly closed = new Promise<never>((_resolve, reject) => (this.closeNow = reject));
 
-  constructor(readonly brokerId: number, private readonly leader: () => ReplicaManager) {
+  requests: Array<{ sessionEpoch: number; partitions: number }> = [];
+
+  constructor(readonly brokerId: number, private readonly leader: () => ReplicaManager, private readonly sessions: FetchManager) {
     this.closed.catch(() => {});
   }
 
@@ -41,14 +46,18 @@ class ReplicaManagerEndPoint implements LeaderEndPoint {
     const request = input as FetchRequest;
     await new Promise((resolve) => setImmediate(resolve));
     // As closing a network client fails its requests in flight, close() ends a fetch waiting in the leader's purgatory.
-    const results = await Promise.race([this.closed, this.leader().fetchMessages({
+    const fetchData = request.topics.flatMap((t) => t.partitions.map((p) => ({
+      tp: { topic: t.topic, partition: p.partition }, fetchOffset: p.fetchOffset, logStartOffset: p.logStartOffset,
+      maxBytes: p.partitionMaxBytes, currentLeaderEpoch: p.currentLeaderEpoch, lastFetchedEpoch: p.lastFetchedEpoch,
+    })));
+    this.requests.push({ sessionEpoch: request.sessionEpoch, partitions: fetchData.length });
+    const context = this.sessions.newContext(request.sessionId, request.sessionEpoch, fetchData,
+      request.forgottenTopicsData.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition }))), true);
+    const read = context.partitions.length === 0 ? [] : await Promise.race([this.closed, this.leader().fetchMessages({
       replicaId: request.replicaId, maxWaitMs: request.maxWaitMs, minBytes: request.minBytes, maxBytes: request.maxBytes,
-      isolation: FetchIsolation.LOG_END,
-      partitions: request.topics.flatMap((t) => t.partitions.map((p) => ({
-        tp: { topic: t.topic, partition: p.partition }, fetchOffset: p.fetchOffset, logStartOffset: p.logStartOffset,
-        maxBytes: p.partitionMaxBytes, currentLeaderEpoch: p.currentLeaderEpoch, lastFetchedEpoch: p.lastFetchedEpoch,
-      }))),
+      isolation: FetchIsolation.LOG_END, partitions: context.partitions,
     })]);
+    const { errorCode, sessionId, results } = context.respond(read);
     const partition = (r: FetchPartitionResult): FetchRequestResponsePartition => ({
       partitionIndex: r.tp.partition, errorCode: r.errorCode, highWatermark: r.highWatermark, lastStableOffset: r.lastStableOffset,
       logStartOffset: r.logStartOffset, divergingEpoch: r.divergingEpoch ?? { epoch: -1, endOffset: -1n },
@@ -56,7 +65,7 @@ class ReplicaManagerEndPoint implements LeaderEndPoint {
       preferredReadReplica: -1, records: r.records,
     });
     return {
-      response: { throttleTimeMs: 0, errorCode: Errors.NONE.code, sessionId: 0, nodeEndpoints: [], responses: results.map((r) => ({ topic: r.tp.topic, topicId: '', partitions: [partition(r)] })) },
+      response: { throttleTimeMs: 0, errorCode, sessionId, nodeEndpoints: [], responses: results.map((r) => ({ topic: r.tp.topic, topicId: '', partitions: [partition(r)] })) },
       release: () => {},
     };
   }
@@ -79,6 +88,7 @@ describe('ReplicaManager', () => {
   let dir: string;
   let time: MockTime;
   const brokers = new Map<number, Broker>();
+  let endPoints: ReplicaManagerEndPoint[] = [];
 
   const start = async (id: number): Promise<Broker> => {
     const logs = new LogManager({ logDirs: [path.join(dir, `b${id}`)], brokerId: id, clock: time, cleanerEnabled: false });
@@ -94,9 +104,13 @@ describe('ReplicaManager', () => {
     const rm = new ReplicaManager({
       brokerId: id, interBrokerListener: 'PLAINTEXT', replicaLagTimeMaxMs: LAG_MS, highWatermarkCheckpointIntervalMs: 5000, defaultMinInSyncReplicas: 1,
       fetcher: { fetchMaxWaitMs: 500, fetchMinBytes: 1, fetchMaxBytes: 1 << 20, fetchResponseMaxBytes: 10 << 20, fetchBackoffMs: 1000, requestTimeoutMs: 30_000 },
-      leaderEndPoint: (leaderId) => new ReplicaManagerEndPoint(leaderId, () => brokers.get(leaderId)!.rm),
+      leaderEndPoint: (leaderId) => {
+        const e = new ReplicaManagerEndPoint(leaderId, () => brokers.get(leaderId)!.rm, brokers.get(leaderId)!.sessions);
+        endPoints.push(e);
+        return e;
+      },
     }, time, scheduler, logs, cache, alter, () => 2);
-    const b = { id, rm, logs, alter, scheduler };
+    const b = { id, rm, logs, alter, scheduler, sessions: new FetchManager(time, new FetchSessionCache(10)) };
     brokers.set(id, b);
     return b;
   };
@@ -115,6 +129,7 @@ describe('ReplicaManager', () => {
   beforeEach(() => {
     dir = tempDir();
     time = new MockTime();
+    endPoints = [];
   });
   afterEach(async () => {
     for (const b of brokers.values()) {
@@ -194,6 +209,24 @@ describe('ReplicaManager', () => {
     // The former leader now follows b; its unreplicated record (offset 0, epoch 1) is truncated away.
     await produce(b, 2, 1);
     await turnUntil(() => a.rm.getPartition(TP)!.localLogOrException().logEndOffset === 2n, 200);
+  });
+
+  it('replicates through an incremental fetch session: after the full fetch, requests carry only partitions whose position moved', async () => {
+    const leader = await start(0);
+    const follower = await start(1);
+    for (const partition of [0, 1, 2]) {
+      for (const b of [leader, follower]) {
+        b.rm.becomeLeaderOrFollower({ controllerId: 0, isKRaftController: false, controllerEpoch: 1, brokerEpoch: -1n, type: 0, ungroupedPartitionStates: [], liveLeaders: [],
+          topicStates: [{ topicName: TP.topic, topicId: '', partitionStates: [{ ...partitionState(0, 1, [0, 1]), partitionIndex: partition }] }] });
+      }
+    }
+    await leader.rm.appendRecords({ timeoutMs: 30_000, requiredAcks: -1, entries: [{ tp: { topic: 't', partition: 1 }, records: records(4) }] });
+    expect(follower.rm.getPartition({ topic: 't', partition: 1 })!.localLogOrException().logEndOffset).to.equal(4n);
+    const requests = endPoints.flatMap((e) => e.requests);
+    expect(requests[0]).to.deep.equal({ sessionEpoch: 0, partitions: 3 });
+    // Partition 1's position moved once (0 → 4); the other two are never sent again.
+    expect(requests.slice(1).every((r) => r.sessionEpoch > 0 && r.partitions <= 1)).to.equal(true);
+    expect(leader.sessions.cache.size).to.equal(1);
   });
 
   it('ignores LeaderAndIsr from an older controller epoch, and answers STALE_CONTROLLER_EPOCH for a leader epoch that is not newer', async () => {

@@ -4,6 +4,7 @@
  */
 import type { MetadataCache } from '../metadata-cache.js';
 import type { ReplicaManager } from '../../replication/replica-manager.js';
+import type { FetchManager } from '../fetch-session.js';
 import type { KafkaController } from '../../controller/kafka-controller.js';
 import type { ZkAdminManager } from '../zk-admin-manager.js';
 import type { GroupCoordinator } from '../../coordinator/group/group-coordinator.js';
@@ -24,6 +25,8 @@ export interface BrokerContext {
   readonly config: KafkaConfig;
   readonly metadataCache: MetadataCache;
   readonly replicaManager: ReplicaManager;
+  /** Incremental fetch sessions (KIP-227). */
+  readonly fetchManager: FetchManager;
   readonly logManager: LogManager;
   /** This broker's controller component (active or not). */
   readonly controller: KafkaController;

@@ -5,21 +5,22 @@
  * whole even when larger (KIP-74). Segment bytes go out as they are, except for v0–3 clients, which
  * get them down-converted to magic 0/1.
  *
- * Fetch sessions (KIP-227, v7+): kafkats answers every request as a full fetch and never creates a
- * session (session id 0 in the response), which clients accept by continuing with full fetches; an
- * incremental request naming a session answers FETCH_SESSION_ID_NOT_FOUND so the client resets.
+ * Fetch sessions (KIP-227, v7+) through the broker's FetchManager: a full fetch at epoch 0 opens a
+ * session, later requests carry only changed partitions and are answered with only the partitions
+ * that changed; an unknown session answers FETCH_SESSION_ID_NOT_FOUND, a wrong epoch
+ * INVALID_FETCH_SESSION_EPOCH, and epoch -1 is a full fetch without a session.
  * v13 names topics by id: unknown ids answer UNKNOWN_TOPIC_ID.
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { ZERO_UUID } from '../../protocol/reader.js';
 import { Errors, errorCodeOf } from '../../protocol/errors.js';
-import { FetchIsolation } from '../../cluster/partition.js';
+import { FetchIsolation } from '../../log/log.js';
 import { downConvert } from '../../record/records-util.js';
 import type { FetchPartitionRequest } from '../../replication/replica-manager.js';
+import type { TopicPartition } from '../../common/topic-partition.js';
+import { FINAL_EPOCH, INVALID_SESSION_ID } from '../../common/fetch-metadata.js';
 import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
-
-const NO_SESSION = 0;
 
 export const fetchHandler = defineHandler({
   apiKey: ApiKeys.FETCH,
@@ -27,20 +28,18 @@ export const fetchHandler = defineHandler({
   maxVersion: 13,
   async handle(ctx, request) {
     const v = ctx.apiVersion;
-    if (v >= 7 && request.sessionId !== NO_SESSION && request.sessionEpoch > 0) {
-      return { throttleTimeMs: 0, errorCode: Errors.FETCH_SESSION_ID_NOT_FOUND.code, sessionId: NO_SESSION, responses: [] };
-    }
     const cache = ctx.broker.metadataCache;
-    const partitions: FetchPartitionRequest[] = [];
+    const topicName = (t: { topic: string; topicId: string }): string | undefined => (v >= 13 ? cache.getTopicName(t.topicId) : t.topic);
+    const fetchData: FetchPartitionRequest[] = [];
     const unknownIds: Array<{ topicId: string; partitions: number[] }> = [];
     for (const t of request.topics) {
-      const topic = v >= 13 ? cache.getTopicName(t.topicId) : t.topic;
+      const topic = topicName(t);
       if (topic === undefined) {
         unknownIds.push({ topicId: t.topicId, partitions: t.partitions.map((p) => p.partition) });
         continue;
       }
       for (const p of t.partitions) {
-        partitions.push({
+        fetchData.push({
           tp: { topic, partition: p.partition },
           fetchOffset: p.fetchOffset,
           logStartOffset: p.logStartOffset,
@@ -50,18 +49,29 @@ export const fetchHandler = defineHandler({
         });
       }
     }
-    const isolation = request.replicaId >= 0 ? FetchIsolation.LOG_END : request.isolationLevel === 1 ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK;
-    const results = await ctx.broker.replicaManager.fetchMessages({
+    const toForget: TopicPartition[] = v >= 7
+      ? request.forgottenTopicsData.flatMap((t) => {
+        const topic = topicName(t);
+        return topic === undefined ? [] : t.partitions.map((partition) => ({ topic, partition }));
+      })
+      : [];
+    const isFollower = request.replicaId >= 0;
+    const context = v >= 7
+      ? ctx.broker.fetchManager.newContext(request.sessionId, request.sessionEpoch, fetchData, toForget, isFollower)
+      : ctx.broker.fetchManager.newContext(INVALID_SESSION_ID, FINAL_EPOCH, fetchData, [], isFollower);
+    const isolation = isFollower ? FetchIsolation.LOG_END : request.isolationLevel === 1 ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK;
+    const read = context.partitions.length === 0 ? [] : await ctx.broker.replicaManager.fetchMessages({
       replicaId: request.replicaId,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,
       maxBytes: v >= 3 ? Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes')) : 0x7fffffff,
       isolation,
-      partitions,
+      partitions: context.partitions,
     });
-    const byTopic = groupBy(results, (r) => r.tp.topic);
+    const answer = context.respond(read);
+    const fetchOffsets = new Map(context.partitions.map((p) => [`${p.tp.topic}-${p.tp.partition}`, p.fetchOffset]));
     const readCommitted = isolation === FetchIsolation.TXN_COMMITTED;
-    const responses = [...byTopic].map(([topic, rs]) => ({
+    const responses = [...groupBy(answer.results, (r) => r.tp.topic)].map(([topic, rs]) => ({
       topic,
       topicId: cache.getTopicId(topic) ?? ZERO_UUID,
       partitions: rs.map((r) => {
@@ -69,13 +79,13 @@ export const fetchHandler = defineHandler({
         let errorCode = r.errorCode;
         if (v <= 3 && records && records.length > 0) {
           try {
-            records = downConvert(records, v <= 1 ? 0 : 1, partitions.find((p) => p.tp.topic === topic && p.tp.partition === r.tp.partition)?.fetchOffset ?? 0n).records;
+            records = downConvert(records, v <= 1 ? 0 : 1, fetchOffsets.get(`${topic}-${r.tp.partition}`) ?? 0n).records;
           } catch (err) {
             errorCode = errorCodeOf(err);
             records = null;
           }
         }
-        if (records && records.length > 0) ctx.broker.metrics?.updateBytesOut(topic, request.replicaId >= 0, records.length);
+        if (records && records.length > 0) ctx.broker.metrics?.updateBytesOut(topic, isFollower, records.length);
         return {
           partitionIndex: r.tp.partition,
           errorCode,
@@ -99,6 +109,6 @@ export const fetchHandler = defineHandler({
         })),
       });
     }
-    return { throttleTimeMs: 0, errorCode: Errors.NONE.code, sessionId: NO_SESSION, responses };
+    return { throttleTimeMs: 0, errorCode: answer.errorCode, sessionId: answer.sessionId, responses };
   },
 });
