@@ -381,15 +381,19 @@ export class LogManager {
     for (const { log } of this.logs.values()) if (!log.isClosed && log.flushDue(now)) log.flush();
   }
 
-  /** One cleaner pass over every compacted log whose dirty ratio reaches min.cleanable.dirty.ratio. */
-  cleanLogs(): number {
+  /**
+   * One cleaner pass over every compacted log whose dirty ratio reaches min.cleanable.dirty.ratio or
+   * whose oldest dirty record passed max.compaction.lag.ms. Rounds yield to the event loop.
+   */
+  async cleanLogs(): Promise<number> {
     let cleaned = 0;
-    for (const [k, { log }] of this.logs) {
+    for (const [k, { log }] of [...this.logs]) {
       if (log.isClosed || !isCompact(log.config)) continue;
       const firstDirty = this.cleanerCheckpoints.get(k) ?? log.logStartOffset;
       const from = firstDirty < log.logStartOffset ? log.logStartOffset : firstDirty;
-      if (this.cleaner.cleanableRatio(log, from) < log.config['min.cleanable.dirty.ratio']) continue;
-      const stats = this.cleaner.clean(log, from);
+      if (this.cleaner.cleanableRatio(log, from) < log.config['min.cleanable.dirty.ratio'] && !this.cleaner.compactionLagExceeded(log, from)) continue;
+      const stats = await this.cleaner.clean(log, from);
+      if (this.logs.get(k)?.log !== log) continue; // deleted or replaced while it was cleaned
       this.cleanerCheckpoints.set(k, stats.endOffset);
       cleaned++;
     }

@@ -47,7 +47,7 @@ describe('LogCleaner', () => {
     log.updateHighWatermark(log.logEndOffset);
     const activeBefore = fs.readFileSync(log.activeSegment.logFile);
     const activeBase = BigInt(log.activeSegment.baseOffset);
-    const stats = new LogCleaner(clock).clean(log);
+    const stats = await new LogCleaner(clock).clean(log);
     expect(stats.endOffset).to.equal(activeBase);
 
     const cleanable = written.filter((w) => w.offset < activeBase);
@@ -76,11 +76,11 @@ describe('LogCleaner', () => {
     for (let i = 0; i < 10; i++) log.appendAsLeader(batch(1, { keys: ['c'], values: [`c${i}`], ts: clock.milliseconds() }), 0);
     log.updateHighWatermark(log.logEndOffset);
     const cleaner = new LogCleaner(clock);
-    cleaner.clean(log);
+    await cleaner.clean(log);
     const first = contents(log).filter((c) => c.key === 'a');
     expect(first).to.deep.equal([{ offset: 20n, key: 'a', value: null }]);
     clock.advance(10_001);
-    cleaner.clean(log, log.logStartOffset);
+    await cleaner.clean(log, log.logStartOffset);
     expect(contents(log).filter((c) => c.key === 'a')).to.deep.equal([]);
     expect(contents(log).filter((c) => c.key === 'b')).to.deep.equal([{ offset: 19n, key: 'b', value: 'b9' }]);
     await log.close();
@@ -92,7 +92,7 @@ describe('LogCleaner', () => {
     log.appendAsLeader(buildRecordBatch(keys.map((k, i) => ({ key: Buffer.from(k), value: Buffer.from(`${k}${i}`), timestamp: 5n })), { compression: CompressionType.GZIP }), 0);
     for (let i = 0; i < 20; i++) log.appendAsLeader(batch(1, { keys: ['other'], values: [`o${i}`] }), 0);
     log.updateHighWatermark(log.logEndOffset);
-    new LogCleaner(clock).clean(log);
+    await new LogCleaner(clock).clean(log);
     const first = log.logSegments()[0]!.readBytes(0, log.logSegments()[0]!.size);
     const header = validateRecordBatch(first, 0);
     expect(header.attributes & 7).to.equal(CompressionType.GZIP);

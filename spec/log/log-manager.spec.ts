@@ -132,7 +132,7 @@ describe('LogManager', () => {
     for (let i = 0; i < 20; i++) log.appendAsLeader(batch(1, { keys: ['same'], values: [`v${i}`] }), 0);
     log.updateHighWatermark(log.logEndOffset);
     const before = log.size();
-    expect(m.cleanLogs()).to.equal(1);
+    expect(await m.cleanLogs()).to.equal(1);
     expect(log.size()).to.be.lessThan(before);
     const text = fs.readFileSync(path.join(dirs[0]!, 'cleaner-offset-checkpoint'), 'utf8');
     expect(text).to.equal(`0\n1\ncmp 0 ${log.activeSegment.baseOffset}\n`);
