@@ -68,6 +68,9 @@ export class NetworkClient {
       timer.unref();
       this.pending.set(correlationId, { resolve, reject, timer });
     });
+    // The connection may fail (or the client close) while we still await connect() below: the
+    // caller gets the rejection through `return response`, so it must not count as unhandled.
+    response.catch(() => undefined);
     const generation = this.generation;
     let socket: net.Socket;
     try {
