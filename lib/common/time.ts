@@ -51,6 +51,15 @@ export class SystemTime implements Time {
   }
 }
 
+/**
+ * Resolves after `delayMs` of `time`'s clock without moving it: a background wait such as a retry
+ * backoff. Unlike `sleep`, on MockTime it resolves only when the test advances the clock past the
+ * deadline; on the system clock its timer is unref()ed like every background timer.
+ */
+export function delay(time: Time, delayMs: number): Promise<void> {
+  return new Promise((resolve) => time.setTimer(resolve, delayMs));
+}
+
 /** The process-wide real clock (Kafka's Time.SYSTEM). */
 export const SYSTEM_TIME: Time = new SystemTime();
 

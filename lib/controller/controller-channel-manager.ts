@@ -2,12 +2,14 @@
  * Kafka's ControllerChannelManager: one queue and connection per live broker; requests to a
  * broker go out one at a time, in order, and are retried (with backoff) until they get an answer
  * or the broker is removed. Responses are handed back as callbacks that enqueue controller events.
+ * The retry backoff waits on the injected clock (MockTime in unit specs).
  */
 import { NetworkClient } from '../network/network-client.js';
 import { decodeResponse, encodeRequest } from '../protocol/index.js';
 import type { Input, RequestApiKey } from '../protocol/frames.js';
 import type { RequestBodies, ResponseBodies } from '../protocol/generated/types.js';
 import type { LiveBroker } from './controller-context.js';
+import { SYSTEM_TIME, type Time, type TimerHandle } from '../common/time.js';
 import { logger } from '../utils/logger.js';
 
 interface QueueItem {
@@ -17,24 +19,35 @@ interface QueueItem {
   callback?: (response: unknown) => void;
 }
 
+/** What a RequestSendThread needs of its connection to a broker (a NetworkClient; unit specs pass an in-memory one). */
+export type ControllerChannelClient = Pick<NetworkClient, 'send' | 'close'>;
+
 export interface ChannelOptions {
   controllerId: number;
   interBrokerListener: string;
   requestTimeoutMs: number;
   retryBackoffMs: number;
+  /** The clock retry backoffs wait on (default: the system clock). */
+  time?: Time;
+  /** Opens the connection to a broker (default: a NetworkClient). */
+  newClient?: (host: string, port: number) => ControllerChannelClient;
 }
 
 class RequestSendThread {
   private readonly log = logger('kafka.controller.RequestSendThread');
   private readonly queue: QueueItem[] = [];
-  private readonly client: NetworkClient;
+  private readonly client: ControllerChannelClient;
+  private readonly time: Time;
   private running = true;
   private wake: (() => void) | null = null;
+  private endBackoff: (() => void) | null = null;
   private correlationId = 0;
   readonly done: Promise<void>;
 
   constructor(readonly broker: LiveBroker, host: string, port: number, private readonly options: ChannelOptions) {
-    this.client = new NetworkClient({ host, port }, { requestTimeoutMs: options.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 100 * 1024 * 1024 });
+    this.time = options.time ?? SYSTEM_TIME;
+    this.client = options.newClient?.(host, port)
+      ?? new NetworkClient({ host, port }, { requestTimeoutMs: options.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 100 * 1024 * 1024 });
     this.done = this.loop();
   }
 
@@ -51,6 +64,7 @@ class RequestSendThread {
     this.running = false;
     this.client.close();
     this.wake?.();
+    this.endBackoff?.();
   }
 
   private async loop(): Promise<void> {
@@ -87,10 +101,21 @@ class RequestSendThread {
       } catch (err) {
         if (!this.running) return undefined;
         this.log.warn(`controller ${this.options.controllerId} failed to send api key ${item.apiKey} to broker ${this.broker.id}: ${(err as Error).message}; retrying`);
-        await new Promise((r) => setTimeout(r, this.options.retryBackoffMs).unref());
+        await this.backoff();
       }
     }
     return undefined;
+  }
+
+  /** Waits retry.backoff on the injected clock; shutdown() ends the wait early. */
+  private async backoff(): Promise<void> {
+    let timer: TimerHandle | undefined;
+    await new Promise<void>((resolve) => {
+      this.endBackoff = resolve;
+      timer = this.time.setTimer(resolve, this.options.retryBackoffMs);
+    });
+    timer?.cancel();
+    this.endBackoff = null;
   }
 }
 

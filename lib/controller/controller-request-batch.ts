@@ -34,6 +34,9 @@ interface StopReplicaEntry {
   leaderEpoch: number;
 }
 
+/** What the batch needs of the channel manager (unit specs record the requests instead). */
+export type ControllerRequestSender = Pick<ControllerChannelManager, 'sendRequest' | 'hasBroker'>;
+
 export interface BatchCallbacks {
   onLeaderAndIsrResponse?(brokerId: number, response: LeaderAndIsrResponse): void;
   onStopReplicaResponse?(brokerId: number, response: StopReplicaResponse, partitions: TopicPartition[], deletePartition: boolean): void;
@@ -48,7 +51,7 @@ export class ControllerBrokerRequestBatch {
   constructor(
     private readonly controllerId: number,
     private readonly context: ControllerContext,
-    private readonly channel: ControllerChannelManager,
+    private readonly channel: ControllerRequestSender,
     private readonly callbacks: BatchCallbacks = {},
   ) {}
 

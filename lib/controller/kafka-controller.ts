@@ -1,7 +1,8 @@
 /**
  * Kafka's KafkaController (ZooKeeper mode): every broker runs one; the one that creates the
  * ephemeral /controller znode (bumping /controller_epoch in the same multi) is active. All work
- * happens on one event queue fed by ZooKeeper watches, requests and timers. Failover loads the
+ * happens on one event queue fed by ZooKeeper watches, requests and timers (tasks on the broker's
+ * KafkaScheduler that only enqueue an event). Failover loads the
  * context from ZooKeeper, tells every broker the live brokers, brings replicas online and elects
  * leaders; afterwards broker joins/failures, topic creation/partition additions/deletions,
  * AlterPartition (ISR changes), controlled shutdown and preferred-leader elections are handled as
@@ -9,7 +10,7 @@
  */
 import { ControllerEventManager } from './controller-event-manager.js';
 import { ControllerContext, type LiveBroker } from './controller-context.js';
-import { ControllerChannelManager } from './controller-channel-manager.js';
+import { ControllerChannelManager, type ChannelOptions } from './controller-channel-manager.js';
 import { ControllerBrokerRequestBatch } from './controller-request-batch.js';
 import { PartitionStateMachine } from './partition-state-machine.js';
 import { ReplicaStateMachine } from './replica-state-machine.js';
@@ -22,6 +23,8 @@ import { NotControllerError } from '../protocol/errors.js';
 import { BrokerIdsZNode, ControllerZNode, DeleteTopicsZNode, LogDirEventNotificationZNode, TopicZNode, TopicsZNode, randomUuid, type BrokerInfo } from '../zk/zk-data.js';
 import type { ZNodeChangeHandler, ZNodeChildChangeHandler } from '../zk/zookeeper-client.js';
 import { ZERO_UUID } from '../protocol/reader.js';
+import { SYSTEM_TIME, type Time } from '../common/time.js';
+import type { KafkaScheduler, ScheduledTask } from '../common/scheduler.js';
 import { logger } from '../utils/logger.js';
 
 export type KafkaControllerEvent =
@@ -59,6 +62,13 @@ export interface ControllerHost {
   uncleanLeaderElectionEnabled(topic: string): Promise<boolean>;
 }
 
+/** The broker's clock and scheduler the controller's timers run on; unit specs also pass how the channel manager connects. */
+export interface ControllerRuntime {
+  scheduler: KafkaScheduler;
+  time?: Time;
+  newChannelClient?: ChannelOptions['newClient'];
+}
+
 export class KafkaController {
   private readonly log = logger('kafka.controller.KafkaController');
   readonly context = new ControllerContext();
@@ -70,7 +80,7 @@ export class KafkaController {
   private deletion: TopicDeletionManager;
   private ops: ControllerOperations;
   private activeControllerId = -1;
-  private rebalanceTimer: NodeJS.Timeout | null = null;
+  private autoRebalanceTask: ScheduledTask | undefined;
   private readonly topicHandlers = new Map<string, ZNodeChangeHandler>();
   private readonly brokerHandlers = new Map<number, ZNodeChangeHandler>();
 
@@ -78,6 +88,7 @@ export class KafkaController {
     private readonly config: KafkaControllerConfig,
     private readonly zkClient: KafkaZkClient,
     private readonly host: ControllerHost,
+    private readonly runtime: ControllerRuntime,
   ) {
     this.events = new ControllerEventManager({ process: (e) => this.process(e), preempt: (e) => this.preempt(e) });
     const built = this.buildComponents();
@@ -95,6 +106,8 @@ export class KafkaController {
       interBrokerListener: this.config.interBrokerListener,
       requestTimeoutMs: this.config.requestTimeoutMs,
       retryBackoffMs: 100,
+      time: this.runtime.time ?? SYSTEM_TIME,
+      newClient: this.runtime.newChannelClient,
     });
     const batch = new ControllerBrokerRequestBatch(this.config.brokerId, this.context, channel, {
       onStopReplicaResponse: (brokerId, response, _partitions, deletePartition) => {
@@ -236,7 +249,11 @@ export class KafkaController {
           await this.ops.onLeaderAndIsrResponse(e.brokerId, e.errors);
           return;
         case 'AutoPreferredReplicaLeaderElection':
-          await this.ops.checkAndTriggerAutoLeaderRebalance(this.config.leaderImbalancePerBrokerPercentage);
+          try {
+            await this.ops.checkAndTriggerAutoLeaderRebalance(this.config.leaderImbalancePerBrokerPercentage);
+          } finally {
+            this.scheduleAutoLeaderRebalanceTask();
+          }
           return;
       }
     } catch (err) {
@@ -349,16 +366,27 @@ export class KafkaController {
     this.psm.initializePartitionState();
     await this.psm.triggerOnlinePartitionStateChange();
     await this.deletion.resumeDeletions();
-    if (this.config.autoLeaderRebalanceEnable) {
-      this.rebalanceTimer = setInterval(() => this.events.put({ name: 'AutoPreferredReplicaLeaderElection' }), this.config.leaderImbalanceCheckIntervalSeconds * 1000);
-      this.rebalanceTimer.unref();
-    }
+    if (this.config.autoLeaderRebalanceEnable) this.scheduleAutoLeaderRebalanceTask();
     this.log.info(`Controller ${this.config.brokerId} finished failover: ${this.context.liveBrokerList().length} live brokers, ${this.context.allTopics.size} topics`);
   }
 
+  /**
+   * Kafka's scheduleAutoLeaderRebalanceTask: a one-shot task that only enqueues the
+   * AutoPreferredReplicaLeaderElection event, re-armed after each run of that event, so checks never
+   * pile up. The first check comes one leader.imbalance.check.interval.seconds after failover
+   * (Kafka's comes after 5 s).
+   */
+  private scheduleAutoLeaderRebalanceTask(): void {
+    this.autoRebalanceTask?.cancel();
+    this.autoRebalanceTask = undefined;
+    if (!this.runtime.scheduler.isStarted()) return;
+    this.autoRebalanceTask = this.runtime.scheduler.scheduleOnce('auto-leader-rebalance-task',
+      () => { this.events.put({ name: 'AutoPreferredReplicaLeaderElection' }); }, this.config.leaderImbalanceCheckIntervalSeconds * 1000);
+  }
+
   private onControllerResignation(): void {
-    if (this.rebalanceTimer) clearInterval(this.rebalanceTimer);
-    this.rebalanceTimer = null;
+    this.autoRebalanceTask?.cancel();
+    this.autoRebalanceTask = undefined;
     for (const p of [BrokerIdsZNode.path, TopicsZNode.path, DeleteTopicsZNode.path, LogDirEventNotificationZNode.path]) this.zkClient.unregisterZNodeChildChangeHandler(p);
     for (const p of this.topicHandlers.keys()) this.zkClient.unregisterZNodeChangeHandler(TopicZNode.path(p));
     this.topicHandlers.clear();

@@ -11,6 +11,7 @@ import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
 import { Errors, NotControllerError } from '../protocol/errors.js';
 import type { AlterPartitionItem, AlterPartitionManager, AlterPartitionResult } from '../cluster/partition.js';
 import type { MetadataCache } from '../server/metadata-cache.js';
+import { SYSTEM_TIME, delay, type Time } from '../common/time.js';
 import { logger } from '../utils/logger.js';
 
 /** AlterPartition v1: topic names (v2+ use topic ids), leader recovery state. */
@@ -28,6 +29,7 @@ export class DefaultAlterPartitionManager implements AlterPartitionManager {
     private readonly brokerEpoch: () => bigint,
     private readonly metadataCache: MetadataCache,
     private readonly interBrokerListener: string,
+    private readonly time: Time = SYSTEM_TIME,
     private readonly requestTimeoutMs = 30_000,
   ) {}
 
@@ -37,7 +39,7 @@ export class DefaultAlterPartitionManager implements AlterPartitionManager {
         return await this.sendOnce(item);
       } catch (err) {
         this.log.debug(`AlterPartition for ${item.tp.topic}-${item.tp.partition} failed (${(err as Error).message}); retrying`);
-        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)).unref());
+        await delay(this.time, 100 * (attempt + 1));
       }
     }
     return { errorCode: Errors.NOT_CONTROLLER.code };

@@ -128,7 +128,7 @@ export class KafkaServer {
     );
     await this.socketServer.startup();
 
-    this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName);
+    this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName, this.time);
     this.replicaManager = new ReplicaManager(
       {
         brokerId: this.brokerId,
@@ -181,6 +181,7 @@ export class KafkaServer {
           return this.topicConfigs.get(topic)['unclean.leader.election.enable'];
         },
       },
+      { scheduler: this.scheduler, time: this.time },
     );
     this.controller.startup();
     this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides));
