@@ -193,6 +193,10 @@ export class ControllerContext {
     this.replicaStates.set(`${tpKey(r.tp)}:${r.replica}`, state);
   }
 
+  removeReplicaState(r: PartitionReplica): void {
+    this.replicaStates.delete(`${tpKey(r.tp)}:${r.replica}`);
+  }
+
   /** Partitions led by `brokerId` with replication factor > 1 (what ControlledShutdown still waits for). */
   partitionLeadersOnBroker(brokerId: number): TopicPartition[] {
     return this.allPartitions().filter((tp) => {

@@ -213,13 +213,22 @@ export class PartitionStateMachine {
       const info: LeaderIsrAndControllerEpoch = { leaderAndIsr: r, controllerEpoch: this.context.epoch };
       this.context.putPartitionLeadershipInfo(tp, info);
       const assignment = this.context.partitionReplicaAssignment(tp);
-      const recipients = strategy.kind === 'controlledShutdown'
-        ? assignment.filter((b) => !this.context.shuttingDownBrokerIds.has(b))
-        : assignment;
-      this.batch.addLeaderAndIsrRequestForBrokers(recipients.filter((b) => this.context.liveBroker(b) !== undefined), tp, info, assignment, false);
+      this.batch.addLeaderAndIsrRequestForBrokers(this.leaderAndIsrRecipients(strategy, tp, assignment), tp, info, assignment, false);
       outcome.succeeded.set(tpKey(tp), info);
       this.stateChangeLog.info(`Controller ${this.controllerId} epoch ${this.context.epoch} elected leader ${r.leader} for ${tpKey(tp)} with leader epoch ${r.leaderEpoch}, ISR [${r.isr.join(',')}]`);
     }
     return partitionsToRetry;
+  }
+
+  /**
+   * Who hears of an election (Kafka's ElectionResult.liveReplicas): the online replicas after an
+   * offline election; every live replica, shutting-down ones included, after a preferred or a
+   * controlled-shutdown election — a broker shutting down learns it is now a follower.
+   */
+  private leaderAndIsrRecipients(strategy: ElectionStrategy, tp: TopicPartition, assignment: number[]): number[] {
+    if (strategy.kind === 'offline') return assignment.filter((b) => this.context.isReplicaOnline(b, tp));
+    if (strategy.kind === 'controlledShutdown') return assignment.filter((b) => this.context.isReplicaOnline(b, tp, true));
+    const liveOrShuttingDown = this.context.liveOrShuttingDownBrokerIds();
+    return assignment.filter((b) => liveOrShuttingDown.has(b));
   }
 }

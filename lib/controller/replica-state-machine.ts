@@ -57,9 +57,11 @@ export class ReplicaStateMachine {
       case ReplicaState.NewReplica:
         for (const r of valid) {
           const l = this.context.partitionLeadershipInfo(r.tp);
-          if (l && l.leaderAndIsr.leader !== r.replica) {
-            this.batch.addLeaderAndIsrRequestForBrokers([r.replica], r.tp, l, this.context.partitionReplicaAssignment(r.tp), true);
+          if (l && l.leaderAndIsr.leader === r.replica) {
+            this.stateChangeLog.error(`Controller ${this.controllerId} epoch ${this.context.epoch} failed to change state of replica ${r.replica} for ${tpKey(r.tp)} from ${this.context.replicaState(r)} to ${target}: it is the partition's leader`);
+            continue;
           }
+          if (l) this.batch.addLeaderAndIsrRequestForBrokers([r.replica], r.tp, l, this.context.partitionReplicaAssignment(r.tp), true);
           this.transition(r, target);
         }
         return;
@@ -77,21 +79,30 @@ export class ReplicaStateMachine {
         for (const r of valid) this.batch.addStopReplicaRequestForBrokers([r.replica], r.tp, false);
         const byReplica = new Map<number, TopicPartition[]>();
         for (const r of valid) {
-          if (!this.context.partitionLeadershipInfo(r.tp)) continue;
+          if (!this.context.partitionLeadershipInfo(r.tp)) {
+            // Nothing to shrink: the brokers only learn the replica is offline.
+            this.batch.addUpdateMetadataRequestForBrokers(this.context.liveOrShuttingDownBrokerIds(), [r.tp]);
+            this.transition(r, target);
+            continue;
+          }
           const l = byReplica.get(r.replica) ?? [];
           l.push(r.tp);
           byReplica.set(r.replica, l);
         }
         for (const [replica, tps] of byReplica) {
+          // Only replicas whose ISR removal succeeded go offline; failures were logged.
           const updated = await this.removeReplicasFromIsr(replica, tps);
           for (const [key, info] of updated) {
             const tp = tps.find((p) => tpKey(p) === key)!;
-            if (this.context.isTopicQueuedUpForDeletion(tp.topic)) continue;
-            const recipients = this.context.partitionReplicaAssignment(tp).filter((b) => b !== replica && this.context.isReplicaOnline(b, tp));
-            this.batch.addLeaderAndIsrRequestForBrokers(recipients, tp, info, this.context.partitionReplicaAssignment(tp), false);
+            if (!this.context.isTopicQueuedUpForDeletion(tp.topic)) {
+              // Every other replica still reachable hears the new ISR, a shutting-down one included.
+              const assignment = this.context.partitionReplicaAssignment(tp);
+              const recipients = assignment.filter((b) => b !== replica && this.context.isReplicaOnline(b, tp, true));
+              this.batch.addLeaderAndIsrRequestForBrokers(recipients, tp, info, assignment, false);
+            }
+            this.transition({ tp, replica }, target);
           }
         }
-        for (const r of valid) this.transition(r, target);
         return;
       }
       case ReplicaState.ReplicaDeletionStarted:
@@ -102,8 +113,15 @@ export class ReplicaStateMachine {
         return;
       case ReplicaState.ReplicaDeletionIneligible:
       case ReplicaState.ReplicaDeletionSuccessful:
-      case ReplicaState.NonExistentReplica:
         for (const r of valid) this.transition(r, target);
+        return;
+      case ReplicaState.NonExistentReplica:
+        // A deleted replica leaves the partition's assignment and the state machine.
+        for (const r of valid) {
+          this.transition(r, target);
+          this.context.setAssignment(r.tp.topic, r.tp.partition, this.context.partitionReplicaAssignment(r.tp).filter((b) => b !== r.replica));
+          this.context.removeReplicaState(r);
+        }
         return;
     }
   }
@@ -128,7 +146,7 @@ export class ReplicaStateMachine {
         const s = states.get(tp);
         if (!s) continue;
         if (s.controllerEpoch > this.context.epoch) {
-          this.stateChangeLog.warn(`Not removing replica ${replica} from the ISR of ${tpKey(tp)}: written by a newer controller (epoch ${s.controllerEpoch})`);
+          this.stateChangeLog.error(`Controller ${this.controllerId} epoch ${this.context.epoch} failed to remove replica ${replica} from the ISR of ${tpKey(tp)}: its state was written by a newer controller (epoch ${s.controllerEpoch})`);
           continue;
         }
         const l = s.leaderAndIsr;
