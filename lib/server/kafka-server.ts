@@ -158,7 +158,7 @@ export class KafkaServer {
     this.adminManager = new ZkAdminManager(context);
     this.groupCoordinator = createGroupCoordinator(context, this.replicaManager);
     // ---- transaction coordinator (KIP-98): next to the group coordinator, on __transaction_state ----
-    this.transactionCoordinator = createTransactionCoordinator(context, this.replicaManager);
+    this.transactionCoordinator = createTransactionCoordinator(context, this.replicaManager, this.time, this.scheduler);
     // ---- end transaction coordinator ----
 
     this.brokerEpoch = await this.registerBroker();

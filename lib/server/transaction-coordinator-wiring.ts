@@ -15,10 +15,11 @@ import type { ReplicaManager } from '../replication/replica-manager.js';
 import { Errors } from '../protocol/errors.js';
 import { readInternalTopicPartition } from './internal-topic-reader.js';
 import type { BrokerContext } from './handlers/broker-context.js';
-import { SYSTEM_TIME } from '../common/time.js';
+import type { Time } from '../common/time.js';
+import type { KafkaScheduler } from '../common/scheduler.js';
 import { logger } from '../utils/logger.js';
 
-export function createTransactionCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager): TransactionCoordinator {
+export function createTransactionCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager, time: Time, scheduler: KafkaScheduler): TransactionCoordinator {
   const log = logger('kafka.coordinator.transaction.TransactionStateManager');
   const config = ctx.config;
   const storage: TransactionLogStorage = {
@@ -46,6 +47,7 @@ export function createTransactionCoordinator(ctx: BrokerContext, replicaManager:
     stillCoordinator: (id, epoch) => manager.isCoordinatorEpochCurrent(id, epoch),
     requestTimeoutMs: config.getNumber('request.timeout.ms'),
     retryBackoffMs: 100,
+    time,
   });
   const manager = new TransactionStateManager(storage);
   const coordinator = new TransactionCoordinator(
@@ -56,7 +58,8 @@ export function createTransactionCoordinator(ctx: BrokerContext, replicaManager:
     manager,
     new ZkProducerIdManager(ctx.brokerId, ctx.zkClient),
     markers,
-    SYSTEM_TIME,
+    time,
+    scheduler,
   );
   replicaManager.addLeadershipChangeListener((led, followed) => {
     for (const p of led) {

@@ -4,12 +4,18 @@
  * in-flight commits/aborts after a coordinator failover. Errors follow Kafka's: a producer id that
  * does not match is INVALID_PRODUCER_ID_MAPPING, an old epoch PRODUCER_FENCED (handlers map it to
  * INVALID_PRODUCER_EPOCH for old request versions), a write in flight CONCURRENT_TRANSACTIONS.
+ * The timeout sweep is a task on the broker's KafkaScheduler; waits go through a purgatory and
+ * retries through the injected clock.
  */
 import { Errors } from '../../protocol/errors.js';
 import { logger } from '../../utils/logger.js';
-import type { Time } from '../../common/time.js';
+import { delay, type Time } from '../../common/time.js';
+import type { KafkaScheduler, ScheduledTask } from '../../common/scheduler.js';
+import { DelayedOperationPurgatory } from '../../common/delayed-operation-purgatory.js';
 import type { ProducerIdManager } from './producer-id-manager.js';
 import type { TransactionMarkerChannelManager } from './transaction-marker-channel-manager.js';
+import { DelayedTxnCompletion, txnTopicPartitionKey } from './delayed-txn-completion.js';
+import type { TxnTransitMetadata } from './transaction-log.js';
 import { TransactionMetadata } from './transaction-metadata.js';
 import type { TopicPartition } from '../../common/topic-partition.js';
 import type { TransactionStateManager } from './transaction-state-manager.js';
@@ -41,32 +47,75 @@ export interface TransactionConfig {
 }
 
 /** How long AddPartitionsToTxn / AddOffsetsToTxn wait for the previous transaction's markers. */
-const ADD_PARTITIONS_MARKER_WAIT_MS = 3000;
+export const ADD_PARTITIONS_MARKER_WAIT_MS = 3000;
+
+/** What the coordinator needs of the marker channel (unit specs answer by hand). */
+export type TxnMarkerSender = Pick<TransactionMarkerChannelManager, 'sendMarkers' | 'shutdown'>;
+
+/** A transaction still completing: a write in flight or its markers not yet all written. */
+function isCompleting(m: TransactionMetadata): boolean {
+  return m.pendingState !== undefined || m.state === TransactionState.PrepareCommit || m.state === TransactionState.PrepareAbort || m.state === TransactionState.PrepareEpochFence;
+}
 
 export class TransactionCoordinator {
   private readonly log = logger('kafka.coordinator.transaction.TransactionCoordinator');
-  private timer: NodeJS.Timeout | undefined;
+  private abortTask: ScheduledTask | undefined;
+  private readonly txnCompletionPurgatory: DelayedOperationPurgatory<DelayedTxnCompletion>;
 
   constructor(
     private readonly config: TransactionConfig,
     readonly txnManager: TransactionStateManager,
     private readonly producerIdManager: ProducerIdManager,
-    private readonly markers: TransactionMarkerChannelManager,
+    private readonly markers: TxnMarkerSender,
     private readonly time: Time,
-  ) {}
+    private readonly scheduler: KafkaScheduler,
+  ) {
+    this.txnCompletionPurgatory = new DelayedOperationPurgatory('TxnCompletion', { time });
+  }
 
   partitionFor(transactionalId: string): number {
     return this.txnManager.partitionFor(transactionalId);
   }
 
+  /** Kafka's startup: the 'transaction-abort' task runs abortTimedOutTransactions every transaction.abort.timed.out.transaction.cleanup.interval.ms. */
   startup(): void {
-    this.timer = setInterval(() => this.abortTimedOutTransactions(), this.config.abortTimedOutTransactionsIntervalMs);
-    this.timer.unref();
+    const interval = this.config.abortTimedOutTransactionsIntervalMs;
+    this.abortTask = this.scheduler.schedule('transaction-abort', () => this.abortTimedOutTransactions(), interval, interval);
   }
 
   shutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.abortTask?.cancel();
+    this.abortTask = undefined;
+    this.txnCompletionPurgatory.shutdown();
     this.markers.shutdown();
+  }
+
+  /** Writes a transition, then lets requests waiting on this transactional id re-check it. */
+  private async appendTransactionToLog(m: TransactionMetadata, coordinatorEpoch: number, t: TxnTransitMetadata, now: number): Promise<number> {
+    try {
+      return await this.txnManager.appendTransactionToLog(m, coordinatorEpoch, t, now);
+    } finally {
+      this.txnCompletionPurgatory.checkAndComplete(m.transactionalId);
+    }
+  }
+
+  /**
+   * Resolves once the previous transaction of `transactionalId` has completed (or the id is no
+   * longer coordinated here), or after ADD_PARTITIONS_MARKER_WAIT_MS: a DelayedTxnCompletion.
+   */
+  private waitForTxnCompletion(transactionalId: string, producerId: bigint, producerEpoch: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): boolean => {
+        const v = this.validateProducer(transactionalId, producerId, producerEpoch);
+        return 'error' in v || !isCompleting(v.metadata);
+      };
+      const op = new DelayedTxnCompletion(ADD_PARTITIONS_MARKER_WAIT_MS, done, resolve);
+      try {
+        this.txnCompletionPurgatory.tryCompleteElseWatch(op, [transactionalId, txnTopicPartitionKey(this.partitionFor(transactionalId))]);
+      } catch {
+        resolve(); // shutting down: answer from the current state
+      }
+    });
   }
 
   // ---- InitProducerId ----
@@ -118,7 +167,7 @@ export class TransactionCoordinator {
           ? m.prepareProducerIdRotation(newPid, txnTimeoutMs, now, expected !== undefined)
           : m.prepareIncrementProducerEpoch(txnTimeoutMs, expected?.producerEpoch, now);
         if ('error' in t) return fail(t.error);
-        const err = await this.txnManager.appendTransactionToLog(m, coordinatorEpoch, t, now);
+        const err = await this.appendTransactionToLog(m, coordinatorEpoch, t, now);
         if (err !== Errors.NONE.code) return fail(err);
         this.log.info(`Initialized transactionalId ${transactionalId} with producerId ${t.producerId} and producer epoch ${t.producerEpoch} on partition ${this.partitionFor(transactionalId)} of __transaction_state`);
         return { error: Errors.NONE.code, producerId: t.producerId, producerEpoch: t.producerEpoch };
@@ -143,20 +192,18 @@ export class TransactionCoordinator {
     // PrepareAbort is written, as in Kafka). Kafka answers CONCURRENT_TRANSACTIONS at once and the
     // Java client retries; kafkajs does not retry it for AddOffsetsToTxn, so wait a little (bounded)
     // for the markers before answering — the answer is the same, only later.
-    const busy = (m: { pendingState?: unknown; state: TransactionState }): boolean =>
-      m.pendingState !== undefined || m.state === TransactionState.PrepareCommit || m.state === TransactionState.PrepareAbort || m.state === TransactionState.PrepareEpochFence;
     let v = this.validateProducer(transactionalId, producerId, producerEpoch);
-    for (let waited = 0; !('error' in v) && busy(v.metadata) && waited < ADD_PARTITIONS_MARKER_WAIT_MS; waited += 10) {
-      await new Promise((r) => setTimeout(r, 10));
+    if (!('error' in v) && isCompleting(v.metadata)) {
+      await this.waitForTxnCompletion(transactionalId, producerId, producerEpoch);
       v = this.validateProducer(transactionalId, producerId, producerEpoch);
     }
     if ('error' in v) return v.error;
     const m = v.metadata;
-    if (busy(m)) return E.CONCURRENT_TRANSACTIONS;
+    if (isCompleting(m)) return E.CONCURRENT_TRANSACTIONS;
     if (m.state === TransactionState.Dead) return E.INVALID_TXN_STATE;
     if (m.state === TransactionState.Ongoing && partitions.every((tp) => m.topicPartitions.has(`${tp.topic}-${tp.partition}`))) return Errors.NONE.code;
     const now = this.time.milliseconds();
-    return this.txnManager.appendTransactionToLog(m, v.coordinatorEpoch, m.prepareAddPartitions(partitions, now), now);
+    return this.appendTransactionToLog(m, v.coordinatorEpoch, m.prepareAddPartitions(partitions, now), now);
   }
 
   // ---- EndTxn ----
@@ -182,7 +229,7 @@ export class TransactionCoordinator {
           // Re-enter Ongoing silently so PrepareAbort's table check holds for the fenced case too.
         }
         const t = m.prepareAbortOrCommit(committed ? TransactionState.PrepareCommit : TransactionState.PrepareAbort, now);
-        const err = await this.txnManager.appendTransactionToLog(m, state.coordinatorEpoch, t, now);
+        const err = await this.appendTransactionToLog(m, state.coordinatorEpoch, t, now);
         if (err !== Errors.NONE.code) return err;
         this.completeTransactionInBackground(state.coordinatorEpoch, m);
         return Errors.NONE.code;
@@ -217,16 +264,16 @@ export class TransactionCoordinator {
       for (let attempt = 0; attempt < 50; attempt++) {
         if (!this.txnManager.isCoordinatorEpochCurrent(m.transactionalId, coordinatorEpoch)) return;
         if (m.pendingState !== undefined) {
-          await new Promise((r) => setTimeout(r, 100).unref());
+          await delay(this.time, 100);
           continue;
         }
         const now = this.time.milliseconds();
-        const err = await this.txnManager.appendTransactionToLog(m, coordinatorEpoch, m.prepareComplete(now), now);
+        const err = await this.appendTransactionToLog(m, coordinatorEpoch, m.prepareComplete(now), now);
         if (err === Errors.NONE.code) {
           this.log.debug(`Completed ${committed ? 'commit' : 'abort'} of transactionalId ${m.transactionalId}`);
           return;
         }
-        await new Promise((r) => setTimeout(r, 200).unref());
+        await delay(this.time, 200);
       }
     };
     run().catch((err: unknown) => this.log.error({ err }, `Completing the transaction of ${m.transactionalId} failed`));
@@ -251,7 +298,8 @@ export class TransactionCoordinator {
 
   /** Became leader of a __transaction_state partition: load it and finish in-flight commits/aborts. */
   async onElection(partition: number, coordinatorEpoch: number): Promise<void> {
-    const inFlight = await this.txnManager.loadTransactionsForTxnTopicPartition(partition, coordinatorEpoch);
+    const inFlight = await this.txnManager.loadTransactionsForTxnTopicPartition(partition, coordinatorEpoch)
+      .finally(() => this.txnCompletionPurgatory.checkAndComplete(txnTopicPartitionKey(partition)));
     for (const { coordinatorEpoch: epoch, metadata } of inFlight) {
       this.log.info(`Completing the ${metadata.state} of ${metadata.transactionalId} after loading partition ${partition}`);
       this.completeTransactionInBackground(epoch, metadata);
@@ -260,6 +308,7 @@ export class TransactionCoordinator {
 
   onResignation(partition: number): void {
     this.txnManager.removeTransactionsForTxnTopicPartition(partition);
+    this.txnCompletionPurgatory.checkAndComplete(txnTopicPartitionKey(partition));
   }
 
   // ---- DescribeTransactions / ListTransactions ----

@@ -9,6 +9,7 @@ import { Errors } from '../../protocol/errors.js';
 import type { WriteTxnMarkersResponse } from '../../protocol/generated/types.js';
 import { logger } from '../../utils/logger.js';
 import type { TopicPartition } from '../../common/topic-partition.js';
+import { SYSTEM_TIME, delay, type Time } from '../../common/time.js';
 
 const WRITE_TXN_MARKERS_VERSION = 1;
 
@@ -37,6 +38,8 @@ export interface MarkerChannelDeps {
   stillCoordinator(transactionalId: string, coordinatorEpoch: number): boolean;
   requestTimeoutMs: number;
   retryBackoffMs: number;
+  /** The clock retry backoffs wait on (default: the system clock). */
+  time?: Time;
 }
 
 export class TransactionMarkerChannelManager {
@@ -80,7 +83,7 @@ export class TransactionMarkerChannelManager {
           this.dropClient(dest.id);
         }
       }));
-      if (pending.size > 0) await new Promise((r) => setTimeout(r, this.deps.retryBackoffMs).unref());
+      if (pending.size > 0) await delay(this.deps.time ?? SYSTEM_TIME, this.deps.retryBackoffMs);
     }
     return true;
   }

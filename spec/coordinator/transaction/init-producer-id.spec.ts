@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { MockTime } from '../../../lib/common/time.js';
+import { KafkaScheduler } from '../../../lib/common/scheduler.js';
 import { TransactionCoordinator } from '../../../lib/coordinator/transaction/transaction-coordinator.js';
 import { TransactionStateManager } from '../../../lib/coordinator/transaction/transaction-state-manager.js';
 import { TransactionMarkerChannelManager } from '../../../lib/coordinator/transaction/transaction-marker-channel-manager.js';
@@ -35,7 +36,7 @@ describe('TransactionCoordinator InitProducerId (KIP-360 rules)', () => {
       brokerId: 0, leaderFor: () => undefined, topicExists: () => true, stillCoordinator: () => true, requestTimeoutMs: 1000, retryBackoffMs: 100,
     });
     coordinator = new TransactionCoordinator({ transactionMaxTimeoutMs: 900_000, abortTimedOutTransactionsIntervalMs: 10_000 }, manager,
-      { generateProducerId: () => Promise.resolve(nextPid++) }, markers, time);
+      { generateProducerId: () => Promise.resolve(nextPid++) }, markers, time, new KafkaScheduler({ time }));
     await coordinator.onElection(0, 1);
   });
   afterEach(() => coordinator.shutdown());
