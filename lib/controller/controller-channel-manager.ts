@@ -2,7 +2,9 @@
  * Kafka's ControllerChannelManager: one queue and connection per live broker; requests to a
  * broker go out one at a time, in order, and are retried (with backoff) until they get an answer
  * or the broker is removed. Responses are handed back as callbacks that enqueue controller events.
- * The retry backoff waits on the injected clock (MockTime in unit specs).
+ * The retry backoff waits on the injected clock (MockTime in unit specs). A controller shutting down
+ * first drains the queues: what it already decided (say the leaders its own controlled shutdown
+ * just moved) still reaches the brokers, without retries and within a bound.
  */
 import { NetworkClient } from '../network/network-client.js';
 import { decodeResponse, encodeRequest } from '../protocol/index.js';
@@ -41,6 +43,8 @@ class RequestSendThread {
   private running = true;
   private wake: (() => void) | null = null;
   private endBackoff: (() => void) | null = null;
+  /** Set by drain(): no more retries; resolved once the queue is empty. */
+  private drained: { promise: Promise<void>; resolve: () => void } | null = null;
   private correlationId = 0;
   readonly done: Promise<void>;
 
@@ -65,18 +69,33 @@ class RequestSendThread {
     this.client.close();
     this.wake?.();
     this.endBackoff?.();
+    this.drained?.resolve();
+  }
+
+  /** Sends what is queued, each request once more at most; resolves when the queue is empty or a send failed. */
+  drain(): Promise<void> {
+    if (!this.drained) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.drained = { promise, resolve };
+      if (this.queue.length === 0 || !this.running) resolve();
+    }
+    return this.drained.promise;
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
       const item = this.queue[0];
       if (!item) {
+        this.drained?.resolve();
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
         continue;
       }
       const response = await this.sendWithRetries(item);
       this.queue.shift();
+      // Draining and the broker did not answer: the rest would not get through either.
+      if (response === undefined && this.drained) this.queue.length = 0;
       if (response !== undefined && item.callback) {
         try {
           item.callback(response);
@@ -87,7 +106,7 @@ class RequestSendThread {
     }
   }
 
-  /** Retries until answered; gives up (undefined) only when shut down (the broker left). */
+  /** Retries until answered; gives up (undefined) when shut down (the broker left) or after a failure while draining. */
   private async sendWithRetries(item: QueueItem): Promise<unknown> {
     while (this.running) {
       const correlationId = this.correlationId++;
@@ -99,7 +118,7 @@ class RequestSendThread {
         const payload = await this.client.send(correlationId, [frame]);
         return decodeResponse(item.apiKey, item.version, payload as Buffer).body;
       } catch (err) {
-        if (!this.running) return undefined;
+        if (!this.running || this.drained) return undefined;
         this.log.warn(`controller ${this.options.controllerId} failed to send api key ${item.apiKey} to broker ${this.broker.id}: ${(err as Error).message}; retrying`);
         await this.backoff();
       }
@@ -122,8 +141,11 @@ class RequestSendThread {
 export class ControllerChannelManager {
   private readonly log = logger('kafka.controller.ControllerChannelManager');
   private readonly brokers = new Map<number, RequestSendThread>();
+  private readonly time: Time;
 
-  constructor(private readonly options: ChannelOptions) {}
+  constructor(private readonly options: ChannelOptions) {
+    this.time = options.time ?? SYSTEM_TIME;
+  }
 
   startup(brokers: LiveBroker[]): void {
     for (const b of brokers) this.addBroker(b);
@@ -148,6 +170,19 @@ export class ControllerChannelManager {
     if (!t) return;
     t.shutdown();
     this.brokers.delete(brokerId);
+  }
+
+  /**
+   * Lets every broker's queue go out (no retries) before the connections close, for at most
+   * `timeoutMs` of the injected clock.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: TimerHandle | undefined;
+    await Promise.race([
+      Promise.all([...this.brokers.values()].map((t) => t.drain())),
+      new Promise<void>((resolve) => { timer = this.time.setTimer(resolve, timeoutMs); }),
+    ]);
+    timer?.cancel();
   }
 
   hasBroker(brokerId: number): boolean {

@@ -165,6 +165,9 @@ export class KafkaController {
 
   async shutdown(): Promise<void> {
     await this.events.close();
+    // What this controller decided last (say the leaders its own broker's controlled shutdown just
+    // moved) still reaches the brokers before the connections close.
+    await this.channel.drain(this.config.requestTimeoutMs);
     this.onControllerResignation();
   }
 

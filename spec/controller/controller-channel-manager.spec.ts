@@ -26,10 +26,27 @@ class FlakyBrokerClient implements ControllerChannelClient {
   }
 }
 
+/** A broker connection whose answers (UpdateMetadata, NONE) the spec releases one by one. */
+class GatedBrokerClient implements ControllerChannelClient {
+  private readonly pending: Array<() => void> = [];
+  sends = 0;
+
+  send(correlationId: number): Promise<Buffer | null> {
+    this.sends++;
+    return new Promise((resolve) => this.pending.push(() => resolve(encodeResponseBuffer(ApiKeys.UPDATE_METADATA, UPDATE_METADATA_VERSION, correlationId, { errorCode: 0 }).subarray(4))));
+  }
+
+  answerNext(): void {
+    this.pending.shift()?.();
+  }
+
+  close(): void {}
+}
+
 describe('ControllerChannelManager retry backoff on the injected clock', () => {
   const body = { controllerId: 0, controllerEpoch: 1, brokerEpoch: 101n, topicStates: [], liveBrokers: [] };
 
-  function channelTo(time: MockTime, client: FlakyBrokerClient): ControllerChannelManager {
+  function channelTo(time: MockTime, client: ControllerChannelClient): ControllerChannelManager {
     const channel = new ControllerChannelManager({
       controllerId: 0, interBrokerListener: 'PLAINTEXT', requestTimeoutMs: 30_000, retryBackoffMs: RETRY_BACKOFF_MS, time, newClient: () => client,
     });
@@ -94,5 +111,64 @@ describe('ControllerChannelManager retry backoff on the injected clock', () => {
     await settle();
     expect(client.attemptsAt).to.have.length(1);
     expect(answers).to.deep.equal([]);
+  });
+
+  describe('drain() (a controller shutting down delivers what it already decided)', () => {
+    it('sends every queued request and resolves once the last is answered', async () => {
+      const time = new MockTime();
+      const client = new GatedBrokerClient();
+      const channel = channelTo(time, client);
+      const answered: string[] = [];
+      channel.sendRequest(1, ApiKeys.UPDATE_METADATA, UPDATE_METADATA_VERSION, body, () => answered.push('first'));
+      channel.sendRequest(1, ApiKeys.UPDATE_METADATA, UPDATE_METADATA_VERSION, body, () => answered.push('second'));
+      let drained = false;
+      void channel.drain(30_000).then(() => { drained = true; });
+      await settle();
+      client.answerNext();
+      await settle();
+      expect(answered).to.deep.equal(['first']);
+      expect(drained).to.equal(false);
+      client.answerNext();
+      await settle();
+      expect(answered).to.deep.equal(['first', 'second']);
+      expect(drained).to.equal(true);
+      channel.shutdown();
+    });
+
+    it('gives up on a broker at its first failure instead of backing off and retrying', async () => {
+      const time = new MockTime();
+      const client = new FlakyBrokerClient(time, 5);
+      const channel = channelTo(time, client);
+      const answers: number[] = [];
+      channel.sendRequest(1, ApiKeys.UPDATE_METADATA, UPDATE_METADATA_VERSION, body, (r) => answers.push(r.errorCode));
+      channel.sendRequest(1, ApiKeys.UPDATE_METADATA, UPDATE_METADATA_VERSION, body, (r) => answers.push(r.errorCode));
+      await settle();
+      expect(client.attemptsAt).to.have.length(1);
+      let drained = false;
+      void channel.drain(30_000).then(() => { drained = true; });
+      time.advance(RETRY_BACKOFF_MS);
+      await settle();
+      expect(drained).to.equal(true);
+      expect(client.attemptsAt).to.have.length(2);
+      expect(answers).to.deep.equal([]);
+      channel.shutdown();
+      expect(time.pendingTimers()).to.equal(0);
+    });
+
+    it('stops waiting after its bound when a broker does not answer', async () => {
+      const time = new MockTime();
+      const client = new GatedBrokerClient();
+      const channel = channelTo(time, client);
+      channel.sendRequest(1, ApiKeys.UPDATE_METADATA, UPDATE_METADATA_VERSION, body);
+      let drained = false;
+      void channel.drain(1_000).then(() => { drained = true; });
+      time.advance(999);
+      await settle();
+      expect(drained).to.equal(false);
+      time.advance(1);
+      await settle();
+      expect(drained).to.equal(true);
+      channel.shutdown();
+    });
   });
 });
