@@ -55,6 +55,9 @@ export interface LogManagerOptions {
   flushRecoveryOffsetCheckpointMs?: number;
   /** log.flush.start.offset.checkpoint.interval.ms (Kafka: 60000). */
   flushStartOffsetCheckpointMs?: number;
+  /** producer.id.expiration.ms (Kafka: 1 day) and producer.id.expiration.check.interval.ms (10 minutes). */
+  producerIdExpirationMs?: number;
+  producerIdExpirationCheckIntervalMs?: number;
   /** log.cleaner.enable (Kafka: true). */
   cleanerEnabled?: boolean;
   /** log.cleaner.backoff.ms (Kafka: 15000). */
@@ -196,6 +199,7 @@ export class LogManager {
     every(this.options.flushCheckIntervalMs ?? 1000, () => this.flushDirtyLogs(), 'kafka-log-flusher');
     every(this.options.flushRecoveryOffsetCheckpointMs ?? 60000, () => this.checkpointLogRecoveryOffsets(), 'kafka-recovery-point-checkpoint');
     every(this.options.flushStartOffsetCheckpointMs ?? 60000, () => this.checkpointLogStartOffsets(), 'kafka-log-start-offset-checkpoint');
+    every(this.options.producerIdExpirationCheckIntervalMs ?? 600_000, () => this.removeExpiredProducers(), 'PRODUCER_EXPIRE_CHECK');
     if (this.options.cleanerEnabled ?? true) every(this.options.cleanerBackoffMs ?? 15000, () => this.cleanLogs(), 'kafka-log-cleaner');
   }
 
@@ -379,6 +383,15 @@ export class LogManager {
   flushDirtyLogs(): void {
     const now = this.clock.milliseconds();
     for (const { log } of this.logs.values()) if (!log.isClosed && log.flushDue(now)) log.flush();
+  }
+
+  /** Kafka's PRODUCER_EXPIRE_CHECK over every log: idempotent producer ids unused for producer.id.expiration.ms. */
+  removeExpiredProducers(): number {
+    const now = this.clock.milliseconds();
+    const expiration = this.options.producerIdExpirationMs ?? 86_400_000;
+    let removed = 0;
+    for (const { log } of this.logs.values()) if (!log.isClosed) removed += log.producerStateManager.removeExpiredProducers(now, expiration);
+    return removed;
   }
 
   /**

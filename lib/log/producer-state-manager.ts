@@ -115,6 +115,21 @@ export class ProducerStateManager {
     return this.producers;
   }
 
+  /**
+   * Kafka's removeExpiredProducers: forgets producers with no ongoing transaction whose last write is
+   * at least producer.id.expiration.ms old; they are left out of the next snapshot. Returns how many.
+   */
+  removeExpiredProducers(now: number, expirationMs: number): number {
+    let removed = 0;
+    for (const [pid, e] of this.producers) {
+      if (e.currentTxnFirstOffset < 0 && now - e.lastTimestamp >= expirationMs) {
+        this.producers.delete(pid);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   lastEntry(producerId: bigint): ProducerStateEntry | undefined {
     return this.producers.get(producerId);
   }

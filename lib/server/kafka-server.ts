@@ -106,6 +106,8 @@ export class KafkaServer {
       retentionCheckIntervalMs: c.getNumber('log.retention.check.interval.ms'),
       clock: this.time,
       scheduler: this.scheduler,
+      producerIdExpirationMs: c.getNumber('producer.id.expiration.ms'),
+      producerIdExpirationCheckIntervalMs: c.getNumber('producer.id.expiration.check.interval.ms'),
       cleanerEnabled: c.getBoolean('log.cleaner.enable'),
     });
     await this.logManager.startup();

@@ -54,6 +54,8 @@ export function createTransactionCoordinator(ctx: BrokerContext, replicaManager:
     {
       transactionMaxTimeoutMs: config.getNumber('transaction.max.timeout.ms'),
       abortTimedOutTransactionsIntervalMs: config.getNumber('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+      transactionalIdExpirationMs: config.getNumber('transactional.id.expiration.ms'),
+      removeExpiredTransactionalIdsIntervalMs: config.getNumber('transaction.remove.expired.transaction.cleanup.interval.ms'),
     },
     manager,
     new ZkProducerIdManager(ctx.brokerId, ctx.zkClient),

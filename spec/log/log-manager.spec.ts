@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InconsistentBrokerIdError } from '../../lib/log/errors.js';
 import { LogManager } from '../../lib/log/log-manager.js';
+import { buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 import { batch, MockTime, rmrf, tempDir } from './helpers.js';
 
 describe('LogManager', () => {
@@ -122,6 +123,20 @@ describe('LogManager', () => {
     expect(fs.existsSync(renamed)).to.equal(true);
     clock.advance(1);
     expect(fs.existsSync(renamed)).to.equal(false);
+    await m.shutdown();
+  });
+
+  it('forgets idempotent producers unused for producer.id.expiration.ms from its scheduled check, but not one in a transaction', async () => {
+    const m = manager({ producerIdExpirationMs: 60_000, producerIdExpirationCheckIntervalMs: 10_000 });
+    await m.startup();
+    const log = m.getOrCreateLog({ topic: 'p', partition: 0 });
+    const now = BigInt(clock.milliseconds());
+    log.appendAsLeader(buildRecordBatch([{ key: null, value: Buffer.from('a'), timestamp: now }], { producerId: 5n, producerEpoch: 0, baseSequence: 0 }), 0);
+    log.appendAsLeader(buildRecordBatch([{ key: null, value: Buffer.from('b'), timestamp: now }], { producerId: 6n, producerEpoch: 0, baseSequence: 0, isTransactional: true }), 0);
+    clock.advance(50_000);
+    expect([...log.producerStateManager.activeProducers.keys()]).to.deep.equal([5n, 6n]);
+    clock.advance(10_000);
+    expect([...log.producerStateManager.activeProducers.keys()]).to.deep.equal([6n]);
     await m.shutdown();
   });
 

@@ -44,6 +44,10 @@ export interface InitProducerIdResult {
 export interface TransactionConfig {
   transactionMaxTimeoutMs: number;
   abortTimedOutTransactionsIntervalMs: number;
+  /** transactional.id.expiration.ms (Kafka: 7 days). */
+  transactionalIdExpirationMs?: number;
+  /** transaction.remove.expired.transaction.cleanup.interval.ms (Kafka: 1 hour). */
+  removeExpiredTransactionalIdsIntervalMs?: number;
 }
 
 /** How long AddPartitionsToTxn / AddOffsetsToTxn wait for the previous transaction's markers. */
@@ -60,6 +64,7 @@ function isCompleting(m: TransactionMetadata): boolean {
 export class TransactionCoordinator {
   private readonly log = logger('kafka.coordinator.transaction.TransactionCoordinator');
   private abortTask: ScheduledTask | undefined;
+  private expirationTask: ScheduledTask | undefined;
   private readonly txnCompletionPurgatory: DelayedOperationPurgatory<DelayedTxnCompletion>;
 
   constructor(
@@ -77,15 +82,25 @@ export class TransactionCoordinator {
     return this.txnManager.partitionFor(transactionalId);
   }
 
-  /** Kafka's startup: the 'transaction-abort' task runs abortTimedOutTransactions every transaction.abort.timed.out.transaction.cleanup.interval.ms. */
+  /**
+   * Kafka's startup: the 'transaction-abort' task runs abortTimedOutTransactions every
+   * transaction.abort.timed.out.transaction.cleanup.interval.ms, and 'transactionalId-expiration'
+   * removes expired transactional ids every transaction.remove.expired.transaction.cleanup.interval.ms.
+   */
   startup(): void {
     const interval = this.config.abortTimedOutTransactionsIntervalMs;
     this.abortTask = this.scheduler.schedule('transaction-abort', () => this.abortTimedOutTransactions(), interval, interval);
+    const expiryInterval = this.config.removeExpiredTransactionalIdsIntervalMs ?? 3_600_000;
+    const expiration = this.config.transactionalIdExpirationMs ?? 7 * 24 * 3_600_000;
+    this.expirationTask = this.scheduler.schedule('transactionalId-expiration',
+      async () => { await this.txnManager.removeExpiredTransactionalIds(this.time.milliseconds(), expiration); }, expiryInterval, expiryInterval);
   }
 
   shutdown(): void {
     this.abortTask?.cancel();
     this.abortTask = undefined;
+    this.expirationTask?.cancel();
+    this.expirationTask = undefined;
     this.txnCompletionPurgatory.shutdown();
     this.markers.shutdown();
   }

@@ -127,6 +127,44 @@ export class TransactionStateManager {
       .map((metadata) => ({ coordinatorEpoch, metadata }));
   }
 
+  /**
+   * Kafka's removeExpiredTransactionalIds: an id whose transaction is complete (Empty, CompleteCommit,
+   * CompleteAbort) and that saw no activity for transactional.id.expiration.ms is written off with a
+   * tombstone in its __transaction_state partition (compaction then drops it) and leaves the cache.
+   * Returns the ids removed.
+   */
+  async removeExpiredTransactionalIds(now: number, expirationMs: number): Promise<string[]> {
+    const removed: string[] = [];
+    for (const [partition, o] of [...this.owned]) {
+      const expired = [...o.txns.values()].filter((m) => m.pendingState === undefined
+        && (m.state === TransactionState.Empty || m.state === TransactionState.CompleteCommit || m.state === TransactionState.CompleteAbort)
+        && now - m.txnLastUpdateTimestamp >= expirationMs);
+      if (expired.length === 0) continue;
+      const transits = expired.map((m) => m.prepareDead(now));
+      const tombstones = buildRecordBatch(expired.map((m) => ({ key: keyToBytes(m.transactionalId), value: null, timestamp: BigInt(now) })));
+      let code: number;
+      try {
+        code = await this.storage.append(partition, tombstones);
+      } catch (err) {
+        this.log.error({ err }, `Writing tombstones of expired transactional ids to partition ${partition} failed`);
+        code = E.UNKNOWN_SERVER_ERROR;
+      }
+      const current = this.owned.get(partition);
+      expired.forEach((m, i) => {
+        if (code !== Errors.NONE.code || current !== o) {
+          if (m.pendingState === TransactionState.Dead) m.pendingState = undefined;
+          return;
+        }
+        m.completeTransition(transits[i]!);
+        o.txns.delete(m.transactionalId);
+        removed.push(m.transactionalId);
+      });
+      if (code !== Errors.NONE.code) this.log.warn(`Could not remove ${expired.length} expired transactional ids of partition ${partition} (error ${code}); retrying later`);
+    }
+    if (removed.length > 0) this.log.info(`Removed ${removed.length} expired transactional ids: ${removed.join(', ')}`);
+    return removed;
+  }
+
   removeTransactionsForTxnTopicPartition(partition: number): void {
     this.loading.delete(partition);
     if (this.owned.delete(partition)) this.log.info(`Unloaded transaction metadata of partition ${partition} of __transaction_state`);
