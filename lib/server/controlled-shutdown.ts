@@ -3,12 +3,15 @@
  * move leadership away with ControlledShutdown v3 (broker id + broker epoch) until it reports no
  * remaining partitions, retrying controlled.shutdown.max.retries times with
  * controlled.shutdown.retry.backoff.ms between attempts; then the broker shuts down anyway.
+ * A broker that knows no other live broker skips it: leadership has nowhere to move, so every
+ * attempt would fail after its backoff (Kafka's documentation advises this for the last broker).
  */
 import { NetworkClient } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
 import { Errors } from '../protocol/errors.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { logger } from '../utils/logger.js';
+import { SYSTEM_TIME, type Time } from '../common/time.js';
 
 const CONTROLLED_SHUTDOWN_VERSION = 3;
 
@@ -21,8 +24,12 @@ export interface ControlledShutdownOptions {
   requestTimeoutMs: number;
 }
 
-export async function controlledShutdown(cache: MetadataCache, opts: ControlledShutdownOptions): Promise<boolean> {
+export async function controlledShutdown(cache: MetadataCache, opts: ControlledShutdownOptions, time: Time = SYSTEM_TIME): Promise<boolean> {
   const log = logger('kafka.server.KafkaServer');
+  if (!cache.getAliveBrokers().some((b) => b.id !== opts.brokerId)) {
+    log.info('No other live broker to move leadership to: skipping the controlled shutdown');
+    return false;
+  }
   for (let attempt = 1; attempt <= Math.max(1, opts.maxRetries); attempt++) {
     const controllerId = cache.getControllerId();
     const ep = controllerId === null ? undefined : cache.getAliveEndpoint(controllerId, opts.interBrokerListener);
@@ -48,7 +55,7 @@ export async function controlledShutdown(cache: MetadataCache, opts: ControlledS
     } else {
       log.warn(`Controlled shutdown attempt ${attempt}: no known controller`);
     }
-    if (attempt < opts.maxRetries) await new Promise((r) => setTimeout(r, opts.retryBackoffMs));
+    if (attempt < opts.maxRetries) await time.sleep(opts.retryBackoffMs);
   }
   log.warn('Proceeding to do an unclean shutdown as all the controlled shutdown attempts failed');
   return false;

@@ -302,7 +302,7 @@ export class KafkaServer {
         maxRetries: this.config.getNumber('controlled.shutdown.max.retries'),
         retryBackoffMs: this.config.getNumber('controlled.shutdown.retry.backoff.ms'),
         requestTimeoutMs: this.config.getNumber('controller.socket.timeout.ms'),
-      });
+      }, this.time);
     }
     this.state = 'SHUTTING_DOWN';
     // A step that waits on ZooKeeper or another broker is given up after
