@@ -3,6 +3,11 @@
  * (the shared test one under a fresh chroot, a given connect string, or one started for this
  * cluster) and N broker processes on consecutive ports with data in a temp (or given) directory.
  * Ready means every broker answers Metadata listing all N brokers and a controller.
+ *
+ * For a Node team's own tests it also hands out fault handles — killBroker (kill -9), pauseBroker
+ * (SIGSTOP, past the session timeout if held), restartBroker, leaderOf, waitForIsr — so an app can be
+ * tested against a leader failover without Docker. Dev clusters start new groups at once
+ * (group.initial.rebalance.delay.ms=0 unless overridden).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,6 +48,25 @@ export interface RunningCluster {
   /** Waits until every running broker sees `expectedBrokers` live brokers and a controller. */
   waitUntilReady(timeoutMs?: number, expectedBrokers?: number): Promise<ClusterMetadata>;
   stop(): Promise<void>;
+  /** kill -9 of a broker: a crash, nothing flushed or handed over. */
+  killBroker(id: number): Promise<void>;
+  /** SIGSTOP: the broker freezes (no fetches, no ZooKeeper heartbeats) until resumeBroker. */
+  pauseBroker(id: number): void;
+  resumeBroker(id: number): void;
+  /** Starts a stopped or killed broker again on its data (resuming a paused one first) and waits until every broker sees it. */
+  restartBroker(id: number, timeoutMs?: number): Promise<void>;
+  /** The partition's leader (-1 while it has none), as a running broker's metadata shows it. */
+  leaderOf(topic: string, partition: number): Promise<number>;
+  /** Waits until the partition's ISR holds `size` replicas (all of its replicas by default); resolves with the ISR. */
+  waitForIsr(topic: string, partition: number, options?: { size?: number; timeoutMs?: number }): Promise<number[]>;
+}
+
+export interface PartitionMetadata {
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
 }
 
 export interface ClusterMetadata {
@@ -77,13 +101,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   const small: Record<string, number> = n < 3
     ? { 'offsets.topic.replication.factor': n, 'transaction.state.log.replication.factor': n, 'transaction.state.log.min.isr': Math.min(2, n) }
     : {};
+  // A dev cluster forms a new group at once instead of waiting 3 s for more members.
+  const dev: Record<string, number> = { 'group.initial.rebalance.delay.ms': 0 };
   const brokers = ports.map((port, i) => new BrokerProcess({
     brokerId: i,
     port,
     host,
     logDir: path.join(dataDir, `broker-${i}`),
     zookeeperConnect: zookeeperConnect as string,
-    overrides: { ...small, ...options.overrides, ...options.brokerOverrides?.(i) },
+    overrides: { ...dev, ...small, ...options.overrides, ...options.brokerOverrides?.(i) },
     output: options.output ?? 'buffer',
   }));
   const cluster: RunningCluster = {
@@ -101,6 +127,32 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
       await stopBrokers(brokers);
       if (zk) await zk.stop();
       if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    killBroker: (id) => cluster.broker(id).kill9(),
+    pauseBroker: (id) => cluster.broker(id).pause(),
+    resumeBroker: (id) => cluster.broker(id).resume(),
+    restartBroker: async (id, timeoutMs = 60_000) => {
+      const b = cluster.broker(id);
+      b.resume();
+      if (b.isRunning) await b.stop(timeoutMs);
+      await b.start(timeoutMs);
+      await cluster.waitUntilReady(timeoutMs, brokers.filter((x) => x.isRunning && !x.isPaused).length);
+    },
+    leaderOf: async (topic, partition) => (await partitionMetadata(brokers, topic, partition)).leader,
+    waitForIsr: async (topic, partition, opts = {}) => {
+      const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+      let last = 'no answer yet';
+      while (Date.now() < deadline) {
+        try {
+          const p = await partitionMetadata(brokers, topic, partition);
+          if (p.isr.length >= (opts.size ?? p.replicas.length) && p.replicas.length > 0) return p.isr;
+          last = `ISR [${p.isr.join(',')}] of replicas [${p.replicas.join(',')}]`;
+        } catch (err) {
+          last = (err as Error).message;
+        }
+        await sleep(100);
+      }
+      throw new Error(`${topic}-${partition}: ISR not full after ${opts.timeoutMs ?? 30_000} ms (${last})`);
     },
   };
   try {
@@ -155,6 +207,27 @@ async function waitUntilReady(brokers: BrokerProcess[], expected: number, timeou
     await sleep(100);
   }
   throw new Error(`cluster not ready after ${timeoutMs} ms: ${last}\n${brokers.map((b) => `--- broker ${b.brokerId}\n${b.recentOutput(30)}`).join('\n')}`);
+}
+
+/** A partition's leader, replicas and ISR from the first running broker that answers (Metadata v9). */
+export async function partitionMetadata(brokers: readonly BrokerProcess[], topic: string, partition: number): Promise<PartitionMetadata> {
+  let lastError: unknown = new Error('no running broker');
+  for (const b of brokers.filter((x) => x.isRunning && !x.isPaused)) {
+    const client = new NetworkClient({ host: b.options.host ?? 'localhost', port: b.port }, { requestTimeoutMs: 5000, connectTimeoutMs: 2000, maxResponseSize: 10 * 1024 * 1024 });
+    try {
+      const frame = encodeRequest({ requestApiKey: ApiKeys.METADATA, requestApiVersion: 9, correlationId: 1, clientId: 'kafkats-cluster' },
+        { topics: [{ name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+      const { body } = decodeResponse(ApiKeys.METADATA, 9, (await client.send(1, [frame])) as Buffer);
+      const p = body.topics[0]?.partitions.find((x) => x.partitionIndex === partition);
+      if (!p) throw new Error(`no partition ${topic}-${partition} (error ${body.topics[0]?.errorCode})`);
+      return { partition, leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: p.replicaNodes, isr: p.isrNodes };
+    } catch (err) {
+      lastError = err;
+    } finally {
+      client.close();
+    }
+  }
+  throw lastError;
 }
 
 /** One Metadata v1 round trip (no topics): the broker's view of live brokers and the controller. */
