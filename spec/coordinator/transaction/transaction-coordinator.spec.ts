@@ -90,7 +90,7 @@ describe('TransactionCoordinator timers and waits (MockTime)', () => {
 
   describe('the transaction-abort task', () => {
     it('runs every transaction.abort.timed.out.transaction.cleanup.interval.ms on the broker\'s scheduler', () => {
-      expect(scheduler.pendingTasks).to.equal(1);
+      expect(scheduler.pendingTasks).to.equal(2); // transaction-abort and transactionalId-expiration
       coordinator.shutdown();
       expect(scheduler.pendingTasks).to.equal(0);
     });
