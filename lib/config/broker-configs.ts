@@ -10,6 +10,24 @@
 import {
   ConfigDef, INT_MAX, LONG_MAX, DOUBLE_MAX, atLeast, between, validString, validList, check, nonEmptyString,
 } from './config-def.js';
+import { parseKafkaPrincipal, type KafkaPrincipal } from '../common/kafka-principal.js';
+
+/** The authorizer.class.name values that turn on Kafka's ZooKeeper ACL authorizer (AclAuthorizer and its old name). */
+export const ACL_AUTHORIZER_CLASS_NAMES: readonly string[] = ['kafka.security.authorizer.AclAuthorizer', 'kafka.security.auth.SimpleAclAuthorizer'];
+
+/** super.users: `;`-separated principals, as AclAuthorizer.configure reads them. */
+export function parseSuperUsers(value: string): KafkaPrincipal[] {
+  return value.split(';').map((s) => s.trim()).filter((s) => s !== '').map(parseKafkaPrincipal);
+}
+
+function superUsersProblem(value: string): string | undefined {
+  try {
+    parseSuperUsers(value);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 export const BROKER_COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const;
@@ -67,7 +85,15 @@ function d(def: ConfigDef): ConfigDef {
     .define('log.message.format.version', 'string', '3.0-IV1', 'medium',
       'Deprecated: message format to write; ignored beyond validation (v2 batches are written).',
       { validator: metadataVersion, topicKey: 'message.format.version', deprecated: true })
-    .define('authorizer.class.name', 'string', '', 'low', 'Authorizer class; empty means every request is allowed.')
+    .define('authorizer.class.name', 'string', '', 'low',
+      'Authorizer: kafka.security.authorizer.AclAuthorizer (or the older kafka.security.auth.SimpleAclAuthorizer) turns on ACLs stored in ZooKeeper; empty allows every request.',
+      { validator: check('empty, or one of Kafka\'s ZooKeeper ACL authorizers', (v) => ((v as string).trim() === '' || ACL_AUTHORIZER_CLASS_NAMES.includes((v as string).trim())
+        ? undefined : `kafkats implements Kafka's ZooKeeper ACL authorizer only: set ${ACL_AUTHORIZER_CLASS_NAMES.join(' or ')}, or leave it empty`)) })
+    .define('super.users', 'string', '', 'low',
+      'Principals allowed every operation by the ACL authorizer, separated by semicolons: User:admin;User:ANONYMOUS.',
+      { validator: check('principals type:name separated by ;', (v) => superUsersProblem(v as string)) })
+    .define('allow.everyone.if.no.acl.found', 'boolean', false, 'low',
+      'With the ACL authorizer: allow everyone access to a resource that has no ACL at all (default: deny).')
     .define('create.topic.policy.class.name', 'class', null, 'low', 'Policy class checking CreateTopics requests (Java only; ignored).')
     .define('alter.config.policy.class.name', 'class', null, 'low', 'Policy class checking AlterConfigs requests (Java only; ignored).')
     .define('delete.topic.enable', 'boolean', true, 'high', 'Whether DeleteTopics actually deletes topics.')

@@ -13,13 +13,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigKey, type ConfigValue } from './config-def.js';
-import { BROKER_CONFIG_DEF } from './broker-configs.js';
+import { BROKER_CONFIG_DEF, parseSuperUsers } from './broker-configs.js';
+import type { KafkaPrincipal } from '../common/kafka-principal.js';
 import { parseProperties, parseOverrides, parseEnvOverrides } from './properties.js';
 import {
   parseListeners, parseListenerSecurityProtocolMap, toSecurityProtocol, type EndPoint, type SecurityProtocol,
 } from './listeners.js';
 import { LogConfig, toTopicValue, type TopicConfigValues } from './log-config.js';
 import { TOPIC_CONFIG_DEF } from './topic-configs.js';
+
+/** The broker's authorizer (Kafka's AclAuthorizer configuration). */
+export interface AuthorizerConfig {
+  readonly className: string;
+  readonly superUsers: readonly KafkaPrincipal[];
+  readonly allowEveryoneIfNoAclIsFound: boolean;
+}
 
 /** Where a key's value came from. */
 export type ConfigOrigin = 'default' | 'file' | 'props' | 'env' | 'override';
@@ -78,6 +86,8 @@ export class KafkaConfig {
   readonly defaultReplicationFactor: number;
   readonly autoCreateTopicsEnable: boolean;
   readonly deleteTopicEnable: boolean;
+  /** authorizer.class.name with super.users and allow.everyone.if.no.acl.found; null when no authorizer is set. */
+  readonly authorizer: AuthorizerConfig | null;
 
   /** Reads a server.properties file; environment defaults to process.env here. */
   static load(path: string, options: KafkaConfigOptions = {}): KafkaConfig {
@@ -276,6 +286,12 @@ export class KafkaConfig {
     this.defaultReplicationFactor = this.getNumber('default.replication.factor');
     this.autoCreateTopicsEnable = this.getBoolean('auto.create.topics.enable');
     this.deleteTopicEnable = this.getBoolean('delete.topic.enable');
+    const authorizerClassName = (this.getString('authorizer.class.name') ?? '').trim();
+    this.authorizer = authorizerClassName === '' ? null : {
+      className: authorizerClassName,
+      superUsers: parseSuperUsers(this.getString('super.users') ?? ''),
+      allowEveryoneIfNoAclIsFound: this.getBoolean('allow.everyone.if.no.acl.found'),
+    };
   }
 
   private computeRetentionMs(): number {

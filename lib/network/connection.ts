@@ -14,12 +14,18 @@ import type { Socket } from 'node:net';
 import { FrameDecoder, InvalidFrameSizeError } from './frame-decoder.js';
 import type { BufferPool } from '../utils/buffer-pool.js';
 import type { Logger } from '../utils/logger.js';
+import { KafkaPrincipal } from '../common/kafka-principal.js';
 
 export interface ConnectionInfo {
   readonly id: string;
   readonly listenerName: string;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /**
+   * Who the client is (Kafka's KafkaChannel.principal): `User:ANONYMOUS` on PLAINTEXT, as Kafka's
+   * default principal builder; authentication (SSL/SASL) sets the authenticated principal here.
+   */
+  readonly principal: KafkaPrincipal;
 }
 
 /** What the server does with one request frame (payload without the int32 size prefix). */
@@ -59,6 +65,7 @@ export const QUEUED_BYTES_PAUSE = 1024 * 1024;
 export class Connection implements ConnectionInfo {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  principal: KafkaPrincipal = KafkaPrincipal.ANONYMOUS;
   private readonly decoder: FrameDecoder;
   private readonly queue: Buffer[] = [];
   private queuedBytes = 0;

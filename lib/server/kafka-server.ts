@@ -36,6 +36,8 @@ import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { KafkaScheduler } from '../common/scheduler.js';
 import { FetchManager, FetchSessionCache } from './fetch-session.js';
 import { logger } from '../utils/logger.js';
+import { AclAuthorizer } from '../security/auth/acl-authorizer.js';
+import { ANY_BINDING_FILTER } from '../common/acl.js';
 
 
 export type BrokerState = 'NOT_RUNNING' | 'STARTING' | 'RUNNING' | 'PENDING_CONTROLLED_SHUTDOWN' | 'SHUTTING_DOWN';
@@ -60,6 +62,8 @@ export class KafkaServer {
   private alterPartitionManager?: DefaultAlterPartitionManager;
   private apis!: KafkaApis;
   metrics!: KafkaMetrics;
+  /** The ACL authorizer when authorizer.class.name names it. */
+  authorizer?: AclAuthorizer;
 
   /** The broker's background tasks (Kafka's KafkaServer.kafkaScheduler), on the injected clock. */
   readonly scheduler: KafkaScheduler;
@@ -94,6 +98,12 @@ export class KafkaServer {
     this.clusterId = await this.zkClient.createOrGetClusterId(randomBytes(16).toString('base64url'));
     if (this.brokerId < 0) this.brokerId = await this.zkClient.generateBrokerSequenceId() + c.getNumber('reserved.broker.max.id');
     this.log.info(`Cluster ID = ${this.clusterId}, broker id = ${this.brokerId}`);
+    if (c.authorizer !== null) {
+      // Kafka configures its authorizer (which loads every ACL) before requests are processed.
+      this.authorizer = new AclAuthorizer(this.zkClient, c.authorizer, { time: this.time });
+      await this.authorizer.start();
+      this.log.info(`Authorizer ${c.authorizer.className} started with ${this.authorizer.acls(ANY_BINDING_FILTER).length} ACLs; super.users: ${c.authorizer.superUsers.join(';') || '(none)'}`);
+    }
 
     const defaults = c.logConfig();
     this.topicConfigs = new TopicConfigCache(this.zkClient, defaults);
@@ -283,6 +293,7 @@ export class KafkaServer {
       get zkClient() { return server.zkClient; },
       get topicConfigs() { return server.topicConfigs; },
       get metrics() { return server.metrics; },
+      get authorizer() { return server.authorizer; },
       get requestMetrics() { return server.metrics?.requestMetrics; },
       brokerEpoch: () => this.brokerEpoch,
       supportedApis: () => this.apis.supportedApis(),
@@ -322,6 +333,7 @@ export class KafkaServer {
     await step('alter partition manager', () => this.alterPartitionManager?.close());
     await step('log manager', () => this.logManager?.shutdown(), false);
     await step('scheduler', () => this.scheduler.shutdown());
+    await step('authorizer', () => this.authorizer?.close());
     await step('zookeeper client', () => this.zkClient?.close());
     await step('metrics', () => this.metrics?.stop());
     this.state = 'NOT_RUNNING';

@@ -242,6 +242,23 @@ describe('KafkaConfig', () => {
     });
   });
 
+  describe('authorizer', () => {
+    it('is off by default; Kafka\'s AclAuthorizer (or its old name) turns it on with super.users and allow.everyone.if.no.acl.found', () => {
+      expect(fromText('').authorizer).to.equal(null);
+      const c = fromText('authorizer.class.name=kafka.security.auth.SimpleAclAuthorizer\nsuper.users=User:admin; User:ANONYMOUS\nallow.everyone.if.no.acl.found=true\n');
+      expect(c.authorizer?.className).to.equal('kafka.security.auth.SimpleAclAuthorizer');
+      expect(c.authorizer?.superUsers.map(String)).to.deep.equal(['User:admin', 'User:ANONYMOUS']);
+      expect(c.authorizer?.allowEveryoneIfNoAclIsFound).to.equal(true);
+      expect(fromText('authorizer.class.name=kafka.security.authorizer.AclAuthorizer\n').authorizer?.allowEveryoneIfNoAclIsFound).to.equal(false);
+      expect(c.warnings).to.deep.equal([]);
+    });
+
+    it('refuses an authorizer kafkats does not implement and super.users that are not principals', () => {
+      expect(errorOf(() => fromText('authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer\n')).key).to.equal('authorizer.class.name');
+      expect(errorOf(() => fromText('authorizer.class.name=kafka.security.authorizer.AclAuthorizer\nsuper.users=admin\n')).key).to.equal('super.users');
+    });
+  });
+
   describe('listeners', () => {
     it('parses several listeners, an empty host and an IPv6 host', () => {
       const c = fromText('listeners=PLAINTEXT://:9092,internal://[::1]:9093\n'

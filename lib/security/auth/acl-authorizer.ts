@@ -23,7 +23,7 @@ import {
   type AccessControlEntry, type AclBinding, type AclBindingFilter,
 } from '../../common/acl.js';
 import {
-  PatternType, PT, ResourceType, RT, patternFilterIndefiniteField, patternFilterMatches, resourcePatternKey, resourcePatternToString,
+  ACL_RESOURCE_TYPES, isSpecificPatternType, PatternType, PT, ResourceType, RT, patternFilterIndefiniteField, patternFilterMatches, resourcePatternKey, resourcePatternToString,
   type ResourcePattern, type ResourcePatternFilter,
 } from '../../common/resource.js';
 import { parseKafkaPrincipal } from '../../common/kafka-principal.js';
@@ -34,9 +34,6 @@ import { AuthorizerData, type AuthorizerDataConfig, type VersionedAcls } from '.
 import type {
   AclCreateResult, AclDeleteResult, AclError, Action, AuthorizableRequestContext, AuthorizationResult, Authorizer,
 } from './authorizer.js';
-
-/** The authorizer.class.name values that select this authorizer. */
-export const ACL_AUTHORIZER_CLASS_NAMES: readonly string[] = ['kafka.security.authorizer.AclAuthorizer', 'kafka.security.auth.SimpleAclAuthorizer'];
 
 export interface AclAuthorizerOptions {
   time?: Time;
@@ -58,6 +55,10 @@ function bindingProblem(b: AclBinding): string | null {
   const e = b.entry;
   if (b.pattern.resourceType === RT.UNKNOWN || b.pattern.patternType === PT.UNKNOWN || e.operation === Op.UNKNOWN || e.permissionType === Permission.UNKNOWN) {
     return 'ACL binding contains unknown elements';
+  }
+  // ResourcePattern refuses ANY types and ANY/MATCH patterns; AccessControlEntry ANY operations or permissions.
+  if (!ACL_RESOURCE_TYPES.includes(b.pattern.resourceType) || !isSpecificPatternType(b.pattern.patternType) || e.operation === Op.ANY || e.permissionType === Permission.ANY) {
+    return 'ACL binding contains filter values (ANY or MATCH)';
   }
   if (b.pattern.name.includes('/')) return `ACL binding contains invalid resource name: ${b.pattern.name}`;
   try {

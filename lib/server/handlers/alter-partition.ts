@@ -2,10 +2,13 @@
  * AlterPartition (key 56, formerly AlterIsr), v0–1: a partition leader proposes a new ISR; the
  * controller validates epochs and liveness, writes the state znode and answers with the result
  * (KafkaController.tryProcessAlterPartition). v2+ (topic ids, ISR with broker epochs) are not served.
+ * Needs CLUSTER_ACTION on the cluster (CLUSTER_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors, errorCodeOf } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { authorizeClusterOperation } from './auth-helper.js';
 import { groupBy } from '../../utils/collections.js';
 
 export const alterPartitionHandler = defineHandler({
@@ -13,6 +16,7 @@ export const alterPartitionHandler = defineHandler({
   minVersion: 0,
   maxVersion: 1,
   async handle(ctx, request) {
+    if (!authorizeClusterOperation(ctx, Op.CLUSTER_ACTION)) return { errorCode: Errors.CLUSTER_AUTHORIZATION_FAILED.code };
     const entries = request.topics.flatMap((t) =>
       t.partitions.map((p) => ({
         tp: { topic: t.topicName, partition: p.partitionIndex },

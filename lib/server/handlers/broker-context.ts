@@ -14,6 +14,7 @@ import type { KafkaZkClient } from '../../zk/kafka-zk-client.js';
 import type { LogManager } from '../../log/log-manager.js';
 import type { TopicConfigCache } from '../topic-config-cache.js';
 import type { KafkaMetrics } from '../../metrics/kafka-metrics.js';
+import type { Authorizer } from '../../security/auth/authorizer.js';
 
 export interface RequestMetrics {
   record(apiKey: number, latencyMs: number): void;
@@ -40,6 +41,8 @@ export interface BrokerContext {
   readonly requestMetrics?: RequestMetrics;
   /** Broker metrics (per-topic bytes, ISR changes …); absent in unit tests. */
   readonly metrics?: KafkaMetrics;
+  /** The authorizer (authorizer.class.name); absent means every request is allowed. */
+  readonly authorizer?: Authorizer;
   /** czxid of this broker's registration znode (KIP-380). */
   brokerEpoch(): bigint;
   /** (apiKey, minVersion, maxVersion) of every handler, for ApiVersions. */

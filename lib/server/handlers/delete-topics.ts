@@ -4,12 +4,16 @@
  * topics by name or by id (not both: INVALID_REQUEST; an unknown id: UNKNOWN_TOPIC_ID); topics not
  * in the metadata cache get UNKNOWN_TOPIC_OR_PARTITION. The rest are marked in
  * /admin/delete_topics and answered when they left the metadata cache, or REQUEST_TIMED_OUT
- * (KafkaApis handleDeleteTopicsRequest, ZkAdminManager.deleteTopics).
+ * (KafkaApis handleDeleteTopicsRequest, ZkAdminManager.deleteTopics). Each topic needs DELETE, and
+ * DESCRIBE when named by id (TOPIC_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { ZERO_UUID } from '../../protocol/reader.js';
 import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { filterByAuthorized } from './auth-helper.js';
 
 interface Entry {
   name: string | null;
@@ -46,9 +50,17 @@ export const deleteTopicsHandler = defineHandler({
       errorCode: Errors.NONE.code,
       errorMessage: null,
     }));
+    const named = entries.flatMap((e) => (e.name === null ? [] : [e.name]));
+    const describable = filterByAuthorized(ctx, Op.DESCRIBE, RT.TOPIC, named, (n) => n);
+    const deletable = filterByAuthorized(ctx, Op.DELETE, RT.TOPIC, named, (n) => n);
     const toDelete: string[] = [];
     for (const e of entries) {
       if (e.name === null) e.errorCode = Errors.UNKNOWN_TOPIC_ID.code;
+      else if (e.topicId !== ZERO_UUID && !describable.has(e.name)) {
+        // Asked by id without DESCRIBE: the name stays undisclosed (a topic id is not secret).
+        e.name = null;
+        e.errorCode = Errors.TOPIC_AUTHORIZATION_FAILED.code;
+      } else if (!deletable.has(e.name)) e.errorCode = Errors.TOPIC_AUTHORIZATION_FAILED.code;
       else if (!ctx.broker.metadataCache.contains(e.name)) e.errorCode = Errors.UNKNOWN_TOPIC_OR_PARTITION.code;
       else toDelete.push(e.name);
     }

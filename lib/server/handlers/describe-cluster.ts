@@ -2,10 +2,14 @@
  * DescribeCluster (key 60), v0–1: cluster id, controller id and live brokers (on the client's
  * listener), as the admin client's describeCluster shows them. v1 asks for an endpoint type:
  * only brokers (1) exist in ZooKeeper mode; controllers (2) answer UNSUPPORTED_ENDPOINT_TYPE.
+ * includeClusterAuthorizedOperations answers the principal's cluster operations (0 without DESCRIBE).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { CLUSTER_NAME, RT } from '../../common/resource.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, authorizeClusterOperation, authorizedOperations } from './auth-helper.js';
 
 const BROKERS_ENDPOINT_TYPE = 1;
 
@@ -29,7 +33,8 @@ export const describeClusterHandler = defineHandler({
         const ep = b.endpoints.find((e) => e.listener === ctx.listenerName);
         return ep ? [{ brokerId: b.id, host: ep.host, port: ep.port, rack: b.rack }] : [];
       }),
-      clusterAuthorizedOperations: -2147483648,
+      clusterAuthorizedOperations: !request.includeClusterAuthorizedOperations ? AUTHORIZED_OPERATIONS_OMITTED
+        : authorizeClusterOperation(ctx, Op.DESCRIBE) ? authorizedOperations(ctx, RT.CLUSTER, CLUSTER_NAME) : 0,
     };
   },
 });

@@ -1,13 +1,16 @@
 /**
  * DescribeLogDirs (key 35), v0–4: each log dir of this broker with the size of every replica in
  * it, its lag behind the log end (0 here: no intra-broker moves) and, in v4, the disk's total and
- * usable bytes. A null topic list means every replica.
+ * usable bytes. A null topic list means every replica. Needs DESCRIBE on the cluster
+ * (CLUSTER_AUTHORIZATION_FAILED).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { authorizeClusterOperation } from './auth-helper.js';
 import { groupBy } from '../../utils/collections.js';
 
 export const describeLogDirsHandler = defineHandler({
@@ -15,6 +18,7 @@ export const describeLogDirsHandler = defineHandler({
   minVersion: 0,
   maxVersion: 4,
   async handle(ctx, request) {
+    if (!authorizeClusterOperation(ctx, Op.DESCRIBE)) return { throttleTimeMs: 0, errorCode: Errors.CLUSTER_AUTHORIZATION_FAILED.code, results: [] };
     const wanted = request.topics === null ? null : new Map(request.topics.map((t) => [t.topic, new Set(t.partitions)]));
     const logs = ctx.broker.logManager.allLogs().filter((l) => wanted === null || wanted.get(l.topicPartition.topic)?.has(l.topicPartition.partition));
     const results = ctx.broker.logManager.logDirs.map((dir) => {

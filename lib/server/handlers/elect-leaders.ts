@@ -2,11 +2,14 @@
  * ElectLeaders (key 43), v0–2: preferred-replica election (type 0) on demand, or unclean election
  * (type 1, v1+) for partitions without a leader, run by the controller on its event queue. A
  * request with no partitions means every partition. Any broker other than the controller answers
- * NOT_CONTROLLER, as a ZooKeeper-mode Kafka broker does.
+ * NOT_CONTROLLER, as a ZooKeeper-mode Kafka broker does. Needs ALTER on the cluster
+ * (CLUSTER_AUTHORIZATION_FAILED, on the request and on each partition).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors, errorCodeOf } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { authorizeClusterOperation } from './auth-helper.js';
 import { groupBy } from '../../utils/collections.js';
 
 export const electLeadersHandler = defineHandler({
@@ -14,6 +17,14 @@ export const electLeadersHandler = defineHandler({
   minVersion: 0,
   maxVersion: 2,
   async handle(ctx, request) {
+    if (!authorizeClusterOperation(ctx, Op.ALTER)) {
+      const errorCode = Errors.CLUSTER_AUTHORIZATION_FAILED.code;
+      return {
+        throttleTimeMs: 0,
+        errorCode,
+        replicaElectionResults: (request.topicPartitions ?? []).map((t) => ({ topic: t.topic, partitionResult: t.partitions.map((partitionId) => ({ partitionId, errorCode, errorMessage: null })) })),
+      };
+    }
     const cache = ctx.broker.metadataCache;
     const partitions = request.topicPartitions === null
       ? cache.getAllTopics().flatMap((topic) => cache.getPartitions(topic).map((p) => ({ topic, partition: p.partition })))

@@ -10,17 +10,22 @@
  * that changed; an unknown session answers FETCH_SESSION_ID_NOT_FOUND, a wrong epoch
  * INVALID_FETCH_SESSION_EPOCH, and epoch -1 is a full fetch without a session.
  * v13 names topics by id: unknown ids answer UNKNOWN_TOPIC_ID.
+ * Authorization (KafkaApis.handleFetchRequest): a follower needs CLUSTER_ACTION on the cluster, a
+ * consumer READ on each topic of the fetch context; denied partitions answer TOPIC_AUTHORIZATION_FAILED.
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { ZERO_UUID } from '../../protocol/reader.js';
 import { Errors, errorCodeOf } from '../../protocol/errors.js';
 import { FetchIsolation } from '../../log/log.js';
 import { downConvert } from '../../record/records-util.js';
-import type { FetchPartitionRequest } from '../../replication/replica-manager.js';
+import type { FetchPartitionRequest, FetchPartitionResult } from '../../replication/replica-manager.js';
 import type { TopicPartition } from '../../common/topic-partition.js';
 import { FINAL_EPOCH, INVALID_SESSION_ID } from '../../common/fetch-metadata.js';
 import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { authorizeClusterOperation, filterByAuthorized } from './auth-helper.js';
 
 export const fetchHandler = defineHandler({
   apiKey: ApiKeys.FETCH,
@@ -60,15 +65,21 @@ export const fetchHandler = defineHandler({
       ? ctx.broker.fetchManager.newContext(request.sessionId, request.sessionEpoch, fetchData, toForget, isFollower)
       : ctx.broker.fetchManager.newContext(INVALID_SESSION_ID, FINAL_EPOCH, fetchData, [], isFollower);
     const isolation = isFollower ? FetchIsolation.LOG_END : request.isolationLevel === 1 ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK;
-    const read = context.partitions.length === 0 ? [] : await ctx.broker.replicaManager.fetchMessages({
+    // A follower needs CLUSTER_ACTION (else every partition is refused), a consumer READ on each topic.
+    const followerDenied = isFollower && !authorizeClusterOperation(ctx, Op.CLUSTER_ACTION);
+    const readable = isFollower ? null : filterByAuthorized(ctx, Op.READ, RT.TOPIC, context.partitions, (p) => p.tp.topic);
+    const allowed = context.partitions.filter((p) => !followerDenied && (readable === null || readable.has(p.tp.topic)));
+    const read = allowed.length === 0 ? [] : await ctx.broker.replicaManager.fetchMessages({
       replicaId: request.replicaId,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,
       maxBytes: v >= 3 ? Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes')) : 0x7fffffff,
       isolation,
-      partitions: context.partitions,
+      partitions: allowed,
     });
-    const answer = context.respond(read);
+    let next = 0;
+    const answer = context.respond(context.partitions.map((p): FetchPartitionResult => (allowed[next] === p ? read[next++]!
+      : { tp: p.tp, errorCode: Errors.TOPIC_AUTHORIZATION_FAILED.code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null, divergingEpoch: null })));
     const fetchOffsets = new Map(context.partitions.map((p) => [`${p.tp.topic}-${p.tp.partition}`, p.fetchOffset]));
     const readCommitted = isolation === FetchIsolation.TXN_COMMITTED;
     const responses = [...groupBy(answer.results, (r) => r.tp.topic)].map(([topic, rs]) => ({
@@ -104,7 +115,7 @@ export const fetchHandler = defineHandler({
         topic: '',
         topicId: u.topicId,
         partitions: u.partitions.map((partition) => ({
-          partitionIndex: partition, errorCode: Errors.UNKNOWN_TOPIC_ID.code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
+          partitionIndex: partition, errorCode: followerDenied ? Errors.TOPIC_AUTHORIZATION_FAILED.code : Errors.UNKNOWN_TOPIC_ID.code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
           divergingEpoch: { epoch: -1, endOffset: -1n }, abortedTransactions: null, preferredReadReplica: -1, records: null,
         })),
       });

@@ -5,12 +5,17 @@
  * Errors.COORDINATOR_NOT_AVAILABLE.code (the client retries); no leader or a leader without an endpoint on
  * this listener is Errors.COORDINATOR_NOT_AVAILABLE.code too. Transactions answer Errors.COORDINATOR_NOT_AVAILABLE.code
  * until the broker has a transaction coordinator. An unknown key type is Errors.INVALID_REQUEST.code.
+ * Authorization: DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED) or on the transactional id
+ * (TRANSACTIONAL_ID_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors, apiErrorForCode } from '../../protocol/errors.js';
 import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME } from '../../common/topic.js';
 import { logger } from '../../utils/logger.js';
 import { defineHandler, type RequestContext } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { authorize } from './auth-helper.js';
 
 const GROUP_KEY_TYPE = 0;
 const TRANSACTION_KEY_TYPE = 1;
@@ -34,6 +39,8 @@ function answer(key: string, errorCode: number, node?: { id: number; host: strin
 }
 
 function getCoordinator(ctx: RequestContext, keyType: number, key: string): CoordinatorAnswer {
+  if (keyType === GROUP_KEY_TYPE && !authorize(ctx, Op.DESCRIBE, RT.GROUP, key)) return answer(key, Errors.GROUP_AUTHORIZATION_FAILED.code);
+  if (keyType === TRANSACTION_KEY_TYPE && !authorize(ctx, Op.DESCRIBE, RT.TRANSACTIONAL_ID, key)) return answer(key, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
   let partition: number;
   let topic: string;
   if (keyType === GROUP_KEY_TYPE) {

@@ -9,11 +9,14 @@ import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
+import { createAclsHandler } from './create-acls.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
+import { deleteAclsHandler } from './delete-acls.js';
 import { deleteGroupsHandler } from './delete-groups.js';
 import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
+import { describeAclsHandler } from './describe-acls.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
@@ -53,11 +56,14 @@ export const allHandlers: readonly ApiHandler[] = [
   alterPartitionHandler,
   apiVersionsHandler,
   controlledShutdownHandler,
+  createAclsHandler,
   createPartitionsHandler,
   createTopicsHandler,
+  deleteAclsHandler,
   deleteGroupsHandler,
   deleteRecordsHandler,
   deleteTopicsHandler,
+  describeAclsHandler,
   describeClusterHandler,
   describeConfigsHandler,
   describeGroupsHandler,

@@ -1,11 +1,15 @@
 /**
  * LeaderAndIsr (key 4), v0–7: the controller tells this broker which partitions it leads or
  * follows; ReplicaManager.becomeLeaderOrFollower does the work. v5+ answers per topic id.
+ * Needs CLUSTER_ACTION on the cluster (every partition answers CLUSTER_AUTHORIZATION_FAILED).
  */
-import { ApiKeys } from '../../protocol/index.js';
+import { ApiKeys, type Input } from '../../protocol/index.js';
+import type { LeaderAndIsrRequest, LeaderAndIsrResponse } from '../../protocol/generated/types.js';
 import { Errors } from '../../protocol/errors.js';
 import { ConfigType } from '../../zk/zk-data.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { authorizeClusterOperation } from './auth-helper.js';
 import { isBrokerEpochStale } from './broker-epoch.js';
 
 export const leaderAndIsrHandler = defineHandler({
@@ -13,6 +17,7 @@ export const leaderAndIsrHandler = defineHandler({
   minVersion: 0,
   maxVersion: 7,
   async handle(ctx, request) {
+    if (!authorizeClusterOperation(ctx, Op.CLUSTER_ACTION)) return errorResponse(request, ctx.apiVersion, Errors.CLUSTER_AUTHORIZATION_FAILED.code);
     if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: Errors.STALE_BROKER_EPOCH.code };
     // Kafka reads a topic's overrides from ZooKeeper when it creates a log (fetchLogConfig): read
     // them for topics that get a new log here, so that the log and the produce validator see e.g.
@@ -39,3 +44,12 @@ export const leaderAndIsrHandler = defineHandler({
     return { errorCode: result.errorCode, topics: [...byTopic.values()] };
   },
 });
+
+/** LeaderAndIsrRequest.getErrorResponse: the error on the request and on each of its partitions. */
+function errorResponse(request: LeaderAndIsrRequest, version: number, errorCode: number): Input<LeaderAndIsrResponse> {
+  if (version < 5) {
+    const states = [...request.ungroupedPartitionStates, ...request.topicStates.flatMap((t) => t.partitionStates.map((p) => ({ ...p, topicName: t.topicName })))];
+    return { errorCode, partitionErrors: states.map((p) => ({ topicName: p.topicName, partitionIndex: p.partitionIndex, errorCode })) };
+  }
+  return { errorCode, topics: request.topicStates.map((t) => ({ topicId: t.topicId, partitionErrors: t.partitionStates.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) };
+}

@@ -2,11 +2,14 @@
  * LeaveGroup (key 13), v0–5. v0–2 name one member and answer a single error (the top-level one,
  * else the member's, as Kafka's LeaveGroupResponse folds them); v3+ remove a batch of members,
  * static ones possibly by group.instance.id alone (KIP-345 admin removal), with one error each;
- * v5 carries a reason per member.
+ * v5 carries a reason per member. Needs READ on the group (GROUP_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { authorize } from './auth-helper.js';
 
 export const leaveGroupHandler = defineHandler({
   apiKey: ApiKeys.LEAVE_GROUP,
@@ -14,6 +17,7 @@ export const leaveGroupHandler = defineHandler({
   maxVersion: 5,
   async handle(ctx, request) {
     const v = ctx.apiVersion;
+    if (!authorize(ctx, Op.READ, RT.GROUP, request.groupId)) return { throttleTimeMs: 0, errorCode: Errors.GROUP_AUTHORIZATION_FAILED.code, members: [] };
     const members = v >= 3
       ? request.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: v >= 5 ? m.reason : null }))
       : [{ memberId: request.memberId, groupInstanceId: null, reason: null }];

@@ -1,10 +1,14 @@
 /**
  * ListGroups (key 16), v0–4: the groups this broker coordinates (id and protocol type; v4+ the
  * state, and a case-insensitive states filter). COORDINATOR_LOAD_IN_PROGRESS while any of its
- * __consumer_offsets partitions is loading, with the groups known so far.
+ * __consumer_offsets partitions is loading, with the groups known so far. Without DESCRIBE on the
+ * cluster only the groups the principal may DESCRIBE are listed.
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { authorize, authorizeClusterOperation } from './auth-helper.js';
 
 export const listGroupsHandler = defineHandler({
   apiKey: ApiKeys.LIST_GROUPS,
@@ -12,10 +16,13 @@ export const listGroupsHandler = defineHandler({
   maxVersion: 4,
   async handle(ctx, request) {
     const { error, groups } = ctx.broker.groupCoordinator.handleListGroups(ctx.apiVersion >= 4 ? request.statesFilter : []);
+    // DESCRIBE on the cluster lists every group; otherwise only those the principal may DESCRIBE.
+    const visible = authorizeClusterOperation(ctx, Op.DESCRIBE, { logIfDenied: false }) ? groups
+      : groups.filter((g) => authorize(ctx, Op.DESCRIBE, RT.GROUP, g.groupId, { logIfDenied: false }));
     return {
       throttleTimeMs: 0,
       errorCode: error,
-      groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state })),
+      groups: visible.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state })),
     };
   },
 });

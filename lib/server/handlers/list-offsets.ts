@@ -5,12 +5,15 @@
  * timestamp (v7, KIP-734), else the first offset whose timestamp is >= the target (-1 when none).
  * v0: Kafka's old segment-based answer — up to maxNumOffsets offsets, newest first: segment base
  * offsets by the segment files' last-modified times plus the log end (Log.legacyFetchOffsetsBefore),
- * capped at the high watermark for consumers.
+ * capped at the high watermark for consumers. Each topic needs DESCRIBE (TOPIC_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors, ApiError, UnsupportedVersionError, errorCodeOf } from '../../protocol/errors.js';
 import { FetchIsolation, MAX_TIMESTAMP } from '../../log/log.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { filterByAuthorized } from './auth-helper.js';
 
 const CONSUMER_REPLICA_ID = -1;
 const NOT_FOUND = { timestamp: -1n, offset: -1n, leaderEpoch: -1 };
@@ -22,11 +25,15 @@ export const listOffsetsHandler = defineHandler({
   async handle(ctx, request) {
     const rm = ctx.broker.replicaManager;
     const isolation = request.replicaId >= 0 ? FetchIsolation.LOG_END : request.isolationLevel === 1 ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK;
+    const describable = filterByAuthorized(ctx, Op.DESCRIBE, RT.TOPIC, request.topics, (t) => t.name);
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => {
+          if (!describable.has(t.name)) {
+            return { partitionIndex: p.partitionIndex, errorCode: Errors.TOPIC_AUTHORIZATION_FAILED.code, oldStyleOffsets: [], ...NOT_FOUND };
+          }
           try {
             const partition = rm.getPartitionOrException({ topic: t.name, partition: p.partitionIndex });
             if (ctx.apiVersion === 0) {

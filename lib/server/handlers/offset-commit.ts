@@ -5,12 +5,16 @@
  * (negative ones too); a null metadata is stored as "". Timestamps as Kafka's KafkaApis sets them:
  * commitTimestamp = the request's (v1 only, when not -1) or now; v2–4 retentionTimeMs (when not -1)
  * sets expireTimestamp = now + retention (the record is then written as OffsetCommitValue v1).
+ * Authorization: READ on the group (every partition answers GROUP_AUTHORIZATION_FAILED), READ on
+ * each topic (TOPIC_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from '../../coordinator/group/offset-and-metadata.js';
-import { defineHandler } from './handler.js';
-import type { MetadataCache } from '../metadata-cache.js';
+import { defineHandler, type RequestContext } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { authorize, filterByAuthorized } from './auth-helper.js';
 
 
 export const offsetCommitHandler = defineHandler({
@@ -22,7 +26,10 @@ export const offsetCommitHandler = defineHandler({
     const coordinator = ctx.broker.groupCoordinator;
     const now = coordinator.time.milliseconds();
     const retention = v >= 2 && v <= 4 ? Number(request.retentionTimeMs) : -1;
-    const { toCommit, unknown } = offsetsToCommit(ctx.broker.metadataCache, request.topics, (p) => {
+    if (!authorize(ctx, Op.READ, RT.GROUP, request.groupId)) {
+      return { throttleTimeMs: 0, topics: commitResponseTopics(request.topics, new TopicPartitionMap(), new TopicPartitionMap(), () => Errors.GROUP_AUTHORIZATION_FAILED.code) };
+    }
+    const { toCommit, refused } = offsetsToCommit(ctx, request.topics, (p) => {
       const ts = v === 1 ? Number(p.commitTimestamp) : -1;
       return {
         offset: p.committedOffset,
@@ -36,35 +43,39 @@ export const offsetCommitHandler = defineHandler({
       ? new TopicPartitionMap<number>()
       : await coordinator.handleCommitOffsets(request.groupId, v >= 1 ? request.memberId : '', v >= 7 ? request.groupInstanceId : null,
         v >= 1 ? request.generationIdOrMemberEpoch : -1, toCommit);
-    return { throttleTimeMs: 0, topics: commitResponseTopics(request.topics, unknown, errors) };
+    return { throttleTimeMs: 0, topics: commitResponseTopics(request.topics, refused, errors) };
   },
 });
 
 /**
- * Splits a commit's partitions (OffsetCommit and TxnOffsetCommit alike): those this broker does not
- * know answer Errors.UNKNOWN_TOPIC_OR_PARTITION.code, the others go to the coordinator as `toOffset` builds them.
+ * Splits a commit's partitions (OffsetCommit and TxnOffsetCommit alike): topics the principal may
+ * not READ answer TOPIC_AUTHORIZATION_FAILED, partitions this broker does not know
+ * UNKNOWN_TOPIC_OR_PARTITION; the others go to the coordinator as `toOffset` builds them.
  */
 export function offsetsToCommit<P extends { partitionIndex: number }>(
-  metadataCache: MetadataCache,
+  ctx: RequestContext,
   topics: ReadonlyArray<{ name: string; partitions: readonly P[] }>,
   toOffset: (partition: P) => OffsetAndMetadata,
-): { toCommit: TopicPartitionMap<OffsetAndMetadata>; unknown: TopicPartitionMap<number> } {
+): { toCommit: TopicPartitionMap<OffsetAndMetadata>; refused: TopicPartitionMap<number> } {
+  const metadataCache = ctx.broker.metadataCache;
+  const readable = filterByAuthorized(ctx, Op.READ, RT.TOPIC, topics, (t) => t.name);
   const toCommit = new TopicPartitionMap<OffsetAndMetadata>();
-  const unknown = new TopicPartitionMap<number>();
+  const refused = new TopicPartitionMap<number>();
   for (const t of topics) {
     for (const p of t.partitions) {
       const tp = { topic: t.name, partition: p.partitionIndex };
-      if (metadataCache.getPartitionInfo(t.name, p.partitionIndex)) toCommit.set(tp, toOffset(p));
-      else unknown.set(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION.code);
+      if (!readable.has(t.name)) refused.set(tp, Errors.TOPIC_AUTHORIZATION_FAILED.code);
+      else if (metadataCache.getPartitionInfo(t.name, p.partitionIndex)) toCommit.set(tp, toOffset(p));
+      else refused.set(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION.code);
     }
   }
-  return { toCommit, unknown };
+  return { toCommit, refused };
 }
 
-/** A commit's answer per partition: its unknown-partition error, else the coordinator's, else NONE (through `mapError`). */
+/** A commit's answer per partition: its refusal, else the coordinator's error, else NONE (through `mapError`). */
 export function commitResponseTopics(
   topics: ReadonlyArray<{ name: string; partitions: ReadonlyArray<{ partitionIndex: number }> }>,
-  unknown: TopicPartitionMap<number>,
+  refused: TopicPartitionMap<number>,
   errors: TopicPartitionMap<number>,
   mapError: (code: number) => number = (code) => code,
 ): Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }> {
@@ -72,7 +83,7 @@ export function commitResponseTopics(
     name: t.name,
     partitions: t.partitions.map((p) => {
       const tp = { topic: t.name, partition: p.partitionIndex };
-      return { partitionIndex: p.partitionIndex, errorCode: mapError(unknown.get(tp) ?? errors.get(tp) ?? 0) };
+      return { partitionIndex: p.partitionIndex, errorCode: mapError(refused.get(tp) ?? errors.get(tp) ?? 0) };
     }),
   }));
 }

@@ -5,10 +5,17 @@
  * closes the connection so the client notices); acks=1 answers after the leader append; acks=-1
  * waits in the DelayedProduce purgatory for the ISR. v3+ must carry exactly one magic-2 batch per
  * partition (INVALID_RECORD otherwise); v0–2 carry legacy message sets, converted on append.
+ * Authorization (KafkaApis.handleProduceRequest): transactional batches need WRITE on the request's
+ * transactional id (else every partition answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic
+ * WRITE (TOPIC_AUTHORIZATION_FAILED, before the topic's existence is disclosed).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
-import { batchesIn } from '../../record/record-batch.js';
+import { batchesIn, isTransactionalBatch } from '../../record/record-batch.js';
+import { ATTRIBUTES_OFFSET } from '../../record/batch-header.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { authorize, filterByAuthorized } from './auth-helper.js';
 import type { ProduceEntry, ProducePartitionResult } from '../../replication/replica-manager.js';
 import { defineHandler } from './handler.js';
 import { groupBy } from '../../utils/collections.js';
@@ -26,8 +33,20 @@ export const produceHandler = defineHandler({
     const fail = (topic: string, partition: number, errorCode: number, errorMessage: string | null = null): void => {
       results.push({ tp: { topic, partition }, errorCode, baseOffset: -1n, logAppendTime: -1n, logStartOffset: -1n, errorMessage, recordErrors: [] });
     };
+    const transactionalId = ctx.apiVersion >= 3 ? request.transactionalId : null;
+    const deniedTransaction = hasTransactionalRecords(request.topicData)
+      && (transactionalId === null || !authorize(ctx, Op.WRITE, RT.TRANSACTIONAL_ID, transactionalId));
+    const writable = filterByAuthorized(ctx, Op.WRITE, RT.TOPIC, request.topicData, (t) => t.name);
     for (const t of request.topicData) {
       for (const p of t.partitionData) {
+        if (deniedTransaction) {
+          fail(t.name, p.index, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
+          continue;
+        }
+        if (!writable.has(t.name)) {
+          fail(t.name, p.index, Errors.TOPIC_AUTHORIZATION_FAILED.code);
+          continue;
+        }
         if (acks !== 0 && acks !== 1 && acks !== -1) {
           fail(t.name, p.index, Errors.INVALID_REQUIRED_ACKS.code);
           continue;
@@ -71,6 +90,19 @@ export const produceHandler = defineHandler({
     };
   },
 });
+
+/** RequestUtils.hasTransactionalRecords: the first batch of some partition is transactional. */
+function hasTransactionalRecords(topics: ReadonlyArray<{ partitionData: ReadonlyArray<{ records: Buffer | null }> }>): boolean {
+  return topics.some((t) => t.partitionData.some((p) => {
+    try {
+      const first = p.records ? batchesIn(p.records).next() : undefined;
+      return first !== undefined && !first.done && first.value.magic === 2
+        && isTransactionalBatch(p.records!.readInt16BE(first.value.position + ATTRIBUTES_OFFSET));
+    } catch {
+      return false; // a corrupt batch is refused by the append
+    }
+  }));
+}
 
 /** ProduceRequest.validateRecords: v3+ needs exactly one magic-2 batch; older versions legacy sets. */
 function checkRecords(records: Buffer, version: number): string | null {

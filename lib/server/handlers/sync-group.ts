@@ -2,11 +2,14 @@
  * SyncGroup (key 14), v0–5: the leader sends the assignment, every member gets its own (members
  * the leader left out get an empty one). v3+ carry group.instance.id; from v5 protocolType and
  * protocolName are mandatory (Errors.INCONSISTENT_GROUP_PROTOCOL.code when missing or different from the
- * group's) and are echoed in the response.
+ * group's) and are echoed in the response. Needs READ on the group (GROUP_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { RT } from '../../common/resource.js';
+import { authorize } from './auth-helper.js';
 
 
 export const syncGroupHandler = defineHandler({
@@ -17,6 +20,9 @@ export const syncGroupHandler = defineHandler({
     const v = ctx.apiVersion;
     if (v >= 5 && (request.protocolType === null || request.protocolName === null)) {
       return { throttleTimeMs: 0, errorCode: Errors.INCONSISTENT_GROUP_PROTOCOL.code, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+    }
+    if (!authorize(ctx, Op.READ, RT.GROUP, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: Errors.GROUP_AUTHORIZATION_FAILED.code, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
     }
     const assignments = new Map<string, Buffer>();
     for (const a of request.assignments) assignments.set(a.memberId, a.assignment);

@@ -1,11 +1,13 @@
 /**
  * UpdateMetadata (key 6), v0–8: the controller's view of live brokers and partition states,
  * applied through ReplicaManager.maybeUpdateMetadataCache (which refuses an older controller epoch
- * with STALE_CONTROLLER_EPOCH).
+ * with STALE_CONTROLLER_EPOCH). Needs CLUSTER_ACTION on the cluster (CLUSTER_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { authorizeClusterOperation } from './auth-helper.js';
 import { isBrokerEpochStale } from './broker-epoch.js';
 
 export const updateMetadataHandler = defineHandler({
@@ -13,6 +15,7 @@ export const updateMetadataHandler = defineHandler({
   minVersion: 0,
   maxVersion: 8,
   async handle(ctx, request) {
+    if (!authorizeClusterOperation(ctx, Op.CLUSTER_ACTION)) return { errorCode: Errors.CLUSTER_AUTHORIZATION_FAILED.code };
     if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: Errors.STALE_BROKER_EPOCH.code };
     return { errorCode: ctx.broker.replicaManager.maybeUpdateMetadataCache(request) };
   },

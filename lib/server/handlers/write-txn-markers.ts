@@ -4,18 +4,26 @@
  * coordinator append (epoch and coordinator-epoch checks, no sequence checks); it ends the
  * producer's transaction in the partition's producer state and, for aborts, indexes it in the
  * segment's .txnindex. Markers on __consumer_offsets complete the group's transactional offsets.
+ * Needs ALTER or CLUSTER_ACTION on the cluster (every partition: CLUSTER_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import { buildEndTransactionMarkerBatch, ControlRecordType } from '../../record/control-record.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../../common/topic.js';
 import { defineHandler } from './handler.js';
+import { Op } from '../../common/acl.js';
+import { authorizeClusterOperation } from './auth-helper.js';
 
 export const writeTxnMarkersHandler = defineHandler({
   apiKey: ApiKeys.WRITE_TXN_MARKERS,
   minVersion: 0,
   maxVersion: 1,
   async handle(ctx, request) {
+    // ALTER on the cluster, or else CLUSTER_ACTION (denials of ALTER are not audited).
+    if (!authorizeClusterOperation(ctx, Op.ALTER, { logIfDenied: false }) && !authorizeClusterOperation(ctx, Op.CLUSTER_ACTION)) {
+      const errorCode = Errors.CLUSTER_AUTHORIZATION_FAILED.code;
+      return { markers: request.markers.map((m) => ({ producerId: m.producerId, topics: m.topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, errorCode })) })) })) };
+    }
     const rm = ctx.broker.replicaManager;
     const timeout = ctx.broker.config.getNumber('request.timeout.ms');
     const markers = await Promise.all(request.markers.map(async (m) => {
