@@ -15,6 +15,7 @@ import { FrameDecoder, InvalidFrameSizeError } from './frame-decoder.js';
 import type { BufferPool } from '../utils/buffer-pool.js';
 import type { Logger } from '../utils/logger.js';
 import { KafkaPrincipal } from '../common/kafka-principal.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 
 export interface ConnectionInfo {
   readonly id: string;
@@ -55,6 +56,11 @@ export interface ConnectionOptions {
    * ignored).
    */
   bufferPool?: BufferPool;
+  /**
+   * Where connections closed for bad input are logged: shared by all of a SocketServer's
+   * connections so a flood of bad requests costs a few lines (default: one for this connection).
+   */
+  closeLog?: RateLimitedLog;
 }
 
 /** Queued (received, not yet handled) requests at which reading pauses. */
@@ -76,6 +82,7 @@ export class Connection implements ConnectionInfo {
   private inFlight: Promise<void> = Promise.resolve();
   private readonly pauseBytes: number;
   private readonly bufferPool: BufferPool | undefined;
+  private readonly closeLog: RateLimitedLog;
 
   constructor(
     readonly id: string,
@@ -89,6 +96,7 @@ export class Connection implements ConnectionInfo {
     this.remotePort = socket.remotePort ?? 0;
     const pool = options.bufferPool;
     this.bufferPool = pool;
+    this.closeLog = options.closeLog ?? new RateLimitedLog(log);
     this.decoder = new FrameDecoder(options.maxRequestSize, pool && ((size) => pool.acquire(size)));
     this.pauseBytes = Math.min(options.maxQueuedBytes, QUEUED_BYTES_PAUSE);
     socket.setNoDelay(true);
@@ -153,7 +161,7 @@ export class Connection implements ConnectionInfo {
       frames = this.decoder.push(chunk);
     } catch (err) {
       if (err instanceof InvalidFrameSizeError) {
-        this.log.warn({ connection: this.id, remote: `${this.remoteAddress}:${this.remotePort}` }, `closing connection: ${err.message}`);
+        this.closeLog.warn('invalid-frame', { connection: this.id, remote: `${this.remoteAddress}:${this.remotePort}` }, `closing connection: ${err.message}`);
       } else {
         this.log.error({ connection: this.id, err }, 'closing connection: unexpected framing failure');
       }
@@ -192,7 +200,8 @@ export class Connection implements ConnectionInfo {
         try {
           response = await this.handler.handle(frame, this);
         } catch (err) {
-          this.log.warn({ connection: this.id, err: err instanceof Error ? err.message : String(err) }, 'closing connection after a failed request');
+          this.closeLog.warn('failed-request', { connection: this.id, remote: `${this.remoteAddress}:${this.remotePort}`, err: err instanceof Error ? err.message : String(err) },
+            'closing connection after a failed request');
           this.close();
           return;
         }

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { networkInterfaces as osInterfaces } from 'node:os';
 import { Connection, type ConnectionOptions, type RequestHandler } from './connection.js';
 import { logger } from '../utils/logger.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 
 export interface ListenerSpec {
   /** Listener name, e.g. PLAINTEXT. */
@@ -23,6 +24,8 @@ export interface BoundListener extends ListenerSpec {
 
 export class SocketServer {
   private readonly log = logger('kafka.network.SocketServer');
+  /** Connections closed for bad input, logged rate-limited across all connections. */
+  private readonly closeLog = new RateLimitedLog(this.log);
   private readonly servers: net.Server[] = [];
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 0;
@@ -83,7 +86,7 @@ export class SocketServer {
       return;
     }
     const id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextConnectionId++}`;
-    const conn = new Connection(id, listenerName, socket, this.handler, this.options, this.log);
+    const conn = new Connection(id, listenerName, socket, this.handler, { closeLog: this.closeLog, ...this.options }, this.log);
     this.connections.add(conn);
     conn.onClose(() => this.connections.delete(conn));
   }

@@ -38,6 +38,7 @@ import { FetchManager, FetchSessionCache } from './fetch-session.js';
 import { logger } from '../utils/logger.js';
 import { AclAuthorizer } from '../security/auth/acl-authorizer.js';
 import { ANY_BINDING_FILTER } from '../common/acl.js';
+import { ControllerRequestVerifier } from './controller-request-verifier.js';
 
 
 export type BrokerState = 'NOT_RUNNING' | 'STARTING' | 'RUNNING' | 'PENDING_CONTROLLED_SHUTDOWN' | 'SHUTTING_DOWN';
@@ -64,6 +65,7 @@ export class KafkaServer {
   metrics!: KafkaMetrics;
   /** The ACL authorizer when authorizer.class.name names it. */
   authorizer?: AclAuthorizer;
+  private controllerRequestVerifier?: ControllerRequestVerifier;
 
   /** The broker's background tasks (Kafka's KafkaServer.kafkaScheduler), on the injected clock. */
   readonly scheduler: KafkaScheduler;
@@ -98,6 +100,7 @@ export class KafkaServer {
     this.clusterId = await this.zkClient.createOrGetClusterId(randomBytes(16).toString('base64url'));
     if (this.brokerId < 0) this.brokerId = await this.zkClient.generateBrokerSequenceId() + c.getNumber('reserved.broker.max.id');
     this.log.info(`Cluster ID = ${this.clusterId}, broker id = ${this.brokerId}`);
+    this.controllerRequestVerifier = new ControllerRequestVerifier(this.zkClient, this.brokerId, () => this.brokerEpoch);
     if (c.authorizer !== null) {
       // Kafka configures its authorizer (which loads every ACL) before requests are processed.
       this.authorizer = new AclAuthorizer(this.zkClient, c.authorizer, { time: this.time });
@@ -294,6 +297,7 @@ export class KafkaServer {
       get topicConfigs() { return server.topicConfigs; },
       get metrics() { return server.metrics; },
       get authorizer() { return server.authorizer; },
+      get controllerRequestVerifier() { return server.controllerRequestVerifier; },
       get requestMetrics() { return server.metrics?.requestMetrics; },
       brokerEpoch: () => this.brokerEpoch,
       supportedApis: () => this.apis.supportedApis(),

@@ -3,6 +3,8 @@ import net from 'node:net';
 import { SocketServer } from '../../lib/network/socket-server.js';
 import type { RequestHandler } from '../../lib/network/connection.js';
 import { NetworkClient } from '../../lib/network/network-client.js';
+import { pino } from 'pino';
+import { rootLogger, setRootLogger } from '../../lib/utils/logger.js';
 
 // The handler answers each frame with its own bytes reversed after the 4-byte correlation id,
 // after a delay that shrinks with the request number, so out-of-order completion would show.
@@ -106,6 +108,26 @@ describe('SocketServer and Connection', () => {
     const resp = await client.send(9, [request(9, 'ok')]);
     expect(resp!.subarray(4).toString()).to.equal('ko');
     client.close();
+  });
+
+  it('logs connections closed after failed requests rate-limited across connections', async () => {
+    const lines: string[] = [];
+    const previous = rootLogger();
+    setRootLogger(pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }));
+    const logged = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, maxQueuedBytes: 64 * 1024, idleTimeoutMs: 60_000 });
+    try {
+      await logged.startup();
+      for (let i = 0; i < 20; i++) {
+        const bad = net.connect(logged.boundListeners[0]!.boundPort, '127.0.0.1');
+        const closed = new Promise<void>((resolve) => bad.on('close', () => resolve()));
+        bad.write(request(1, 'boom'));
+        await closed;
+      }
+    } finally {
+      await logged.shutdown();
+      setRootLogger(previous);
+    }
+    expect(lines.filter((l) => l.includes('closing connection after a failed request'))).to.have.length(1);
   });
 
   it('NetworkClient matches concurrent responses by correlation id and fails pending ones on disconnect', async () => {

@@ -15,6 +15,7 @@ import type { LogManager } from '../../log/log-manager.js';
 import type { TopicConfigCache } from '../topic-config-cache.js';
 import type { KafkaMetrics } from '../../metrics/kafka-metrics.js';
 import type { Authorizer } from '../../security/auth/authorizer.js';
+import type { ControllerRequestVerifier } from '../controller-request-verifier.js';
 
 export interface RequestMetrics {
   record(apiKey: number, latencyMs: number): void;
@@ -43,6 +44,8 @@ export interface BrokerContext {
   readonly metrics?: KafkaMetrics;
   /** The authorizer (authorizer.class.name); absent means every request is allowed. */
   readonly authorizer?: Authorizer;
+  /** Refuses controller requests ZooKeeper says no controller sent (absent in unit tests). */
+  readonly controllerRequestVerifier?: ControllerRequestVerifier;
   /** czxid of this broker's registration znode (KIP-380). */
   brokerEpoch(): bigint;
   /** (apiKey, minVersion, maxVersion) of every handler, for ApiVersions. */

@@ -10,7 +10,7 @@ import { ConfigType } from '../../zk/zk-data.js';
 import { defineHandler } from './handler.js';
 import { Op } from '../../common/acl.js';
 import { authorizeClusterOperation } from './auth-helper.js';
-import { isBrokerEpochStale } from './broker-epoch.js';
+import { controllerRequestError } from './controller-request.js';
 
 export const leaderAndIsrHandler = defineHandler({
   apiKey: ApiKeys.LEADER_AND_ISR,
@@ -18,7 +18,8 @@ export const leaderAndIsrHandler = defineHandler({
   maxVersion: 7,
   async handle(ctx, request) {
     if (!authorizeClusterOperation(ctx, Op.CLUSTER_ACTION)) return errorResponse(request, ctx.apiVersion, Errors.CLUSTER_AUTHORIZATION_FAILED.code);
-    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: Errors.STALE_BROKER_EPOCH.code };
+    const refused = await controllerRequestError(ctx, request);
+    if (refused !== Errors.NONE.code) return { errorCode: refused };
     // Kafka reads a topic's overrides from ZooKeeper when it creates a log (fetchLogConfig): read
     // them for topics that get a new log here, so that the log and the produce validator see e.g.
     // max.message.bytes (also when a deleted topic is created again with other configs).

@@ -8,7 +8,7 @@ import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 import { Op } from '../../common/acl.js';
 import { authorizeClusterOperation } from './auth-helper.js';
-import { isBrokerEpochStale } from './broker-epoch.js';
+import { controllerRequestError } from './controller-request.js';
 
 export const stopReplicaHandler = defineHandler({
   apiKey: ApiKeys.STOP_REPLICA,
@@ -24,7 +24,8 @@ export const stopReplicaHandler = defineHandler({
           .concat(request.topics.flatMap((t) => t.partitionIndexes.map((partitionIndex) => ({ topicName: t.name, partitionIndex, errorCode: code }))));
       return { errorCode: code, partitionErrors: partitions };
     }
-    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: Errors.STALE_BROKER_EPOCH.code };
+    const refused = await controllerRequestError(ctx, request);
+    if (refused !== Errors.NONE.code) return { errorCode: refused };
     const result = ctx.broker.replicaManager.stopReplicas(request);
     return {
       errorCode: result.errorCode,

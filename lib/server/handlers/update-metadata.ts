@@ -8,7 +8,7 @@ import { Errors } from '../../protocol/errors.js';
 import { defineHandler } from './handler.js';
 import { Op } from '../../common/acl.js';
 import { authorizeClusterOperation } from './auth-helper.js';
-import { isBrokerEpochStale } from './broker-epoch.js';
+import { controllerRequestError } from './controller-request.js';
 
 export const updateMetadataHandler = defineHandler({
   apiKey: ApiKeys.UPDATE_METADATA,
@@ -16,7 +16,8 @@ export const updateMetadataHandler = defineHandler({
   maxVersion: 8,
   async handle(ctx, request) {
     if (!authorizeClusterOperation(ctx, Op.CLUSTER_ACTION)) return { errorCode: Errors.CLUSTER_AUTHORIZATION_FAILED.code };
-    if (isBrokerEpochStale(ctx, request.brokerEpoch)) return { errorCode: Errors.STALE_BROKER_EPOCH.code };
+    const refused = await controllerRequestError(ctx, request);
+    if (refused !== Errors.NONE.code) return { errorCode: refused };
     return { errorCode: ctx.broker.replicaManager.maybeUpdateMetadataCache(request) };
   },
 });
