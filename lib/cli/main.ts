@@ -22,6 +22,7 @@ async function registerTools(program: Command): Promise<void> {
     import('./get-offsets.js').then((m) => m.registerGetOffsets),
     import('./leader-election.js').then((m) => m.registerLeaderElection),
     import('./dump-log.js').then((m) => m.registerDumpLog),
+    import('./acls.js').then((m) => m.registerAcls),
   ]);
   for (const register of tools) register(program);
 }
