@@ -85,6 +85,16 @@ describe('malformed and hostile requests', function () {
     await stillServing();
   });
 
+  it('closes a connection whose CreateAcls names an unknown resource type, as Kafka\'s request parsing does', async () => {
+    const frame = encodeRequest({ requestApiKey: 30, requestApiVersion: 3, correlationId: 5, clientId: 'bad-acl' }, {
+      creations: [{ resourceType: 99, resourceName: 't', resourcePatternType: 3, principal: 'User:x', host: '*', operation: 3, permissionType: 3 }],
+    });
+    const r = await rawExchange(bootstrap(), frame);
+    expect(r.closedByBroker).to.equal(true);
+    expect(r.data.length).to.equal(0);
+    await stillServing();
+  });
+
   it('answers CORRUPT_MESSAGE for a batch whose CRC does not match', async () => {
     await createTopic(cluster(), 'bad-input', 1);
     const batch = buildRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('hello') }]);
