@@ -5,7 +5,7 @@
  * watermark, appends as leader with min.insync.replicas, reads bounded by the high watermark for
  * consumers, and acks=all completion checks for DelayedProduce.
  */
-import { EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIMESTAMP, type Log, type LogAppendInfo, type FetchDataInfo, type TimestampAndOffset } from '../log/log.js';
+import { EARLIEST_LOCAL_TIMESTAMP, EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIERED_TIMESTAMP, LATEST_TIMESTAMP, type Log, type LogAppendInfo, type FetchDataInfo, type TimestampAndOffset } from '../log/log.js';
 import type { AppendOrigin } from '../record/log-validator.js';
 import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, OffsetNotAvailableError, OffsetOutOfRangeError, UnknownLeaderEpochError } from '../protocol/errors.js';
 import { Replica } from './replica.js';
@@ -252,6 +252,10 @@ export class Partition {
       throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition} on broker ${this.deps.localBrokerId}`);
     }
     const log = this.localLogOrException();
+    // Kafka's followerReplicaOrThrow: only an assigned replica may fetch as a follower.
+    if (opts.replicaId >= 0 && !this.remoteReplicas.has(opts.replicaId)) {
+      throw new NotLeaderOrFollowerError(`Received fetch request from non-replica ${opts.replicaId} for ${this.topic}-${this.topicPartition.partition}`);
+    }
     if (opts.lastFetchedEpoch >= 0) {
       const end = log.endOffsetForEpoch(opts.lastFetchedEpoch);
       if (end.epoch < opts.lastFetchedEpoch || end.endOffset < opts.fetchOffset) {
@@ -292,6 +296,9 @@ export class Partition {
       if (lagging) throw lagging;
       return { timestamp: -1n, offset: lastFetchable, leaderEpoch: this._leaderEpoch };
     }
+    // No tiered storage: the local log is the whole log, and nothing is tiered.
+    if (timestamp === LATEST_TIERED_TIMESTAMP) return { timestamp: -1n, offset: -1n, leaderEpoch: -1 };
+    if (timestamp === EARLIEST_LOCAL_TIMESTAMP) timestamp = EARLIEST_TIMESTAMP;
     const found = log.fetchOffsetByTimestamp(timestamp);
     if (timestamp === EARLIEST_TIMESTAMP) return found;
     if (!found || found.offset >= lastFetchable) {

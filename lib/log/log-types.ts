@@ -13,6 +13,10 @@ import type { LogDirFailureChannel } from './log-dir-failure-channel.js';
 export const LATEST_TIMESTAMP = -1n;
 export const EARLIEST_TIMESTAMP = -2n;
 export const MAX_TIMESTAMP = -3n;
+/** KIP-405: the local log start offset (ListOffsets v8); without tiered storage, the log start offset. */
+export const EARLIEST_LOCAL_TIMESTAMP = -4n;
+/** KIP-1005: the highest offset in tiered storage (ListOffsets v9); -1 without tiered storage. */
+export const LATEST_TIERED_TIMESTAMP = -5n;
 
 /** Kafka's LogAppendInfo, in bigint. */
 export interface LogAppendInfo {

@@ -42,7 +42,7 @@ import { producerBatchesIn } from './producer-batches.js';
 import type { AbortedTxn } from './transaction-index.js';
 
 export type { FetchDataInfo, LogOffsetMetadata, TimestampAndOffset };
-export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset } from './log-types.js';
+export { EARLIEST_LOCAL_TIMESTAMP, EARLIEST_TIMESTAMP, LATEST_TIERED_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset } from './log-types.js';
 export { FetchIsolation } from './log-types.js';
 export type { LogAppendInfo, LogLoadOptions } from './log-types.js';
 

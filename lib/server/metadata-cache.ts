@@ -4,6 +4,7 @@
  * Answers Metadata, DescribeCluster and routing questions (who leads a partition, where the
  * controller is) for any listener.
  */
+import { ZERO_UUID } from '../protocol/reader.js';
 import type { UpdateMetadataRequest, UpdateMetadataPartitionState } from '../protocol/generated/types.js';
 
 export interface EndPoint {
@@ -153,8 +154,6 @@ export class MetadataCache {
     return this.topics.get(topic)?.size;
   }
 }
-
-export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** UpdateMetadata v0–4 carry ungrouped partition states, v5+ group them by topic (with ids). */
 function partitionStatesOf(req: UpdateMetadataRequest): Array<{ topicId: string | undefined; state: UpdateMetadataPartitionState }> {

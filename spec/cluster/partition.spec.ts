@@ -124,6 +124,7 @@ describe('Partition (leader side)', () => {
     expect(() => fetch(4)).to.throw(FencedLeaderEpochError);
     expect(() => fetch(6)).to.throw(UnknownLeaderEpochError);
     expect(() => fetch(5)).not.to.throw();
+    expect(() => followerFetch(leader, 9, 0n)).to.throw(NotLeaderOrFollowerError, /non-replica 9/);
     leader.makeFollower(state(1, 6, [0, 1, 2], [0, 1, 2], 1));
     expect(() => fetch(6)).to.throw(NotLeaderOrFollowerError);
   });

@@ -221,6 +221,27 @@ export class TransactionCoordinator {
     return this.appendTransactionToLog(m, v.coordinatorEpoch, m.prepareAddPartitions(partitions, now), now);
   }
 
+  /**
+   * KIP-890 verification (Kafka's handleVerifyPartitionsInTransaction), asked by a partition leader
+   * before it appends a transactional batch: per partition NONE when it is part of the producer's
+   * ongoing transaction, TRANSACTION_ABORTABLE when it is not; the producer id and epoch are checked
+   * first (INVALID_PRODUCER_ID_MAPPING, PRODUCER_FENCED), CONCURRENT_TRANSACTIONS while completing.
+   */
+  verifyPartitionsInTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: readonly TopicPartition[]): Map<string, number> {
+    const all = (error: number): Map<string, number> => new Map(partitions.map((tp) => [`${tp.topic}-${tp.partition}`, error]));
+    if (transactionalId === '') return all(E.INVALID_REQUEST);
+    const state = this.txnManager.getTransactionState(transactionalId);
+    if ('error' in state) return all(state.error);
+    const m = state.metadata;
+    if (!m || m.producerId !== producerId) return all(E.INVALID_PRODUCER_ID_MAPPING);
+    if (m.producerEpoch !== producerEpoch) return all(E.PRODUCER_FENCED);
+    if (m.state === TransactionState.PrepareCommit || m.state === TransactionState.PrepareAbort) return all(E.CONCURRENT_TRANSACTIONS);
+    return new Map(partitions.map((tp) => {
+      const key = `${tp.topic}-${tp.partition}`;
+      return [key, m.topicPartitions.has(key) ? Errors.NONE.code : Errors.TRANSACTION_ABORTABLE.code];
+    }));
+  }
+
   // ---- EndTxn ----
 
   handleEndTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, committed: boolean): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * AddOffsetsToTxn (key 25), v0–3: adds the group's __consumer_offsets partition to the
+ * AddOffsetsToTxn (key 25), v0–4 (v4 only allows TRANSACTION_ABORTABLE): adds the group's __consumer_offsets partition to the
  * transaction, so the coordinator's markers also complete the offsets TxnOffsetCommit wrote.
  * Authorization: WRITE on the transactional id, READ on the group.
  */
@@ -15,7 +15,7 @@ import { COORDINATOR_NOT_AVAILABLE, fencedForVersion } from './txn-errors.js';
 export const addOffsetsToTxnHandler = defineHandler({
   apiKey: ApiKeys.ADD_OFFSETS_TO_TXN,
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   async handle(ctx, request) {
     if (!authorize(ctx, Op.WRITE, RT.TRANSACTIONAL_ID, request.transactionalId)) return { throttleTimeMs: 0, errorCode: Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code };
     if (!authorize(ctx, Op.READ, RT.GROUP, request.groupId)) return { throttleTimeMs: 0, errorCode: Errors.GROUP_AUTHORIZATION_FAILED.code };

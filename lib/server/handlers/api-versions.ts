@@ -1,5 +1,5 @@
 /**
- * ApiVersions (key 18), v0–3: the version ranges of every API this broker serves, taken from the
+ * ApiVersions (key 18), v0–4: the version ranges of every API this broker serves, taken from the
  * handler registry. v3 requests carry the client's software name/version (validated as Kafka
  * does: INVALID_REQUEST when they contain characters outside [a-zA-Z0-9._-]). An ApiVersions
  * request of an unknown version is answered by KafkaApis in v0 with UNSUPPORTED_VERSION.
@@ -13,7 +13,7 @@ const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 export const apiVersionsHandler = defineHandler({
   apiKey: ApiKeys.API_VERSIONS,
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   async handle(ctx, request) {
     const apiKeys = ctx.broker.supportedApis();
     if (ctx.apiVersion >= 3) {

@@ -1,5 +1,5 @@
 /**
- * Fetch (key 1), v0–13: consumers read up to the high watermark (or last stable offset under
+ * Fetch (key 1), v0–17: consumers read up to the high watermark (or last stable offset under
  * read_committed), followers (replica id >= 0) up to the log end; min bytes / max wait through the
  * DelayedFetch purgatory; fetch.max.bytes and per-partition limits, with the first batch returned
  * whole even when larger (KIP-74). Segment bytes go out as they are, except for v0–3 clients, which
@@ -9,7 +9,9 @@
  * session, later requests carry only changed partitions and are answered with only the partitions
  * that changed; an unknown session answers FETCH_SESSION_ID_NOT_FOUND, a wrong epoch
  * INVALID_FETCH_SESSION_EPOCH, and epoch -1 is a full fetch without a session.
- * v13 names topics by id: unknown ids answer UNKNOWN_TOPIC_ID.
+ * v13 names topics by id: unknown ids answer UNKNOWN_TOPIC_ID. v15+ carry the replica in ReplicaState
+ * (KIP-903); v16+ name the current leader of a partition answered NOT_LEADER_OR_FOLLOWER or
+ * FENCED_LEADER_EPOCH, with its endpoint (KIP-951); v14 and v17 change nothing kafkats serves.
  * Authorization (KafkaApis.handleFetchRequest): a follower needs CLUSTER_ACTION on the cluster, a
  * consumer READ on each topic of the fetch context; denied partitions answer TOPIC_AUTHORIZATION_FAILED.
  */
@@ -22,6 +24,7 @@ import type { FetchPartitionRequest, FetchPartitionResult } from '../../replicat
 import type { TopicPartition } from '../../common/topic-partition.js';
 import { FINAL_EPOCH, INVALID_SESSION_ID } from '../../common/fetch-metadata.js';
 import { defineHandler } from './handler.js';
+import { FETCH_LEADER_HINT_ERRORS, LeaderHints, NO_LEADER_HINT } from './leader-hints.js';
 import { groupBy } from '../../utils/collections.js';
 import { Op } from '../../common/acl.js';
 import { RT } from '../../common/resource.js';
@@ -30,7 +33,7 @@ import { authorizeClusterOperation, filterByAuthorized } from './auth-helper.js'
 export const fetchHandler = defineHandler({
   apiKey: ApiKeys.FETCH,
   minVersion: 0,
-  maxVersion: 13,
+  maxVersion: 17,
   async handle(ctx, request) {
     const v = ctx.apiVersion;
     const cache = ctx.broker.metadataCache;
@@ -60,7 +63,9 @@ export const fetchHandler = defineHandler({
         return topic === undefined ? [] : t.partitions.map((partition) => ({ topic, partition }));
       })
       : [];
-    const isFollower = request.replicaId >= 0;
+    // v15+ (KIP-903) carry the fetching replica in ReplicaState.
+    const replicaId = v >= 15 ? request.replicaState.replicaId : request.replicaId;
+    const isFollower = replicaId >= 0;
     const context = v >= 7
       ? ctx.broker.fetchManager.newContext(request.sessionId, request.sessionEpoch, fetchData, toForget, isFollower)
       : ctx.broker.fetchManager.newContext(INVALID_SESSION_ID, FINAL_EPOCH, fetchData, [], isFollower);
@@ -70,7 +75,7 @@ export const fetchHandler = defineHandler({
     const readable = isFollower ? null : filterByAuthorized(ctx, Op.READ, RT.TOPIC, context.partitions, (p) => p.tp.topic);
     const allowed = context.partitions.filter((p) => !followerDenied && (readable === null || readable.has(p.tp.topic)));
     const read = allowed.length === 0 ? [] : await ctx.broker.replicaManager.fetchMessages({
-      replicaId: request.replicaId,
+      replicaId,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,
       maxBytes: v >= 3 ? Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes')) : 0x7fffffff,
@@ -82,6 +87,7 @@ export const fetchHandler = defineHandler({
       : { tp: p.tp, errorCode: Errors.TOPIC_AUTHORIZATION_FAILED.code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null, divergingEpoch: null })));
     const fetchOffsets = new Map(context.partitions.map((p) => [`${p.tp.topic}-${p.tp.partition}`, p.fetchOffset]));
     const readCommitted = isolation === FetchIsolation.TXN_COMMITTED;
+    const hints = new LeaderHints(ctx, v >= 16 ? FETCH_LEADER_HINT_ERRORS : []);
     const responses = [...groupBy(answer.results, (r) => r.tp.topic)].map(([topic, rs]) => ({
       topic,
       topicId: cache.getTopicId(topic) ?? ZERO_UUID,
@@ -107,6 +113,7 @@ export const fetchHandler = defineHandler({
           abortedTransactions: readCommitted ? (r.abortedTransactions ?? []) : null,
           preferredReadReplica: -1,
           records: records ?? (errorCode === Errors.NONE.code ? Buffer.alloc(0) : null),
+          currentLeader: hints.hint(r.tp, errorCode),
         };
       }),
     }));
@@ -116,10 +123,10 @@ export const fetchHandler = defineHandler({
         topicId: u.topicId,
         partitions: u.partitions.map((partition) => ({
           partitionIndex: partition, errorCode: followerDenied ? Errors.TOPIC_AUTHORIZATION_FAILED.code : Errors.UNKNOWN_TOPIC_ID.code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
-          divergingEpoch: { epoch: -1, endOffset: -1n }, abortedTransactions: null, preferredReadReplica: -1, records: null,
+          divergingEpoch: { epoch: -1, endOffset: -1n }, abortedTransactions: null, preferredReadReplica: -1, records: null, currentLeader: NO_LEADER_HINT,
         })),
       });
     }
-    return { throttleTimeMs: 0, errorCode: answer.errorCode, sessionId: answer.sessionId, responses };
+    return { throttleTimeMs: 0, errorCode: answer.errorCode, sessionId: answer.sessionId, responses, nodeEndpoints: hints.endpoints };
   },
 });

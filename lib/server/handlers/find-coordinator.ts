@@ -1,5 +1,5 @@
 /**
- * FindCoordinator (key 10), v0–4: the broker leading the internal-topic partition of a key —
+ * FindCoordinator (key 10), v0–6 (v5 only adds an error kafkats does not answer; v6 share-group keys are an unknown key type here): the broker leading the internal-topic partition of a key —
  * key type 0 = group (__consumer_offsets), 1 = transaction (__transaction_state); v4 batches keys.
  * As Kafka does: a missing internal topic is created in the background and the answer is
  * Errors.COORDINATOR_NOT_AVAILABLE.code (the client retries); no leader or a leader without an endpoint on
@@ -71,7 +71,7 @@ function getCoordinator(ctx: RequestContext, keyType: number, key: string): Coor
 export const findCoordinatorHandler = defineHandler({
   apiKey: ApiKeys.FIND_COORDINATOR,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 6,
   async handle(ctx, request) {
     const keyType = ctx.apiVersion >= 1 ? request.keyType : GROUP_KEY_TYPE;
     if (ctx.apiVersion >= 4) {

@@ -1,5 +1,5 @@
 /**
- * InitProducerId (key 22), v0–4: a producer id and epoch. A null transactional id (idempotent
+ * InitProducerId (key 22), v0–5 (v5 only allows TRANSACTION_ABORTABLE): a producer id and epoch. A null transactional id (idempotent
  * producer) is answered by any broker from its ZooKeeper id block; otherwise by the transaction
  * coordinator of the id (epoch bump, fencing of an ongoing transaction, KIP-360 re-init from v3).
  * From v3 the request may name the producer's current id and epoch: both -1 is no claim, exactly
@@ -19,7 +19,7 @@ import { COORDINATOR_NOT_AVAILABLE, fencedForVersion } from './txn-errors.js';
 export const initProducerIdHandler = defineHandler({
   apiKey: ApiKeys.INIT_PRODUCER_ID,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   async handle(ctx, request) {
     if (request.transactionalId !== null) {
       if (!authorize(ctx, Op.WRITE, RT.TRANSACTIONAL_ID, request.transactionalId)) {

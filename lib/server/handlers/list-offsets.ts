@@ -1,8 +1,10 @@
 /**
- * ListOffsets (key 2), v0–7, answered by the partition leader.
+ * ListOffsets (key 2), v0–9, answered by the partition leader.
  * v1+: per partition one offset — -2 earliest (log start), -1 latest (log end for followers, high
  * watermark for consumers, last stable offset under read_committed), -3 the record with the largest
- * timestamp (v7, KIP-734), else the first offset whose timestamp is >= the target (-1 when none).
+ * timestamp (v7, KIP-734), -4 the local log start (v8, KIP-405: the log start, no tiered storage),
+ * -5 the last tiered offset (v9, KIP-1005: -1, no tiered storage), else the first offset whose
+ * timestamp is >= the target (-1 when none).
  * v0: Kafka's old segment-based answer — up to maxNumOffsets offsets, newest first: segment base
  * offsets by the segment files' last-modified times plus the log end (Log.legacyFetchOffsetsBefore),
  * capped at the high watermark for consumers. Each topic needs DESCRIBE (TOPIC_AUTHORIZATION_FAILED).
@@ -21,7 +23,7 @@ const NOT_FOUND = { timestamp: -1n, offset: -1n, leaderEpoch: -1 };
 export const listOffsetsHandler = defineHandler({
   apiKey: ApiKeys.LIST_OFFSETS,
   minVersion: 0,
-  maxVersion: 7,
+  maxVersion: 9,
   async handle(ctx, request) {
     const rm = ctx.broker.replicaManager;
     const isolation = request.replicaId >= 0 ? FetchIsolation.LOG_END : request.isolationLevel === 1 ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK;

@@ -1,5 +1,5 @@
 /**
- * OffsetCommit (key 8), v0–8. Partitions of topics this broker does not know answer
+ * OffsetCommit (key 8), v0–9 (v9, KIP-848, is v8 for classic groups). Partitions of topics this broker does not know answer
  * Errors.UNKNOWN_TOPIC_OR_PARTITION.code; the rest go to the group coordinator. generationId -1 with an empty
  * member id is a simple commit (groups not using group management). Offsets are stored as given
  * (negative ones too); a null metadata is stored as "". Timestamps as Kafka's KafkaApis sets them:
@@ -20,7 +20,7 @@ import { authorize, filterByAuthorized } from './auth-helper.js';
 export const offsetCommitHandler = defineHandler({
   apiKey: ApiKeys.OFFSET_COMMIT,
   minVersion: 0,
-  maxVersion: 8,
+  maxVersion: 9,
   async handle(ctx, request) {
     const v = ctx.apiVersion;
     const coordinator = ctx.broker.groupCoordinator;

@@ -1,5 +1,5 @@
 /**
- * OffsetFetch (key 9), v0–8. v0–7 ask one group, v8 several. A null topic list (v2+) means every
+ * OffsetFetch (key 9), v0–9 (v9 adds KIP-848 member fields, unused by classic groups). v0–7 ask one group, v8 several. A null topic list (v2+) means every
  * partition the group has offsets for. Partitions without a committed offset answer offset -1,
  * metadata "" and no error, whether the topic exists or not. v2+ carry a group-level error (v0–1
  * put it on each requested partition instead); v5+ the leader epoch; v7+ requireStable (a commit
@@ -72,7 +72,7 @@ function fetchGroupOffsets(ctx: RequestContext, groupId: string, requireStable: 
 export const offsetFetchHandler = defineHandler({
   apiKey: ApiKeys.OFFSET_FETCH,
   minVersion: 0,
-  maxVersion: 8,
+  maxVersion: 9,
   async handle(ctx, request) {
     const v = ctx.apiVersion;
     const requireStable = v >= 7 && request.requireStable;

@@ -1,10 +1,12 @@
 /**
- * Produce (key 0), v0–9: appends each partition's records to its leader log (validated and given
+ * Produce (key 0), v0–11: appends each partition's records to its leader log (validated and given
  * offsets as Kafka's LogValidator does) and answers per partition with the base offset, log append
  * time and log start offset. acks=0 gets no response (and, like Kafka, a failed acks=0 request
  * closes the connection so the client notices); acks=1 answers after the leader append; acks=-1
  * waits in the DelayedProduce purgatory for the ISR. v3+ must carry exactly one magic-2 batch per
  * partition (INVALID_RECORD otherwise); v0–2 carry legacy message sets, converted on append.
+ * v10+ name the current leader of a partition answered NOT_LEADER_OR_FOLLOWER, with its endpoint
+ * (KIP-951); v11 only allows TRANSACTION_ABORTABLE, which kafkats does not answer.
  * Authorization (KafkaApis.handleProduceRequest): transactional batches need WRITE on the request's
  * transactional id (else every partition answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic
  * WRITE (TOPIC_AUTHORIZATION_FAILED, before the topic's existence is disclosed).
@@ -18,6 +20,7 @@ import { RT } from '../../common/resource.js';
 import { authorize, filterByAuthorized } from './auth-helper.js';
 import type { ProduceEntry, ProducePartitionResult } from '../../replication/replica-manager.js';
 import { defineHandler } from './handler.js';
+import { LeaderHints, PRODUCE_LEADER_HINT_ERRORS } from './leader-hints.js';
 import { groupBy } from '../../utils/collections.js';
 
 export class AcksZeroFailure extends Error {}
@@ -25,7 +28,7 @@ export class AcksZeroFailure extends Error {}
 export const produceHandler = defineHandler({
   apiKey: ApiKeys.PRODUCE,
   minVersion: 0,
-  maxVersion: 9,
+  maxVersion: 11,
   async handle(ctx, request) {
     const acks = request.acks;
     const results: ProducePartitionResult[] = [];
@@ -73,9 +76,8 @@ export const produceHandler = defineHandler({
       return null;
     }
     const byTopic = groupBy(results, (r) => r.tp.topic);
-    return {
-      throttleTimeMs: 0,
-      responses: [...byTopic].map(([name, rs]) => ({
+    const hints = new LeaderHints(ctx, ctx.apiVersion >= 10 ? PRODUCE_LEADER_HINT_ERRORS : []);
+    const responses = [...byTopic].map(([name, rs]) => ({
         name,
         partitionResponses: rs.map((r) => ({
           index: r.tp.partition,
@@ -85,9 +87,10 @@ export const produceHandler = defineHandler({
           logStartOffset: r.logStartOffset,
           recordErrors: r.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
           errorMessage: r.errorMessage,
+          currentLeader: hints.hint(r.tp, r.errorCode),
         })),
-      })),
-    };
+      }));
+    return { throttleTimeMs: 0, nodeEndpoints: hints.endpoints, responses };
   },
 });
 

@@ -1,5 +1,5 @@
 /**
- * TxnOffsetCommit (key 28), v0–3: offsets committed inside a transaction (sendOffsetsToTransaction),
+ * TxnOffsetCommit (key 28), v0–4 (v4 only allows TRANSACTION_ABORTABLE): offsets committed inside a transaction (sendOffsetsToTransaction),
  * stored at the group coordinator as the producer's transactional batch and made visible by the
  * COMMIT marker. v3 carries the member's generation for fencing (KIP-447). PRODUCER_FENCED becomes
  * INVALID_PRODUCER_EPOCH below v2. Authorization: WRITE on the transactional id, READ on the group
@@ -18,7 +18,7 @@ import { commitResponseTopics, offsetsToCommit } from './offset-commit.js';
 export const txnOffsetCommitHandler = defineHandler({
   apiKey: ApiKeys.TXN_OFFSET_COMMIT,
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   async handle(ctx, request) {
     const v = ctx.apiVersion;
     const now = Date.now();
