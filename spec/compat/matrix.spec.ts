@@ -48,6 +48,7 @@ describe('compat matrix', () => {
       { client: 'kcat (librdkafka)', feature: 'b', index: 0, result: 'pass', notes: 'x|y' },
       { client: 'kafkajs', feature: 'z', index: 1, result: 'unsupported', issue: 7, notes: '#7: later' },
       { client: 'kafkajs', feature: 'a', index: 0, result: 'FAIL', notes: 'Error: boom' },
+      { client: 'kcat (librdkafka)', feature: 'c', index: 1, result: 'no such API', notes: 'kcat has no transactions' },
     ];
 
     it('orders rows by client order then check order, whatever order the cells arrive in', () => {
@@ -58,13 +59,14 @@ describe('compat matrix', () => {
         '| kafkajs | 2 | a | FAIL | Error: boom |',
         '| kafkajs | 2 | z | unsupported (#7) | #7: later |',
         '| kcat (librdkafka) | kcat 1 | b | pass | x\\|y |',
+        '| kcat (librdkafka) | kcat 1 | c | client has no such API | kcat has no transactions |',
       ]);
     });
 
     it('counts results per client in the summary', () => {
       const doc = renderMatrix(infos, cells, []);
-      expect(doc).to.include('| kafkajs | 2 | 0 | 1 | 1 | 0 |');
-      expect(doc).to.include('| kcat (librdkafka) | kcat 1 | 1 | 0 | 0 | 0 |');
+      expect(doc).to.include('| kafkajs | 2 | 0 | 1 | 1 | 0 | 0 |');
+      expect(doc).to.include('| kcat (librdkafka) | kcat 1 | 1 | 0 | 0 | 1 | 0 |');
     });
 
     it('lists allow-list entries whose check passes or does not exist', () => {

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { KNOWN_GAPS, knownGap, type KnownGap } from './known-gaps.js';
 
 /** The client modules of the suite, in matrix order. A run that loaded all of them writes the doc. */
-export const CLIENT_ORDER = ['kafkajs', 'kcat (librdkafka)', 'confluent-kafka-python', 'node-rdkafka'] as const;
+export const CLIENT_ORDER = ['kafkajs', 'kcat (librdkafka)', 'confluent-kafka-python', 'kafka-python', 'node-rdkafka', 'sarama', 'kafka-go (segmentio)', 'confluent-kafka-go'] as const;
 export type ClientName = (typeof CLIENT_ORDER)[number];
 
-export type Result = 'pass' | 'FAIL' | 'unsupported' | 'not tested';
+export type Result = 'pass' | 'FAIL' | 'unsupported' | 'no such API' | 'not tested';
 
 export interface Cell {
   client: ClientName;
@@ -41,6 +41,14 @@ export function compatClient(info: ClientInfo): ClientInfo {
   clients.set(info.name, info);
   if (info.notTested !== undefined) cells.push({ client: info.name, feature: '(all features)', index: 0, result: 'not tested', notes: info.notTested });
   return info;
+}
+
+/**
+ * A feature row the client itself does not offer (no public API for it in this version): the
+ * cell reads "client has no such API", with `what` saying what is missing.
+ */
+export function noSuchApi(client: ClientInfo, feature: string, what: string): void {
+  cells.push({ client: client.name, feature, index: cells.filter((c) => c.client === client.name).length, result: 'no such API', notes: what });
 }
 
 /** A feature row that could not be tested with this client build (never green). */
@@ -116,6 +124,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 function cellText(c: Cell): string {
   if (c.result === 'unsupported') return `unsupported (#${c.issue ?? '?'})`;
+  if (c.result === 'no such API') return 'client has no such API';
   return c.result ?? 'not run';
 }
 
@@ -133,19 +142,20 @@ export function renderMatrix(infos: ReadonlyMap<ClientName, ClientInfo>, all: re
     'committed offset is the one read back). Do not edit by hand.',
     '',
     '"unsupported (#n)" means the check ran and failed because kafkats does not serve that feature yet;',
-    'the linked issue tracks it (allow-list: `spec/compat/known-gaps.ts`).',
+    'the linked issue tracks it (allow-list: `spec/compat/known-gaps.ts`). "client has no such API" means',
+    'that version of the client offers no public API for the feature (the notes say what is missing).',
     '',
     '## Summary',
     '',
-    '| Client | Version | pass | unsupported | FAIL | not tested |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| Client | Version | pass | unsupported | FAIL | no such API | not tested |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const name of CLIENT_ORDER) {
     const info = infos.get(name);
     if (!info) continue;
     const mine = sorted.filter((c) => c.client === name);
     const n = (r: Result): number => mine.filter((c) => c.result === r).length;
-    lines.push(`| ${esc(name)} | ${esc(info.version)} | ${n('pass')} | ${n('unsupported')} | ${n('FAIL')} | ${n('not tested')} |`);
+    lines.push(`| ${esc(name)} | ${esc(info.version)} | ${n('pass')} | ${n('unsupported')} | ${n('FAIL')} | ${n('no such API')} | ${n('not tested')} |`);
   }
   lines.push('', '## Features', '', '| Client | Version | Feature | Result | Notes |', '| --- | --- | --- | --- | --- |');
   for (const c of sorted) {
@@ -176,7 +186,7 @@ function writeMatrix(): void {
     fs.writeFileSync(DOC, doc);
   }
   const count = (r: Result): number => cells.filter((c) => c.result === r).length;
-  console.log(`\ncompatibility matrix: ${count('pass')} pass, ${count('unsupported')} unsupported, ${count('FAIL')} FAIL, ${count('not tested')} not tested → ${DOC}${previous === doc ? ' (unchanged)' : ''}`);
+  console.log(`\ncompatibility matrix: ${count('pass')} pass, ${count('unsupported')} unsupported, ${count('FAIL')} FAIL, ${count('no such API')} no such API, ${count('not tested')} not tested → ${DOC}${previous === doc ? ' (unchanged)' : ''}`);
 }
 
 // Imported while spec files load (root suite): the matrix is written after every test of the run.

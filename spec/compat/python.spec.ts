@@ -1,6 +1,8 @@
 /**
  * confluent-kafka-python (Debian's python3-confluent-kafka on the system python, librdkafka
- * underneath) × features, against the compat cluster. The client code is python/checks.py; each
+ * underneath) × features, against the compat cluster: the rows every client of the matrix has
+ * (metadata from one broker, 10,000 keyed records, every codec, a 3-member group restart,
+ * idempotence, groups, offsets by time) and its admin, headers, commit and transaction checks. The client code is python/checks.py; each
  * check runs one of its commands and asserts on the JSON it prints (what was written, what was read).
  */
 import { execFileSync } from 'node:child_process';
@@ -9,6 +11,7 @@ import { expect } from 'chai';
 import { run } from '../integration/support.js';
 import { createTopic, useCompatCluster } from './cluster.js';
 import { check, compatClient } from './matrix.js';
+import { expectExactReadBack, expectGroupRestart, type GroupRestart, type WireRecord } from './read-back.js';
 
 const PYTHON = '/usr/bin/python3';
 const CHECKS = fileURLToPath(new URL('./python/checks.py', import.meta.url));
@@ -31,8 +34,8 @@ describe(`compat: confluent-kafka-python ${client.version}`, function () {
   this.timeout(120_000);
   const cluster = useCompatCluster();
 
-  async function py<T>(name: string, prefix: string, timeoutMs = 60_000): Promise<T> {
-    const r = await run(PYTHON, [CHECKS, name, cluster().bootstrapServers.join(','), prefix], undefined, timeoutMs);
+  async function py<T>(name: string, prefix: string, timeoutMs = 60_000, extra: string[] = [], bootstrap = cluster().bootstrapServers.join(',')): Promise<T> {
+    const r = await run(PYTHON, [CHECKS, name, bootstrap, prefix, ...extra], undefined, timeoutMs);
     if (r.code !== 0) throw new Error(`checks.py ${name} exited ${r.code}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}\n${r.stderr.slice(-3000)}`);
     return JSON.parse(r.stdout.toString()) as T;
   }
@@ -105,4 +108,67 @@ describe(`compat: confluent-kafka-python ${client.version}`, function () {
     expect(out.committed).to.deep.equal([5]);
     return 'committed transaction visible to read_committed, aborted one not; offsets committed with it';
   }, 50_000);
+  interface ReadBack { sent: WireRecord[]; read: WireRecord[] }
+
+  check(client, 'metadata from one broker', async () => {
+    await createTopic(cluster(), 'py-meta', 6, 3);
+    const md = await py<{ brokers: string[]; controller: number; from: number; partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }> }>('metadata', 'py-meta', 60_000, [], cluster().bootstrapServers[1]!);
+    expect(md.brokers).to.deep.equal(cluster().brokers.map((b) => `${b.brokerId}:${b.bootstrap}`).sort());
+    expect([0, 1, 2]).to.include(md.controller);
+    expect(md.from).to.equal(cluster().brokers[1]!.brokerId);
+    expect(md.partitions.map((p) => p.partition).sort()).to.deep.equal([0, 1, 2, 3, 4, 5]);
+    for (const p of md.partitions) {
+      expect([...p.replicas].sort()).to.deep.equal([0, 1, 2]);
+      expect([...p.isr].sort()).to.deep.equal([0, 1, 2]);
+      expect(p.replicas).to.include(p.leader);
+    }
+    return 'list_topics bootstrapped from broker 1: 3 brokers, the controller; 6 partitions RF 3 with full ISR';
+  });
+
+  check(client, '10,000 keyed records, acks=all, read back exactly', async () => {
+    await createTopic(cluster(), 'py-keyed', 6, 3);
+    const out = await py<ReadBack>('produce-read', 'py-keyed', 60_000, ['10000', 'none']);
+    const r = expectExactReadBack(out.sent, out.read);
+    return `${r.records} records, ${r.keys} keys over ${r.partitions} partitions (librdkafka's consistent_random partitioner), each at its delivered offset`;
+  });
+
+  for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
+    check(client, `compression: ${codec}`, async () => {
+      const topic = `py-codec-${codec}`;
+      await createTopic(cluster(), topic, 2, 3);
+      const out = await py<ReadBack>('produce-read', topic, 60_000, ['500', codec]);
+      const r = expectExactReadBack(out.sent, out.read);
+      return `${r.records} keyed records at their delivered offsets`;
+    });
+  }
+
+  check(client, 'consumer group: 3 members on 6 partitions, restart from committed offsets', async () => {
+    await createTopic(cluster(), 'py-group-restart', 6, 3);
+    const out = await py<GroupRestart>('group-restart', 'py-group-restart', 110_000);
+    return expectGroupRestart(out) + ' (auto commit; committed() read the offsets)';
+  }, 115_000);
+
+  check(client, 'idempotent producer', async () => {
+    await createTopic(cluster(), 'py-idempotent', 2, 3);
+    const out = await py<ReadBack>('idempotent', 'py-idempotent');
+    const r = expectExactReadBack(out.sent, out.read, { keysPinned: false });
+    return `enable.idempotence: ${r.records} records exactly once, in order`;
+  });
+
+  check(client, 'list and describe groups', async () => {
+    await createTopic(cluster(), 'py-groups', 2, 3);
+    type Description = { group: string; state: string; protocolType: string; protocol: string; error: string | null; members: number[][] };
+    const out = await py<{ listed: string[]; stable: Description[]; empty: Description[] }>('list-groups', 'py-groups');
+    expect(out.listed).to.deep.equal(['py-groups-g']);
+    expect(out.stable).to.deep.equal([{ group: 'py-groups-g', state: 'Stable', protocolType: 'consumer', protocol: 'range', error: null, members: [[0, 1]] }]);
+    expect(out.empty).to.deep.equal([{ group: 'py-groups-g', state: 'Empty', protocolType: 'consumer', protocol: '', error: null, members: [] }]);
+    return 'AdminClient.list_groups (ListGroups + DescribeGroups): Stable with the member assignment, Empty after it left';
+  });
+
+  check(client, 'offsets by timestamp', async () => {
+    await createTopic(cluster(), 'py-time', 1, 3);
+    const out = await py<Record<string, number>>('offsets-by-time', 'py-time');
+    expect(out).to.deep.equal({ between: 50, beforeAll: 0, future: -1, latest: 100, earliest: 0 });
+    return 'offsets_for_times: first record at or after the time 50, before all 0, a future time -1; watermarks 0/100';
+  });
 });

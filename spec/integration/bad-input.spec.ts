@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { createTopic, rawExchange, request, useCluster } from './support.js';
 import { buildRecordBatch } from '../../lib/record/memory-records-builder.js';
+import { CompressionType } from '../../lib/record/compression.js';
 import { encodeRequest } from '../../lib/protocol/index.js';
 
 function frameOf(payload: Buffer): Buffer {
@@ -110,6 +111,15 @@ describe('malformed and hostile requests', function () {
     const big = buildRecordBatch([{ value: Buffer.alloc(20_000, 1) }]);
     const r = await request(bootstrap(), 0, 7, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'bad-input', partitionData: [{ index: 0, records: big }] }] });
     expect(r.responses[0]!.partitionResponses[0]!.errorCode).to.equal(10);
+  });
+
+  it('answers UNSUPPORTED_COMPRESSION_TYPE for a zstd batch on Produce v3-v6 and appends it on v7, as Kafka', async () => {
+    await createTopic(cluster(), 'bad-input-zstd', 1);
+    const zstd = buildRecordBatch([{ value: Buffer.from('z') }], { compression: CompressionType.ZSTD });
+    const produce = (version: number) => request(bootstrap(), 0, version, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'bad-input-zstd', partitionData: [{ index: 0, records: zstd }] }] });
+    for (const version of [3, 6]) expect((await produce(version)).responses[0]!.partitionResponses[0]!.errorCode, `v${version}`).to.equal(76);
+    const ok = (await produce(7)).responses[0]!.partitionResponses[0]!;
+    expect([ok.errorCode, ok.baseOffset]).to.deep.equal([0, 0n]);
   });
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for a partition that does not exist', async () => {

@@ -4,16 +4,18 @@
  * time and log start offset. acks=0 gets no response (and, like Kafka, a failed acks=0 request
  * closes the connection so the client notices); acks=1 answers after the leader append; acks=-1
  * waits in the DelayedProduce purgatory for the ISR. v3+ must carry exactly one magic-2 batch per
- * partition (INVALID_RECORD otherwise); v0–2 carry legacy message sets, converted on append.
- * v10+ name the current leader of a partition answered NOT_LEADER_OR_FOLLOWER, with its endpoint
- * (KIP-951); v11 only allows TRANSACTION_ABORTABLE, which kafkats does not answer.
+ * partition (INVALID_RECORD otherwise), zstd only from v7 (UNSUPPORTED_COMPRESSION_TYPE, KIP-110);
+ * v0–2 carry legacy message sets, converted on append. v10+ name the current leader of a partition
+ * answered NOT_LEADER_OR_FOLLOWER, with its endpoint (KIP-951); v11 only allows
+ * TRANSACTION_ABORTABLE, which kafkats does not answer.
  * Authorization (KafkaApis.handleProduceRequest): transactional batches need WRITE on the request's
  * transactional id (else every partition answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic
  * WRITE (TOPIC_AUTHORIZATION_FAILED, before the topic's existence is disclosed).
  */
 import { ApiKeys } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
-import { batchesIn, isTransactionalBatch } from '../../record/record-batch.js';
+import { batchesIn, compressionTypeOf, isTransactionalBatch } from '../../record/record-batch.js';
+import { CompressionType } from '../../record/compression.js';
 import { ATTRIBUTES_OFFSET } from '../../record/batch-header.js';
 import { Op } from '../../common/acl.js';
 import { RT } from '../../common/resource.js';
@@ -61,7 +63,7 @@ export const produceHandler = defineHandler({
         const records = p.records ?? Buffer.alloc(0);
         const problem = checkRecords(records, ctx.apiVersion);
         if (problem) {
-          fail(t.name, p.index, Errors.INVALID_RECORD.code, problem);
+          fail(t.name, p.index, problem.error.code, problem.message);
           continue;
         }
         entries.push({ tp: { topic: t.name, partition: p.index }, records });
@@ -107,15 +109,22 @@ function hasTransactionalRecords(topics: ReadonlyArray<{ partitionData: Readonly
   }));
 }
 
-/** ProduceRequest.validateRecords: v3+ needs exactly one magic-2 batch; older versions legacy sets. */
-function checkRecords(records: Buffer, version: number): string | null {
-  if (records.length === 0) return 'Produce request has no records';
+/**
+ * ProduceRequest.validateRecords: v3+ needs exactly one magic-2 batch, and zstd needs v7+ (older
+ * clients could not read it back); older versions carry legacy sets.
+ */
+function checkRecords(records: Buffer, version: number): { error: { code: number }; message: string } | null {
+  const invalid = (message: string): { error: { code: number }; message: string } => ({ error: Errors.INVALID_RECORD, message });
+  if (records.length === 0) return invalid('Produce request has no records');
   if (version < 3) return null;
   let count = 0;
   for (const b of batchesIn(records)) {
     count += 1;
-    if (b.magic !== 2) return `Produce requests with version ${version} must have record batches with magic 2, not ${b.magic}`;
+    if (b.magic !== 2) return invalid(`Produce requests with version ${version} must have record batches with magic 2, not ${b.magic}`);
+    if (version < 7 && compressionTypeOf(records.readInt16BE(b.position + ATTRIBUTES_OFFSET)) === CompressionType.ZSTD) {
+      return { error: Errors.UNSUPPORTED_COMPRESSION_TYPE, message: `Produce requests with version ${version} may not use zstd compression` };
+    }
   }
-  if (count !== 1) return `Produce requests with version ${version} must have exactly one record batch per partition, not ${count}`;
+  if (count !== 1) return invalid(`Produce requests with version ${version} must have exactly one record batch per partition, not ${count}`);
   return null;
 }

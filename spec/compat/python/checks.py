@@ -1,10 +1,11 @@
 """confluent-kafka-python feature checks for the compat suite (spec/compat/python.spec.ts).
 
-Usage: /usr/bin/python3 checks.py <check> <bootstrap> <prefix>
+Usage: /usr/bin/python3 checks.py <check> <bootstrap> <prefix> [extra...]
 Each check exercises the client and prints one JSON document with what it wrote and what it read
 back; the TypeScript side asserts on it. Errors propagate (non-zero exit, traceback on stderr).
 """
 import json
+import struct
 import sys
 import time
 
@@ -216,5 +217,212 @@ def check_transactions():
     print(json.dumps({"read": read, "committed": committed}))
 
 
+def wire(m):
+    return [m.partition(), m.offset(), None if m.key() is None else m.key().decode(), None if m.value() is None else m.value().decode()]
+
+
+def keyed(prefix, n):
+    return [[-1, -1, "%s-k%d" % (prefix, i % 97), "%s-v%d-%s" % (prefix, i, "x" * (i % 53))] for i in range(n)]
+
+
+def produce_wire(records, conf=None):
+    """Sends [partition, offset, key, value] records (partition -1: the default partitioner) with
+    acks=all; returns them in send order at the partition and offset of their delivery report."""
+    p = Producer({**BASE, "acks": "all", "linger.ms": 5, **(conf or {})})
+    out = [list(r) for r in records]
+
+    def report(i):
+        def on_delivery(err, m):
+            if err is not None:
+                raise KafkaException(err)
+            out[i][0], out[i][1] = m.partition(), m.offset()
+        return on_delivery
+
+    for i, r in enumerate(records):
+        kw = {} if r[0] < 0 else {"partition": r[0]}
+        while True:
+            try:
+                p.produce(PREFIX, key=r[2], value=r[3], on_delivery=report(i), **kw)
+                break
+            except BufferError:
+                p.poll(0.1)
+        p.poll(0)
+    if p.flush(60):
+        raise RuntimeError("records not delivered")
+    return out
+
+
+def read_wire(topic):
+    """Every record of the topic, each partition from its low to its high watermark (assign)."""
+    c = Consumer({**BASE, "group.id": PREFIX + "-reader", "enable.auto.commit": False})
+    parts = sorted(c.list_topics(topic, timeout=10).topics[topic].partitions)
+    ends = {}
+    for p in parts:
+        low, high = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+        if high > low:
+            ends[p] = high
+    c.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in ends])
+    out = []
+    deadline = time.time() + 30
+    while ends:
+        if time.time() > deadline:
+            raise RuntimeError("reading %s: left %s" % (topic, ends))
+        m = c.poll(0.2)
+        if m is None:
+            continue
+        if m.error():
+            raise KafkaException(m.error())
+        out.append(wire(m))
+        if m.offset() + 1 >= ends.get(m.partition(), 0):
+            ends.pop(m.partition(), None)
+    c.close()
+    return out
+
+
+def check_metadata():
+    md = AdminClient({"bootstrap.servers": BOOTSTRAP.split(",")[0]}).list_topics(PREFIX, timeout=10)
+    t = md.topics[PREFIX]
+    print(json.dumps({
+        "brokers": sorted("%d:%s:%d" % (b.id, b.host, b.port) for b in md.brokers.values()),
+        "controller": md.controller_id,
+        "from": md.orig_broker_id,
+        "partitions": [{"partition": p.id, "leader": p.leader, "replicas": p.replicas, "isr": p.isrs} for p in t.partitions.values()],
+    }))
+
+
+def check_produce_read():
+    n, codec = int(sys.argv[4]), sys.argv[5]
+    sent = produce_wire(keyed(PREFIX, n), {"compression.type": codec})
+    print(json.dumps({"sent": sent, "read": read_wire(PREFIX)}))
+
+
+def check_idempotent():
+    records = keyed(PREFIX, 1000)
+    for i, r in enumerate(records):
+        r[0] = i % 2
+    sent = produce_wire(records, {"enable.idempotence": True})
+    print(json.dumps({"sent": sent, "read": read_wire(PREFIX)}))
+
+
+def group_phase(group, phase):
+    """Three auto-committing members share the topic's 6 partitions, read 600 records once, close."""
+    members = []
+    for _ in range(3):
+        m = {"assigned": [], "read": []}
+        c = Consumer({**BASE, "group.id": group, "auto.offset.reset": "earliest", "auto.commit.interval.ms": 200,
+                      "session.timeout.ms": 10000, "heartbeat.interval.ms": 500, "partition.assignment.strategy": "range"})
+
+        def on_assign(c, parts, m=m):
+            m["assigned"] = sorted(tp.partition for tp in parts)
+
+        def on_revoke(c, parts, m=m):
+            m["assigned"] = []
+
+        c.subscribe([PREFIX], on_assign=on_assign, on_revoke=on_revoke)
+        m["consumer"] = c
+        members.append(m)
+
+    def poll_all():
+        for m in members:
+            for msg in m["consumer"].consume(num_messages=500, timeout=0.05):
+                if not msg.error():
+                    m["read"].append(wire(msg))
+
+    def split_ok():
+        poll_all()
+        owned = sorted(p for m in members for p in m["assigned"])
+        return owned == list(range(6)) and all(m["assigned"] for m in members)
+
+    eventually(split_ok, timeout=60, what="3 members sharing 6 partitions")
+    split = [{"generation": 0, "partitions": list(m["assigned"])} for m in members]
+    records = keyed("%s-%d" % (PREFIX, phase), 600)
+    for i, r in enumerate(records):
+        r[0] = i % 6
+    sent = produce_wire(records)
+
+    def all_read():
+        poll_all()
+        return sum(len(m["read"]) for m in members) >= len(records)
+
+    eventually(all_read, what="600 records read")
+    end = time.time() + 0.5
+    while time.time() < end:  # a duplicate delivery would show up here
+        poll_all()
+    for m in members:
+        m["consumer"].close()  # commits the consumed offsets (auto commit)
+    return {"split": split, "sent": sent, "read": [m["read"] for m in members]}
+
+
+def check_group_restart():
+    group = PREFIX + "-g"
+    first = group_phase(group, 1)
+    c = Consumer({**BASE, "group.id": group})
+    committed = {str(tp.partition): tp.offset for tp in c.committed([TopicPartition(PREFIX, p) for p in range(6)], timeout=10)}
+    c.close()
+    second = group_phase(group, 2)
+    print(json.dumps({"first": first, "committed": committed, "second": second}))
+
+
+def assignment_partitions(data, topic):
+    """The partitions of `topic` in a ConsumerProtocol assignment (version, [topic, [partition]], user data)."""
+    pos, out = 2, []
+    (n,) = struct.unpack_from(">i", data, pos)
+    pos += 4
+    for _ in range(n):
+        (ln,) = struct.unpack_from(">h", data, pos)
+        name = data[pos + 2:pos + 2 + ln].decode()
+        pos += 2 + ln
+        (k,) = struct.unpack_from(">i", data, pos)
+        parts = list(struct.unpack_from(">%di" % k, data, pos + 4))
+        pos += 4 + 4 * k
+        if name == topic:
+            out.extend(parts)
+    return sorted(out)
+
+
+def check_list_groups():
+    group = PREFIX + "-g"
+    c = Consumer({**BASE, "group.id": group, "auto.offset.reset": "earliest", "partition.assignment.strategy": "range"})
+    assigned = []
+    c.subscribe([PREFIX], on_assign=lambda c, parts: assigned.extend(tp.partition for tp in parts))
+    def joined():
+        c.poll(0.1)
+        return len(assigned) == 2
+
+    eventually(joined, timeout=60, what="the member's assignment")
+    admin = AdminClient(BASE)
+
+    def describe():
+        gs = admin.list_groups(group, timeout=10)
+        return [{"group": g.id, "state": g.state, "protocolType": g.protocol_type, "protocol": g.protocol, "error": None if g.error is None else str(g.error),
+                 "members": [assignment_partitions(m.assignment, PREFIX) for m in g.members]} for g in gs]
+
+    stable = eventually(lambda: (lambda d: d if d and d[0]["state"] == "Stable" else None)(describe()), what="the group Stable")
+    listed = sorted(g.id for g in admin.list_groups(timeout=10) if g.id == group)
+    c.close()
+    empty = describe()
+    print(json.dumps({"listed": listed, "stable": stable, "empty": empty}))
+
+
+def check_offsets_by_time():
+    now = int(time.time() * 1000)
+    p = Producer({**BASE, "acks": "all"})
+    for i in range(100):
+        p.produce(PREFIX, value="t%d" % i, partition=0, timestamp=(now - 3600000 if i < 50 else now - 1800000) + i)
+    if p.flush(30):
+        raise RuntimeError("records not delivered")
+    c = Consumer({**BASE, "group.id": PREFIX + "-times"})
+
+    def at(ts):
+        return c.offsets_for_times([TopicPartition(PREFIX, 0, ts)], timeout=10)[0].offset
+
+    low, high = c.get_watermark_offsets(TopicPartition(PREFIX, 0), timeout=10)
+    out = {"between": at(now - 2700000), "beforeAll": at(now - 7200000), "future": at(now + 3600000), "latest": high, "earliest": low}
+    c.close()
+    print(json.dumps(out))
+
+
 {"admin": check_admin, "produce": check_produce, "group": check_group, "commit": check_commit,
- "transactions": check_transactions}[CHECK]()
+ "transactions": check_transactions, "metadata": check_metadata, "produce-read": check_produce_read,
+ "idempotent": check_idempotent, "group-restart": check_group_restart, "list-groups": check_list_groups,
+ "offsets-by-time": check_offsets_by_time}[CHECK]()
