@@ -227,15 +227,14 @@ export class LogCleaner {
           if (sinceYield >= YIELD_EVERY_BYTES) {
             sinceYield = 0;
             await this.yieldToEventLoop();
-            if (!stillCleanable(log, group)) {
-              cleaned.deleteIfExists();
-              this.log.info(`Cleaning of ${log.topicPartition.topic}-${log.topicPartition.partition} from offset ${base} abandoned: its segments changed`);
-              return false;
-            }
+            if (!stillCleanable(log, group)) return this.abandon(log, cleaned, base);
           }
         }
       }
       for (const txn of round.txns.retainedAborted.splice(0)) cleaned.txnIndex.append(txn);
+      // The new segment's fsync (tens of MB) runs off the event loop; the swap's own flush is then cheap.
+      await cleaned.flushAsync();
+      if (!stillCleanable(log, group)) return this.abandon(log, cleaned, base);
       log.replaceSegments(cleaned, group);
       stats.segmentsCleaned += group.length;
       return true;
@@ -243,6 +242,12 @@ export class LogCleaner {
       cleaned.deleteIfExists();
       throw err;
     }
+  }
+
+  private abandon(log: Log, cleaned: LogSegment, base: number): false {
+    cleaned.deleteIfExists();
+    this.log.info(`Cleaning of ${log.topicPartition.topic}-${log.topicPartition.partition} from offset ${base} abandoned: its segments changed`);
+    return false;
   }
 
   /**
