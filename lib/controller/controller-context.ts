@@ -4,7 +4,7 @@
  * assignments and ids, each partition's leader/ISR and state, each replica's state, and the topics
  * queued for deletion.
  */
-import type { LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
+import type { LeaderIsrAndControllerEpoch, ReplicaAssignment } from '../zk/zk-data.js';
 import { PartitionState, ReplicaState } from './states.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 
@@ -28,8 +28,10 @@ export class ControllerContext {
   readonly shuttingDownBrokerIds = new Set<number>();
   readonly allTopics = new Set<string>();
   readonly topicIds = new Map<string, string>();
-  /** topic → partition → ordered replicas. */
-  private readonly assignments = new Map<string, Map<number, number[]>>();
+  /** topic → partition → replicas (RS, in order) with the adding / removing replicas of a reassignment. */
+  private readonly assignments = new Map<string, Map<number, ReplicaAssignment>>();
+  /** Partitions with a reassignment in progress (Kafka's partitionsBeingReassigned), by `topic-partition`. */
+  readonly partitionsBeingReassigned = new Map<string, TopicPartition>();
   private readonly leadership = new Map<string, LeaderIsrAndControllerEpoch>();
   private readonly partitionStates = new Map<string, PartitionState>();
   private readonly replicaStates = new Map<string, ReplicaState>();
@@ -52,6 +54,7 @@ export class ControllerContext {
     this.topicsToBeDeleted.clear();
     this.topicsIneligibleForDeletion.clear();
     this.replicasOnOfflineDirs.clear();
+    this.partitionsBeingReassigned.clear();
   }
 
   // -- brokers --------------------------------------------------------------------------------
@@ -109,18 +112,40 @@ export class ControllerContext {
 
   // -- topics and assignments ------------------------------------------------------------------
 
+  /** Sets a partition's replicas with no reassignment in progress. */
   setAssignment(topic: string, partition: number, replicas: number[]): void {
-    this.allTopics.add(topic);
-    let parts = this.assignments.get(topic);
-    if (!parts) {
-      parts = new Map();
-      this.assignments.set(topic, parts);
-    }
-    parts.set(partition, replicas);
+    this.updatePartitionFullReplicaAssignment({ topic, partition }, { replicas, addingReplicas: [], removingReplicas: [] });
   }
 
+  /** Kafka's updatePartitionFullReplicaAssignment: replicas plus the adding / removing ones. */
+  updatePartitionFullReplicaAssignment(tp: TopicPartition, assignment: ReplicaAssignment): void {
+    this.allTopics.add(tp.topic);
+    let parts = this.assignments.get(tp.topic);
+    if (!parts) {
+      parts = new Map();
+      this.assignments.set(tp.topic, parts);
+    }
+    parts.set(tp.partition, assignment);
+  }
+
+  /** The partition's replicas (RS: during a reassignment the original and the target ones). */
   partitionReplicaAssignment(tp: TopicPartition): number[] {
-    return this.assignments.get(tp.topic)?.get(tp.partition) ?? [];
+    return this.assignments.get(tp.topic)?.get(tp.partition)?.replicas ?? [];
+  }
+
+  /** Kafka's partitionFullReplicaAssignment: replicas with the adding / removing replicas (empty when unknown). */
+  partitionFullReplicaAssignment(tp: TopicPartition): ReplicaAssignment {
+    return this.assignments.get(tp.topic)?.get(tp.partition) ?? { replicas: [], addingReplicas: [], removingReplicas: [] };
+  }
+
+  /** Kafka's partitionFullReplicaAssignmentForTopic: partition → full assignment. */
+  partitionFullReplicaAssignmentForTopic(topic: string): Map<number, ReplicaAssignment> {
+    return new Map(this.assignments.get(topic) ?? []);
+  }
+
+  isTopicBeingReassigned(topic: string): boolean {
+    for (const tp of this.partitionsBeingReassigned.values()) if (tp.topic === topic) return true;
+    return false;
   }
 
   partitionsForTopic(topic: string): TopicPartition[] {
@@ -155,6 +180,7 @@ export class ControllerContext {
       this.leadership.delete(key);
       this.partitionStates.delete(key);
       for (const r of this.partitionReplicaAssignment(tp)) this.replicaStates.delete(`${key}:${r}`);
+      this.partitionsBeingReassigned.delete(key);
     }
     this.assignments.delete(topic);
     this.allTopics.delete(topic);

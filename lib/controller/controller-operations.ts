@@ -1,16 +1,18 @@
 /**
  * What the active controller does in answer to events and requests (Kafka's KafkaController
  * onBrokerStartup / onBrokerFailure / onNewPartitionCreation / tryProcessAlterPartition /
- * doControlledShutdown / onReplicaElection / checkAndTriggerAutoLeaderRebalance). Always run on the
- * controller's event queue. An inactive controller's instance answers NOT_CONTROLLER.
+ * doControlledShutdown / onReplicaElection / checkAndTriggerAutoLeaderRebalance, and the
+ * reassignment requests handed to the ReassignmentManager). Always run on the controller's event queue. An inactive controller's instance answers NOT_CONTROLLER.
  */
 import type { ControllerContext, PartitionReplica } from './controller-context.js';
 import type { ControllerBrokerRequestBatch } from './controller-request-batch.js';
 import type { PartitionStateMachine } from './partition-state-machine.js';
 import type { ReplicaStateMachine } from './replica-state-machine.js';
+import type { OngoingReassignment, ReassignmentError, ReassignmentManager } from './reassignment-manager.js';
 import { PartitionState, ReplicaState } from './states.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import type { LeaderAndIsr } from '../zk/zk-data.js';
+import { InvalidZNodeDataError, type LeaderAndIsr } from '../zk/zk-data.js';
+import type { ZNodeChangeHandler } from '../zk/zookeeper-client.js';
 import { Errors, BrokerNotAvailableError, NotControllerError, StaleBrokerEpochError } from '../protocol/errors.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { logger } from '../utils/logger.js';
@@ -38,11 +40,12 @@ export class ControllerOperations {
     private readonly batch: ControllerBrokerRequestBatch,
     private readonly psm: PartitionStateMachine,
     private readonly rsm: ReplicaStateMachine,
+    private readonly reassignments: ReassignmentManager,
   ) {}
 
   /** A view of these operations that refuses everything with NOT_CONTROLLER. */
   asInactive(): ControllerOperations {
-    const o = new ControllerOperations(this.controllerId, this.context, this.zkClient, this.batch, this.psm, this.rsm);
+    const o = new ControllerOperations(this.controllerId, this.context, this.zkClient, this.batch, this.psm, this.rsm, this.reassignments);
     o.inactive = true;
     return o;
   }
@@ -247,6 +250,67 @@ export class ControllerOperations {
       }
     }
     return out;
+  }
+
+  /**
+   * Kafka's processReplicaLeaderElection triggered through ZooKeeper: (re-)arms the exists watch on
+   * /admin/preferred_replica_election (the legacy election tool's znode); when it is there, elects
+   * the preferred leader of each listed partition whose leader is another replica, then deletes
+   * the znode (removePartitionsFromPreferredReplicaElection) and calls `onDeleted` to re-arm the
+   * watch. Unknown partitions and topics being deleted are skipped; malformed JSON elects nothing.
+   */
+  async processZkPreferredReplicaElection(handler: ZNodeChangeHandler, onDeleted: () => void): Promise<void> {
+    if (this.inactive) return;
+    if (!(await this.zkClient.registerZNodeChangeHandlerAndCheckExistence(handler))) return;
+    let partitions: TopicPartition[];
+    try {
+      partitions = await this.zkClient.getPreferredReplicaElection();
+    } catch (err) {
+      if (!(err instanceof InvalidZNodeDataError)) throw err;
+      this.log.warn(`Ignoring preferred replica election due to invalid json: ${err.message}`);
+      partitions = [];
+    }
+    const known = partitions.filter((tp) => this.context.partitionReplicaAssignment(tp).length > 0 && this.context.partitionLeadershipInfo(tp) !== undefined);
+    const unknown = partitions.filter((tp) => !known.includes(tp));
+    if (unknown.length > 0) this.log.info(`Skipping replica leader election (PREFERRED) for partitions ${unknown.map(tpKey).join(',')} by ZkTriggered since they don't exist.`);
+    const deleting = known.filter((tp) => this.context.isTopicQueuedUpForDeletion(tp.topic));
+    if (deleting.length > 0) this.log.warn(`Skipping replica leader election (PREFERRED) for partitions ${deleting.map(tpKey).join(',')} by ZkTriggered since the respective topics are being deleted`);
+    const electable = known.filter((tp) => !deleting.includes(tp)
+      && this.context.partitionLeadershipInfo(tp)!.leaderAndIsr.leader !== this.context.partitionReplicaAssignment(tp)[0]);
+    try {
+      if (electable.length > 0) {
+        this.log.info(`Starting replica leader election (PREFERRED) for partitions ${electable.map(tpKey).join(',')} triggered by ZkTriggered`);
+        const outcome = await this.psm.handleStateChanges(electable, PartitionState.OnlinePartition, { kind: 'preferred' });
+        for (const [key, err] of outcome.failed) this.log.error(`Error completing replica leader election (PREFERRED) for partition ${key}: ${err.message}`);
+      }
+    } finally {
+      for (const tp of electable) {
+        const leader = this.context.partitionLeadershipInfo(tp)?.leaderAndIsr.leader;
+        const preferred = this.context.partitionReplicaAssignment(tp)[0];
+        if (leader === preferred) this.log.info(`Partition ${tpKey(tp)} completed preferred replica leader election. New leader is ${preferred}`);
+        else this.log.warn(`Partition ${tpKey(tp)} failed to complete preferred replica leader election to ${preferred}. Leader is still ${leader}`);
+      }
+      await this.zkClient.deletePreferredReplicaElection(this.context.epochZkVersion);
+      onDeleted();
+    }
+  }
+
+  /** AlterPartitionReassignments (KafkaController.alterPartitionReassignments): per partition, NONE once started. */
+  async alterPartitionReassignments(requests: Array<{ tp: TopicPartition; replicas: number[] | null }>): Promise<Map<string, ReassignmentError>> {
+    this.ensureActive();
+    return this.reassignments.processApiPartitionReassignment(requests);
+  }
+
+  /** ListPartitionReassignments: the ongoing reassignments among `partitions` (all when null). */
+  listPartitionReassignments(partitions: TopicPartition[] | null): OngoingReassignment[] {
+    this.ensureActive();
+    return this.reassignments.listPartitionReassignments(partitions);
+  }
+
+  /** After an AlterPartition: reassignments whose targets all joined the ISR complete (Kafka's processAlterPartition). */
+  async maybeCompleteReassignments(partitions: TopicPartition[]): Promise<void> {
+    if (this.inactive) return;
+    for (const tp of partitions) await this.reassignments.maybeCompleteReassignment(tp);
   }
 
   /** Unclean election (ElectLeaders type 1) for partitions that have no leader. */

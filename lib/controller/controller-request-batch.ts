@@ -25,6 +25,8 @@ interface LeaderAndIsrEntry {
   tp: TopicPartition;
   leaderAndIsr: LeaderIsrAndControllerEpoch;
   replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
   isNew: boolean;
 }
 
@@ -68,7 +70,15 @@ export class ControllerBrokerRequestBatch {
     this.stopReplica.clear();
   }
 
+  /**
+   * Queues a LeaderAndIsr for `tp` to each broker. `replicas` is the partition's RS; during a
+   * reassignment the request also carries the context's adding and removing replicas (KIP-455).
+   */
   addLeaderAndIsrRequestForBrokers(brokerIds: Iterable<number>, tp: TopicPartition, leaderAndIsr: LeaderIsrAndControllerEpoch, replicas: number[], isNew: boolean): void {
+    const full = this.context.partitionFullReplicaAssignment(tp);
+    const sameRs = full.replicas.length === replicas.length && full.replicas.every((r, i) => r === replicas[i]);
+    const addingReplicas = sameRs ? full.addingReplicas : [];
+    const removingReplicas = sameRs ? full.removingReplicas : [];
     for (const b of brokerIds) {
       if (b < 0) continue;
       let m = this.leaderAndIsr.get(b);
@@ -77,7 +87,7 @@ export class ControllerBrokerRequestBatch {
         this.leaderAndIsr.set(b, m);
       }
       const prev = m.get(tpKey(tp));
-      m.set(tpKey(tp), { tp, leaderAndIsr, replicas, isNew: isNew || (prev?.isNew ?? false) });
+      m.set(tpKey(tp), { tp, leaderAndIsr, replicas, addingReplicas, removingReplicas, isNew: isNew || (prev?.isNew ?? false) });
     }
     this.addUpdateMetadataRequestForBrokers(this.context.liveOrShuttingDownBrokerIds(), [tp]);
   }
@@ -87,8 +97,13 @@ export class ControllerBrokerRequestBatch {
     for (const tp of partitions) this.updateMetadataPartitions.set(tpKey(tp), tp);
   }
 
+  /**
+   * Queues a StopReplica for `tp`. Its leader epoch is the partition's current one, -2
+   * (EpochDuringDelete) while the topic is being deleted, -1 (NoEpoch) without leadership.
+   */
   addStopReplicaRequestForBrokers(brokerIds: Iterable<number>, tp: TopicPartition, deletePartition: boolean): void {
-    const leaderEpoch = deletePartition ? EPOCH_DURING_DELETE : (this.context.partitionLeadershipInfo(tp)?.leaderAndIsr.leaderEpoch ?? -1);
+    const l = this.context.partitionLeadershipInfo(tp);
+    const leaderEpoch = l === undefined ? -1 : this.context.isTopicQueuedUpForDeletion(tp.topic) ? EPOCH_DURING_DELETE : l.leaderAndIsr.leaderEpoch;
     for (const b of brokerIds) {
       let m = this.stopReplica.get(b);
       if (!m) {
@@ -141,8 +156,8 @@ export class ControllerBrokerRequestBatch {
             isr: e.leaderAndIsr.leaderAndIsr.isr,
             partitionEpoch: e.leaderAndIsr.leaderAndIsr.partitionEpoch,
             replicas: e.replicas,
-            addingReplicas: [],
-            removingReplicas: [],
+            addingReplicas: e.addingReplicas,
+            removingReplicas: e.removingReplicas,
             isNew: e.isNew,
             leaderRecoveryState: e.leaderAndIsr.leaderAndIsr.leaderRecoveryState,
           })),

@@ -44,6 +44,19 @@ export function leaderForPreferredReplica(
   return { leader: preferred, isr: [...isr], unclean: false };
 }
 
+/**
+ * Reassignment (PartitionLeaderElectionAlgorithms.reassignPartitionLeaderElection): the first
+ * target replica that is live and in the ISR; the ISR is kept as it is.
+ */
+export function leaderForReassign(
+  targetReplicas: readonly number[],
+  isr: readonly number[],
+  live: ReadonlySet<number>,
+): ElectionResult | null {
+  const leader = targetReplicas.find((r) => live.has(r) && isr.includes(r));
+  return leader === undefined ? null : { leader, isr: [...isr], unclean: false };
+}
+
 /** Controlled shutdown: first live ISR replica not shutting down; the ISR loses the shutting-down brokers. */
 export function leaderForControlledShutdown(
   assignment: readonly number[],

@@ -5,8 +5,9 @@
  * KafkaScheduler that only enqueue an event). Failover loads the
  * context from ZooKeeper, tells every broker the live brokers, brings replicas online and elects
  * leaders; afterwards broker joins/failures, topic creation/partition additions/deletions,
- * AlterPartition (ISR changes), controlled shutdown and preferred-leader elections are handled as
- * Kafka does (see ../shared/kafka-protocol/ZOOKEEPER.md §4).
+ * AlterPartition (ISR changes), controlled shutdown, preferred-leader elections (also through
+ * /admin/preferred_replica_election) and partition reassignments (ReassignmentManager: the API
+ * and /admin/reassign_partitions) are handled as Kafka does (see ../shared/kafka-protocol/ZOOKEEPER.md §4).
  */
 import { ControllerEventManager } from './controller-event-manager.js';
 import { ControllerContext, type LiveBroker } from './controller-context.js';
@@ -16,11 +17,24 @@ import { PartitionStateMachine } from './partition-state-machine.js';
 import { ReplicaStateMachine } from './replica-state-machine.js';
 import { TopicDeletionManager } from './topic-deletion-manager.js';
 import { PartitionState, ReplicaState } from './states.js';
-import { ControllerOperations } from './controller-operations.js';
+import { ControllerOperations, type AlterPartitionEntry, type AlterPartitionOutcome } from './controller-operations.js';
+import { ReassignmentManager } from './reassignment-manager.js';
+import { isBeingReassigned, targetReplicas } from './reassignment.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { ControllerMovedError, SessionExpiredError } from '../zk/keeper-errors.js';
 import { NotControllerError } from '../protocol/errors.js';
-import { BrokerIdsZNode, ControllerZNode, DeleteTopicsZNode, LogDirEventNotificationZNode, TopicZNode, TopicsZNode, randomUuid, type BrokerInfo } from '../zk/zk-data.js';
+import {
+  BrokerIdsZNode,
+  ControllerZNode,
+  DeleteTopicsZNode,
+  LogDirEventNotificationZNode,
+  PreferredReplicaElectionZNode,
+  ReassignPartitionsZNode,
+  TopicZNode,
+  TopicsZNode,
+  randomUuid,
+  type BrokerInfo,
+} from '../zk/zk-data.js';
 import type { ZNodeChangeHandler, ZNodeChildChangeHandler } from '../zk/zookeeper-client.js';
 import { ZERO_UUID } from '../protocol/reader.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
@@ -39,6 +53,8 @@ export type KafkaControllerEvent =
   | { name: 'PartitionModifications'; topic: string }
   | { name: 'TopicDeletion' }
   | { name: 'AutoPreferredReplicaLeaderElection' }
+  | { name: 'ZkPartitionReassignment' }
+  | { name: 'ReplicaLeaderElection' }
   | { name: 'TopicDeletionStopReplicaResponseReceived'; brokerId: number; results: Array<{ topic: string; partition: number; errorCode: number }> }
   | { name: 'LogDirEventNotification' }
   | { name: 'LeaderAndIsrResponseReceived'; brokerId: number; errors: Array<{ tp: { topic: string; partition: number }; errorCode: number }> }
@@ -79,6 +95,7 @@ export class KafkaController {
   private rsm: ReplicaStateMachine;
   private deletion: TopicDeletionManager;
   private ops: ControllerOperations;
+  private reassignments: ReassignmentManager;
   private activeControllerId = -1;
   private autoRebalanceTask: ScheduledTask | undefined;
   private readonly topicHandlers = new Map<string, ZNodeChangeHandler>();
@@ -97,6 +114,7 @@ export class KafkaController {
     this.psm = built.psm;
     this.rsm = built.rsm;
     this.deletion = built.deletion;
+    this.reassignments = built.reassignments;
     this.ops = built.ops;
   }
 
@@ -134,8 +152,10 @@ export class KafkaController {
     const psm = new PartitionStateMachine(this.config.brokerId, this.context, this.zkClient, batch, (t) => this.host.uncleanLeaderElectionEnabled(t));
     const rsm = new ReplicaStateMachine(this.config.brokerId, this.context, this.zkClient, batch);
     const deletion = new TopicDeletionManager(this.context, this.zkClient, psm, rsm, batch, this.config.deleteTopicEnable);
-    const ops = new ControllerOperations(this.config.brokerId, this.context, this.zkClient, batch, psm, rsm);
-    return { channel, batch, psm, rsm, deletion, ops };
+    const reassignments = new ReassignmentManager(this.config.brokerId, this.context, this.zkClient, batch, psm, rsm, deletion,
+      this.partitionReassignmentHandler, () => this.events.put({ name: 'ZkPartitionReassignment' }));
+    const ops = new ControllerOperations(this.config.brokerId, this.context, this.zkClient, batch, psm, rsm, reassignments);
+    return { channel, batch, psm, rsm, deletion, reassignments, ops };
   }
 
   get isActive(): boolean {
@@ -182,6 +202,30 @@ export class KafkaController {
           } catch (err) {
             reject(err);
           }
+        },
+        preempted: () => reject(new NotControllerError('The controller resigned before handling the request')),
+      });
+    });
+  }
+
+  /**
+   * AlterPartition from a partition leader (Kafka's KafkaController.alterPartitions): answered
+   * first, then a reassignment whose target replicas all joined the ISR completes.
+   */
+  alterPartition(brokerId: number, brokerEpoch: bigint, entries: AlterPartitionEntry[]): Promise<{ errorCode: number; partitions: AlterPartitionOutcome[] }> {
+    return new Promise((resolve, reject) => {
+      this.events.put({
+        name: 'Run',
+        run: async (ops) => {
+          let result: { errorCode: number; partitions: AlterPartitionOutcome[] };
+          try {
+            result = await ops.alterPartition(brokerId, brokerEpoch, entries);
+          } catch (err) {
+            reject(err);
+            return;
+          }
+          resolve(result);
+          await ops.maybeCompleteReassignments(result.partitions.filter((p) => p.errorCode === 0).map((p) => p.tp));
         },
         preempted: () => reject(new NotControllerError('The controller resigned before handling the request')),
       });
@@ -258,6 +302,12 @@ export class KafkaController {
             this.scheduleAutoLeaderRebalanceTask();
           }
           return;
+        case 'ZkPartitionReassignment':
+          await this.reassignments.processZkPartitionReassignment();
+          return;
+        case 'ReplicaLeaderElection':
+          await this.ops.processZkPreferredReplicaElection(this.preferredReplicaElectionHandler, () => this.events.put({ name: 'ReplicaLeaderElection' }));
+          return;
       }
     } catch (err) {
       if (err instanceof SessionExpiredError) {
@@ -281,6 +331,18 @@ export class KafkaController {
   }
 
   // ---- election ------------------------------------------------------------------------------
+
+  /** Kafka's PartitionReassignmentHandler: the legacy tool created /admin/reassign_partitions. */
+  private readonly partitionReassignmentHandler: ZNodeChangeHandler = {
+    path: ReassignPartitionsZNode.path,
+    handleCreation: () => this.events.put({ name: 'ZkPartitionReassignment' }),
+  };
+
+  /** Kafka's PreferredReplicaElectionHandler: the legacy tool created /admin/preferred_replica_election. */
+  private readonly preferredReplicaElectionHandler: ZNodeChangeHandler = {
+    path: PreferredReplicaElectionZNode.path,
+    handleCreation: () => this.events.put({ name: 'ReplicaLeaderElection' }),
+  };
 
   private readonly controllerChangeHandler: ZNodeChangeHandler = {
     path: ControllerZNode.path,
@@ -351,6 +413,7 @@ export class KafkaController {
     this.zkClient.registerZNodeChildChangeHandler(this.childHandler(TopicsZNode.path, { name: 'TopicChange' }));
     this.zkClient.registerZNodeChildChangeHandler(this.childHandler(DeleteTopicsZNode.path, { name: 'TopicDeletion' }));
     this.zkClient.registerZNodeChildChangeHandler(this.childHandler(LogDirEventNotificationZNode.path, { name: 'LogDirEventNotification' }));
+    for (const h of [this.preferredReplicaElectionHandler, this.partitionReassignmentHandler]) await this.zkClient.registerZNodeChangeHandlerAndCheckExistence(h);
     await this.zkClient.deleteIsrChangeNotifications(this.context.epochZkVersion);
     await this.zkClient.deleteLogDirEventNotifications(this.context.epochZkVersion);
     await this.zkClient.getAllLogDirEventNotifications(); // arms the child watch
@@ -368,7 +431,9 @@ export class KafkaController {
     await this.rsm.handleStateChanges(offline, ReplicaState.OfflineReplica);
     this.psm.initializePartitionState();
     await this.psm.triggerOnlinePartitionStateChange();
+    await this.reassignments.initializePartitionReassignments();
     await this.deletion.resumeDeletions();
+    await this.ops.processZkPreferredReplicaElection(this.preferredReplicaElectionHandler, () => this.events.put({ name: 'ReplicaLeaderElection' }));
     if (this.config.autoLeaderRebalanceEnable) this.scheduleAutoLeaderRebalanceTask();
     this.log.info(`Controller ${this.config.brokerId} finished failover: ${this.context.liveBrokerList().length} live brokers, ${this.context.allTopics.size} topics`);
   }
@@ -391,6 +456,7 @@ export class KafkaController {
     this.autoRebalanceTask?.cancel();
     this.autoRebalanceTask = undefined;
     for (const p of [BrokerIdsZNode.path, TopicsZNode.path, DeleteTopicsZNode.path, LogDirEventNotificationZNode.path]) this.zkClient.unregisterZNodeChildChangeHandler(p);
+    for (const p of [PreferredReplicaElectionZNode.path, ReassignPartitionsZNode.path]) this.zkClient.unregisterZNodeChangeHandler(p);
     for (const p of this.topicHandlers.keys()) this.zkClient.unregisterZNodeChangeHandler(TopicZNode.path(p));
     this.topicHandlers.clear();
     for (const id of this.brokerHandlers.keys()) this.zkClient.unregisterZNodeChangeHandler(`${BrokerIdsZNode.path}/${id}`);
@@ -404,6 +470,7 @@ export class KafkaController {
     this.psm = built.psm;
     this.rsm = built.rsm;
     this.deletion = built.deletion;
+    this.reassignments = built.reassignments;
     this.ops = built.ops;
   }
 
@@ -453,7 +520,11 @@ export class KafkaController {
         await this.zkClient.setTopicAssignment(a.topic, topicId, a.assignment, this.context.epochZkVersion);
       }
       this.context.topicIds.set(a.topic, topicId);
-      for (const [p, ra] of a.assignment) this.context.setAssignment(a.topic, p, ra.replicas);
+      for (const [p, ra] of a.assignment) {
+        const tp = { topic: a.topic, partition: p };
+        this.context.updatePartitionFullReplicaAssignment(tp, ra);
+        if (isBeingReassigned(ra)) this.context.partitionsBeingReassigned.set(`${a.topic}-${p}`, tp);
+      }
     }
     const partitions = topics.flatMap((t) => this.context.partitionsForTopic(t));
     const states = await this.zkClient.getTopicPartitionStates(partitions);
@@ -487,7 +558,10 @@ export class KafkaController {
       await this.zkClient.getBroker(b.id);
     }
     if (starting.length > 0) {
-      await this.ops.onBrokerStartup(starting.map((b) => b.id));
+      const startingIds = new Set(starting.map((b) => b.id));
+      await this.ops.onBrokerStartup([...startingIds]);
+      // Reassignments waiting for one of these brokers go on (Kafka's maybeResumeReassignments).
+      await this.reassignments.maybeResumeReassignments((_, a) => targetReplicas(a).some((b) => startingIds.has(b)));
       await this.deletion.resumeDeletionForTopics();
     }
   }
@@ -523,6 +597,7 @@ export class KafkaController {
       this.topicHandlers.delete(t);
       this.context.removeTopic(t);
     }
+    await this.reassignments.onTopicsRemoved(new Set(removed));
     if (added.length === 0) return;
     await this.loadTopics(added);
     const newPartitions = added.flatMap((t) => this.context.partitionsForTopic(t)).filter((tp) => !this.context.partitionLeadershipInfo(tp));

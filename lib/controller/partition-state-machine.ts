@@ -12,8 +12,10 @@ import {
   leaderForControlledShutdown,
   leaderForOffline,
   leaderForPreferredReplica,
+  leaderForReassign,
   type ElectionResult,
 } from './election.js';
+import { targetReplicas } from './reassignment.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { NodeExistsError } from '../zk/keeper-errors.js';
 import type { LeaderAndIsr, LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
@@ -23,6 +25,7 @@ import { logger } from '../utils/logger.js';
 export type ElectionStrategy =
   | { kind: 'offline'; allowUnclean: boolean }
   | { kind: 'preferred' }
+  | { kind: 'reassign' }
   | { kind: 'controlledShutdown' };
 
 export interface ElectionOutcome {
@@ -187,6 +190,8 @@ export class PartitionStateMachine {
         result = leaderForOffline(assignment, isr, live, unclean);
       } else if (strategy.kind === 'preferred') {
         result = leaderForPreferredReplica(assignment, isr, live);
+      } else if (strategy.kind === 'reassign') {
+        result = leaderForReassign(targetReplicas(this.context.partitionFullReplicaAssignment(tp)), isr, live);
       } else {
         result = leaderForControlledShutdown(assignment, isr, this.context.liveOrShuttingDownBrokerIds(), this.context.shuttingDownBrokerIds);
       }
@@ -228,6 +233,8 @@ export class PartitionStateMachine {
   private leaderAndIsrRecipients(strategy: ElectionStrategy, tp: TopicPartition, assignment: number[]): number[] {
     if (strategy.kind === 'offline') return assignment.filter((b) => this.context.isReplicaOnline(b, tp));
     if (strategy.kind === 'controlledShutdown') return assignment.filter((b) => this.context.isReplicaOnline(b, tp, true));
+    // A reassignment's election is heard by the live target replicas.
+    if (strategy.kind === 'reassign') return targetReplicas(this.context.partitionFullReplicaAssignment(tp)).filter((b) => this.context.liveBroker(b) !== undefined);
     const liveOrShuttingDown = this.context.liveOrShuttingDownBrokerIds();
     return assignment.filter((b) => liveOrShuttingDown.has(b));
   }

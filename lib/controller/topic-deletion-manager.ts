@@ -3,7 +3,8 @@
  * with leader -2 in UpdateMetadata, gets StopReplica(delete=true) on every live replica, and once
  * every replica confirmed, its znodes (/brokers/topics/<t>, /config/topics/<t>,
  * /admin/delete_topics/<t>) are removed and it leaves the controller context. Replicas on dead
- * brokers make the topic ineligible until they come back.
+ * brokers make the topic ineligible until they come back; so does a reassignment in progress
+ * (resumed when it completes).
  */
 import type { ControllerContext, PartitionReplica } from './controller-context.js';
 import type { PartitionStateMachine } from './partition-state-machine.js';
@@ -64,7 +65,7 @@ export class TopicDeletionManager {
     for (const topic of [...this.context.topicsToBeDeleted]) {
       if (this.isDeletionComplete(topic)) {
         await this.completeDeleteTopic(topic);
-      } else if (!this.isDeletionInProgress(topic) && !this.context.topicsIneligibleForDeletion.has(topic)) {
+      } else if (!this.isDeletionInProgress(topic) && !this.context.topicsIneligibleForDeletion.has(topic) && !this.context.isTopicBeingReassigned(topic)) {
         await this.onTopicDeletion(topic);
       }
     }

@@ -31,6 +31,8 @@ import {
   LogDirEventNotificationSequenceZNode,
   LogDirEventNotificationZNode,
   PersistentZkPaths,
+  PreferredReplicaElectionZNode,
+  ReassignPartitionsZNode,
   TopicPartitionStateZNode,
   TopicPartitionZNode,
   TopicPartitionsZNode,
@@ -553,6 +555,64 @@ export class KafkaZkClient {
   /** Kafka's deleteTopicDeletions: removes the marker znodes, fenced. */
   async deleteTopicDeletions(topics: Iterable<string>, expectedControllerEpochZkVersion: number): Promise<void> {
     for (const t of topics) await this.deleteRecursive(DeleteTopicsTopicZNode.path(t), expectedControllerEpochZkVersion);
+  }
+
+  // ---- reassignment and preferred election (the legacy /admin znodes) ---------------------------------
+
+  /**
+   * Kafka's getPartitionReassignment: `/admin/reassign_partitions` as partition → target replicas
+   * (a partition named twice keeps its last entry, as Kafka's toMap does); empty when the znode is
+   * absent. Malformed data throws InvalidZNodeDataError.
+   */
+  async getPartitionReassignment(): Promise<Map<TopicPartition, number[]>> {
+    const { data, stat } = await this.getDataAndStat(ReassignPartitionsZNode.path);
+    if (stat === null) return new Map();
+    const byKey = new Map<string, { tp: TopicPartition; replicas: number[] }>();
+    for (const e of ReassignPartitionsZNode.decode(data)) byKey.set(`${e.topic}-${e.partition}`, { tp: { topic: e.topic, partition: e.partition }, replicas: e.replicas });
+    return new Map([...byKey.values()].map((e) => [e.tp, e.replicas]));
+  }
+
+  /** Kafka's reassignPartitionsInProgress: whether `/admin/reassign_partitions` exists. */
+  async reassignPartitionsInProgress(): Promise<boolean> {
+    return this.pathExists(ReassignPartitionsZNode.path);
+  }
+
+  /** Kafka's createPartitionReassignment (the legacy tool's write): NodeExistsError while one is in progress. */
+  async createPartitionReassignment(reassignment: Map<TopicPartition, number[]>): Promise<void> {
+    const entries = [...reassignment].map(([tp, replicas]) => ({ topic: tp.topic, partition: tp.partition, replicas }));
+    await this.createRecursive(ReassignPartitionsZNode.path, ReassignPartitionsZNode.encode(entries), true);
+  }
+
+  /** Kafka's setOrCreatePartitionReassignment: rewrites (or creates) `/admin/reassign_partitions`, fenced. */
+  async setOrCreatePartitionReassignment(reassignment: Map<TopicPartition, number[]>, expectedControllerEpochZkVersion: number): Promise<void> {
+    const data = ReassignPartitionsZNode.encode([...reassignment].map(([tp, replicas]) => ({ topic: tp.topic, partition: tp.partition, replicas })));
+    try {
+      await this.fencedOp(ZkOps.setData(ReassignPartitionsZNode.path, data, ZkVersion.MatchAnyVersion), expectedControllerEpochZkVersion);
+    } catch (err) {
+      if (!(err instanceof NoNodeError)) throw err;
+      await this.fencedOp(ZkOps.create(ReassignPartitionsZNode.path, data), expectedControllerEpochZkVersion);
+    }
+  }
+
+  /** Kafka's deletePartitionReassignment: removes `/admin/reassign_partitions`, fenced; missing is fine. */
+  async deletePartitionReassignment(expectedControllerEpochZkVersion: number): Promise<void> {
+    await this.deleteRecursive(ReassignPartitionsZNode.path, expectedControllerEpochZkVersion);
+  }
+
+  /** Kafka's getPreferredReplicaElection: the partitions in `/admin/preferred_replica_election` (empty when absent); malformed data throws InvalidZNodeDataError. */
+  async getPreferredReplicaElection(): Promise<TopicPartition[]> {
+    const { data, stat } = await this.getDataAndStat(PreferredReplicaElectionZNode.path);
+    return stat === null ? [] : PreferredReplicaElectionZNode.decode(data);
+  }
+
+  /** Kafka's createPreferredReplicaElection (the legacy election tool's write): NodeExistsError while one is pending. */
+  async createPreferredReplicaElection(partitions: Iterable<TopicPartition>): Promise<void> {
+    await this.createRecursive(PreferredReplicaElectionZNode.path, PreferredReplicaElectionZNode.encode(partitions), true);
+  }
+
+  /** Kafka's deletePreferredReplicaElection: removes `/admin/preferred_replica_election`, fenced; missing is fine. */
+  async deletePreferredReplicaElection(expectedControllerEpochZkVersion: number): Promise<void> {
+    await this.deleteRecursive(PreferredReplicaElectionZNode.path, expectedControllerEpochZkVersion);
   }
 
   // ---- configs ----------------------------------------------------------------------------------

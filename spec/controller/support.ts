@@ -13,7 +13,7 @@ import type { ControllerRequestSender } from '../../lib/controller/controller-re
 import type { ControllerContext, LiveBroker } from '../../lib/controller/controller-context.js';
 import type { BrokerAndEpoch, KafkaZkClient, UpdateLeaderAndIsrResult } from '../../lib/zk/kafka-zk-client.js';
 import { ControllerMovedError, NodeExistsError } from '../../lib/zk/keeper-errors.js';
-import { ControllerZNode, type BrokerInfo, type LeaderAndIsr, type LeaderIsrAndControllerEpoch, type TopicIdReplicaAssignment } from '../../lib/zk/zk-data.js';
+import { ControllerZNode, PreferredReplicaElectionZNode, ReassignPartitionsZNode, type BrokerInfo, type LeaderAndIsr, type LeaderIsrAndControllerEpoch, type TopicIdReplicaAssignment } from '../../lib/zk/zk-data.js';
 import type { StateChangeHandler, ZNodeChangeHandler, ZNodeChildChangeHandler } from '../../lib/zk/zookeeper-client.js';
 import { type TopicPartition, tpKey } from '../../lib/common/topic-partition.js';
 import { rootLogger, setRootLogger } from '../../lib/utils/logger.js';
@@ -322,6 +322,30 @@ export class FakeKafkaZkClient {
     return Promise.resolve([]);
   }
 
+  // ---- admin znodes: no reassignment and no preferred election pending ----
+
+  reassignPartitionsInProgress(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
+  getPartitionReassignment(): Promise<Map<TopicPartition, number[]>> {
+    return Promise.resolve(new Map());
+  }
+
+  deletePartitionReassignment(expectedControllerEpochZkVersion: number): Promise<void> {
+    this.fence(expectedControllerEpochZkVersion);
+    return Promise.resolve();
+  }
+
+  getPreferredReplicaElection(): Promise<TopicPartition[]> {
+    return Promise.resolve([]);
+  }
+
+  deletePreferredReplicaElection(expectedControllerEpochZkVersion: number): Promise<void> {
+    this.fence(expectedControllerEpochZkVersion);
+    return Promise.resolve();
+  }
+
   // ---- watches ----
 
   registerStateChangeHandler(handler: StateChangeHandler): void {
@@ -330,6 +354,7 @@ export class FakeKafkaZkClient {
 
   registerZNodeChangeHandlerAndCheckExistence(handler: ZNodeChangeHandler): Promise<boolean> {
     this.changeHandlers.set(handler.path, handler);
+    if (handler.path === ReassignPartitionsZNode.path || handler.path === PreferredReplicaElectionZNode.path) return Promise.resolve(false);
     return Promise.resolve(handler.path === ControllerZNode.path ? this.controllerId !== null : true);
   }
 

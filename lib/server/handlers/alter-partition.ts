@@ -1,7 +1,7 @@
 /**
  * AlterPartition (key 56, formerly AlterIsr), v0–1: a partition leader proposes a new ISR; the
  * controller validates epochs and liveness, writes the state znode and answers with the result
- * (KafkaController.tryProcessAlterPartition). v2+ (topic ids, ISR with broker epochs) are not served.
+ * (KafkaController.tryProcessAlterPartition); a reassignment waiting for that ISR then completes. v2+ (topic ids, ISR with broker epochs) are not served.
  * Needs CLUSTER_ACTION on the cluster (CLUSTER_AUTHORIZATION_FAILED).
  */
 import { ApiKeys } from '../../protocol/index.js';
@@ -27,7 +27,7 @@ export const alterPartitionHandler = defineHandler({
       })),
     );
     try {
-      const result = await ctx.broker.controller.enqueue((ops) => ops.alterPartition(request.brokerId, request.brokerEpoch, entries));
+      const result = await ctx.broker.controller.alterPartition(request.brokerId, request.brokerEpoch, entries);
       if (result.errorCode !== Errors.NONE.code) return { errorCode: result.errorCode };
       const byTopic = groupBy(result.partitions, (r) => r.tp.topic);
       return {

@@ -7,6 +7,7 @@ import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
+import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createAclsHandler } from './create-acls.js';
@@ -35,6 +36,7 @@ import { leaderAndIsrHandler } from './leader-and-isr.js';
 import { leaveGroupHandler } from './leave-group.js';
 import { listGroupsHandler } from './list-groups.js';
 import { listOffsetsHandler } from './list-offsets.js';
+import { listPartitionReassignmentsHandler } from './list-partition-reassignments.js';
 import { listTransactionsHandler } from './list-transactions.js';
 import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offset-commit.js';
@@ -54,6 +56,7 @@ export const allHandlers: readonly ApiHandler[] = [
   addPartitionsToTxnHandler,
   alterConfigsHandler,
   alterPartitionHandler,
+  alterPartitionReassignmentsHandler,
   apiVersionsHandler,
   controlledShutdownHandler,
   createAclsHandler,
@@ -82,6 +85,7 @@ export const allHandlers: readonly ApiHandler[] = [
   leaveGroupHandler,
   listGroupsHandler,
   listOffsetsHandler,
+  listPartitionReassignmentsHandler,
   listTransactionsHandler,
   metadataHandler,
   offsetCommitHandler,

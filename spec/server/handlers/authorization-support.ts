@@ -89,6 +89,7 @@ export function stubBroker(reached: Reached, authorizer?: Authorizer): BrokerCon
     controller: {
       isActive: true,
       context: { isTopicQueuedUpForDeletion: () => false, topicIds: new Map([['orders', metadataCache.getTopicId('orders')]]) },
+      alterPartition: async () => call('alterPartition', { errorCode: 0, partitions: [] }),
       enqueue: async (fn: (ops: Record<string, () => unknown>) => unknown) => fn({
         controlledShutdown: () => call('controlledShutdown', []),
         alterPartition: () => call('alterPartition', { errorCode: 0, partitions: [] }),
