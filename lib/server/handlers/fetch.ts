@@ -30,6 +30,8 @@ import { Op } from '../../common/acl.js';
 import { RT } from '../../common/resource.js';
 import { authorizeClusterOperation, filterByAuthorized } from './auth-helper.js';
 
+const EMPTY_RECORDS = Buffer.alloc(0);
+
 export const fetchHandler = defineHandler({
   apiKey: ApiKeys.FETCH,
   minVersion: 0,
@@ -112,7 +114,9 @@ export const fetchHandler = defineHandler({
           divergingEpoch: r.divergingEpoch ?? { epoch: -1, endOffset: -1n },
           abortedTransactions: readCommitted ? (r.abortedTransactions ?? []) : null,
           preferredReadReplica: -1,
-          records: records ?? (errorCode === Errors.NONE.code ? Buffer.alloc(0) : null),
+          // Kafka's FetchResponse.partitionResponse: an empty record set, also for an error (never null:
+          // librdkafka fails the whole response on a -1 MessageSetSize).
+          records: records ?? EMPTY_RECORDS,
           currentLeader: hints.hint(r.tp, errorCode),
         };
       }),
@@ -123,7 +127,7 @@ export const fetchHandler = defineHandler({
         topicId: u.topicId,
         partitions: u.partitions.map((partition) => ({
           partitionIndex: partition, errorCode: followerDenied ? Errors.TOPIC_AUTHORIZATION_FAILED.code : Errors.UNKNOWN_TOPIC_ID.code, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
-          divergingEpoch: { epoch: -1, endOffset: -1n }, abortedTransactions: null, preferredReadReplica: -1, records: null, currentLeader: NO_LEADER_HINT,
+          divergingEpoch: { epoch: -1, endOffset: -1n }, abortedTransactions: null, preferredReadReplica: -1, records: EMPTY_RECORDS, currentLeader: NO_LEADER_HINT,
         })),
       });
     }
