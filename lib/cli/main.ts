@@ -21,6 +21,7 @@ async function registerTools(program: Command): Promise<void> {
     import('./configs.js').then((m) => m.registerConfigs),
     import('./get-offsets.js').then((m) => m.registerGetOffsets),
     import('./leader-election.js').then((m) => m.registerLeaderElection),
+    import('./reassign-partitions.js').then((m) => m.registerReassignPartitions),
     import('./dump-log.js').then((m) => m.registerDumpLog),
     import('./acls.js').then((m) => m.registerAcls),
   ]);
