@@ -24,6 +24,8 @@ export class DelayedFetch extends DelayedOperation {
     private readonly partitions: FetchPartitionWait[],
     private readonly partitionFor: (key: string) => Partition | undefined,
     private readonly complete: () => void,
+    /** Kafka's shouldLeaderThrottle for this fetch: a throttled partition's new bytes do not count. */
+    private readonly throttled: (partition: Partition) => boolean = () => false,
   ) {
     super(delayMs);
   }
@@ -36,7 +38,7 @@ export class DelayedFetch extends DelayedOperation {
       if (!partition || !partition.localLogOrNull || partition.leaderEpoch !== p.leaderEpoch) return this.forceComplete();
       const end = partition.fetchUpperBound(this.isolation);
       if (end < p.fetchOffset) return this.forceComplete(); // truncated below the fetch position
-      if (end > p.fetchOffset) {
+      if (end > p.fetchOffset && !this.throttled(partition)) {
         accumulated += bytesAvailable(partition, p.fetchOffsetMetadata, this.minBytes);
         if (accumulated >= this.minBytes) return this.forceComplete();
       }

@@ -5,6 +5,7 @@
  */
 import { ReplicaFetcher, type FetcherConfig } from './replica-fetcher.js';
 import { RemoteLeaderEndPoint } from './remote-leader-end-point.js';
+import type { ReplicaQuota } from './replication-quota-manager.js';
 import type { LeaderEndPoint } from './leader-end-point.js';
 import type { Time } from '../common/time.js';
 import type { Partition } from '../cluster/partition.js';
@@ -34,6 +35,8 @@ export class ReplicaFetcherManager {
     private readonly time: Time,
     private readonly leaderEndPoint: LeaderEndPointFactory = remoteLeader,
     private readonly onFollowerAppend?: (tp: TopicPartition) => void,
+    /** The follower replication quota (follower.replication.throttled.rate). */
+    private readonly quota?: ReplicaQuota,
   ) {}
 
   addFetcherForPartitions(partitions: FollowedPartition[]): void {
@@ -42,7 +45,7 @@ export class ReplicaFetcherManager {
       const key = `${p.leaderId}@${p.leaderHost}:${p.leaderPort}`;
       let f = this.fetchers.get(key);
       if (!f) {
-        f = new ReplicaFetcher(this.leaderEndPoint(p.leaderId, p.leaderHost, p.leaderPort, this.config), this.config, this.time, this.onFollowerAppend);
+        f = new ReplicaFetcher(this.leaderEndPoint(p.leaderId, p.leaderHost, p.leaderPort, this.config), this.config, this.time, this.onFollowerAppend, this.quota);
         this.fetchers.set(key, f);
       }
       f.addPartitions([{ tp: p.tp, partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch }]);

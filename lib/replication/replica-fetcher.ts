@@ -24,6 +24,7 @@ import { logger, type Logger } from '../utils/logger.js';
 import { groupBy } from '../utils/collections.js';
 import type { LeaderEndPoint } from './leader-end-point.js';
 import { FetchSessionHandler } from './fetch-session-handler.js';
+import type { ReplicaQuota } from './replication-quota-manager.js';
 
 export interface FetcherConfig {
   brokerId: number;
@@ -43,6 +44,8 @@ interface FetchState {
   currentLeaderEpoch: number;
   /** Skip this partition until then (after an error). */
   delayedUntil: number;
+  /** Leader's high watermark minus our fetch position after the last answer; null before one (Kafka's PartitionFetchState.lag). */
+  lag: bigint | null;
 }
 
 export class ReplicaFetcher {
@@ -60,6 +63,8 @@ export class ReplicaFetcher {
     private readonly config: FetcherConfig,
     private readonly time: Time,
     private readonly onFollowerAppend?: (tp: TopicPartition) => void,
+    /** The follower replication quota: throttled partitions not in sync wait while it is exceeded. */
+    private readonly quota?: ReplicaQuota,
   ) {
     this.log = logger('kafka.server.ReplicaFetcherThread', { leader: leader.brokerId });
     this.limited = new RateLimitedLog(this.log, { time });
@@ -75,7 +80,7 @@ export class ReplicaFetcher {
   }
 
   addPartitions(entries: Array<{ tp: TopicPartition; partition: Partition; currentLeaderEpoch: number }>): void {
-    for (const e of entries) this.partitions.set(tpKey(e.tp), { ...e, delayedUntil: 0 });
+    for (const e of entries) this.partitions.set(tpKey(e.tp), { ...e, delayedUntil: 0, lag: null });
     this.wake?.();
   }
 
@@ -94,7 +99,9 @@ export class ReplicaFetcher {
   private async loop(): Promise<void> {
     while (this.running) {
       const now = this.time.milliseconds();
-      const ready = [...this.partitions.values()].filter((s) => s.delayedUntil <= now && s.partition.localLogOrNull !== null);
+      const quotaExceeded = this.quota?.isQuotaExceeded() ?? false;
+      const ready = [...this.partitions.values()].filter((s) => s.delayedUntil <= now && s.partition.localLogOrNull !== null
+        && !(quotaExceeded && this.shouldFollowerThrottle(s)));
       if (ready.length === 0) {
         // Nothing fetchable: wait for a new partition, the end of a backoff, or (no log yet) one backoff.
         const delayed = [...this.partitions.values()].filter((s) => s.delayedUntil > now).map((s) => s.delayedUntil - now);
@@ -111,6 +118,15 @@ export class ReplicaFetcher {
         await this.waitUntilWokenOr(this.config.fetchBackoffMs);
       }
     }
+  }
+
+  /**
+   * Kafka's ReplicaFetcherThread.shouldFollowerThrottle (with the quota known to be exceeded): a
+   * throttled partition that has not caught up with the leader's high watermark.
+   */
+  private shouldFollowerThrottle(s: FetchState): boolean {
+    const inSync = s.lag !== null && s.lag <= 0n;
+    return !inSync && this.quota !== undefined && this.quota.isThrottled(s.tp);
   }
 
   private async waitUntilWokenOr(ms: number): Promise<void> {
@@ -230,6 +246,9 @@ export class ReplicaFetcher {
         this.onFollowerAppend?.(state.tp);
         appended = true;
       }
+      if (p.records && p.records.length > 0 && this.quota?.isThrottled(state.tp)) this.quota.record(p.records.length);
+      const lag = p.highWatermark - log.logEndOffset;
+      state.lag = lag > 0n ? lag : 0n;
       const hw = p.highWatermark < log.logEndOffset ? p.highWatermark : log.logEndOffset;
       if (hw > log.highWatermark) log.updateHighWatermark(hw);
       if (p.logStartOffset > log.logStartOffset && p.logStartOffset <= log.logEndOffset) log.maybeIncrementLogStartOffset(p.logStartOffset, 'LeaderOffsetIncremented');

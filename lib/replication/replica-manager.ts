@@ -28,6 +28,7 @@ import type { Time } from '../common/time.js';
 import type { KafkaScheduler, ScheduledTask } from '../common/scheduler.js';
 import { recordErrorsOf } from '../record/log-validator.js';
 import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
+import type { ReplicaQuota } from './replication-quota-manager.js';
 import { logger } from '../utils/logger.js';
 
 export interface ReplicaManagerConfig {
@@ -39,6 +40,8 @@ export interface ReplicaManagerConfig {
   defaultMinInSyncReplicas: number;
   /** How followers reach a leader; default RemoteLeaderEndPoint over the inter-broker listener. */
   leaderEndPoint?: LeaderEndPointFactory;
+  /** Kafka's QuotaManagers for replication: leader side (fetches answered) and follower side (our fetcher). */
+  quotas?: { leader: ReplicaQuota; follower: ReplicaQuota };
 }
 
 export interface ProduceEntry {
@@ -138,7 +141,7 @@ export class ReplicaManager {
     this.producePurgatory = new DelayedOperationPurgatory('Produce', { time, brokerId: config.brokerId });
     this.fetchPurgatory = new DelayedOperationPurgatory('Fetch', { time, brokerId: config.brokerId });
     this.deleteRecordsPurgatory = new DelayedOperationPurgatory('DeleteRecords', { time, brokerId: config.brokerId });
-    this.fetcherManager = new ReplicaFetcherManager({ ...config.fetcher, brokerId: config.brokerId }, time, config.leaderEndPoint);
+    this.fetcherManager = new ReplicaFetcherManager({ ...config.fetcher, brokerId: config.brokerId }, time, config.leaderEndPoint, undefined, config.quotas?.follower);
   }
 
   /** Kafka's ReplicaManager.startup: the ISR expiration and high-watermark checkpoint tasks on the broker's scheduler. */
@@ -528,6 +531,26 @@ export class ReplicaManager {
 
   /** Reads for a consumer or a follower; waits (DelayedFetch) for min bytes up to max wait. */
   async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
+    return this.recordLeaderQuota(params, await this.fetchMessagesOnce(params));
+  }
+
+  /** Kafka's KafkaApis: the bytes a follower gets for throttled partitions count against the leader quota. */
+  private recordLeaderQuota(params: FetchParams, results: FetchPartitionResult[]): FetchPartitionResult[] {
+    const quota = this.config.quotas?.leader;
+    if (quota && params.replicaId >= 0) quota.record(results.reduce((n, r) => n + (quota.isThrottled(r.tp) ? (r.records?.length ?? 0) : 0), 0));
+    return results;
+  }
+
+  /**
+   * Kafka's ReplicaManager.shouldLeaderThrottle: a follower outside the ISR fetching a throttled
+   * partition while the leader quota is exceeded gets no records.
+   */
+  private shouldLeaderThrottle(partition: Partition, replicaId: number): boolean {
+    const quota = this.config.quotas?.leader;
+    return quota !== undefined && !partition.inSyncReplicaIds.includes(replicaId) && quota.isThrottled(partition.topicPartition) && quota.isQuotaExceeded();
+  }
+
+  private async fetchMessagesOnce(params: FetchParams): Promise<FetchPartitionResult[]> {
     const first = this.readFromLocalLog(params);
     const bytes = first.reduce((n, r) => n + (r.records?.length ?? 0), 0);
     const anyError = first.some((r) => r.errorCode !== Errors.NONE.code || r.divergingEpoch !== null);
@@ -540,7 +563,8 @@ export class ReplicaManager {
       waits.push({ key: tpKey(req.tp), fetchOffset: req.fetchOffset, leaderEpoch: p.leaderEpoch, fetchOffsetMetadata: meta });
     }
     await new Promise<void>((resolve) => {
-      const op = new DelayedFetch(params.maxWaitMs, params.minBytes, params.isolation, waits, this.partitionForKey, () => resolve());
+      const op = new DelayedFetch(params.maxWaitMs, params.minBytes, params.isolation, waits, this.partitionForKey, () => resolve(),
+        (p) => params.replicaId >= 0 && this.shouldLeaderThrottle(p, params.replicaId));
       this.fetchPurgatory.tryCompleteElseWatch(op, waits.map((w) => w.key));
     });
     return this.readFromLocalLog(params);
@@ -556,7 +580,8 @@ export class ReplicaManager {
       };
       try {
         this.metrics?.markFetchRequest(req.tp.topic);
-        const info = this.getPartitionOrException(req.tp).fetchRecords({
+        const partition = this.getPartitionOrException(req.tp);
+        const info = partition.fetchRecords({
           replicaId: params.replicaId,
           fetchOffset: req.fetchOffset,
           followerLogStartOffset: req.logStartOffset,
@@ -569,7 +594,9 @@ export class ReplicaManager {
         const offsets = { highWatermark: info.highWatermark, lastStableOffset: info.lastStableOffset, logStartOffset: info.logStartOffset };
         if (info.divergingEpoch) return { ...base, ...offsets, divergingEpoch: info.divergingEpoch };
         if (isFollower) this.deleteRecordsPurgatory.checkAndComplete(tpKey(req.tp));
-        const { records, abortedTransactions, fetchOffsetMetadata } = info.fetchedData;
+        const { abortedTransactions, fetchOffsetMetadata } = info.fetchedData;
+        const records = isFollower && info.fetchedData.records.length > 0 && this.shouldLeaderThrottle(partition, params.replicaId)
+          ? EMPTY_RECORDS : info.fetchedData.records;
         if (records.length > 0) {
           first = false;
           remaining -= records.length;
@@ -583,6 +610,8 @@ export class ReplicaManager {
     });
   }
 }
+
+const EMPTY_RECORDS = Buffer.alloc(0);
 
 function leaderEndpointFrom(request: LeaderAndIsrRequest, leader: number): { host: string; port: number } | undefined {
   const l = request.liveLeaders.find((x) => x.brokerId === leader);
