@@ -3,12 +3,15 @@
  * A listener whose host is `localhost` binds both 127.0.0.1 and ::1 (when the machine has IPv6
  * loopback) so clients resolving `localhost` to either family connect; an empty host binds all
  * interfaces (dual-stack `::` where available, else 0.0.0.0), as Kafka does for `PLAINTEXT://:9092`.
+ * Connection limits (max.connections, max.connections.per.ip[.overrides]) are its ConnectionQuotas,
+ * changed at runtime through reconfigureConnectionQuotas (dynamic broker configs).
  */
 import net from 'node:net';
 import { networkInterfaces as osInterfaces } from 'node:os';
 import { Connection, type ConnectionOptions, type RequestHandler } from './connection.js';
 import { logger } from '../utils/logger.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
+import { ConnectionQuotas, normalizeAddress, type ConnectionQuotaConfig } from './connection-quotas.js';
 
 export interface ListenerSpec {
   /** Listener name, e.g. PLAINTEXT. */
@@ -31,12 +34,23 @@ export class SocketServer {
   private nextConnectionId = 0;
   private bound: BoundListener[] = [];
   private stopping = false;
+  private readonly connectionQuotas = new ConnectionQuotas();
+  /** Sockets waiting for max.connections (accepted, not read yet). */
+  private readonly waiting: Array<{ listenerName: string; socket: net.Socket; address: string }> = [];
 
   constructor(
     private readonly listeners: ListenerSpec[],
     private readonly handler: RequestHandler,
     private readonly options: ConnectionOptions,
+    /** The inter-broker listener, exempt from max.connections (Kafka's protected listener). */
+    private readonly interBrokerListener?: string,
   ) {}
+
+  /** Kafka's SocketServer.reconfigure for the connection limits. */
+  reconfigureConnectionQuotas(config: ConnectionQuotaConfig): void {
+    this.connectionQuotas.updateConfig(config);
+    this.admitWaiting();
+  }
 
   get boundListeners(): readonly BoundListener[] {
     return this.bound;
@@ -77,6 +91,7 @@ export class SocketServer {
     await Promise.all([...this.connections].map((c) => withTimeout(c.closeGracefully(), 5000)));
     for (const c of this.connections) c.close();
     this.connections.clear();
+    for (const w of this.waiting.splice(0)) w.socket.destroy();
     await closed;
   }
 
@@ -85,10 +100,48 @@ export class SocketServer {
       socket.destroy();
       return;
     }
+    const address = normalizeAddress(socket.remoteAddress ?? '');
+    if (this.connectionQuotas.exceedsPerIpLimit(address)) {
+      this.log.info(`Rejected connection from ${address}, address already has the configured maximum of ${this.connectionQuotas.perIpLimit(address)} connections.`);
+      socket.destroy();
+      return;
+    }
+    if (this.connectionQuotas.mustWait(listenerName === this.interBrokerListener)) {
+      socket.pause();
+      socket.once('close', () => {
+        const i = this.waiting.findIndex((w) => w.socket === socket);
+        if (i >= 0) this.waiting.splice(i, 1);
+      });
+      this.waiting.push({ listenerName, socket, address });
+      return;
+    }
+    this.open(listenerName, socket, address);
+  }
+
+  private open(listenerName: string, socket: net.Socket, address: string): void {
+    this.connectionQuotas.inc(address);
     const id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextConnectionId++}`;
     const conn = new Connection(id, listenerName, socket, this.handler, { closeLog: this.closeLog, ...this.options }, this.log);
     this.connections.add(conn);
-    conn.onClose(() => this.connections.delete(conn));
+    conn.onClose(() => {
+      this.connections.delete(conn);
+      this.connectionQuotas.dec(address);
+      this.admitWaiting();
+    });
+  }
+
+  /** Lets waiting connections in, oldest first, while max.connections allows. */
+  private admitWaiting(): void {
+    while (this.waiting.length > 0 && !this.stopping && !this.connectionQuotas.mustWait(false)) {
+      const w = this.waiting.shift()!;
+      if (w.socket.destroyed) continue;
+      if (this.connectionQuotas.exceedsPerIpLimit(w.address)) {
+        w.socket.destroy();
+        continue;
+      }
+      w.socket.resume();
+      this.open(w.listenerName, w.socket, w.address);
+    }
   }
 }
 

@@ -146,3 +146,58 @@ describe('SocketServer and Connection', () => {
     client.close();
   });
 });
+
+describe('SocketServer connection quotas (max.connections, max.connections.per.ip)', () => {
+  let server: SocketServer;
+  let port: number;
+
+  beforeEach(async () => {
+    server = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, maxQueuedBytes: 64 * 1024, idleTimeoutMs: 60_000 });
+    await server.startup();
+    port = server.boundListeners[0]!.boundPort;
+  });
+
+  afterEach(async () => {
+    await server.shutdown();
+  });
+
+  const connect = async (): Promise<net.Socket> => {
+    const s = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => s.once('connect', resolve));
+    return s;
+  };
+  const closedByBroker = (s: net.Socket, ms = 1000): Promise<boolean> => new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    s.once('close', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+
+  it('closes a connection past the per-address limit at once; a new limit applies to new connections', async () => {
+    server.reconfigureConnectionQuotas({ maxConnectionsPerIp: 1, maxConnectionsPerIpOverrides: new Map(), maxConnections: 1000 });
+    const first = await connect();
+    const second = await connect();
+    expect(await closedByBroker(second)).to.equal(true);
+    expect(await closedByBroker(first, 200)).to.equal(false);
+    server.reconfigureConnectionQuotas({ maxConnectionsPerIp: 1, maxConnectionsPerIpOverrides: new Map([['127.0.0.1', 2]]), maxConnections: 1000 });
+    const third = await connect();
+    const got = readFrames(third, 1);
+    third.write(request(5, 'ok'));
+    expect((await got)[0]!.subarray(4).toString()).to.equal('ko');
+    for (const s of [first, third]) s.destroy();
+  });
+
+  it('holds a connection past max.connections unread until another closes', async () => {
+    server.reconfigureConnectionQuotas({ maxConnectionsPerIp: 1000, maxConnectionsPerIpOverrides: new Map(), maxConnections: 1 });
+    const first = await connect();
+    const second = await connect();
+    const got = readFrames(second, 1);
+    second.write(request(7, 'wait'));
+    const answered = await Promise.race([got.then(() => true), new Promise((r) => setTimeout(() => r(false), 300))]);
+    expect(answered, 'no answer while the broker is full').to.equal(false);
+    first.destroy();
+    expect((await got)[0]!.subarray(4).toString()).to.equal('tiaw');
+    second.destroy();
+  });
+});
