@@ -30,7 +30,10 @@ export interface AuthorizerConfig {
 }
 
 /** Where a key's value came from. */
-export type ConfigOrigin = 'default' | 'file' | 'props' | 'env' | 'override';
+export type ConfigOrigin = 'default' | 'file' | 'props' | 'env' | 'override' | 'dynamic-default' | 'dynamic-broker';
+
+/** Origins of the dynamic layers (KIP-226), which DynamicBrokerConfig adds on top of the static ones. */
+const DYNAMIC_ORIGINS: ReadonlySet<ConfigOrigin> = new Set(['dynamic-default', 'dynamic-broker']);
 
 export interface KafkaConfigOptions {
   /** Environment to read KAFKA_CFG_* overrides from. Defaults to none (load() defaults to process.env). */
@@ -61,6 +64,7 @@ export class KafkaConfig {
   /** Non-fatal problems (unknown keys, ignored features). */
   readonly warnings: readonly string[];
   private readonly values = new Map<string, ConfigValue>();
+  private readonly layers: ReadonlyArray<[ConfigOrigin, Map<string, unknown>]>;
 
   // Frequently used and derived values (Kafka's KafkaConfig vals).
   readonly brokerId: number;
@@ -120,6 +124,7 @@ export class KafkaConfig {
   }
 
   private constructor(layers: Array<[ConfigOrigin, Map<string, unknown>]>) {
+    this.layers = layers;
     const originals = new Map<string, string>();
     const origins = new Map<string, ConfigOrigin>();
     const raw = new Map<string, unknown>();
@@ -312,9 +317,42 @@ export class KafkaConfig {
     return this.values.get(name) as ConfigValue;
   }
 
-  /** True when the key was given explicitly (file, props, env or override). */
+  /** True when the key was given explicitly (file, props, env, override or a dynamic config). */
   isSet(name: string): boolean {
     return this.origins.has(name);
+  }
+
+  /** True when the key was given in the static configuration (server.properties, env or override). */
+  isStaticallySet(name: string): boolean {
+    const o = this.origins.get(name);
+    return o !== undefined && !DYNAMIC_ORIGINS.has(o);
+  }
+
+  /** The raw values of one dynamic layer: the cluster-wide default or this broker's own configs. */
+  dynamicLayer(origin: 'dynamic-default' | 'dynamic-broker'): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [o, layer] of this.layers) if (o === origin) for (const [k, v] of layer) if (v !== undefined && v !== null) out.set(k, String(v as string));
+    return out;
+  }
+
+  /** The static configuration's raw values (Kafka's DynamicBrokerConfig.staticBrokerConfigs). */
+  staticOriginals(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [origin, layer] of this.layers) {
+      if (DYNAMIC_ORIGINS.has(origin)) continue;
+      for (const [k, v] of layer) if (v !== undefined) out.set(k, v === null ? '' : Array.isArray(v) ? v.join(',') : String(v as string | number | boolean));
+    }
+    return out;
+  }
+
+  /**
+   * This broker's configuration with dynamic configs on top of the static ones (Kafka's
+   * DynamicBrokerConfig.currentConfig): the cluster-wide default, then this broker's own, highest.
+   * Validated as a whole, like any KafkaConfig; the dynamic layers of this instance are replaced.
+   */
+  withDynamicConfigs(dynamicDefault: Readonly<Record<string, string>>, dynamicBroker: Readonly<Record<string, string>>): KafkaConfig {
+    const base = this.layers.filter(([origin]) => !DYNAMIC_ORIGINS.has(origin));
+    return new KafkaConfig([...base, ['dynamic-default', new Map(Object.entries(dynamicDefault))], ['dynamic-broker', new Map(Object.entries(dynamicBroker))]]);
   }
 
   getNumber(name: string): number {

@@ -54,6 +54,7 @@ export type KafkaControllerEvent =
   | { name: 'TopicDeletion' }
   | { name: 'AutoPreferredReplicaLeaderElection' }
   | { name: 'ZkPartitionReassignment' }
+  | { name: 'UncleanLeaderElectionEnable' }
   | { name: 'ReplicaLeaderElection' }
   | { name: 'TopicDeletionStopReplicaResponseReceived'; brokerId: number; results: Array<{ topic: string; partition: number; errorCode: number }> }
   | { name: 'LogDirEventNotification' }
@@ -232,6 +233,11 @@ export class KafkaController {
     });
   }
 
+  /** Kafka's enableDefaultUncleanLeaderElection: the broker default of unclean.leader.election.enable became true. */
+  enableDefaultUncleanLeaderElection(): void {
+    this.events.put({ name: 'UncleanLeaderElectionEnable' });
+  }
+
   /** Kafka's ControllerEventProcessor.preempt: a request whose event was dropped (expiry, shutdown) answers NOT_CONTROLLER. */
   private preempt(e: KafkaControllerEvent): void {
     if (e.name === 'Run') e.preempted();
@@ -301,6 +307,10 @@ export class KafkaController {
           } finally {
             this.scheduleAutoLeaderRebalanceTask();
           }
+          return;
+        case 'UncleanLeaderElectionEnable':
+          // Offline partitions may now get a leader from outside the ISR (Kafka's processUncleanLeaderElectionEnable).
+          await this.psm.triggerOnlinePartitionStateChange();
           return;
         case 'ZkPartitionReassignment':
           await this.reassignments.processZkPartitionReassignment();

@@ -35,6 +35,12 @@ import { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { KafkaScheduler } from '../common/scheduler.js';
 import { FetchManager, FetchSessionCache } from './fetch-session.js';
+import { DEFAULT_ENTITY, DynamicBrokerConfig } from './dynamic-broker-config.js';
+import { LOG_CLEANER_CONFIGS, LOG_CONFIGS, SOCKET_SERVER_CONFIGS } from '../config/dynamic-config.js';
+import { ConfigError } from '../config/config-def.js';
+import { ReplicationQuotaManager, type ReplicationQuotas } from '../replication/replication-quota-manager.js';
+import { parseConnectionOverrides, type ConnectionQuotaConfig } from '../network/connection-quotas.js';
+import { ConfigType } from '../zk/zk-data.js';
 import { logger } from '../utils/logger.js';
 import { AclAuthorizer } from '../security/auth/acl-authorizer.js';
 import { ANY_BINDING_FILTER } from '../common/acl.js';
@@ -66,6 +72,10 @@ export class KafkaServer {
   /** The ACL authorizer when authorizer.class.name names it. */
   authorizer?: AclAuthorizer;
   private controllerRequestVerifier?: ControllerRequestVerifier;
+  /** Kafka's DynamicBrokerConfig: the static config with /config/brokers/<default> and /config/brokers/<id> on top. */
+  dynamicConfig!: DynamicBrokerConfig;
+  /** Kafka's QuotaManagers.leader / follower (replication throttles). */
+  quotas!: ReplicationQuotas;
 
   /** The broker's background tasks (Kafka's KafkaServer.kafkaScheduler), on the injected clock. */
   readonly scheduler: KafkaScheduler;
@@ -107,8 +117,16 @@ export class KafkaServer {
       await this.authorizer.start();
       this.log.info(`Authorizer ${c.authorizer.className} started with ${this.authorizer.acls(ANY_BINDING_FILTER).length} ACLs; super.users: ${c.authorizer.superUsers.join(';') || '(none)'}`);
     }
+    this.dynamicConfig = new DynamicBrokerConfig(c);
+    await this.dynamicConfig.initialize(this.zkClient, this.brokerId);
+    const quotaWindow = { samples: c.getNumber('replication.quota.window.num'), timeWindowMs: c.getNumber('replication.quota.window.size.seconds') * 1000 };
+    this.quotas = {
+      leader: new ReplicationQuotaManager('LeaderReplication', quotaWindow, this.time),
+      follower: new ReplicationQuotaManager('FollowerReplication', quotaWindow, this.time),
+    };
+    this.updateReplicationQuotas();
 
-    const defaults = c.logConfig();
+    const defaults = this.dynamicConfig.currentConfig.logConfig();
     this.topicConfigs = new TopicConfigCache(this.zkClient, defaults);
     this.logManager = new LogManager({
       logDirs: [...c.logDirs],
@@ -140,7 +158,9 @@ export class KafkaServer {
         idleTimeoutMs: c.getNumber('connections.max.idle.ms'),
         bufferPool: sharedBufferPool,
       },
+      c.interBrokerListenerName,
     );
+    this.socketServer.reconfigureConnectionQuotas(connectionQuotaConfig(this.dynamicConfig.currentConfig));
     await this.socketServer.startup();
 
     this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName, this.time);
@@ -159,6 +179,7 @@ export class KafkaServer {
           fetchBackoffMs: c.getNumber('replica.fetch.backoff.ms'),
           requestTimeoutMs: c.getNumber('replica.socket.timeout.ms'),
         },
+        quotas: this.quotas,
       },
       this.time,
       this.scheduler,
@@ -199,7 +220,11 @@ export class KafkaServer {
       { scheduler: this.scheduler, time: this.time },
     );
     this.controller.startup();
-    this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides));
+    this.addReconfigurables();
+    this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides), {
+      time: this.time,
+      entityHandlers: { [ConfigType.Broker]: (name, props) => this.onBrokerConfigChange(name, props) },
+    });
     await this.configManager.startup();
     this.registerGauges();
     this.state = 'RUNNING';
@@ -234,10 +259,68 @@ export class KafkaServer {
     });
   }
 
+  /** Kafka's TopicConfigHandler: the topic's logs take the new config; its throttled replicas go to the quota managers. */
   private onTopicConfigChange(topic: string, overrides: Record<string, string>): void {
     const cfg = this.topicConfigs.set(topic, overrides);
     for (const l of this.logManager.allLogs()) if (l.topicPartition.topic === topic) l.config = cfg;
+    this.quotas.leader.updateThrottledList(topic, cfg['leader.replication.throttled.replicas'], this.brokerId);
+    this.quotas.follower.updateThrottledList(topic, cfg['follower.replication.throttled.replicas'], this.brokerId);
     this.log.info(`Topic ${topic} configuration changed: ${JSON.stringify(overrides)}`);
+  }
+
+  /**
+   * Kafka's BrokerConfigHandler: /config/brokers/<default> or this broker's /config/brokers/<id>
+   * changed. The dynamic configuration is rebuilt and the replication throttle rates re-read
+   * (this broker's own value, else the cluster default).
+   */
+  private onBrokerConfigChange(entityName: string, props: Record<string, string>): void {
+    if (entityName === DEFAULT_ENTITY) this.dynamicConfig.updateDefaultConfig(props);
+    else if (entityName.trim() === String(this.brokerId)) this.dynamicConfig.updateBrokerConfig(this.brokerId, props);
+    this.updateReplicationQuotas();
+  }
+
+  private updateReplicationQuotas(): void {
+    this.quotas.leader.updateQuota(this.dynamicConfig.replicationThrottledRate('leader.replication.throttled.rate'));
+    this.quotas.follower.updateQuota(this.dynamicConfig.replicationThrottledRate('follower.replication.throttled.rate'));
+  }
+
+  /** Kafka's DynamicBrokerConfig.addReconfigurables: the components that follow dynamic broker configs. */
+  private addReconfigurables(): void {
+    // DynamicLogConfig: topic defaults (log.*, message.max.bytes, unclean.leader.election.enable …).
+    this.dynamicConfig.addReconfigurable({
+      reconfigurableConfigs: new Set(LOG_CONFIGS),
+      reconfigure: (oldConfig, newConfig) => {
+        this.topicConfigs.setDefaults(newConfig.logConfig());
+        for (const l of this.logManager.allLogs()) l.config = this.topicConfigs.get(l.topicPartition.topic);
+        if (!oldConfig.getBoolean('unclean.leader.election.enable') && newConfig.getBoolean('unclean.leader.election.enable')) {
+          this.controller.enableDefaultUncleanLeaderElection();
+        }
+      },
+    });
+    // LogCleaner: Kafka's limits on changing the thread count.
+    this.dynamicConfig.addReconfigurable({
+      reconfigurableConfigs: new Set(LOG_CLEANER_CONFIGS),
+      validateReconfiguration: (newConfig) => {
+        const threads = newConfig.getNumber('log.cleaner.threads');
+        const current = this.dynamicConfig.currentConfig.getNumber('log.cleaner.threads');
+        if (threads < 1) throw new ConfigError('Log cleaner threads should be at least 1');
+        if (threads < current / 2) throw new ConfigError(`Log cleaner threads cannot be reduced to less than half the current value ${current}`);
+        if (threads > current * 2) throw new ConfigError(`Log cleaner threads cannot be increased to more than double the current value ${current}`);
+      },
+      reconfigure: (_old, newConfig) => this.log.info(`Log cleaner reconfigured: log.cleaner.threads=${newConfig.getNumber('log.cleaner.threads')} (one cleaner runs on the event loop)`),
+    });
+    // SocketServer: connection limits.
+    this.dynamicConfig.addReconfigurable({
+      reconfigurableConfigs: new Set(SOCKET_SERVER_CONFIGS),
+      validateReconfiguration: (newConfig) => {
+        try {
+          connectionQuotaConfig(newConfig);
+        } catch (err) {
+          throw new ConfigError((err as Error).message);
+        }
+      },
+      reconfigure: (_old, newConfig) => this.socketServer.reconfigureConnectionQuotas(connectionQuotaConfig(newConfig)),
+    });
   }
 
   /** The advertised endpoints as registered in ZooKeeper (bound ports for port 0; hostname for ''). */
@@ -284,7 +367,8 @@ export class KafkaServer {
     return {
       get brokerId() { return server.brokerId; },
       get clusterId() { return server.clusterId; },
-      config: this.config,
+      get config() { return server.dynamicConfig?.currentConfig ?? server.config; },
+      get dynamicConfig() { return server.dynamicConfig; },
       get metadataCache() { return server.metadataCache; },
       get replicaManager() { return server.replicaManager; },
       fetchManager: this.fetchManager,
@@ -343,4 +427,13 @@ export class KafkaServer {
     this.state = 'NOT_RUNNING';
     this.log.info(`[KafkaServer id=${this.brokerId}] shut down completed`);
   }
+}
+
+/** The connection limits of a configuration (SocketServer.ReconfigurableConfigs). */
+function connectionQuotaConfig(c: KafkaConfig): ConnectionQuotaConfig {
+  return {
+    maxConnectionsPerIp: c.getNumber('max.connections.per.ip'),
+    maxConnectionsPerIpOverrides: parseConnectionOverrides(c.getString('max.connections.per.ip.overrides')),
+    maxConnections: c.getNumber('max.connections'),
+  };
 }

@@ -14,10 +14,21 @@ export class TopicConfigCache {
   private readonly log = logger('kafka.server.TopicConfigCache');
   private readonly overrides = new Map<string, Record<string, string>>();
   private readonly effective = new Map<string, LogConfig>();
-  private readonly defaults: LogConfig;
+  private defaults: LogConfig;
 
   constructor(private readonly zkClient: KafkaZkClient, defaults: LogConfig) {
     this.defaults = defaults;
+  }
+
+  /** New broker defaults (a dynamic log config changed): every topic's effective config is rebuilt. */
+  setDefaults(defaults: LogConfig): void {
+    this.defaults = defaults;
+    for (const [topic, overrides] of this.overrides) this.set(topic, overrides);
+  }
+
+  /** Topics whose overrides are loaded. */
+  topics(): string[] {
+    return [...this.overrides.keys()];
   }
 
   /** Reads the overrides of topics not seen yet. */

@@ -6,9 +6,10 @@
  * AlterConfigs and IncrementalAlterConfigs read and write /config/<type>/<name> plus a
  * /config/changes notification. See ../shared/kafka-protocol/ZOOKEEPER.md §4.5, §4.9, §4.10.
  *
- * Dynamic broker configs: kafkats has none. AlterConfigs / IncrementalAlterConfigs on a BROKER
- * resource validate the broker id as Kafka does and then answer INVALID_CONFIG for any key
- * ("Cannot update these configs dynamically"); an empty change is accepted and written.
+ * Dynamic broker configs (KIP-226): AlterConfigs / IncrementalAlterConfigs on a BROKER resource
+ * ("" = the cluster default, else this broker's id) are checked by DynamicBrokerConfig (Kafka's
+ * rules and messages) and written to /config/brokers/…; BROKER_LOGGER changes logger levels at
+ * runtime (RuntimeLoggerManager).
  */
 import { Errors, ApiError, InvalidConfigError, InvalidPartitionsError, InvalidReplicaAssignmentError, InvalidRequestError, ReassignmentInProgressError, TopicAlreadyExistsError, UnknownTopicOrPartitionError } from '../protocol/errors.js';
 import { ZERO_UUID } from '../protocol/reader.js';
@@ -30,6 +31,10 @@ import { AdminZkClient, TopicAlreadyMarkedForDeletionError } from './admin/admin
 import { DelayedCreatePartitions, DelayedDeleteTopics, type TopicOperationError, type TopicOperationMetadata } from './admin/delayed-topic-operations.js';
 import { ConfigHelper, ConfigResourceType, resourceNameToBrokerId, type DescribeConfigsResourceInput, type DescribeConfigsResultOutput } from './admin/config-helper.js';
 import { duplicateResources, prepareIncrementalConfigs, resourceKey, validateAlterConfigOps, type AlterConfigOp } from './admin/config-admin-manager.js';
+import { RuntimeLoggerManager } from './admin/runtime-logger-manager.js';
+import { DEFAULT_ENTITY, type DynamicBrokerConfig } from './dynamic-broker-config.js';
+import { validateDynamicBrokerConfigs } from '../config/dynamic-config.js';
+import { ConfigError } from '../config/config-def.js';
 import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME, isValidTopicName } from '../common/topic.js';
 
 export { ConfigResourceType } from './admin/config-helper.js';
@@ -39,9 +44,12 @@ export type { TopicOperationError } from './admin/delayed-topic-operations.js';
 /** What ZkAdminManager needs from the broker (a BrokerContext satisfies it). */
 export interface ZkAdminManagerDeps {
   readonly brokerId: number;
+  /** The broker's current configuration (static and dynamic). */
   readonly config: KafkaConfig;
   readonly metadataCache: MetadataCache;
   readonly zkClient: KafkaZkClient;
+  /** The broker's DynamicBrokerConfig; without one, broker configs are checked by their keys and values only. */
+  readonly dynamicConfig?: DynamicBrokerConfig;
 }
 
 export interface ZkAdminManagerOptions {
@@ -112,6 +120,7 @@ export class ZkAdminManager {
   private readonly log = logger('kafka.server.ZkAdminManager');
   readonly adminZkClient: AdminZkClient;
   readonly configHelper: ConfigHelper;
+  private readonly runtimeLoggerManager: RuntimeLoggerManager;
   private readonly topicPurgatory: DelayedOperationPurgatory<DelayedOperation>;
   private readonly pending = new Set<DelayedOperation>();
   private readonly inflightTopics = new Set<string>();
@@ -119,7 +128,8 @@ export class ZkAdminManager {
 
   constructor(private readonly deps: ZkAdminManagerDeps, private readonly options: ZkAdminManagerOptions = {}) {
     this.adminZkClient = new AdminZkClient(deps.zkClient);
-    this.configHelper = new ConfigHelper(deps.brokerId, deps.config, deps.metadataCache, this.adminZkClient);
+    this.configHelper = new ConfigHelper(deps.brokerId, deps, deps.metadataCache, this.adminZkClient);
+    this.runtimeLoggerManager = new RuntimeLoggerManager(deps.brokerId);
     this.topicPurgatory = new DelayedOperationPurgatory('topic', { time: options.time, brokerId: deps.brokerId });
     this.unsubscribe = deps.metadataCache.onUpdate((topics) => {
       for (const t of topics) this.tryCompleteDelayedTopicOperations(t);
@@ -430,6 +440,7 @@ export class ZkAdminManager {
       const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
       try {
         if (dupes.has(resourceKey(resource))) throw new InvalidRequestError('Each resource must appear at most once.');
+        if (resource.resourceType === ConfigResourceType.BROKER_LOGGER) throw new InvalidRequestError(`Unknown resource type ${resource.resourceType}`);
         const nulls = resource.configs.filter((c) => c.value === null).map((c) => c.name);
         if (nulls.length > 0) throw new InvalidRequestError(`Null value not supported for : ${nulls.join(',')}`);
         const props: Record<string, string> = {};
@@ -459,8 +470,12 @@ export class ZkAdminManager {
           prepareIncrementalConfigs(resource.configs, props, TOPIC_CONFIG_DEF);
         } else if (resource.resourceType === ConfigResourceType.BROKER) {
           const brokerId = this.brokerIdOf(resource.resourceName);
-          props = await this.adminZkClient.fetchEntityConfig(ConfigType.Broker, brokerId === null ? '<default>' : String(brokerId));
+          props = await this.adminZkClient.fetchEntityConfig(ConfigType.Broker, brokerId === null ? DEFAULT_ENTITY : String(brokerId));
           prepareIncrementalConfigs(resource.configs, props, BROKER_CONFIG_DEF);
+        } else if (resource.resourceType === ConfigResourceType.BROKER_LOGGER) {
+          this.runtimeLoggerManager.applyChangesForResource(validateOnly, resource.resourceName, resource.configs);
+          out.push({ ...base, errorCode: Errors.NONE.code, errorMessage: null });
+          continue;
         } else {
           props = {};
         }
@@ -508,12 +523,25 @@ export class ZkAdminManager {
     return id;
   }
 
-  /** ZkAdminManager.alterBrokerConfigs, with no dynamically updatable broker keys. */
+  /**
+   * ZkAdminManager.alterBrokerConfigs (checked as ConfigAdminManager.validateBrokerConfigChange
+   * does): `props` is the whole new set of this broker's (or, for "", the cluster default's)
+   * dynamic configs; a refused key or value answers INVALID_REQUEST with Kafka's message, e.g.
+   * `Cannot update these configs dynamically: Set(broker.id)`. Written to
+   * /config/brokers/<id|<default>> with a change notification; every broker applies it from there.
+   */
   private async alterBrokerConfigs(name: string, props: Record<string, string>, validateOnly: boolean): Promise<void> {
     const brokerId = this.brokerIdOf(name);
-    const keys = Object.keys(props);
-    if (keys.length > 0) throw new InvalidConfigError(`Cannot update these configs dynamically: ${keys.join(', ')}`);
+    const perBrokerConfig = brokerId !== null;
+    try {
+      if (this.deps.dynamicConfig) this.deps.dynamicConfig.validate(props, perBrokerConfig);
+      else validateDynamicBrokerConfigs(props, perBrokerConfig);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new InvalidRequestError(err.message);
+      throw err;
+    }
     if (validateOnly) return;
-    await this.adminZkClient.changeEntityConfig(ConfigType.Broker, brokerId === null ? '<default>' : String(brokerId), props);
+    this.log.info(perBrokerConfig ? `Updating broker ${brokerId} with new configuration : ${JSON.stringify(props)}` : `Updating brokers with new configuration : ${JSON.stringify(props)}`);
+    await this.adminZkClient.changeEntityConfig(ConfigType.Broker, brokerId === null ? DEFAULT_ENTITY : String(brokerId), props);
   }
 }

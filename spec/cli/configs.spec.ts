@@ -51,9 +51,9 @@ describe('kafkats configs', function () {
   });
 
   it('refuses a broker key that cannot change dynamically, and an invalid topic value, with the broker\'s reason', async () => {
-    const broker = await kafkats(['configs', '--bootstrap-server', bs(), '--entity-type', 'brokers', '--entity-name', '0', '--alter', '--add-config', 'log.cleaner.threads=2']);
+    const broker = await kafkats(['configs', '--bootstrap-server', bs(), '--entity-type', 'brokers', '--entity-name', '0', '--alter', '--add-config', 'num.partitions=2']);
     expect(broker.code).to.equal(1);
-    expect(broker.stderr).to.contain('INVALID_CONFIG');
+    expect(broker.stderr).to.contain('INVALID_REQUEST: Cannot update these configs dynamically: Set(num.partitions)');
     const topic = await kafkats(['configs', '--bootstrap-server', bs(), '--topic', 'cli-configs', '--alter', '--add-config', 'retention.ms=soon']);
     expect(topic.code).to.equal(1);
     expect(topic.stderr).to.contain('INVALID_CONFIG');

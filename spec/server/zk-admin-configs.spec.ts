@@ -83,7 +83,7 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
       for (const r of res) expect(r.configs).to.deep.equal([]);
     });
 
-    it('describes this broker\'s static configuration, the empty cluster default and the root logger', async () => {
+    it('describes this broker\'s static configuration, the empty cluster default and the loggers (root first)', async () => {
       const [own, dflt, loggers] = await admin.describeConfigs([
         { resourceType: BROKER, resourceName: '1', configurationKeys: ['broker.id', 'num.partitions', 'log.segment.bytes'] },
         { resourceType: BROKER, resourceName: '', configurationKeys: null },
@@ -95,7 +95,9 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
       expect(byName.get('log.segment.bytes')?.synonyms[0]).to.deep.equal({ name: 'log.segment.bytes', value: '500000000', source: ConfigSource.STATIC_BROKER_CONFIG });
       expect(dflt).to.include({ errorCode: Errors.NONE.code });
       expect(dflt?.configs).to.deep.equal([]);
-      expect(loggers?.configs.map((c) => c.name)).to.deep.equal(['root']);
+      // Kafka's Log4jController.loggers: root, then every logger of this broker with its level.
+      expect(loggers?.configs[0]).to.include({ name: 'root', configSource: ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG, readOnly: false });
+      expect(loggers?.configs.map((c) => c.name)).to.include('kafka.server.ZkAdminManager');
     });
   });
 
@@ -122,7 +124,9 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
         { resourceType: BROKER, resourceName: '2', configs: [] },
         { resourceType: GROUP, resourceName: 'g', configs: [] },
       ], true);
-      expect(res.map((r) => r.errorCode)).to.deep.equal([Errors.NONE.code, Errors.INVALID_CONFIG.code, UNKNOWN_TOPIC, Errors.INVALID_REQUEST.code, Errors.INVALID_CONFIG.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code]);
+      // A static broker key (num.partitions) is refused as Kafka 3.9's ConfigAdminManager does: INVALID_REQUEST.
+      expect(res.map((r) => r.errorCode)).to.deep.equal([Errors.NONE.code, Errors.INVALID_CONFIG.code, UNKNOWN_TOPIC, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code]);
+      expect(res[4]!.errorMessage).to.equal('Cannot update these configs dynamically: Set(num.partitions)');
       expect(await readJson(zk, '/config/topics/alter')).to.deep.equal(before);
       const dup = await admin.alterConfigs([
         { resourceType: TOPIC, resourceName: 'alter', configs: [] },

@@ -1,9 +1,9 @@
 /**
  * Kafka's ConfigHelper.describeConfigs (kafka/server/ConfigHelper.scala) for a ZooKeeper-mode
  * broker: TOPIC resources (broker topic defaults + the topic's /config/topics overrides), BROKER
- * resources (this broker's static KafkaConfig; "" = cluster-wide dynamic defaults, of which kafkats
- * has none) and BROKER_LOGGER (the root logger level). Entry values, sources and synonyms come
- * from lib/config/describe.ts.
+ * resources (this broker's current KafkaConfig, static and dynamic; "" = the cluster-wide dynamic
+ * defaults) and BROKER_LOGGER (every logger's level, Log4jController). Entry values, sources and
+ * synonyms come from lib/config/describe.ts.
  */
 import { Errors, ApiError, InvalidRequestError, UnknownServerError, UnknownTopicOrPartitionError } from '../../protocol/errors.js';
 import { ConfigSource } from '../../config/config-def.js';
@@ -14,7 +14,7 @@ import type { MetadataCache } from '../metadata-cache.js';
 import type { AdminZkClient } from './admin-zk-client.js';
 import { ConfigType } from '../../zk/zk-data.js';
 import { validateTopicName } from '../../common/topic.js';
-import { logger, rootLogger } from '../../utils/logger.js';
+import { logger, loggerLevels } from '../../utils/logger.js';
 
 /** Kafka's ConfigResource.Type ids. */
 export const ConfigResourceType = {
@@ -65,8 +65,13 @@ export function resourceNameToBrokerId(resourceName: string): number {
 export class ConfigHelper {
   private readonly log = logger('kafka.server.ConfigHelper');
 
-  constructor(private readonly brokerId: number, private readonly config: KafkaConfig, private readonly metadataCache: MetadataCache,
+  /** `broker.config` is read on each use: it is the broker's current (dynamic) configuration. */
+  constructor(private readonly brokerId: number, private readonly broker: { readonly config: KafkaConfig }, private readonly metadataCache: MetadataCache,
     private readonly adminZkClient: AdminZkClient) {}
+
+  private get config(): KafkaConfig {
+    return this.broker.config;
+  }
 
   /** The effective LogConfig of a topic: broker topic defaults plus its /config/topics overrides. */
   async topicLogConfig(topic: string): Promise<{ logConfig: LogConfig; overrides: Record<string, string> }> {
@@ -104,8 +109,8 @@ export class ConfigHelper {
         return describeTopicConfigs(logConfig, this.config, keys, includeSynonyms);
       }
       case ConfigResourceType.BROKER: {
-        // "" = the cluster-wide dynamic defaults (/config/brokers/<default>): kafkats has no dynamic broker configs.
-        if (resource.resourceName === '') return [];
+        // "" = the cluster-wide dynamic defaults (/config/brokers/<default>).
+        if (resource.resourceName === '') return describeBrokerConfigs(this.config, keys, includeSynonyms, false);
         if (resourceNameToBrokerId(resource.resourceName) !== this.brokerId) {
           throw new InvalidRequestError(`Unexpected broker id, expected ${this.brokerId} or empty string, but received ${resource.resourceName}`);
         }
@@ -116,11 +121,11 @@ export class ConfigHelper {
         if (resourceNameToBrokerId(resource.resourceName) !== this.brokerId) {
           throw new InvalidRequestError(`Unexpected broker id, expected ${this.brokerId} but received ${resource.resourceName}`);
         }
-        const root: ConfigEntryDescription = {
-          name: 'root', value: rootLogger().level.toUpperCase(), readOnly: false, isDefault: false,
-          source: ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG, isSensitive: false, synonyms: [], configType: 0, documentation: '',
-        };
-        return keys === null || keys.includes('root') ? [root] : [];
+        // Kafka's Log4jController.loggers: root and every logger with its effective level.
+        return [...loggerLevels()].filter(([name]) => keys === null || keys.includes(name)).map(([name, level]): ConfigEntryDescription => ({
+          name, value: level, readOnly: false, isDefault: false, source: ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG,
+          isSensitive: false, synonyms: [], configType: 0, documentation: '',
+        }));
       }
       default:
         throw new InvalidRequestError(`Unsupported resource type: ${resource.resourceType}`);

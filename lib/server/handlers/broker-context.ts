@@ -16,6 +16,7 @@ import type { TopicConfigCache } from '../topic-config-cache.js';
 import type { KafkaMetrics } from '../../metrics/kafka-metrics.js';
 import type { Authorizer } from '../../security/auth/authorizer.js';
 import type { ControllerRequestVerifier } from '../controller-request-verifier.js';
+import type { DynamicBrokerConfig } from '../dynamic-broker-config.js';
 
 export interface RequestMetrics {
   record(apiKey: number, latencyMs: number): void;
@@ -24,7 +25,10 @@ export interface RequestMetrics {
 export interface BrokerContext {
   readonly brokerId: number;
   readonly clusterId: string;
+  /** The broker's current configuration: static server.properties with the dynamic broker configs on top. */
   readonly config: KafkaConfig;
+  /** Dynamic broker configs (KIP-226); absent in contexts built without a KafkaServer. */
+  readonly dynamicConfig?: DynamicBrokerConfig;
   readonly metadataCache: MetadataCache;
   readonly replicaManager: ReplicaManager;
   /** Incremental fetch sessions (KIP-227). */

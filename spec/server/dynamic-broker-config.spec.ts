@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { pino } from 'pino';
+import { setRootLogger } from '../../lib/utils/logger.js';
+import { KafkaConfig } from '../../lib/config/kafka-config.js';
+import { ConfigSource } from '../../lib/config/config-def.js';
+import { describeBrokerConfigs } from '../../lib/config/describe.js';
+import { DynamicBrokerConfig } from '../../lib/server/dynamic-broker-config.js';
+import { validateDynamicBrokerConfigs } from '../../lib/config/dynamic-config.js';
+
+const staticConfig = (extra: Record<string, string> = {}): KafkaConfig =>
+  KafkaConfig.fromProps({ 'zookeeper.connect': 'localhost:2181', 'broker.id': '1', 'log.dirs': '/tmp/x', 'log.retention.hours': '24', ...extra });
+
+if (process.env.KAFKATS_LOG_LEVEL === undefined) setRootLogger(pino({ level: 'silent' }));
+
+describe('DynamicBrokerConfig (KIP-226)', () => {
+  it("refuses static keys and per-broker keys at the cluster level with Kafka's messages, accepts unknown keys as custom properties", () => {
+    expect(() => validateDynamicBrokerConfigs({ 'broker.id': '3', 'num.partitions': '2' }, true)).to.throw('Cannot update these configs dynamically: Set(broker.id, num.partitions)');
+    expect(() => validateDynamicBrokerConfigs({ listeners: 'PLAINTEXT://:9093' }, false)).to.throw('Cannot update these configs at default cluster level, broker id must be specified: Set(listeners)');
+    expect(() => validateDynamicBrokerConfigs({ 'log.retention.ms': 'soon' }, false)).to.throw(/Invalid value soon for configuration log.retention.ms/);
+    expect(() => validateDynamicBrokerConfigs({ 'leader.replication.throttled.rate': '-5' }, true)).to.throw(/leader.replication.throttled.rate/);
+    expect(() => validateDynamicBrokerConfigs({ 'my.custom.key': 'x', 'log.retention.ms': '1000', 'follower.replication.throttled.rate': '100' }, false)).to.not.throw();
+  });
+
+  it('layers this broker’s configs over the cluster default over the static ones, and tells a reconfigurable old and new', () => {
+    const d = new DynamicBrokerConfig(staticConfig());
+    const seen: Array<[number, number]> = [];
+    d.addReconfigurable({ reconfigurableConfigs: new Set(['log.retention.ms']), reconfigure: (o, n) => seen.push([o.logRetentionTimeMillis, n.logRetentionTimeMillis]) });
+    expect(d.currentConfig.logRetentionTimeMillis).to.equal(24 * 3600_000);
+    d.updateDefaultConfig({ 'log.retention.ms': '5000' });
+    d.updateBrokerConfig(1, { 'log.retention.ms': '7000' });
+    d.updateBrokerConfig(2, { 'log.retention.ms': '1' }); // another broker's: ignored
+    expect(d.currentConfig.logRetentionTimeMillis).to.equal(7000);
+    d.updateBrokerConfig(1, {});
+    expect(d.currentConfig.logRetentionTimeMillis).to.equal(5000);
+    expect(seen).to.deep.equal([[24 * 3600_000, 5000], [5000, 7000], [7000, 5000]]);
+    expect(d.currentConfig.logConfig()['retention.ms']).to.equal(5000);
+  });
+
+  it('ignores non-dynamic keys and invalid values stored in ZooKeeper, keeping the valid ones', () => {
+    const d = new DynamicBrokerConfig(staticConfig());
+    d.updateDefaultConfig({ 'broker.id': '9', 'log.segment.bytes': 'huge', 'log.retention.ms': '60000', listeners: 'PLAINTEXT://:1' });
+    expect(d.currentDynamicDefaultConfigs()).to.deep.equal({ 'log.retention.ms': '60000' });
+    expect(d.currentConfig.brokerId).to.equal(1);
+  });
+
+  it('refuses an update a component cannot apply', () => {
+    const d = new DynamicBrokerConfig(staticConfig());
+    d.addReconfigurable({
+      reconfigurableConfigs: new Set(['log.cleaner.threads']),
+      validateReconfiguration: (n) => {
+        if (n.getNumber('log.cleaner.threads') > 2) throw new Error('Log cleaner threads cannot be increased to more than double the current value 1');
+      },
+      reconfigure: () => undefined,
+    });
+    expect(() => d.validate({ 'log.cleaner.threads': '4' }, true)).to.throw('more than double');
+    expect(() => d.validate({ 'log.cleaner.threads': '2' }, true)).to.not.throw();
+  });
+
+  it("describes a broker with Kafka's sources and synonyms in precedence order; the cluster default lists only its own keys", () => {
+    const d = new DynamicBrokerConfig(staticConfig({ 'log.retention.ms': '100000' }));
+    d.updateDefaultConfig({ 'log.retention.ms': '5000', 'my.custom': 'x' });
+    d.updateBrokerConfig(1, { 'log.retention.ms': '7000', 'leader.replication.throttled.rate': '1000000' });
+    const byName = new Map(describeBrokerConfigs(d.currentConfig, null, true).map((e) => [e.name, e]));
+    expect(byName.get('log.retention.ms')).to.include({ value: '7000', source: ConfigSource.DYNAMIC_BROKER_CONFIG, readOnly: false });
+    expect(byName.get('log.retention.ms')!.synonyms.map((s) => `${s.source}:${s.name}=${s.value}`)).to.deep.equal([
+      `${ConfigSource.DYNAMIC_BROKER_CONFIG}:log.retention.ms=7000`,
+      `${ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG}:log.retention.ms=5000`,
+      `${ConfigSource.STATIC_BROKER_CONFIG}:log.retention.ms=100000`,
+      `${ConfigSource.STATIC_BROKER_CONFIG}:log.retention.hours=24`,
+      `${ConfigSource.DEFAULT_CONFIG}:log.retention.hours=168`,
+    ]);
+    expect(byName.get('leader.replication.throttled.rate')).to.include({ value: '1000000', source: ConfigSource.DYNAMIC_BROKER_CONFIG });
+    expect(byName.get('broker.id')).to.include({ readOnly: true, source: ConfigSource.STATIC_BROKER_CONFIG });
+    expect(byName.get('my.custom')).to.include({ value: null, isSensitive: true, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
+    const dflt = describeBrokerConfigs(d.currentConfig, null, true, false);
+    expect(dflt.map((e) => [e.name, e.value, e.source])).to.deep.equal([['log.retention.ms', '5000', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG], ['my.custom', null, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]]);
+    expect(dflt[0]!.synonyms.map((s) => s.source)).to.deep.equal([ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]);
+  });
+
+  it("takes a replication throttle rate from this broker's configs, else the cluster default, else none (Kafka's BrokerConfigHandler)", () => {
+    const d = new DynamicBrokerConfig(staticConfig());
+    expect(d.replicationThrottledRate('leader.replication.throttled.rate')).to.equal(Number.MAX_SAFE_INTEGER);
+    d.updateDefaultConfig({ 'leader.replication.throttled.rate': '2000000', 'follower.replication.throttled.rate': '3000000' });
+    d.updateBrokerConfig(1, { 'leader.replication.throttled.rate': '1000000' });
+    expect(d.replicationThrottledRate('leader.replication.throttled.rate')).to.equal(1_000_000);
+    expect(d.replicationThrottledRate('follower.replication.throttled.rate'), 'from the cluster default').to.equal(3_000_000);
+  });
+});
