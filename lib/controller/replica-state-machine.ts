@@ -8,6 +8,7 @@
 import type { ControllerContext, PartitionReplica } from './controller-context.js';
 import type { ControllerBrokerRequestBatch } from './controller-request-batch.js';
 import { ReplicaState, isValidReplicaTransition } from './states.js';
+import { removeReplica } from './reassignment.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import type { LeaderAndIsr, LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
@@ -116,10 +117,11 @@ export class ReplicaStateMachine {
         for (const r of valid) this.transition(r, target);
         return;
       case ReplicaState.NonExistentReplica:
-        // A deleted replica leaves the partition's assignment and the state machine.
+        // A deleted replica leaves the partition's assignment (a reassignment's adding and removing
+        // replicas too, the others kept) and the state machine.
         for (const r of valid) {
           this.transition(r, target);
-          this.context.setAssignment(r.tp.topic, r.tp.partition, this.context.partitionReplicaAssignment(r.tp).filter((b) => b !== r.replica));
+          this.context.updatePartitionFullReplicaAssignment(r.tp, removeReplica(this.context.partitionFullReplicaAssignment(r.tp), r.replica));
           this.context.removeReplicaState(r);
         }
         return;

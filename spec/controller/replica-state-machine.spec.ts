@@ -227,6 +227,14 @@ describe('ReplicaStateMachine (Kafka\'s ZkReplicaStateMachine)', () => {
       expect(s.context.partitionReplicaAssignment(tp)).to.deep.equal([1, 2]);
       expect(s.sender.sent).to.deep.equal([]);
     });
+
+    it('ReplicaDeletionSuccessful -> NonExistentReplica keeps the adding and removing replicas of a reassignment in progress', async () => {
+      const s = setup({ live: [1, 2, 3, 4] });
+      s.context.updatePartitionFullReplicaAssignment(tp, { replicas: [2, 4, 1, 3], addingReplicas: [4, 3], removingReplicas: [1] });
+      s.context.putReplicaState(replica(3), ReplicaState.ReplicaDeletionSuccessful);
+      await s.rsm.handleStateChanges([replica(3)], ReplicaState.NonExistentReplica);
+      expect(s.context.partitionFullReplicaAssignment(tp)).to.deep.equal({ replicas: [2, 4, 1], addingReplicas: [4], removingReplicas: [1] });
+    });
   });
 
   describe('invalid transitions are refused and logged', () => {

@@ -176,7 +176,11 @@ describe('partition reassignment', function () {
       await eventually(async () => (await ongoing(c)).length === 1, 30_000, 'pending again');
       expect((await alter(c, 'waiting', [[0, [1, 2]]])).get(0)!.errorCode).to.equal(0);
       await eventually(async () => (await ongoing(c)).length === 0, 60_000, 'the replacing reassignment done');
-      const [p] = await topicView(c, 'waiting');
+      // The brokers learn RS = TRS from the UpdateMetadata that follows the completion.
+      const [p] = await eventually(async () => {
+        const view = await topicView(c, 'waiting');
+        return view[0]!.replicas.length === 2 && view;
+      }, 30_000, 'metadata with the final replicas');
       expect(p!.replicas).to.deep.equal([1, 2]);
       expect(p!.isr).to.deep.equal([1, 2]);
       expect((await consumeAll(c, 'waiting', 0)).length).to.equal(500);
@@ -248,9 +252,9 @@ describe('partition reassignment', function () {
       for (const [p] of moves) expect(r.get(p)!.errorCode, `${topic}-${p}`).to.equal(0);
     }
     await eventually(async () => (await ongoing(c)).length === 0, 120_000, 'all moves done');
+    // Every broker learns the final replicas from the UpdateMetadata that follows each completion.
     for (const topic of topics) {
-      const view = await topicView(c, topic);
-      expect(view.some((p) => p.replicas.includes(0) || p.isr.includes(0)), topic).to.equal(false);
+      await eventually(async () => !(await topicView(c, topic)).some((p) => p.replicas.includes(0) || p.isr.includes(0)), 30_000, `${topic} off broker 0`);
     }
     expect(await c.broker(0).stop(60_000)).to.equal(0);
     await c.waitUntilReady(60_000, 3);
