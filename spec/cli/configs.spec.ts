@@ -4,7 +4,7 @@
  * dynamically is refused with the broker's reason.
  */
 import { expect } from 'chai';
-import { request } from '../integration/support.js';
+import { eventually, request } from '../integration/support.js';
 import { bootstrapOf, kafkats, kafkatsOk, useCliCluster } from './support.js';
 
 describe('kafkats configs', function () {
@@ -58,5 +58,36 @@ describe('kafkats configs', function () {
     expect(topic.code).to.equal(1);
     expect(topic.stderr).to.contain('INVALID_CONFIG');
     expect(await topicOverrides('cli-configs')).to.deep.equal({ 'cleanup.policy': 'compact,delete' });
+  });
+
+  it('sets, describes and removes a cluster-wide broker default with --entity-default', async () => {
+    const set = await kafkatsOk(['configs', '--bootstrap-server', bs(), '--entity-type', 'brokers', '--entity-default', '--alter', '--add-config', 'log.retention.ms=604800000']);
+    expect(set.stdout).to.equal('Completed updating default config for brokers in the cluster.\n');
+    await eventually(async () => {
+      const d = await kafkatsOk(['configs', '--bootstrap-server', bs(), '--entity-type', 'brokers', '--entity-default', '--describe']);
+      return d.stdout === 'Default configs for brokers in the cluster are:\n'
+        + '  log.retention.ms=604800000 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.ms=604800000}\n';
+    }, 20_000, 'the default described');
+    await kafkatsOk(['configs', '--bootstrap-server', bs(), '--entity-type', 'brokers', '--entity-default', '--alter', '--delete-config', 'log.retention.ms']);
+    await eventually(async () => (await kafkatsOk(['configs', '--bootstrap-server', bs(), '--entity-type', 'brokers', '--entity-default', '--describe'])).stdout
+      === 'Default configs for brokers in the cluster are:\n', 20_000, 'the default removed');
+  });
+
+  it('lists a broker\'s loggers and changes one\'s level at runtime with --entity-type broker-loggers; an unknown logger is refused', async () => {
+    const loggers = async (): Promise<string[]> => (await kafkatsOk(['configs', '--bootstrap-server', bs(), '--entity-type', 'broker-loggers', '--entity-name', '1', '--describe'])).stdout.trimEnd().split('\n');
+    const before = await loggers();
+    expect(before[0]).to.equal('Dynamic configs for broker-logger 1 are:');
+    const root = before.find((l) => l.startsWith('  root='))!;
+    expect(root).to.match(/^ {2}root=(INFO|WARN|ERROR|DEBUG|TRACE|FATAL|OFF) sensitive=false synonyms=\{\}$/);
+    const rootLevel = root.slice('  root='.length).split(' ')[0];
+    expect(before).to.include(`  kafka.controller.KafkaController=${rootLevel} sensitive=false synonyms={}`);
+    const set = await kafkatsOk(['configs', '--bootstrap-server', bs(), '--entity-type', 'broker-loggers', '--entity-name', '1', '--alter', '--add-config', 'kafka.controller.KafkaController=TRACE']);
+    expect(set.stdout).to.equal('Completed updating config for broker-logger 1.\n');
+    expect(await loggers()).to.include('  kafka.controller.KafkaController=TRACE sensitive=false synonyms={}');
+    await kafkatsOk(['configs', '--bootstrap-server', bs(), '--entity-type', 'broker-loggers', '--entity-name', '1', '--alter', '--delete-config', 'kafka.controller.KafkaController']);
+    expect(await loggers()).to.include(`  kafka.controller.KafkaController=${rootLevel} sensitive=false synonyms={}`);
+    const bad = await kafkats(['configs', '--bootstrap-server', bs(), '--entity-type', 'broker-loggers', '--entity-name', '1', '--alter', '--add-config', 'no.such.logger=DEBUG']);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain('Invalid broker logger(s): no.such.logger');
   });
 });
