@@ -23,6 +23,8 @@ async function registerTools(program: Command): Promise<void> {
     import('./leader-election.js').then((m) => m.registerLeaderElection),
     import('./reassign-partitions.js').then((m) => m.registerReassignPartitions),
     import('./dump-log.js').then((m) => m.registerDumpLog),
+    import('./log-dirs.js').then((m) => m.registerLogDirs),
+    import('./delete-records.js').then((m) => m.registerDeleteRecords),
     import('./acls.js').then((m) => m.registerAcls),
   ]);
   for (const register of tools) register(program);

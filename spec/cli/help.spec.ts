@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { kafkats } from './support.js';
 
-const VERBS = ['server-start', 'cluster', 'zookeeper', 'topics', 'console-producer', 'console-consumer', 'consumer-groups', 'configs', 'get-offsets', 'leader-election', 'reassign-partitions', 'dump-log', 'acls'];
+const VERBS = ['server-start', 'cluster', 'zookeeper', 'topics', 'console-producer', 'console-consumer', 'consumer-groups', 'configs', 'get-offsets', 'leader-election', 'reassign-partitions', 'dump-log', 'log-dirs', 'delete-records', 'acls'];
 
 describe('kafkats --help', function () {
   this.timeout(60_000);
