@@ -116,7 +116,6 @@ export class LogManager {
   private readonly pendingDirDeletes = new Map<ScheduledTask, string>();
   readonly cleaner: LogCleaner;
   private started = false;
-  private nextDir = 0;
   readonly logDirFailureChannel: LogDirFailureChannel;
   readonly fileHandleCache: FileHandleCache;
 
@@ -306,13 +305,23 @@ export class LogManager {
     return [...this.logs.values()].map((e) => e.log);
   }
 
-  /** The partition's log, created (in the next log dir, round robin) when missing. */
+  /**
+   * Kafka's nextLogDirs: the live log dir holding the fewest partitions (the first of them, in
+   * log.dirs order, on a tie).
+   */
+  private nextLogDir(dirs: readonly string[]): string {
+    const counts = new Map(dirs.map((d) => [d, 0]));
+    for (const { logDir } of this.logs.values()) if (counts.has(logDir)) counts.set(logDir, counts.get(logDir)! + 1);
+    return dirs.reduce((best, d) => (counts.get(d)! < counts.get(best)! ? d : best));
+  }
+
+  /** The partition's log, created (in the live log dir with the fewest partitions) when missing. */
   getOrCreateLog(tp: TopicPartition, config?: Partial<LogConfig> | Record<string, unknown>): Log {
     const existing = this.logs.get(key(tp));
     if (existing) return existing.log;
     const dirs = this.liveLogDirs();
     if (dirs.length === 0) throw new KafkaStorageError(`Cannot create log for ${key(tp)}: no log dir is online`);
-    const logDir = dirs[this.nextDir++ % dirs.length]!;
+    const logDir = this.nextLogDir(dirs);
     // An I/O error here (EMFILE, ENOSPC) takes the dir offline and answers KafkaStorageError.
     const log = Log.load({
       dir: path.join(logDir, logDirName(tp)),

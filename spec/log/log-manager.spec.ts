@@ -37,6 +37,22 @@ describe('LogManager', () => {
     expect(err).to.be.instanceOf(InconsistentBrokerIdError);
   });
 
+  it('creates a new log in the live log dir holding the fewest partitions (Kafka\'s nextLogDirs), counting the logs loaded at start', async () => {
+    const m = manager();
+    await m.startup();
+    m.getOrCreateLog({ topic: 'a', partition: 0 });
+    m.getOrCreateLog({ topic: 'b', partition: 0 });
+    m.asyncDelete({ topic: 'b', partition: 0 });
+    expect(m.getOrCreateLog({ topic: 'c', partition: 0 }).dir, 'd2 holds none').to.equal(path.join(dirs[1]!, 'c-0'));
+    await m.shutdown();
+    fs.mkdirSync(path.join(root, 'd1', 'e-0'), { recursive: true });
+    const again = manager();
+    await again.startup();
+    expect(again.getOrCreateLog({ topic: 'f', partition: 0 }).dir, 'd1 holds a-0 and e-0').to.equal(path.join(dirs[1]!, 'f-0'));
+    expect(again.getOrCreateLog({ topic: 'g', partition: 0 }).dir, 'a tie goes to the first dir').to.equal(path.join(dirs[0]!, 'g-0'));
+    await again.shutdown();
+  });
+
   it('creates <topic>-<partition> dirs across log.dirs and writes checkpoints and the clean-shutdown marker on shutdown', async () => {
     const m = manager();
     await m.startup();
