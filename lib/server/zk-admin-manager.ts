@@ -41,6 +41,11 @@ export { ConfigResourceType } from './admin/config-helper.js';
 export { AlterConfigOpType } from './admin/config-admin-manager.js';
 export type { TopicOperationError } from './admin/delayed-topic-operations.js';
 
+/** Kafka's ConfigResource.Type name of a resource type id, as its messages print it. */
+function resourceTypeName(type: number): string {
+  return Object.entries(ConfigResourceType).find(([, id]) => id === type)?.[0] ?? String(type);
+}
+
 /** What ZkAdminManager needs from the broker (a BrokerContext satisfies it). */
 export interface ZkAdminManagerDeps {
   readonly brokerId: number;
@@ -440,7 +445,6 @@ export class ZkAdminManager {
       const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
       try {
         if (dupes.has(resourceKey(resource))) throw new InvalidRequestError('Each resource must appear at most once.');
-        if (resource.resourceType === ConfigResourceType.BROKER_LOGGER) throw new InvalidRequestError(`Unknown resource type ${resource.resourceType}`);
         const nulls = resource.configs.filter((c) => c.value === null).map((c) => c.name);
         if (nulls.length > 0) throw new InvalidRequestError(`Null value not supported for : ${nulls.join(',')}`);
         const props: Record<string, string> = {};
@@ -501,7 +505,7 @@ export class ZkAdminManager {
       case ConfigResourceType.BROKER:
         return this.alterBrokerConfigs(name, props, validateOnly);
       default:
-        throw new InvalidRequestError(`AlterConfigs is only supported for topics and brokers, but resource type is ${resourceType}`);
+        throw new InvalidRequestError(`AlterConfigs is only supported for topics and brokers, but resource type is ${resourceTypeName(resourceType)}`);
     }
   }
 

@@ -123,10 +123,14 @@ describe('ZkAdminManager configs (real ZooKeeper)', function () {
         { resourceType: BROKER, resourceName: '1', configs: [{ name: 'num.partitions', value: '3' }] },
         { resourceType: BROKER, resourceName: '2', configs: [] },
         { resourceType: GROUP, resourceName: 'g', configs: [] },
+        { resourceType: BROKER_LOGGER, resourceName: '1', configs: [] },
       ], true);
       // A static broker key (num.partitions) is refused as Kafka 3.9's ConfigAdminManager does: INVALID_REQUEST.
-      expect(res.map((r) => r.errorCode)).to.deep.equal([Errors.NONE.code, Errors.INVALID_CONFIG.code, UNKNOWN_TOPIC, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code]);
+      expect(res.map((r) => r.errorCode)).to.deep.equal([Errors.NONE.code, Errors.INVALID_CONFIG.code, UNKNOWN_TOPIC, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code,
+        Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code, Errors.INVALID_REQUEST.code]);
       expect(res[4]!.errorMessage).to.equal('Cannot update these configs dynamically: Set(num.partitions)');
+      expect(res[6]!.errorMessage).to.equal('AlterConfigs is only supported for topics and brokers, but resource type is GROUP');
+      expect(res[7]!.errorMessage).to.equal('AlterConfigs is only supported for topics and brokers, but resource type is BROKER_LOGGER');
       expect(await readJson(zk, '/config/topics/alter')).to.deep.equal(before);
       const dup = await admin.alterConfigs([
         { resourceType: TOPIC, resourceName: 'alter', configs: [] },
