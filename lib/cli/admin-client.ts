@@ -117,6 +117,43 @@ export class AdminClient {
     return k ? [k.minVersion, k.maxVersion] : null;
   }
 
+  /**
+   * ListOffsets for `partitions` at `timestamp` (-1 latest, -2 earliest, or a time in ms), each
+   * sent to its leader: offset per `topic\0partition`, -1n where the log has no record at or after
+   * the time. A partition without a leader or with an error is a CliError naming it.
+   */
+  async listOffsets(partitions: ReadonlyArray<{ topic: string; partition: number }>, timestamp: bigint): Promise<Map<string, bigint>> {
+    const m = await this.metadata([...new Set(partitions.map((p) => p.topic))]);
+    const address = new Map(m.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
+    const byLeader = new Map<string, Map<string, number[]>>();
+    for (const { topic, partition } of partitions) {
+      const t = m.topics.find((x) => x.name === topic);
+      if (!t || t.errorCode !== 0) throw new CliError(`topic '${topic}' does not exist${t ? ` (${errorText(t.errorCode, null)})` : ''}`);
+      const p = t.partitions.find((x) => x.partitionIndex === partition);
+      if (!p) throw new CliError(`partition ${partition} does not exist in topic '${topic}'`);
+      const leader = address.get(p.leaderId);
+      if (leader === undefined) throw new CliError(`partition ${topic}-${partition} has no leader`);
+      const topics = byLeader.get(leader) ?? new Map<string, number[]>();
+      topics.set(topic, [...(topics.get(topic) ?? []), partition]);
+      byLeader.set(leader, topics);
+    }
+    const out = new Map<string, bigint>();
+    for (const [leader, topics] of byLeader) {
+      const r = await this.send(leader, ApiKeys.LIST_OFFSETS, 1, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp, currentLeaderEpoch: -1 })) })),
+      });
+      for (const t of r.topics) {
+        for (const p of t.partitions) {
+          if (p.errorCode !== 0) throw new CliError(`ListOffsets for ${t.name}-${p.partitionIndex}: ${errorText(p.errorCode, null)}`);
+          out.set(`${t.name}\0${p.partitionIndex}`, p.offset);
+        }
+      }
+    }
+    return out;
+  }
+
   close(): void {
     for (const c of this.clients.values()) c.close();
     this.clients.clear();

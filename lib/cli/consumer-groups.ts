@@ -1,37 +1,36 @@
 /**
  * `kafkats consumer-groups` — Kafka's kafka-consumer-groups.sh (ConsumerGroupCommand): --list,
- * --describe (GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID),
- * --reset-offsets (--to-earliest | --to-latest | --to-offset n | --shift-by n, with --dry-run or
- * --execute; only for an inactive group, offsets clamped to the log's range as in Kafka) and
- * --delete. kafkajs' admin lists, describes and deletes groups and reads log-end offsets; through
- * kafkats' codec go OffsetFetch with topics = null (every committed offset of the group — kafkajs
- * only asks for named topics) and the reset's OffsetCommit with generation -1 (what Kafka's
- * AdminClient sends; kafkajs' setOffsets joins the group instead).
+ * --describe with --offsets (the default: GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG
+ * CONSUMER-ID HOST CLIENT-ID), --members [--verbose] (GROUP CONSUMER-ID [GROUP-INSTANCE-ID] HOST
+ * CLIENT-ID #PARTITIONS [ASSIGNMENT]) or --state (GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE
+ * #MEMBERS); --reset-offsets (lib/cli/consumer-group-reset.ts); --delete; --delete-offsets
+ * (OffsetDelete, Kafka's TOPIC PARTITION STATUS table). kafkajs' admin lists and deletes groups and
+ * reads log-end offsets; through kafkats' codec go DescribeGroups (the group instance ids kafkajs
+ * drops) and OffsetFetch with topics = null (every committed offset of the group — kafkajs asks
+ * for named topics).
  */
 import type { Command } from 'commander';
-import kafkajs, { type Admin, type GroupDescription } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { ApiKeys } from '../protocol/index.js';
 import { AdminClient, errorText } from './admin-client.js';
-import { CliError, cliAction, formatTable, parseBootstrapServers, parseIntOption } from './cli-support.js';
+import { CliError, cliAction, collect, formatTable, parseBootstrapServers } from './cli-support.js';
 import { createKafka } from './kafkajs-support.js';
 import { Errors } from '../protocol/errors.js';
+import { resetOffsets, type GroupView, type ResetOptions } from './consumer-group-reset.js';
 
-interface GroupsOptions {
+interface GroupsOptions extends ResetOptions {
   bootstrapServer?: string;
   list?: boolean;
   describe?: boolean;
   resetOffsets?: boolean;
   delete?: boolean;
-  group?: string;
+  deleteOffsets?: boolean;
+  group: string[];
   allGroups?: boolean;
-  topic?: string;
-  allTopics?: boolean;
-  toEarliest?: boolean;
-  toLatest?: boolean;
-  toOffset?: string;
-  shiftBy?: string;
-  execute?: boolean;
-  dryRun?: boolean;
+  members?: boolean;
+  verbose?: boolean;
+  state?: boolean;
+  offsets?: boolean;
 }
 
 export function registerConsumerGroups(program: Command): void {
@@ -40,29 +39,46 @@ export function registerConsumerGroups(program: Command): void {
     .description('list, describe, reset the offsets of and delete consumer groups (Kafka\'s kafka-consumer-groups.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
     .option('--list', 'list all consumer groups')
-    .option('--describe', 'describe a group: committed offsets, log-end offsets, lag and members')
-    .option('--reset-offsets', 'reset the committed offsets of an inactive group')
+    .option('--describe', 'describe groups: --offsets (default), --members [--verbose] or --state')
+    .option('--reset-offsets', 'reset the committed offsets of inactive groups')
     .option('--delete', 'delete groups (they must have no active members)')
-    .option('--group <group>', 'the consumer group')
-    .option('--all-groups', 'with --describe/--delete: every group')
-    .option('--topic <topic>', 'with --reset-offsets: topic or topic:p1,p2 to reset')
-    .option('--all-topics', 'with --reset-offsets: every topic the group has offsets for')
+    .option('--delete-offsets', 'delete the committed offsets of a group for --topic t[:p,…]')
+    .option('--group <group>', 'the consumer group (repeatable)', collect, [] as string[])
+    .option('--all-groups', 'with --describe/--reset-offsets/--delete: every group')
+    .option('--offsets', 'with --describe: committed offsets, log-end offsets and lag per partition (the default)')
+    .option('--members', 'with --describe: the group\'s members')
+    .option('--verbose', 'with --describe --members: each member\'s assignment')
+    .option('--state', 'with --describe: coordinator, assignment strategy, state and member count')
+    .option('--topic <topic>', 'with --reset-offsets/--delete-offsets: topic or topic:p1,p2 (repeatable)', collect, [] as string[])
+    .option('--all-topics', 'with --reset-offsets: every partition the group has offsets for')
     .option('--to-earliest', 'reset to the earliest offset')
     .option('--to-latest', 'reset to the latest offset')
+    .option('--to-current', 'reset to the current committed offset (the latest where there is none)')
     .option('--to-offset <n>', 'reset to this offset')
     .option('--shift-by <n>', 'move the committed offset by n (may be negative)')
+    .option('--to-datetime <time>', 'reset to the first offset at or after yyyy-MM-ddTHH:mm:ss.SSS[zone] (UTC without a zone)')
+    .option('--by-duration <duration>', 'reset to the first offset at or after now minus an ISO-8601 duration (PnDTnHnMn.nS)')
+    .option('--from-file <csv>', 'reset to the offsets of a CSV file (topic,partition,offset or group,topic,partition,offset)')
+    .option('--export', 'with --reset-offsets: print the plan as CSV (for a later --from-file)')
     .option('--execute', 'apply the reset')
     .option('--dry-run', 'only show the offsets a reset would set (the default)')
     .addHelpText('after', `
 Examples:
   kafkats consumer-groups --bootstrap-server localhost:9092 --describe --group billing
-  kafkats consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group billing --topic orders --to-earliest --execute`)
+  kafkats consumer-groups --bootstrap-server localhost:9092 --describe --group billing --members --verbose
+  kafkats consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group billing --topic orders --to-datetime 2026-01-31T08:00:00.000 --execute
+  kafkats consumer-groups --bootstrap-server localhost:9092 --reset-offsets --group billing --all-topics --to-current --export > plan.csv
+  kafkats consumer-groups --bootstrap-server localhost:9092 --delete-offsets --group billing --topic orders`)
     .action(cliAction('consumer-groups', runGroups));
 }
 
 async function runGroups(opts: GroupsOptions): Promise<void> {
-  const actions = (['list', 'describe', 'resetOffsets', 'delete'] as const).filter((a) => opts[a]);
-  if (actions.length !== 1) throw new CliError('exactly one of --list, --describe, --reset-offsets or --delete is required (see --help)');
+  const actions = (['list', 'describe', 'resetOffsets', 'delete', 'deleteOffsets'] as const).filter((a) => opts[a]);
+  if (actions.length !== 1) throw new CliError('Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets');
+  if (!opts.describe && (opts.members || opts.state || opts.offsets)) throw new CliError('--members, --state and --offsets go with --describe');
+  if ([opts.members, opts.state, opts.offsets].filter(Boolean).length > 1) throw new CliError('--describe takes at most one of --offsets, --members and --state');
+  if (opts.verbose && !opts.members) throw new CliError('--verbose goes with --describe --members');
+  if (opts.export && !opts.resetOffsets) throw new CliError('--export goes with --reset-offsets');
   const bootstrap = parseBootstrapServers(opts.bootstrapServer);
   const kafka = createKafka(bootstrap, 'kafkats-consumer-groups');
   const admin = kafka.admin();
@@ -72,8 +88,9 @@ async function runGroups(opts: GroupsOptions): Promise<void> {
     switch (actions[0]!) {
       case 'list': return await listGroups(admin);
       case 'describe': return await describeGroups(admin, raw, opts);
-      case 'resetOffsets': return await resetOffsets(admin, raw, opts);
+      case 'resetOffsets': return await resetOffsets(raw, groupView(raw), await groupsOf(admin, opts), opts);
       case 'delete': return await deleteGroups(admin, opts);
+      case 'deleteOffsets': return await deleteOffsets(raw, opts);
     }
   } finally {
     raw.close();
@@ -89,19 +106,24 @@ async function listGroups(admin: Admin): Promise<void> {
 
 async function groupsOf(admin: Admin, opts: GroupsOptions): Promise<string[]> {
   if (opts.allGroups) return (await admin.listGroups()).groups.map((g) => g.groupId).sort();
-  if (!opts.group) throw new CliError('--group (or --all-groups) is required');
-  return [opts.group];
+  if (opts.group.length === 0) throw new CliError('--group (or --all-groups) is required');
+  return [...new Set(opts.group)];
 }
 
-async function coordinatorOf(raw: AdminClient, groupId: string): Promise<string> {
+interface Coordinator {
+  nodeId: number;
+  address: string;
+}
+
+async function coordinatorOf(raw: AdminClient, groupId: string): Promise<Coordinator> {
   const fc = await raw.sendToAny(ApiKeys.FIND_COORDINATOR, 1, { key: groupId, keyType: 0 });
   if (fc.errorCode !== Errors.NONE.code) throw new CliError(`FindCoordinator for group '${groupId}': ${errorText(fc.errorCode, fc.errorMessage)}`);
-  return `${fc.host}:${fc.port}`;
+  return { nodeId: fc.nodeId, address: `${fc.host}:${fc.port}` };
 }
 
 /** OffsetFetch with topics = null on the group coordinator: every committed offset of the group. */
-export async function committedOffsets(raw: AdminClient, groupId: string): Promise<Map<string, Map<number, bigint>>> {
-  const r = await raw.send(await coordinatorOf(raw, groupId), ApiKeys.OFFSET_FETCH, 3, { groupId, topics: null });
+async function committedOffsets(raw: AdminClient, groupId: string): Promise<Map<string, Map<number, bigint>>> {
+  const r = await raw.send((await coordinatorOf(raw, groupId)).address, ApiKeys.OFFSET_FETCH, 3, { groupId, topics: null });
   if (r.errorCode !== Errors.NONE.code) throw new CliError(`OffsetFetch for group '${groupId}': ${errorText(r.errorCode, null)}`);
   const out = new Map<string, Map<number, bigint>>();
   for (const t of r.topics) {
@@ -115,15 +137,30 @@ export async function committedOffsets(raw: AdminClient, groupId: string): Promi
   return out;
 }
 
-interface Assignment {
+interface Member {
   memberId: string;
+  groupInstanceId: string | null;
   host: string;
   clientId: string;
   partitions: Array<{ topic: string; partition: number }>;
 }
 
-function assignmentsOf(g: GroupDescription): Assignment[] {
-  return g.members.map((m) => {
+interface GroupDescription {
+  groupId: string;
+  state: string;
+  protocol: string;
+  coordinator: Coordinator;
+  members: Member[];
+}
+
+/** DescribeGroups v5 on the group's coordinator, with each consumer member's assignment decoded. */
+async function describeGroup(raw: AdminClient, groupId: string): Promise<GroupDescription> {
+  const coordinator = await coordinatorOf(raw, groupId);
+  const r = await raw.send(coordinator.address, ApiKeys.DESCRIBE_GROUPS, 5, { groups: [groupId], includeAuthorizedOperations: false });
+  const g = r.groups[0];
+  if (!g) throw new CliError(`DescribeGroups for group '${groupId}' returned no group`);
+  if (g.errorCode !== Errors.NONE.code) throw new CliError(`DescribeGroups for group '${groupId}': ${errorText(g.errorCode, null)}`);
+  const members = g.members.map((m) => {
     let partitions: Array<{ topic: string; partition: number }> = [];
     if (g.protocolType === 'consumer' && m.memberAssignment.length > 0) {
       try {
@@ -133,19 +170,36 @@ function assignmentsOf(g: GroupDescription): Assignment[] {
         partitions = [];
       }
     }
-    return { memberId: m.memberId, host: m.clientHost, clientId: m.clientId, partitions };
+    return { memberId: m.memberId, groupInstanceId: m.groupInstanceId, host: m.clientHost, clientId: m.clientId, partitions };
   });
+  return { groupId, state: g.groupState, protocol: g.protocolData, coordinator, members };
 }
 
-async function describeGroup(admin: Admin, raw: AdminClient, groupId: string): Promise<string> {
-  const { groups } = await admin.describeGroups([groupId]);
-  const g = groups[0];
-  if (!g || g.state === 'Dead') throw new CliError(`Error: Consumer group '${groupId}' does not exist.`);
-  const committed = await committedOffsets(raw, groupId);
-  const members = assignmentsOf(g);
-  const owner = new Map<string, Assignment>();
-  for (const m of members) for (const tp of m.partitions) owner.set(`${tp.topic}\0${tp.partition}`, m);
-  const topics = new Set<string>([...committed.keys(), ...members.flatMap((m) => m.partitions.map((p) => p.topic))]);
+function groupView(raw: AdminClient): GroupView {
+  return {
+    state: async (groupId) => (await describeGroup(raw, groupId)).state,
+    committed: (groupId) => committedOffsets(raw, groupId),
+    coordinator: async (groupId) => (await coordinatorOf(raw, groupId)).address,
+  };
+}
+
+/** Kafka's lines before a group's table: whether it exists, is empty or is rebalancing. False when it does not exist. */
+function reportState(g: GroupDescription): boolean {
+  if (g.state === 'Dead') {
+    process.stderr.write(`\nError: Consumer group '${g.groupId}' does not exist.\n`);
+    process.exitCode = 1;
+    return false;
+  }
+  if (g.state === 'Empty') process.stderr.write(`\nConsumer group '${g.groupId}' has no active members.\n`);
+  if (g.state === 'PreparingRebalance' || g.state === 'CompletingRebalance') process.stderr.write(`\nWarning: Consumer group '${g.groupId}' is rebalancing.\n`);
+  return true;
+}
+
+async function offsetsTable(admin: Admin, raw: AdminClient, g: GroupDescription): Promise<string> {
+  const committed = await committedOffsets(raw, g.groupId);
+  const owner = new Map<string, Member>();
+  for (const m of g.members) for (const tp of m.partitions) owner.set(`${tp.topic}\0${tp.partition}`, m);
+  const topics = new Set<string>([...committed.keys(), ...g.members.flatMap((m) => m.partitions.map((p) => p.topic))]);
   const logEnd = new Map<string, Map<number, bigint>>();
   for (const t of topics) {
     try {
@@ -155,116 +209,94 @@ async function describeGroup(admin: Admin, raw: AdminClient, groupId: string): P
     }
   }
   const rows: string[][] = [];
-  const seen = new Set<string>();
-  const row = (topic: string, partition: number): void => {
-    const key = `${topic}\0${partition}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const current = committed.get(topic)?.get(partition);
-    const end = logEnd.get(topic)?.get(partition);
-    const lag = current !== undefined && end !== undefined ? String(end - current > 0n ? end - current : 0n) : '-';
-    const m = owner.get(key);
-    rows.push([groupId, topic, String(partition), current !== undefined ? String(current) : '-', end !== undefined ? String(end) : '-', lag, m?.memberId ?? '-', m?.host ?? '-', m?.clientId ?? '-']);
-  };
   for (const t of [...topics].sort()) {
-    const parts = new Set<number>([...(committed.get(t)?.keys() ?? []), ...members.flatMap((m) => m.partitions.filter((p) => p.topic === t).map((p) => p.partition))]);
-    for (const p of [...parts].sort((a, b) => a - b)) row(t, p);
+    const parts = new Set<number>([...(committed.get(t)?.keys() ?? []), ...g.members.flatMap((m) => m.partitions.filter((p) => p.topic === t).map((p) => p.partition))]);
+    for (const p of [...parts].sort((a, b) => a - b)) {
+      const current = committed.get(t)?.get(p);
+      const end = logEnd.get(t)?.get(p);
+      const lag = current !== undefined && end !== undefined ? String(end - current > 0n ? end - current : 0n) : '-';
+      const m = owner.get(`${t}\0${p}`);
+      rows.push([g.groupId, t, String(p), current !== undefined ? String(current) : '-', end !== undefined ? String(end) : '-', lag, m?.memberId ?? '-', m?.host ?? '-', m?.clientId ?? '-']);
+    }
   }
-  for (const m of members.filter((x) => x.partitions.length === 0)) rows.push([groupId, '-', '-', '-', '-', '-', m.memberId, m.host, m.clientId]);
-  const lines: string[] = [];
-  if (g.state === 'PreparingRebalance' || g.state === 'CompletingRebalance') lines.push(`Warning: Consumer group '${groupId}' is rebalancing.`);
-  if (members.length === 0) lines.push(`Consumer group '${groupId}' has no active members.`);
-  lines.push('');
-  lines.push(formatTable(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'], rows, 1, [0, 0, 10, 15, 15, 15]));
-  return lines.join('\n') + '\n';
+  for (const m of g.members.filter((x) => x.partitions.length === 0)) rows.push([g.groupId, '-', '-', '-', '-', '-', m.memberId, m.host, m.clientId]);
+  return formatTable(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'], rows, 1, [0, 0, 10, 15, 15, 15]);
+}
+
+/** Kafka's member assignment text: `topic(0,1), other(2)`, or `-` for none. */
+function assignmentText(m: Member): string {
+  if (m.partitions.length === 0) return '-';
+  const byTopic = new Map<string, number[]>();
+  for (const p of m.partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+  return [...byTopic].map(([t, ps]) => `${t}(${ps.sort((a, b) => a - b).join(',')})`).sort().join(', ');
+}
+
+function membersTable(g: GroupDescription, verbose: boolean): string {
+  const withInstance = g.members.some((m) => m.groupInstanceId);
+  const header = ['GROUP', 'CONSUMER-ID', ...(withInstance ? ['GROUP-INSTANCE-ID'] : []), 'HOST', 'CLIENT-ID', '#PARTITIONS', ...(verbose ? ['ASSIGNMENT'] : [])];
+  const rows = g.members.map((m) => [g.groupId, m.memberId, ...(withInstance ? [m.groupInstanceId ?? ''] : []), m.host, m.clientId, String(m.partitions.length), ...(verbose ? [assignmentText(m)] : [])]);
+  const min = [15, 15, ...(withInstance ? [17] : []), 15, 15, 15];
+  return formatTable(header, rows, 1, min);
+}
+
+function stateTable(g: GroupDescription): string {
+  const coordinator = `${g.coordinator.address}  (${g.coordinator.nodeId})`;
+  return formatTable(['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'], [[g.groupId, coordinator, g.protocol, g.state, String(g.members.length)]], 1, [0, 25, 20, 15]);
 }
 
 async function describeGroups(admin: Admin, raw: AdminClient, opts: GroupsOptions): Promise<void> {
-  for (const g of await groupsOf(admin, opts)) process.stdout.write(await describeGroup(admin, raw, g) + '\n');
+  for (const groupId of await groupsOf(admin, opts)) {
+    const g = await describeGroup(raw, groupId);
+    if (!reportState(g)) continue;
+    const table = opts.members ? membersTable(g, opts.verbose === true) : opts.state ? stateTable(g) : await offsetsTable(admin, raw, g);
+    process.stdout.write('\n' + table + '\n');
+  }
 }
 
-/** `t` or `t:0,1,2` → topic and partitions (null: all). */
-function parseTopicSpec(spec: string): { topic: string; partitions: number[] | null } {
-  const i = spec.indexOf(':');
-  if (i < 0) return { topic: spec, partitions: null };
-  const partitions = spec.slice(i + 1).split(',').map((p) => {
-    if (!/^\d+$/.test(p.trim())) throw new CliError(`invalid partition '${p}' in --topic ${spec}`);
-    return Number(p);
+/** OffsetDelete on the coordinator for --topic t[:p,…] (all partitions of a bare topic); Kafka's TOPIC PARTITION STATUS table. */
+async function deleteOffsets(raw: AdminClient, opts: GroupsOptions): Promise<void> {
+  if (opts.group.length !== 1) throw new CliError('--delete-offsets takes exactly one --group');
+  if (opts.topic.length === 0) throw new CliError('--delete-offsets requires --topic t[:p,…] (repeatable)');
+  const groupId = opts.group[0]!;
+  const specs = opts.topic.map((t) => {
+    const i = t.indexOf(':');
+    if (i < 0) return { topic: t, partitions: null as number[] | null };
+    return { topic: t.slice(0, i), partitions: t.slice(i + 1).split(',').map((p) => {
+      if (!/^\d+$/.test(p.trim())) throw new CliError(`invalid partition '${p}' in --topic ${t}`);
+      return Number(p);
+    }) };
   });
-  return { topic: spec.slice(0, i), partitions };
-}
-
-async function resetOffsets(admin: Admin, raw: AdminClient, opts: GroupsOptions): Promise<void> {
-  if (!opts.group) throw new CliError('--group is required with --reset-offsets');
-  const groupId = opts.group;
-  const scenarios = [opts.toEarliest, opts.toLatest, opts.toOffset !== undefined, opts.shiftBy !== undefined].filter(Boolean).length;
-  if (scenarios !== 1) throw new CliError('exactly one of --to-earliest, --to-latest, --to-offset or --shift-by is required');
-  if ((opts.topic === undefined) === (opts.allTopics === undefined)) throw new CliError('one of --topic or --all-topics is required with --reset-offsets');
-  if (opts.execute && opts.dryRun) throw new CliError('--execute and --dry-run cannot be used together');
-  const toOffset = opts.toOffset !== undefined ? BigInt(parseIntOption('--to-offset', opts.toOffset)!) : undefined;
-  const shiftBy = opts.shiftBy !== undefined ? BigInt(parseIntOption('--shift-by', opts.shiftBy, { min: Number.MIN_SAFE_INTEGER })!) : undefined;
-  if (!opts.execute && !opts.dryRun) {
-    process.stdout.write('WARN: No action will be performed as the --execute option is missing. Add --dry-run to keep this behaviour without the warning, or --execute to apply the reset.\n');
-  }
-  const { groups } = await admin.describeGroups([groupId]);
-  const state = groups[0]?.state ?? 'Dead';
-  if (state !== 'Empty' && state !== 'Dead') {
-    throw new CliError(`Error: Assignments can only be reset if the group '${groupId}' is inactive, but the current state is ${state}.`);
-  }
-  const committed = await committedOffsets(raw, groupId);
-  // --all-topics means the partitions the group has committed offsets for, as in Kafka.
-  const specs = opts.topic !== undefined
-    ? [parseTopicSpec(opts.topic)]
-    : [...committed.keys()].sort().map((topic) => ({ topic, partitions: [...committed.get(topic)!.keys()] as number[] | null }));
-  const plan: Array<{ topic: string; partition: number; offset: bigint }> = [];
-  for (const spec of specs) {
-    let range: Array<{ partition: number; low: bigint; high: bigint }>;
-    try {
-      range = (await admin.fetchTopicOffsets(spec.topic)).map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }));
-    } catch (err) {
-      throw new CliError(`cannot read the offsets of topic '${spec.topic}': ${(err as Error).message}`);
-    }
-    const wanted = spec.partitions ?? range.map((r) => r.partition);
-    for (const p of [...wanted].sort((a, b) => a - b)) {
-      const r = range.find((x) => x.partition === p);
-      if (!r) throw new CliError(`partition ${p} does not exist in topic '${spec.topic}'`);
-      let target: bigint;
-      if (opts.toEarliest) target = r.low;
-      else if (opts.toLatest) target = r.high;
-      else if (toOffset !== undefined) target = toOffset;
-      else {
-        const current = committed.get(spec.topic)?.get(p);
-        if (current === undefined) throw new CliError(`Cannot shift offset for partition ${spec.topic}-${p} since there is no current committed offset`);
-        target = current + shiftBy!;
-      }
-      // Kafka's checkOffsetRange: out-of-range targets are moved to the nearest end of the log.
-      if (target < r.low) target = r.low;
-      if (target > r.high) target = r.high;
-      plan.push({ topic: spec.topic, partition: p, offset: target });
-    }
-  }
-  if (opts.execute) await commitOffsets(raw, groupId, plan);
-  const rows = plan.map((e) => [groupId, e.topic, String(e.partition), String(e.offset)]);
-  process.stdout.write('\n' + formatTable(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], rows, 1, [30, 30, 10, 15]) + '\n');
-}
-
-/**
- * What Kafka's alterConsumerGroupOffsets sends: one OffsetCommit with generation -1 and no member
- * id, which the coordinator accepts for a group without members. (kafkajs' setOffsets instead
- * joins the group and waits for a fetch, seconds per topic.)
- */
-async function commitOffsets(raw: AdminClient, groupId: string, plan: Array<{ topic: string; partition: number; offset: bigint }>): Promise<void> {
-  const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: bigint; committedMetadata: string }>>();
-  for (const e of plan) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), { partitionIndex: e.partition, committedOffset: e.offset, committedMetadata: '' }]);
-  const r = await raw.send(await coordinatorOf(raw, groupId), ApiKeys.OFFSET_COMMIT, 2, {
+  const m = await raw.metadata([...new Set(specs.map((s) => s.topic))]);
+  const wanted = specs.flatMap((s) => {
+    const t = m.topics.find((x) => x.name === s.topic && x.errorCode === Errors.NONE.code);
+    // An unknown topic is sent as partition -1 ("Not Provided"), as Kafka does, to get its error back.
+    const ps = s.partitions ?? (t ? t.partitions.map((p) => p.partitionIndex).sort((a, b) => a - b) : [-1]);
+    return ps.map((partition) => ({ topic: s.topic, partition }));
+  });
+  const byTopic = new Map<string, number[]>();
+  for (const w of wanted) byTopic.set(w.topic, [...(byTopic.get(w.topic) ?? []), w.partition]);
+  const r = await raw.send((await coordinatorOf(raw, groupId)).address, ApiKeys.OFFSET_DELETE, 0, {
     groupId,
-    generationIdOrMemberEpoch: -1,
-    memberId: '',
-    retentionTimeMs: -1n,
-    topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+    topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })),
   });
-  const failed = r.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode !== Errors.NONE.code).map((p) => `${t.name}-${p.partitionIndex}: ${errorText(p.errorCode, null)}`));
-  if (failed.length > 0) throw new CliError(`Error: resetting offsets failed for ${failed.join(', ')}`);
+  const results = new Map<string, number>();
+  for (const t of r.topics) for (const p of t.partitions) results.set(`${t.name}\0${p.partitionIndex}`, p.errorCode);
+  const top = r.errorCode;
+  const partitionErrors = wanted.some((w) => (results.get(`${w.topic}\0${w.partition}`) ?? top) !== Errors.NONE.code);
+  const topName = errorText(top, null);
+  if (top === Errors.NONE.code && !partitionErrors) process.stdout.write(`Request succeed for deleting offsets with topic ${specs.map((s) => s.topic).join(', ')} group ${groupId}\n`);
+  else if (topName === 'GROUP_ID_NOT_FOUND') process.stdout.write(`\nError: '${groupId}' does not exist.\n`);
+  else if (topName === 'INVALID_GROUP_ID') process.stdout.write(`\nError: '${groupId}' is not valid.\n`);
+  else if (topName === 'NON_EMPTY_GROUP') process.stdout.write(`\nError: Deleting offsets of a consumer group '${groupId}' is forbidden if the group is not empty.\n`);
+  else process.stdout.write('\nError: Encounter some partition level error, see the follow-up details:\n');
+  const rows = wanted
+    .map((w) => {
+      const code = results.get(`${w.topic}\0${w.partition}`) ?? top;
+      return [w.topic, w.partition >= 0 ? String(w.partition) : 'Not Provided', code === Errors.NONE.code ? 'Successful' : `Error: :${errorText(code, null)}`];
+    })
+    .sort((a, b) => (a[0]! + a[1]! < b[0]! + b[1]! ? -1 : 1));
+  process.stdout.write('\n' + formatTable(['TOPIC', 'PARTITION', 'STATUS'], rows, 1, [30, 15, 15]) + '\n');
+  if (top !== Errors.NONE.code || partitionErrors) process.exitCode = 1;
 }
 
 async function deleteGroups(admin: Admin, opts: GroupsOptions): Promise<void> {

@@ -26,6 +26,12 @@ async function registerTools(program: Command): Promise<void> {
     import('./log-dirs.js').then((m) => m.registerLogDirs),
     import('./delete-records.js').then((m) => m.registerDeleteRecords),
     import('./acls.js').then((m) => m.registerAcls),
+    import('./delete-records.js').then((m) => m.registerDeleteRecords),
+    import('./log-dirs.js').then((m) => m.registerLogDirs),
+    import('./broker-api-versions.js').then((m) => m.registerBrokerApiVersions),
+    import('./producer-perf-test.js').then((m) => m.registerProducerPerfTest),
+    import('./consumer-perf-test.js').then((m) => m.registerConsumerPerfTest),
+    import('./zookeeper-shell.js').then((m) => m.registerZooKeeperShell),
   ]);
   for (const register of tools) register(program);
 }
