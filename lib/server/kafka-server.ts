@@ -35,6 +35,8 @@ import { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { KafkaScheduler } from '../common/scheduler.js';
 import { FetchManager, FetchSessionCache } from './fetch-session.js';
+import { CredentialCache } from '../security/credential-cache.js';
+import { ConfigType } from '../zk/zk-data.js';
 import { logger } from '../utils/logger.js';
 import { AclAuthorizer } from '../security/auth/acl-authorizer.js';
 import { ANY_BINDING_FILTER } from '../common/acl.js';
@@ -60,6 +62,8 @@ export class KafkaServer {
   transactionCoordinator?: TransactionCoordinator;
   topicConfigs!: TopicConfigCache;
   private configManager?: ZkConfigManager;
+  /** SCRAM credentials of the mechanisms enabled on any listener, from /config/users (Kafka's CredentialProvider). */
+  readonly credentialCache: CredentialCache;
   private alterPartitionManager?: DefaultAlterPartitionManager;
   private apis!: KafkaApis;
   metrics!: KafkaMetrics;
@@ -74,6 +78,7 @@ export class KafkaServer {
   constructor(readonly config: KafkaConfig, private readonly time: Time = SYSTEM_TIME) {
     this.brokerId = config.brokerId;
     this.scheduler = new KafkaScheduler({ time });
+    this.credentialCache = new CredentialCache([...config.listenerSecurity.values()].flatMap((l) => l.sasl?.enabledMechanisms ?? []));
     this.fetchManager = new FetchManager(time, new FetchSessionCache(config.getNumber('max.incremental.fetch.session.cache.slots')));
   }
 
@@ -199,7 +204,9 @@ export class KafkaServer {
       { scheduler: this.scheduler, time: this.time },
     );
     this.controller.startup();
-    this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides));
+    this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides), {
+      entityHandlers: { [ConfigType.User]: (user, config) => this.onUserConfigChange(user, config) },
+    });
     await this.configManager.startup();
     this.registerGauges();
     this.state = 'RUNNING';
@@ -276,6 +283,13 @@ export class KafkaServer {
     }
     this.log.info(`Registered broker ${this.brokerId} at path /brokers/ids/${this.brokerId} with addresses: ${info.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(',')}, czxid (broker epoch): ${epoch}`);
     return epoch;
+  }
+
+  /** Kafka's UserConfigHandler: a user's SCRAM credentials follow /config/users/<user>. */
+  private onUserConfigChange(sanitizedUser: string, config: Record<string, string>): void {
+    for (const mechanism of this.credentialCache.updateFromUserEntity(sanitizedUser, config)) {
+      this.log.error(`Invalid ${mechanism} credential of user ${sanitizedUser} in /config/users: the user cannot authenticate with ${mechanism}`);
+    }
   }
 
   private brokerContext(): BrokerContext {

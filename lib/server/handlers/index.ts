@@ -7,6 +7,7 @@ import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
+import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createAclsHandler } from './create-acls.js';
@@ -23,6 +24,7 @@ import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
 import { describeProducersHandler } from './describe-producers.js';
 import { describeTransactionsHandler } from './describe-transactions.js';
+import { describeUserScramCredentialsHandler } from './describe-user-scram-credentials.js';
 import { electLeadersHandler } from './elect-leaders.js';
 import { endTxnHandler } from './end-txn.js';
 import { fetchHandler } from './fetch.js';
@@ -54,6 +56,7 @@ export const allHandlers: readonly ApiHandler[] = [
   addPartitionsToTxnHandler,
   alterConfigsHandler,
   alterPartitionHandler,
+  alterUserScramCredentialsHandler,
   apiVersionsHandler,
   controlledShutdownHandler,
   createAclsHandler,
@@ -70,6 +73,7 @@ export const allHandlers: readonly ApiHandler[] = [
   describeLogDirsHandler,
   describeProducersHandler,
   describeTransactionsHandler,
+  describeUserScramCredentialsHandler,
   electLeadersHandler,
   endTxnHandler,
   fetchHandler,
