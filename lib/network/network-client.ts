@@ -3,8 +3,14 @@
  * fetchers): one lazily opened connection to a destination, several requests in flight matched by
  * correlation id, a typed failure for every pending request when the connection drops, and a
  * request timeout. It moves frames; encoding and decoding stay with lib/protocol.
+ * With `security` (the inter-broker listener's, or a tool's --command-config) the connection is
+ * TLS and/or authenticates with SASL before the first request is written.
  */
 import net from 'node:net';
+import tls from 'node:tls';
+import type { SslFactory } from '../security/ssl/ssl-factory.js';
+import type { SaslClient } from '../security/authenticator/sasl-server.js';
+import { saslClientAuthenticate } from './sasl-client-authenticator.js';
 import { FrameDecoder } from './frame-decoder.js';
 import type { BufferPool } from '../utils/buffer-pool.js';
 import { NetworkError, RequestTimedOutError } from '../protocol/errors.js';
@@ -26,6 +32,17 @@ export interface NetworkClientOptions {
   maxResponseSize: number;
   /** Where large response frames are assembled (the caller releases a frame it has finished with). */
   bufferPool?: BufferPool;
+  /** TLS and SASL of the connection (absent: PLAINTEXT). */
+  security?: ClientChannelSecurity | null;
+}
+
+/** How a client connection is secured (Kafka's client-side ChannelBuilder). */
+export interface ClientChannelSecurity {
+  /** Set for SSL and SASL_SSL (client mode). */
+  readonly ssl: SslFactory | null;
+  /** Set for SASL_PLAINTEXT and SASL_SSL: a fresh SaslClient per connection. */
+  readonly newSaslClient: (() => SaslClient) | null;
+  readonly clientId: string;
 }
 
 export class NetworkClient {
@@ -123,8 +140,10 @@ export class NetworkClient {
   private connect(): Promise<net.Socket> {
     if (this.socket) return Promise.resolve(this.socket);
     if (this.connecting) return this.connecting;
+    const security = this.options.security ?? null;
     const attempt = new Promise<net.Socket>((resolve, reject) => {
-      const socket = net.connect({ host: this.destination.host, port: this.destination.port });
+      const { host, port } = this.destination;
+      const socket = security?.ssl ? tls.connect({ host, port, ...security.ssl.clientOptions(host) }) : net.connect({ host, port });
       socket.setNoDelay(true);
       const timer = setTimeout(() => {
         socket.destroy();
@@ -133,7 +152,9 @@ export class NetworkClient {
       timer.unref();
       const pool = this.options.bufferPool;
       const decoder = new FrameDecoder(this.options.maxResponseSize, pool && ((size) => pool.acquire(size)));
-      socket.once('connect', () => {
+      /** While authenticating: where the next frame goes. */
+      let authWaiter: ((frame: Buffer) => void) | null = null;
+      const ready = (): void => {
         clearTimeout(timer);
         if (this.closed) {
           socket.destroy();
@@ -143,16 +164,39 @@ export class NetworkClient {
         this.socket = socket;
         this.connecting = null;
         resolve(socket);
-      });
+      };
+      const onConnected = (): void => {
+        if (!security?.newSaslClient) {
+          ready();
+          return;
+        }
+        const exchange = (frame: Buffer): Promise<Buffer> => new Promise<Buffer>((res) => {
+          authWaiter = res;
+          socket.write(frame);
+        });
+        saslClientAuthenticate(exchange, security.newSaslClient(), security.clientId).then(ready, (err: Error) => {
+          clearTimeout(timer);
+          socket.destroy();
+          reject(err);
+        });
+      };
+      socket.once(security?.ssl ? 'secureConnect' : 'connect', onConnected);
       socket.on('data', (chunk: Buffer) => {
         let frames: Buffer[];
         try {
           frames = decoder.push(chunk);
         } catch (err) {
           this.disconnect(new NetworkError(`bad frame from ${this.describe()}: ${(err as Error).message}`));
+          socket.destroy();
           return;
         }
         for (const f of frames) {
+          if (authWaiter) {
+            const w = authWaiter;
+            authWaiter = null;
+            w(f);
+            continue;
+          }
           if (f.length < 4) continue;
           const p = this.pending.get(f.readInt32BE(0));
           if (!p) continue;

@@ -5,16 +5,23 @@
  * interfaces (dual-stack `::` where available, else 0.0.0.0), as Kafka does for `PLAINTEXT://:9092`.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { networkInterfaces as osInterfaces } from 'node:os';
 import { Connection, type ConnectionOptions, type RequestHandler } from './connection.js';
 import { logger } from '../utils/logger.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
+import type { ListenerChannel } from './channel-builder.js';
 
 export interface ListenerSpec {
   /** Listener name, e.g. PLAINTEXT. */
   name: string;
   host: string;
   port: number;
+  /**
+   * The listener's security (TLS, SASL); absent means PLAINTEXT. A listener is served only as its
+   * channel says: an SSL or SASL listener is never served as PLAINTEXT.
+   */
+  channel?: ListenerChannel;
 }
 
 export interface BoundListener extends ListenerSpec {
@@ -51,7 +58,7 @@ export class SocketServer {
       const hosts = await bindHosts(l.host);
       let port = l.port;
       for (const host of hosts) {
-        const server = net.createServer((socket) => this.accept(l.name, socket));
+        const server = this.createServer(l);
         server.on('error', (err) => this.log.error({ err }, `listener ${l.name} error`));
         try {
           port = await listen(server, host, port);
@@ -64,7 +71,7 @@ export class SocketServer {
         this.servers.push(server);
       }
       this.bound.push({ ...l, boundPort: port });
-      this.log.info(`listening on ${l.name}://${l.host}:${port}`);
+      this.log.info(`listening on ${l.name}://${l.host}:${port} (${l.channel?.securityProtocol ?? 'PLAINTEXT'})`);
     }
   }
 
@@ -80,15 +87,44 @@ export class SocketServer {
     await closed;
   }
 
-  private accept(listenerName: string, socket: net.Socket): void {
+  private createServer(l: ListenerSpec): net.Server {
+    const channel = l.channel;
+    if (!channel?.ssl) return net.createServer((socket) => this.accept(l, socket));
+    // TLS listeners: a connection is accepted once its handshake completed; a failed handshake (a
+    // plaintext client, an untrusted or expired certificate with ssl.client.auth=required) is logged
+    // rate-limited and the socket closed by Node.
+    const server = tls.createServer(channel.ssl.serverOptions(), (socket) => this.accept(l, socket));
+    server.on('tlsClientError', (err, socket) => {
+      this.closeLog.info(`ssl-handshake-${l.name}`, { listener: l.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message },
+        `Failed authentication with ${socket.remoteAddress} (SSL handshake failed: ${err.message})`);
+    });
+    return server;
+  }
+
+  private accept(l: ListenerSpec, socket: net.Socket): void {
     if (this.stopping) {
       socket.destroy();
       return;
     }
     const id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextConnectionId++}`;
-    const conn = new Connection(id, listenerName, socket, this.handler, { closeLog: this.closeLog, ...this.options }, this.log);
+    const channel = l.channel;
+    let principal;
+    if (channel?.ssl) {
+      try {
+        principal = channel.sslPrincipal(socket as tls.TLSSocket);
+      } catch (err) {
+        this.closeLog.info(`ssl-principal-${l.name}`, { listener: l.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, err: (err as Error).message },
+          `Failed authentication with ${socket.remoteAddress} (${(err as Error).message})`);
+        socket.destroy();
+        return;
+      }
+    }
+    let conn: Connection | undefined;
+    const authenticator = channel?.newAuthenticator((frame) => this.handler.handle(frame, conn!)) ?? null;
+    conn = new Connection(id, l.name, socket, this.handler, { closeLog: this.closeLog, ...this.options, principal, authenticator }, this.log);
     this.connections.add(conn);
-    conn.onClose(() => this.connections.delete(conn));
+    const added = conn;
+    conn.onClose(() => this.connections.delete(added));
   }
 }
 

@@ -15,6 +15,8 @@ import type { BrokerInfo, EndPoint as ZkEndPoint } from '../zk/zk-data.js';
 import { LogManager } from '../log/log-manager.js';
 import { MetadataCache } from './metadata-cache.js';
 import { SocketServer } from '../network/socket-server.js';
+import { buildListenerChannel, interBrokerClientSecurity } from '../network/channel-builder.js';
+import type { ClientChannelSecurity } from '../network/network-client.js';
 import { sharedBufferPool } from '../utils/buffer-pool.js';
 import { KafkaApis } from './kafka-apis.js';
 import { allHandlers } from './handlers/index.js';
@@ -70,6 +72,8 @@ export class KafkaServer {
   /** The ACL authorizer when authorizer.class.name names it. */
   authorizer?: AclAuthorizer;
   private controllerRequestVerifier?: ControllerRequestVerifier;
+  /** How this broker connects to the others (the inter-broker listener's TLS/SASL, client side). */
+  interBrokerSecurity: ClientChannelSecurity | null = null;
 
   /** The broker's background tasks (Kafka's KafkaServer.kafkaScheduler), on the injected clock. */
   readonly scheduler: KafkaScheduler;
@@ -133,22 +137,28 @@ export class KafkaServer {
     await this.topicConfigs.ensureLoaded(this.logManager.allLogs().map((l) => l.topicPartition.topic));
     for (const l of this.logManager.allLogs()) l.config = this.topicConfigs.get(l.topicPartition.topic);
 
+    this.interBrokerSecurity = interBrokerClientSecurity(c.interBrokerSecurity, `broker-${this.brokerId}`);
     this.metadataCache = new MetadataCache(this.brokerId);
     const context = this.brokerContext();
     this.apis = new KafkaApis(allHandlers, context);
     this.socketServer = new SocketServer(
-      c.listeners.map((l) => ({ name: l.listenerName, host: l.host, port: l.port })),
+      c.listeners.map((l) => ({
+        name: l.listenerName, host: l.host, port: l.port,
+        channel: buildListenerChannel(c.listenerSecurity.get(l.listenerName)!, { credentials: this.credentialCache, time: this.time }),
+      })),
       this.apis,
       {
         maxRequestSize: c.socketRequestMaxBytes,
         maxQueuedBytes: c.getNumber('queued.max.request.bytes') > 0 ? c.getNumber('queued.max.request.bytes') : 100 * 1024 * 1024,
         idleTimeoutMs: c.getNumber('connections.max.idle.ms'),
         bufferPool: sharedBufferPool,
+        failedAuthenticationDelayMs: c.getNumber('connection.failed.authentication.delay.ms'),
+        time: this.time,
       },
     );
     await this.socketServer.startup();
 
-    this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName, this.time);
+    this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName, this.time, undefined, this.interBrokerSecurity);
     this.replicaManager = new ReplicaManager(
       {
         brokerId: this.brokerId,
@@ -163,6 +173,7 @@ export class KafkaServer {
           fetchResponseMaxBytes: c.getNumber('replica.fetch.response.max.bytes'),
           fetchBackoffMs: c.getNumber('replica.fetch.backoff.ms'),
           requestTimeoutMs: c.getNumber('replica.socket.timeout.ms'),
+          security: this.interBrokerSecurity,
         },
       },
       this.time,
@@ -201,7 +212,7 @@ export class KafkaServer {
           return this.topicConfigs.get(topic)['unclean.leader.election.enable'];
         },
       },
-      { scheduler: this.scheduler, time: this.time },
+      { scheduler: this.scheduler, time: this.time, interBrokerSecurity: this.interBrokerSecurity },
     );
     this.controller.startup();
     this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides), {
@@ -299,6 +310,7 @@ export class KafkaServer {
       get brokerId() { return server.brokerId; },
       get clusterId() { return server.clusterId; },
       config: this.config,
+      interBrokerSecurity: this.interBrokerSecurity,
       get metadataCache() { return server.metadataCache; },
       get replicaManager() { return server.replicaManager; },
       fetchManager: this.fetchManager,
@@ -331,6 +343,7 @@ export class KafkaServer {
         maxRetries: this.config.getNumber('controlled.shutdown.max.retries'),
         retryBackoffMs: this.config.getNumber('controlled.shutdown.retry.backoff.ms'),
         requestTimeoutMs: this.config.getNumber('controller.socket.timeout.ms'),
+        security: this.interBrokerSecurity,
       }, this.time);
     }
     this.state = 'SHUTTING_DOWN';

@@ -144,7 +144,7 @@ export class SaslServerAuthenticator {
     } catch (err) {
       this.state = 'FAILED';
       if (err instanceof AuthenticationFailure) throw err;
-      if (err instanceof IllegalSaslStateError || err instanceof SaslAuthenticationException) throw new AuthenticationFailure(err.message, null, true);
+      if (err instanceof IllegalSaslStateError || err instanceof SaslAuthenticationException || err instanceof SaslException) throw new AuthenticationFailure(err.message, null, true);
       throw err;
     }
   }

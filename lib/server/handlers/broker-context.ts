@@ -2,6 +2,7 @@
  * What a request handler can reach: the broker's subsystems, injected (handlers hold no state).
  * KafkaServer builds one BrokerContext at start-up; tests may build one from real subsystems.
  */
+import type { ClientChannelSecurity } from '../../network/network-client.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import type { ReplicaManager } from '../../replication/replica-manager.js';
 import type { FetchManager } from '../fetch-session.js';
@@ -25,6 +26,8 @@ export interface BrokerContext {
   readonly brokerId: number;
   readonly clusterId: string;
   readonly config: KafkaConfig;
+  /** TLS/SASL of the inter-broker listener, client side (null for PLAINTEXT). */
+  readonly interBrokerSecurity?: ClientChannelSecurity | null;
   readonly metadataCache: MetadataCache;
   readonly replicaManager: ReplicaManager;
   /** Incremental fetch sessions (KIP-227). */

@@ -44,7 +44,7 @@ import { offsetDeleteHandler } from './offset-delete.js';
 import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
-import { saslHandshakeHandler } from './sasl-handshake.js';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl-handshake.js';
 import { stopReplicaHandler } from './stop-replica.js';
 import { syncGroupHandler } from './sync-group.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
@@ -94,6 +94,7 @@ export const allHandlers: readonly ApiHandler[] = [
   offsetForLeaderEpochHandler,
   produceHandler,
   saslHandshakeHandler,
+  saslAuthenticateHandler,
   stopReplicaHandler,
   syncGroupHandler,
   txnOffsetCommitHandler,
