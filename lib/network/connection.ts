@@ -16,7 +16,7 @@ import type { BufferPool } from '../utils/buffer-pool.js';
 import type { Logger } from '../utils/logger.js';
 import { KafkaPrincipal } from '../common/kafka-principal.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
-import { SYSTEM_TIME, type Time } from '../common/time.js';
+import { SYSTEM_TIME, delay, type Time } from '../common/time.js';
 import type { ChannelAuthenticator } from './channel-builder.js';
 import { AuthenticationFailure } from '../security/authenticator/sasl-server-authenticator.js';
 
@@ -267,7 +267,7 @@ export class Connection implements ConnectionInfo {
       if (err instanceof AuthenticationFailure) {
         this.closeLog.info('failed-authentication', { connection: this.id, remote, reason: err.message },
           `Failed authentication with ${remote} (${err.message})`);
-        if (err.delayed && this.failedAuthenticationDelayMs > 0) await this.time.sleep(this.failedAuthenticationDelayMs);
+        if (err.delayed && this.failedAuthenticationDelayMs > 0) await delay(this.time, this.failedAuthenticationDelayMs);
         if (err.response && !this.closed) await this.write(err.response);
       } else {
         this.closeLog.warn('failed-authentication-frame', { connection: this.id, remote, err: err instanceof Error ? err.message : String(err) },
