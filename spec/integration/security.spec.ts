@@ -21,6 +21,9 @@ import { SCRAM_SHA_256, SCRAM_SHA_512, type ScramMechanism } from '../../lib/sec
 import { credentialToString } from '../../lib/security/scram/scram-credential.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../../lib/protocol/index.js';
 import { errorForCode } from '../../lib/protocol/errors.js';
+import { NetworkClient } from '../../lib/network/network-client.js';
+import { SslFactory } from '../../lib/security/ssl/ssl-factory.js';
+import { ScramSaslClient } from '../../lib/security/scram/scram-sasl-client.js';
 
 const BROKER_PASSWORD = 'broker-secret';
 const SCRAM_JAAS = (user: string, password: string): string =>
@@ -131,6 +134,9 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
         principal: 'User:CN=alice-client,O=kafkats', host: '*',
         operation: kafkajs.AclOperationTypes[op as 'READ'], permissionType: kafkajs.AclPermissionTypes.ALLOW,
       })) });
+      // An ACL on the cluster resource, so that allow.everyone.if.no.acl.found no longer lets anyone act as a broker.
+      await admin.createAcls({ acl: [{ resourceType: kafkajs.AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', resourcePatternType: kafkajs.ResourcePatternTypes.LITERAL,
+        principal: 'User:broker', host: '*', operation: kafkajs.AclOperationTypes.CLUSTER_ACTION, permissionType: kafkajs.AclPermissionTypes.ALLOW }] });
     } finally {
       await admin.disconnect();
     }
@@ -218,5 +224,47 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     const body = decodeResponse(ApiKeys.API_VERSIONS, 0, (await answer).subarray(4)).body;
     s2.destroy();
     expect(body.apiKeys.some((k) => k.apiKey === ApiKeys.SASL_HANDSHAKE)).to.equal(true);
+  });
+
+  it('a client authenticated as alice that forges a LeaderAndIsr gets CLUSTER_AUTHORIZATION_FAILED', async () => {
+    const truststore = { type: 'PEM', location: ca.caPath, password: null };
+    const client = new NetworkClient({ host: 'localhost', port: internalPorts[0]! }, {
+      requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, maxResponseSize: 1 << 20,
+      security: {
+        ssl: new SslFactory({ protocol: 'TLSv1.3', enabledProtocols: ['TLSv1.2', 'TLSv1.3'], cipherSuites: [], clientAuth: 'none',
+          endpointIdentificationAlgorithm: 'https', principalMappingRules: 'DEFAULT', keystore: null, truststore }, 'client'),
+        newSaslClient: () => new ScramSaslClient(SCRAM_SHA_512, 'alice', 'alice-secret'),
+        clientId: 'forger',
+      },
+    });
+    try {
+      const frame = encodeRequest({ requestApiKey: ApiKeys.LEADER_AND_ISR, requestApiVersion: 7, correlationId: 99, clientId: 'forger' },
+        { controllerId: 0, controllerEpoch: 1 << 26, brokerEpoch: -1n, type: 0, topicStates: [], liveLeaders: [] });
+      const response = await client.send(99, [frame]);
+      expect(errorForCode(decodeResponse(ApiKeys.LEADER_AND_ISR, 7, response!).body.errorCode).name).to.equal('CLUSTER_AUTHORIZATION_FAILED');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a leader killed with -9 is replaced over the SASL_SSL inter-broker listener; acks=all produce goes on; it rejoins the ISR', async () => {
+    const leader = await cluster().leaderOf('secured', 0);
+    expect(leader).to.be.at.least(0);
+    await cluster().killBroker(leader);
+    const next = await eventually(async () => {
+      const l = await cluster().leaderOf('secured', 0).catch(() => -1);
+      return l >= 0 && l !== leader ? l : undefined;
+    }, 60_000, 'a new leader for secured-0');
+    expect(next).to.not.equal(leader);
+    const kafka = saslKafka('alice', 'alice-secret');
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: 'secured', acks: -1, messages: [{ key: 'after-kill', value: 'after-kill' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    await cluster().restartBroker(leader, 90_000);
+    expect(await cluster().waitForIsr('secured', 0, { timeoutMs: 60_000 })).to.have.length(3);
   });
 });
