@@ -4,13 +4,18 @@
  * correlation id, a typed failure for every pending request when the connection drops, and a
  * request timeout. It moves frames; encoding and decoding stay with lib/protocol.
  * With `security` (the inter-broker listener's, or a tool's --command-config) the connection is
- * TLS and/or authenticates with SASL before the first request is written.
+ * TLS and/or authenticates with SASL before the first request is written. When the broker bounds
+ * the SASL session (KIP-368 connections.max.reauth.ms), the client starts a new session at a
+ * random point between 85% and 95% of its lifetime, as Kafka's clients re-authenticate then: a
+ * send with nothing in flight on the old connection opens and authenticates a fresh one (kafkats
+ * reconnects rather than re-authenticating on the same socket).
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import type { SslFactory } from '../security/ssl/ssl-factory.js';
 import type { SaslClient } from '../security/authenticator/sasl-server.js';
 import { saslClientAuthenticate } from './sasl-client-authenticator.js';
+import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { FrameDecoder } from './frame-decoder.js';
 import type { BufferPool } from '../utils/buffer-pool.js';
 import { NetworkError, RequestTimedOutError } from '../protocol/errors.js';
@@ -34,6 +39,8 @@ export interface NetworkClientOptions {
   bufferPool?: BufferPool;
   /** TLS and SASL of the connection (absent: PLAINTEXT). */
   security?: ClientChannelSecurity | null;
+  /** The clock SASL session lifetimes are counted on (default: the system clock). */
+  time?: Time;
 }
 
 /** How a client connection is secured (Kafka's client-side ChannelBuilder). */
@@ -52,6 +59,8 @@ export class NetworkClient {
   private closed = false;
   /** Bumped on every disconnect, so a send that raced with one can tell. */
   private generation = 0;
+  /** When the SASL session of the open connection is to be renewed (monotonic ms), if bounded. */
+  private sessionRenewAtMs: number | null = null;
 
   constructor(
     readonly destination: Destination,
@@ -69,6 +78,7 @@ export class NetworkClient {
    */
   async send(correlationId: number, frame: Buffer[], expectResponse = true): Promise<Buffer | null> {
     if (this.closed) throw new NetworkError(`client to ${this.describe()} is closed`);
+    this.maybeRenewSession();
     if (!expectResponse) {
       const socket = await this.connect();
       for (const c of frame) socket.write(c);
@@ -104,6 +114,20 @@ export class NetworkClient {
     for (const c of frame) socket.write(c);
     socket.uncork();
     return response;
+  }
+
+  private get time(): Time {
+    return this.options.time ?? SYSTEM_TIME;
+  }
+
+  /** KIP-368: an idle connection whose SASL session is due for renewal is replaced by a new one. */
+  private maybeRenewSession(): void {
+    if (!this.socket || this.sessionRenewAtMs === null || this.pending.size > 0) return;
+    if (this.time.hiResClockMs() < this.sessionRenewAtMs) return;
+    this.generation++;
+    this.socket.destroy();
+    this.socket = null;
+    this.sessionRenewAtMs = null;
   }
 
   private fail(correlationId: number, err: Error): void {
@@ -174,7 +198,10 @@ export class NetworkClient {
           authWaiter = res;
           socket.write(frame);
         });
-        saslClientAuthenticate(exchange, security.newSaslClient(), security.clientId).then(ready, (err: Error) => {
+        saslClientAuthenticate(exchange, security.newSaslClient(), security.clientId).then((lifetimeMs) => {
+          this.sessionRenewAtMs = lifetimeMs > 0 ? this.time.hiResClockMs() + lifetimeMs * (0.85 + 0.1 * Math.random()) : null;
+          ready();
+        }, (err: Error) => {
           clearTimeout(timer);
           socket.destroy();
           reject(err);

@@ -15,7 +15,8 @@ export type FrameExchange = (frame: Buffer) => Promise<Buffer>;
 const SASL_HANDSHAKE_VERSION = 1;
 const SASL_AUTHENTICATE_VERSION = 2;
 
-export async function saslClientAuthenticate(exchange: FrameExchange, client: SaslClient, clientId: string): Promise<void> {
+/** Resolves with the session lifetime the broker granted (KIP-368; 0: unbounded). */
+export async function saslClientAuthenticate(exchange: FrameExchange, client: SaslClient, clientId: string): Promise<number> {
   let correlationId = 0;
   const header = <K extends number>(requestApiKey: K, requestApiVersion: number) => ({ requestApiKey, requestApiVersion, correlationId: correlationId++, clientId });
   const hs = decodeResponse(ApiKeys.SASL_HANDSHAKE, SASL_HANDSHAKE_VERSION,
@@ -24,11 +25,14 @@ export async function saslClientAuthenticate(exchange: FrameExchange, client: Sa
     throw apiErrorForCode(hs.errorCode, `SASL mechanism ${client.mechanismName} refused by the broker (enabled: ${hs.mechanisms.join(', ')})`);
   }
   let token: Buffer | null = client.initialResponse();
+  let sessionLifetimeMs = 0;
   while (token !== null) {
     const res = decodeResponse(ApiKeys.SASL_AUTHENTICATE, SASL_AUTHENTICATE_VERSION,
       await exchange(encodeRequest(header(ApiKeys.SASL_AUTHENTICATE, SASL_AUTHENTICATE_VERSION), { authBytes: token }))).body;
     if (res.errorCode !== Errors.NONE.code) throw apiErrorForCode(res.errorCode, res.errorMessage ?? undefined);
+    sessionLifetimeMs = Number(res.sessionLifetimeMs);
     token = client.evaluateChallenge(Buffer.from(res.authBytes));
   }
   if (!client.isComplete()) throw apiErrorForCode(Errors.SASL_AUTHENTICATION_FAILED.code, `SASL/${client.mechanismName} exchange ended before completing`);
+  return sessionLifetimeMs;
 }

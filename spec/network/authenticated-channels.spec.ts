@@ -59,6 +59,7 @@ describe('Authenticated channels (SSL and SASL_SSL listeners, inter-broker clien
   const clients: NetworkClient[] = [];
   let saslPort = 0;
   let sslPort = 0;
+  let reauthPort = 0;
 
   before(async function () {
     this.timeout(30_000);
@@ -76,14 +77,20 @@ describe('Authenticated channels (SSL and SASL_SSL listeners, inter-broker clien
         maxReceiveSize: 524288,
       },
     };
+    const reauth: ListenerSecurityConfig = {
+      ...saslSsl, listenerName: 'REAUTH',
+      sasl: { ...saslSsl.sasl!, mechanisms: new Map([['PLAIN', { ...saslSsl.sasl!.mechanisms.get('PLAIN')!, connectionsMaxReauthMs: 60_000 }]]) },
+    };
     const sslOnly: ListenerSecurityConfig = { listenerName: 'SSL', securityProtocol: 'SSL', ssl: ssl({ keystore, truststore, clientAuth: 'required' }), sasl: null };
     server = new SocketServer([
       { name: 'SASL_SSL', host: '127.0.0.1', port: 0, channel: buildListenerChannel(saslSsl, deps) },
       { name: 'SSL', host: '127.0.0.1', port: 0, channel: buildListenerChannel(sslOnly, deps) },
+      { name: 'REAUTH', host: '127.0.0.1', port: 0, channel: buildListenerChannel(reauth, deps) },
     ], handler, { maxRequestSize: 1 << 20, maxQueuedBytes: 1 << 20, idleTimeoutMs: 0, failedAuthenticationDelayMs: 5_000, time });
     await server.startup();
     saslPort = server.boundListeners[0]!.boundPort;
     sslPort = server.boundListeners[1]!.boundPort;
+    reauthPort = server.boundListeners[2]!.boundPort;
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -92,7 +99,7 @@ describe('Authenticated channels (SSL and SASL_SSL listeners, inter-broker clien
   });
 
   const client = (port: number, security: ClientChannelSecurity): NetworkClient => {
-    const c = new NetworkClient({ host: 'localhost', port }, { requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, maxResponseSize: 1 << 20, security });
+    const c = new NetworkClient({ host: 'localhost', port }, { requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, maxResponseSize: 1 << 20, security, time });
     clients.push(c);
     return c;
   };
@@ -147,5 +154,15 @@ describe('Authenticated channels (SSL and SASL_SSL listeners, inter-broker clien
     const err = await client(sslPort, { ssl: trustOnly(), newSaslClient: null, clientId: 'spec' }).send(4, requestFrame(4)).then(() => null, (e: Error) => e);
     expect(err).to.not.equal(null);
     expect(handler.served).to.equal(before);
+  });
+
+  it('KIP-368: a session bounded by connections.max.reauth.ms ends on the broker; the client authenticates again before it does', async () => {
+    const c = client(reauthPort, { ssl: trustOnly(), newSaslClient: () => new PlainSaslClient('alice', 'alice-pw'), clientId: 'spec' });
+    expect((await c.send(5, requestFrame(5)))!.subarray(4).toString()).to.equal('User:alice');
+    time.advance(60_000);
+    // The broker would close the expired connection on this request; the client starts a new session first.
+    expect((await c.send(6, requestFrame(6)))!.subarray(4).toString()).to.equal('User:alice');
+    time.advance(30_000);
+    expect((await c.send(7, requestFrame(7)))!.subarray(4).toString()).to.equal('User:alice');
   });
 });
