@@ -12,9 +12,10 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { expect } from 'chai';
 import kafkajs from 'kafkajs';
-import { consumeWithGroup, eventually, kcat, rawExchange, request, useCluster } from './support.js';
+import { consumeWithGroup, eventually, kcat, rawExchange, request, run, useCluster } from './support.js';
 import { createDevCertificateAuthority, type DevCertificate, type DevCertificateAuthority } from '../../lib/testing/dev-certificates.js';
 import { findFreePort, sharedZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runner.js';
+import { REPO_ROOT } from '../../lib/testing/broker-process.js';
 import { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
 import { ScramFormatter } from '../../lib/security/scram/scram-formatter.js';
 import { SCRAM_SHA_256, SCRAM_SHA_512, type ScramMechanism } from '../../lib/security/scram/scram-mechanism.js';
@@ -266,5 +267,19 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     }
     await cluster().restartBroker(leader, 90_000);
     expect(await cluster().waitForIsr('secured', 0, { timeoutMs: 60_000 })).to.have.length(3);
+  });
+
+  it('kafkats acls --command-config connects over SASL_SSL with SCRAM (Kafka\'s admin client keys)', async () => {
+    const file = path.join(dir, 'admin.properties');
+    fs.writeFileSync(file, ['security.protocol=SASL_SSL', 'sasl.mechanism=SCRAM-SHA-512', `sasl.jaas.config=${SCRAM_JAAS('broker', BROKER_PASSWORD)}`,
+      'ssl.truststore.type=PEM', `ssl.truststore.location=${ca.caPath}`, ''].join('\n'));
+    const r = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'acls', '--bootstrap-server', internal()[0]!, '--command-config', file, '--list', '--topic', 'cert-only']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.toString()).to.contain('(principal=User:CN=alice-client,O=kafkats, host=*, operation=WRITE, permissionType=ALLOW)');
+    fs.writeFileSync(file, ['security.protocol=SASL_SSL', 'sasl.mechanism=SCRAM-SHA-512', `sasl.jaas.config=${SCRAM_JAAS('broker', 'wrong')}`,
+      'ssl.truststore.type=PEM', `ssl.truststore.location=${ca.caPath}`, ''].join('\n'));
+    const bad = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'acls', '--bootstrap-server', internal()[0]!, '--command-config', file, '--list']);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain('invalid credentials with SASL mechanism SCRAM-SHA-512');
   });
 });
