@@ -26,7 +26,7 @@ import { KafkaPrincipal, parseKafkaPrincipal } from '../common/kafka-principal.j
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { AclAuthorizer } from '../security/auth/acl-authorizer.js';
 import { errorText, withAdmin, type AdminClient } from './admin-client.js';
-import { clientSecurityOf, readCommandConfig } from './command-config.js';
+import { COMMAND_CONFIG_HELP, clientSecurityOf, readCommandConfig } from './command-config.js';
 import { CliError, cliAction, collect, parseBootstrapServers, parseKeyValues } from './cli-support.js';
 
 interface AclsOptions {
@@ -69,7 +69,7 @@ export function registerAcls(program: Command): void {
     .command('acls')
     .description('add, remove and list ACLs (Kafka\'s kafka-acls.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
-    .option('--command-config <file>', 'admin client settings: security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*, ssl.keystore.*')
+    .option('--command-config <file>', COMMAND_CONFIG_HELP)
     .option('--authorizer-properties <k=v>', 'instead of --bootstrap-server: zookeeper.connect=host:port[/chroot] to write ACLs into ZooKeeper', collect, [])
     .option('--add', 'add ACLs')
     .option('--remove', 'remove ACLs')

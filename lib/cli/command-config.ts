@@ -86,3 +86,10 @@ export function clientSecurityOf(props: ReadonlyMap<string, string>, clientId: s
   }
   return { ssl, newSaslClient, clientId };
 }
+
+/** The security of a tool's --command-config file, or null (PLAINTEXT) without one. */
+export function commandConfigSecurity(file: string | undefined, clientId: string): ClientChannelSecurity | null {
+  return file === undefined ? null : clientSecurityOf(readCommandConfig(file), clientId, file);
+}
+
+export const COMMAND_CONFIG_HELP = 'admin client settings: security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*, ssl.keystore.*';

@@ -10,11 +10,13 @@ import type { Command } from 'commander';
 import { ApiKeys } from '../protocol/index.js';
 import { ConfigSource } from '../config/config-def.js';
 import { AdminClient, errorText, withAdmin } from './admin-client.js';
+import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { CliError, cliAction, parseBootstrapServers, parseConfigList } from './cli-support.js';
 import { Errors } from '../protocol/errors.js';
 
 interface ConfigsOptions {
   bootstrapServer?: string;
+  commandConfig?: string;
   entityType?: string;
   entityName?: string;
   entityDefault?: boolean;
@@ -35,6 +37,7 @@ export function registerConfigs(program: Command): void {
     .command('configs')
     .description('describe and change topic and broker configs (Kafka\'s kafka-configs.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
+    .option('--command-config <file>', COMMAND_CONFIG_HELP)
     .option('--entity-type <type>', 'topics or brokers')
     .option('--entity-name <name>', 'topic name or broker id')
     .option('--entity-default', 'with --entity-type brokers: the cluster-wide broker default')
@@ -83,7 +86,7 @@ async function runConfigs(opts: ConfigsOptions): Promise<void> {
   await withAdmin(bootstrap, async (admin) => {
     if (opts.describe) await describe(admin, entity, opts.all === true);
     else await alter(admin, entity, opts);
-  }, 'kafkats-configs');
+  }, 'kafkats-configs', commandConfigSecurity(opts.commandConfig, 'kafkats-configs'));
 }
 
 /** Where a request about `e` goes: the broker itself for one broker, any broker otherwise. */

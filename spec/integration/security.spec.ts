@@ -269,13 +269,16 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     expect(await cluster().waitForIsr('secured', 0, { timeoutMs: 60_000 })).to.have.length(3);
   });
 
-  it('kafkats acls --command-config connects over SASL_SSL with SCRAM (Kafka\'s admin client keys)', async () => {
+  it('kafkats acls --command-config and kafkats topics --command-config connect over SASL_SSL with SCRAM (Kafka\'s admin client keys)', async () => {
     const file = path.join(dir, 'admin.properties');
     fs.writeFileSync(file, ['security.protocol=SASL_SSL', 'sasl.mechanism=SCRAM-SHA-512', `sasl.jaas.config=${SCRAM_JAAS('broker', BROKER_PASSWORD)}`,
       'ssl.truststore.type=PEM', `ssl.truststore.location=${ca.caPath}`, ''].join('\n'));
     const r = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'acls', '--bootstrap-server', internal()[0]!, '--command-config', file, '--list', '--topic', 'cert-only']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout.toString()).to.contain('(principal=User:CN=alice-client,O=kafkats, host=*, operation=WRITE, permissionType=ALLOW)');
+    const topics = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'topics', '--bootstrap-server', internal()[1]!, '--command-config', file, '--list']);
+    expect(topics.code, topics.stderr).to.equal(0);
+    expect(topics.stdout.toString().split('\n')).to.include.members(['cert-only', 'secured']);
     fs.writeFileSync(file, ['security.protocol=SASL_SSL', 'sasl.mechanism=SCRAM-SHA-512', `sasl.jaas.config=${SCRAM_JAAS('broker', 'wrong')}`,
       'ssl.truststore.type=PEM', `ssl.truststore.location=${ca.caPath}`, ''].join('\n'));
     const bad = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'acls', '--bootstrap-server', internal()[0]!, '--command-config', file, '--list']);
