@@ -12,7 +12,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { expect } from 'chai';
 import kafkajs from 'kafkajs';
-import { consumeWithGroup, eventually, kcat, rawExchange, request, run, useCluster } from './support.js';
+import { consumeWithGroup, eventually, kcat, python, rawExchange, request, run, useCluster } from './support.js';
 import { createDevCertificateAuthority, type DevCertificate, type DevCertificateAuthority } from '../../lib/testing/dev-certificates.js';
 import { findFreePort, sharedZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runner.js';
 import { REPO_ROOT } from '../../lib/testing/broker-process.js';
@@ -71,7 +71,8 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
       'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,INTERNAL:SASL_SSL,SSL:SSL',
       'inter.broker.listener.name': 'INTERNAL',
       'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
-      'listener.name.internal.sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256',
+      'listener.name.internal.sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
+      'listener.name.internal.plain.sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required user_carol="carol-secret";',
       'listener.name.internal.scram-sha-512.sasl.jaas.config': SCRAM_JAAS('broker', BROKER_PASSWORD),
       'listener.name.internal.scram-sha-256.sasl.jaas.config': SCRAM_JAAS('broker', BROKER_PASSWORD),
       'ssl.keystore.type': 'PKCS12',
@@ -284,5 +285,48 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     const bad = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'acls', '--bootstrap-server', internal()[0]!, '--command-config', file, '--list']);
     expect(bad.code).to.equal(1);
     expect(bad.stderr).to.contain('invalid credentials with SASL mechanism SCRAM-SHA-512');
+  });
+
+  it('confluent-kafka-python over SASL_SSL with PLAIN (the listener\'s PlainLoginModule user) produces, consumes in a group and reads metadata', async () => {
+    const script = `
+import sys, json
+from confluent_kafka import Producer, Consumer
+conf = {'bootstrap.servers': sys.argv[1], 'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'PLAIN',
+        'sasl.username': 'carol', 'sasl.password': sys.argv[3], 'ssl.ca.location': sys.argv[2]}
+p = Producer(conf)
+for i in range(20):
+    p.produce('secured', key=b'py%d' % i, value=b'py-%d' % i)
+left = p.flush(30)
+c = Consumer(dict(conf, **{'group.id': 'py-plain', 'auto.offset.reset': 'earliest'}))
+c.subscribe(['secured'])
+got = set()
+import time
+deadline = time.time() + 45
+while time.time() < deadline and len([v for v in got if v.startswith('py-')]) < 20:
+    m = c.poll(1.0)
+    if m is not None and m.error() is None:
+        got.add(m.value().decode())
+brokers = len(c.list_topics(timeout=10).brokers)
+c.close()
+print(json.dumps({'left': left, 'got': sorted(v for v in got if v.startswith('py-')), 'brokers': brokers}))
+`;
+    const ok = await python(script, [internal().join(','), ca.caPath, 'carol-secret'], 90_000);
+    expect(ok.code, ok.stderr).to.equal(0);
+    const out = JSON.parse(ok.stdout.toString().trim().split('\n').pop()!) as { left: number; got: string[]; brokers: number };
+    expect(out.left).to.equal(0);
+    expect(out.got).to.have.length(20);
+    expect(out.brokers).to.equal(3);
+    const bad = await python(`
+import sys
+from confluent_kafka.admin import AdminClient
+a = AdminClient({'bootstrap.servers': sys.argv[1], 'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'PLAIN',
+                 'sasl.username': 'carol', 'sasl.password': 'wrong', 'ssl.ca.location': sys.argv[2]})
+try:
+    a.list_topics(timeout=8)
+    print('listed')
+except Exception as e:
+    print('failed', e)
+`, [internal()[0]!, ca.caPath], 60_000);
+    expect(bad.stdout.toString()).to.match(/^failed/);
   });
 });
