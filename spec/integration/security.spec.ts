@@ -18,7 +18,7 @@ import { findFreePort, sharedZooKeeper, uniqueChroot } from '../../lib/testing/z
 import { REPO_ROOT } from '../../lib/testing/broker-process.js';
 import { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
 import { ScramFormatter } from '../../lib/security/scram/scram-formatter.js';
-import { SCRAM_SHA_256, SCRAM_SHA_512, type ScramMechanism } from '../../lib/security/scram/scram-mechanism.js';
+import { SCRAM_SHA_512, type ScramMechanism } from '../../lib/security/scram/scram-mechanism.js';
 import { credentialToString } from '../../lib/security/scram/scram-credential.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../../lib/protocol/index.js';
 import { errorForCode } from '../../lib/protocol/errors.js';
@@ -122,7 +122,13 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
   before(async function () {
     this.timeout(60_000);
     await createScramUser('alice', 'alice-secret', SCRAM_SHA_512);
-    await createScramUser('alice', 'alice-secret', SCRAM_SHA_256);
+    // SCRAM-SHA-256 through the CLI, as Kafka's kafka-configs.sh --entity-type users does it.
+    const cli = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'configs', '--bootstrap-server', plaintext(),
+      '--entity-type', 'users', '--entity-name', 'alice', '--alter', '--add-config', 'SCRAM-SHA-256=[iterations=8192,password=alice-secret]']);
+    expect([cli.code, cli.stdout.toString(), cli.stderr]).to.deep.equal([0, 'Completed updating config for user alice.\n', '']);
+    const described = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'configs', '--bootstrap-server', plaintext(),
+      '--entity-type', 'users', '--entity-name', 'alice', '--describe']);
+    expect(described.stdout.toString()).to.equal("SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096\n");
     const admin = new kafkajs.Kafka({ clientId: 'admin', brokers: [plaintext()], logLevel: kafkajs.logLevel.NOTHING }).admin();
     await admin.connect();
     try {
@@ -173,7 +179,7 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     expect(r.stderr).to.match(/Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256/);
   });
 
-  it('kcat over SASL_SSL with SCRAM-SHA-256 produces and consumes', async () => {
+  it('kcat over SASL_SSL with SCRAM-SHA-256 (a user made with kafkats configs --entity-type users) produces and consumes', async () => {
     const b = internal()[1]!;
     const p = await kcat(['-b', b, '-P', '-t', 'secured', '-p', '1', '-X', 'acks=all', ...saslArgs('alice', 'alice-secret', 'SCRAM-SHA-256')], 'one\ntwo\nthree\n');
     expect(p.code, p.stderr).to.equal(0);
