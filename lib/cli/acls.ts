@@ -10,12 +10,10 @@
  * --list and --force to remove without asking. Output as AclCommand's: `Adding ACLs for resource
  * \`ResourcePattern(…)\`:` and `Current ACLs for resource …` with one `\t(principal=…)` line per ACL.
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { ApiKeys } from '../protocol/index.js';
 import { Errors } from '../protocol/errors.js';
-import { parseProperties } from '../config/properties.js';
 import {
   AclOperation, aceKey, aceToString, ANY_ENTRY_FILTER, Op, Permission, SUPPORTED_OPERATIONS, WILDCARD_HOST,
   type AccessControlEntry, type AclBinding, type AclBindingFilter,
@@ -28,6 +26,7 @@ import { KafkaPrincipal, parseKafkaPrincipal } from '../common/kafka-principal.j
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { AclAuthorizer } from '../security/auth/acl-authorizer.js';
 import { errorText, withAdmin, type AdminClient } from './admin-client.js';
+import { COMMAND_CONFIG_HELP, clientSecurityOf, readCommandConfig } from './command-config.js';
 import { CliError, cliAction, collect, parseBootstrapServers, parseKeyValues } from './cli-support.js';
 
 interface AclsOptions {
@@ -70,7 +69,7 @@ export function registerAcls(program: Command): void {
     .command('acls')
     .description('add, remove and list ACLs (Kafka\'s kafka-acls.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
-    .option('--command-config <file>', 'a properties file of admin client settings (kafkats tools connect with PLAINTEXT)')
+    .option('--command-config <file>', COMMAND_CONFIG_HELP)
     .option('--authorizer-properties <k=v>', 'instead of --bootstrap-server: zookeeper.connect=host:port[/chroot] to write ACLs into ZooKeeper', collect, [])
     .option('--add', 'add ACLs')
     .option('--remove', 'remove ACLs')
@@ -319,12 +318,8 @@ async function runAcls(o: AclsOptions): Promise<void> {
   const action = o.add ? addAcls : o.remove ? removeAcls : listAcls;
   if (o.bootstrapServer !== undefined) {
     const bootstrap = parseBootstrapServers(o.bootstrapServer);
-    if (o.commandConfig !== undefined) {
-      const props = parseProperties(readFileSync(o.commandConfig, 'utf8'));
-      const protocol = props.get('security.protocol') ?? 'PLAINTEXT';
-      if (protocol.toUpperCase() !== 'PLAINTEXT') throw new CliError(`kafkats tools connect with PLAINTEXT only (security.protocol=${protocol} in ${o.commandConfig})`);
-    }
-    await withAdmin(bootstrap, (admin) => action(o, adminService(admin)), 'kafkats-acls');
+    const security = o.commandConfig !== undefined ? clientSecurityOf(readCommandConfig(o.commandConfig), 'kafkats-acls', o.commandConfig) : null;
+    await withAdmin(bootstrap, (admin) => action(o, adminService(admin)), 'kafkats-acls', security);
     return;
   }
   const props = parseKeyValues(o.authorizerProperties, '--authorizer-properties');

@@ -6,7 +6,7 @@
  * a bootstrap server, and routes controller-only requests (ZooKeeper mode) to the controller,
  * retrying once on NOT_CONTROLLER.
  */
-import { NetworkClient } from '../network/network-client.js';
+import { NetworkClient, type ClientChannelSecurity } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest, ZERO_UUID, type Input, type RequestApiKey } from '../protocol/index.js';
 import type { MetadataResponse, RequestBodies, ResponseBodies } from '../protocol/generated/types.js';
 import { errorForCode } from '../protocol/errors.js';
@@ -23,6 +23,8 @@ export interface AdminClientOptions {
   clientId?: string;
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** TLS/SASL from --command-config (absent: PLAINTEXT). */
+  security?: ClientChannelSecurity | null;
 }
 
 export const NOT_CONTROLLER = 41;
@@ -33,11 +35,13 @@ export class AdminClient {
   private readonly clientId: string;
   private readonly requestTimeoutMs: number;
   private readonly connectTimeoutMs: number;
+  private readonly security: ClientChannelSecurity | null;
 
   constructor(readonly bootstrapServers: readonly string[], options: AdminClientOptions = {}) {
     this.clientId = options.clientId ?? 'kafkats-admin';
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    this.security = options.security ?? null;
   }
 
   /** One request to the broker at `address` (`host:port`); the decoded response body. */
@@ -47,7 +51,7 @@ export class AdminClient {
       const i = address.lastIndexOf(':');
       client = new NetworkClient(
         { host: address.slice(0, i), port: Number(address.slice(i + 1)) },
-        { requestTimeoutMs: this.requestTimeoutMs, connectTimeoutMs: this.connectTimeoutMs, maxResponseSize: 100 * 1024 * 1024 },
+        { requestTimeoutMs: this.requestTimeoutMs, connectTimeoutMs: this.connectTimeoutMs, maxResponseSize: 100 * 1024 * 1024, security: this.security },
       );
       this.clients.set(address, client);
     }
@@ -167,8 +171,9 @@ export function errorText(code: number, message: string | null | undefined): str
 }
 
 /** Runs `fn` with a client and always closes it. */
-export async function withAdmin<T>(bootstrap: readonly string[], fn: (admin: AdminClient) => Promise<T>, clientId?: string): Promise<T> {
-  const admin = new AdminClient(bootstrap, { clientId });
+export async function withAdmin<T>(bootstrap: readonly string[], fn: (admin: AdminClient) => Promise<T>, clientId?: string,
+  security: ClientChannelSecurity | null = null): Promise<T> {
+  const admin = new AdminClient(bootstrap, { clientId, security });
   try {
     return await fn(admin);
   } finally {

@@ -6,17 +6,21 @@
  * sent to any broker for a topic and to the broker itself for a broker resource, and prints
  * `Completed updating config for topic t.`. Broker loggers (`--entity-type broker-loggers
  * --entity-name <id>`) list every logger with its level and change levels at runtime; a logger the
- * broker does not have is refused before anything is sent (`Invalid broker logger(s): …`).
+ * broker does not have is refused before anything is sent (`Invalid broker logger(s): …`). Users' SCRAM
+ * credentials: lib/cli/user-scram-configs.ts.
  */
 import type { Command } from 'commander';
 import { ApiKeys } from '../protocol/index.js';
 import { ConfigSource } from '../config/config-def.js';
 import { AdminClient, errorText, withAdmin } from './admin-client.js';
+import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { CliError, cliAction, parseBootstrapServers, parseConfigList } from './cli-support.js';
 import { Errors } from '../protocol/errors.js';
+import { alterUserScram, describeUserScram } from './user-scram-configs.js';
 
 interface ConfigsOptions {
   bootstrapServer?: string;
+  commandConfig?: string;
   entityType?: string;
   entityName?: string;
   entityDefault?: boolean;
@@ -37,8 +41,9 @@ export function registerConfigs(program: Command): void {
     .command('configs')
     .description('describe and change topic and broker configs (Kafka\'s kafka-configs.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
-    .option('--entity-type <type>', 'topics, brokers or broker-loggers')
-    .option('--entity-name <name>', 'topic name or broker id')
+    .option('--command-config <file>', COMMAND_CONFIG_HELP)
+    .option('--entity-type <type>', 'topics, brokers, broker-loggers or users (SCRAM credentials)')
+    .option('--entity-name <name>', 'topic name, broker id or user name')
     .option('--entity-default', 'with --entity-type brokers: the cluster-wide broker default')
     .option('--topic <topic>', 'shorthand for --entity-type topics --entity-name <topic>')
     .option('--broker <id>', 'shorthand for --entity-type brokers --entity-name <id>')
@@ -52,7 +57,8 @@ Examples:
   kafkats configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --add-config retention.ms=3600000,cleanup.policy=[compact,delete]
   kafkats configs --bootstrap-server localhost:9092 --entity-type brokers --entity-name 0 --describe --all
   kafkats configs --bootstrap-server localhost:9092 --entity-type brokers --entity-default --alter --add-config log.retention.ms=86400000
-  kafkats configs --bootstrap-server localhost:9092 --entity-type broker-loggers --entity-name 0 --alter --add-config kafka.controller=DEBUG`)
+  kafkats configs --bootstrap-server localhost:9092 --entity-type broker-loggers --entity-name 0 --alter --add-config kafka.controller=DEBUG
+  kafkats configs --bootstrap-server localhost:9092 --entity-type users --entity-name alice --alter --add-config 'SCRAM-SHA-512=[password=alice-secret]'`)
     .action(cliAction('configs', runConfigs));
 }
 
@@ -65,7 +71,7 @@ function entityOf(opts: ConfigsOptions): Entity {
   if (opts.topic !== undefined) return { type: 'topics', name: opts.topic };
   if (opts.broker !== undefined) return { type: 'brokers', name: opts.broker };
   const type = opts.entityType;
-  if (type !== 'topics' && type !== 'brokers' && type !== 'broker-loggers') throw new CliError(`--entity-type must be topics, brokers or broker-loggers${type ? `, got '${type}'` : ''}`);
+  if (type !== 'topics' && type !== 'brokers' && type !== 'broker-loggers') throw new CliError(`--entity-type must be topics, brokers, broker-loggers or users${type ? `, got '${type}'` : ''}`);
   if (opts.entityDefault) {
     if (type !== 'brokers') throw new CliError('--entity-default is only valid with --entity-type brokers');
     return { type, name: '' };
@@ -84,11 +90,25 @@ function label(e: Entity): string {
 async function runConfigs(opts: ConfigsOptions): Promise<void> {
   if (Boolean(opts.describe) === Boolean(opts.alter)) throw new CliError('exactly one of --describe or --alter is required');
   const bootstrap = parseBootstrapServers(opts.bootstrapServer);
+  if (opts.entityType === 'users') {
+    await withAdmin(bootstrap, (admin) => runUsers(admin, opts), 'kafkats-configs', commandConfigSecurity(opts.commandConfig, 'kafkats-configs'));
+    return;
+  }
   const entity = entityOf(opts);
   await withAdmin(bootstrap, async (admin) => {
     if (opts.describe) await describe(admin, entity, opts.all === true);
     else await alter(admin, entity, opts);
-  }, 'kafkats-configs');
+  }, 'kafkats-configs', commandConfigSecurity(opts.commandConfig, 'kafkats-configs'));
+}
+
+async function runUsers(admin: AdminClient, opts: ConfigsOptions): Promise<void> {
+  const user = opts.entityName === undefined || opts.entityName === '' ? null : opts.entityName;
+  if (opts.describe) return describeUserScram(admin, user);
+  if (user === null) throw new CliError('--entity-name is required to --alter a user');
+  const add = opts.addConfig !== undefined ? parseConfigList(opts.addConfig) : new Map<string, string>();
+  const del = opts.deleteConfig !== undefined ? opts.deleteConfig.split(',').map((k) => k.trim()).filter((k) => k !== '') : [];
+  if (add.size === 0 && del.length === 0) throw new CliError('--alter needs --add-config and/or --delete-config');
+  return alterUserScram(admin, user, add, del);
 }
 
 /** Where a request about `e` goes: the broker itself for one broker (or its loggers), any broker otherwise. */

@@ -8,11 +8,13 @@
 import type { Command } from 'commander';
 import { ApiKeys } from '../protocol/index.js';
 import { AdminClient, errorText, withAdmin } from './admin-client.js';
+import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { CliError, cliAction, parseBootstrapServers } from './cli-support.js';
 import { Errors } from '../protocol/errors.js';
 
 interface GetOffsetsOptions {
   bootstrapServer?: string;
+  commandConfig?: string;
   topic?: string;
   partitions?: string;
   time: string;
@@ -24,6 +26,7 @@ export function registerGetOffsets(program: Command): void {
     .command('get-offsets')
     .description('print partition offsets as topic:partition:offset (Kafka\'s kafka-get-offsets.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
+    .option('--command-config <file>', COMMAND_CONFIG_HELP)
     .option('--topic <topic>', 'topic name or regular expression (default: all topics)')
     .option('--partitions <list>', 'comma-separated partition ids (default: all)')
     .option('--time <time>', '-1 or latest, -2 or earliest, -3 or max-timestamp, or a timestamp in ms', '-1')
@@ -56,7 +59,7 @@ async function runGetOffsets(opts: GetOffsetsOptions): Promise<void> {
   await withAdmin(bootstrap, async (admin) => {
     const lines = await getOffsets(admin, opts.topic, wantedPartitions, time, opts.excludeInternalTopics === true);
     if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
-  }, 'kafkats-get-offsets');
+  }, 'kafkats-get-offsets', commandConfigSecurity(opts.commandConfig, 'kafkats-get-offsets'));
 }
 
 export async function getOffsets(admin: AdminClient, topicPattern: string | undefined, partitions: Set<number> | null, time: bigint, excludeInternal: boolean): Promise<string[]> {

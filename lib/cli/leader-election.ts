@@ -10,11 +10,13 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ApiKeys } from '../protocol/index.js';
 import { AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
+import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { CliError, cliAction, parseBootstrapServers, parseIntOption } from './cli-support.js';
 import { Errors } from '../protocol/errors.js';
 
 interface ElectionOptions {
   bootstrapServer?: string;
+  commandConfig?: string;
   electionType?: string;
   topic?: string;
   partition?: string;
@@ -29,6 +31,7 @@ export function registerLeaderElection(program: Command): void {
     .command('leader-election')
     .description('elect partition leaders: preferred or unclean (Kafka\'s kafka-leader-election.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
+    .option('--command-config <file>', COMMAND_CONFIG_HELP)
     .option('--election-type <type>', 'PREFERRED or UNCLEAN')
     .option('--topic <topic>', 'the topic (with --partition)')
     .option('--partition <n>', 'the partition (with --topic)')
@@ -69,7 +72,7 @@ async function runElection(opts: ElectionOptions): Promise<void> {
     if (opts.topic === undefined || opts.partition === undefined) throw new CliError('--topic and --partition go together');
     partitions = [{ topic: opts.topic, partition: parseIntOption('--partition', opts.partition)! }];
   }
-  await withAdmin(bootstrap, (admin) => elect(admin, type, partitions), 'kafkats-leader-election');
+  await withAdmin(bootstrap, (admin) => elect(admin, type, partitions), 'kafkats-leader-election', commandConfigSecurity(opts.commandConfig, 'kafkats-leader-election'));
 }
 
 async function elect(admin: AdminClient, type: 'PREFERRED' | 'UNCLEAN', partitions: Array<{ topic: string; partition: number }> | null): Promise<void> {

@@ -13,11 +13,13 @@ import { ConfigSource } from '../config/config-def.js';
 import { isInternalTopic } from '../common/topic.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
+import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { CliError, cliAction, collect, parseBootstrapServers, parseIntOption, parseKeyValues } from './cli-support.js';
 import { Errors } from '../protocol/errors.js';
 
 interface TopicsOptions {
   bootstrapServer?: string;
+  commandConfig?: string;
   zookeeper?: string;
   create?: boolean;
   list?: boolean;
@@ -59,6 +61,7 @@ export function registerTopics(program: Command): void {
     .command('topics')
     .description('create, list, describe, alter and delete topics (Kafka\'s kafka-topics.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
+    .option('--command-config <file>', COMMAND_CONFIG_HELP)
     .option('--zookeeper <connect>', 'read --list/--describe from ZooKeeper (host:port[/chroot]); read-only')
     .option('--create', 'create a topic')
     .option('--list', 'list the topics')
@@ -102,7 +105,7 @@ async function runTopics(opts: TopicsOptions): Promise<void> {
         case 'alter': return alterTopic(admin, opts);
         case 'delete': return deleteTopics(admin, opts);
       }
-    }, 'kafkats-topics');
+    }, 'kafkats-topics', commandConfigSecurity(opts.commandConfig, 'kafkats-topics'));
   } catch (err) {
     if (err instanceof CliError) throw new CliError(`Error while executing topic command : ${err.message}`);
     throw err;

@@ -4,7 +4,7 @@
  * ServerLogConfigs / ReplicationConfigs …). Docs are our own one-liners. Broker keys that supply a
  * topic-level default carry `topicKey` (log.retention.ms → retention.ms); see topic-configs.ts.
  *
- * Keys for features kafkats does not implement (SSL/SASL details, quotas, policies) are still
+ * Keys for features kafkats does not implement (Kerberos, quotas, policies) are still
  * defined, so a Kafka server.properties loads without warnings and DescribeConfigs lists them.
  */
 import {
@@ -295,25 +295,38 @@ function replication(def: ConfigDef): ConfigDef {
     .define('kafkats.metrics.host', 'string', '', 'low',
       'kafkats only: interface the /metrics and /health endpoint binds; empty binds every interface.')
 
-    // ----- Security (accepted and validated; TLS/SASL are not implemented yet) -----
+    // ----- Security (Kafka's SslConfigs / SaslConfigs / BrokerSecurityConfigs; each may be given per
+    // listener as listener.name.<listener>.<key>, SASL JAAS per mechanism as
+    // listener.name.<listener>.<mechanism>.sasl.jaas.config) -----
     .define('principal.builder.class', 'class', 'org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder', 'medium',
       'Builds the principal of a connection (Java class name; informational).', { validator: nonEmptyString() })
     .define('ssl.protocol', 'string', 'TLSv1.3', 'medium', 'TLS protocol used to build the SSL context.')
     .define('ssl.enabled.protocols', 'list', 'TLSv1.2,TLSv1.3', 'medium', 'TLS versions accepted on SSL listeners.')
-    .define('ssl.keystore.type', 'string', 'JKS', 'medium', 'Format of the key store file.')
+    .define('ssl.keystore.type', 'string', 'JKS', 'medium', 'Format of the key store: PKCS12 or PEM (JKS files must be converted to PKCS12).')
+    .define('ssl.keystore.certificate.chain', 'password', null, 'high', 'PEM certificate chain of the key store given inline (ssl.keystore.type=PEM).')
+    .define('ssl.keystore.key', 'password', null, 'high', 'PEM private key of the key store given inline (ssl.keystore.type=PEM).')
+    .define('ssl.truststore.certificates', 'password', null, 'high', 'PEM trusted certificates given inline (ssl.truststore.type=PEM).')
+    .define('ssl.principal.mapping.rules', 'string', 'DEFAULT', 'low', 'Rules mapping a client certificate DN to the principal name: RULE:pattern/replacement/[LU],…,DEFAULT.')
+    .define('ssl.keymanager.algorithm', 'string', 'SunX509', 'low', 'Key manager algorithm (Java; informational).')
+    .define('ssl.trustmanager.algorithm', 'string', 'PKIX', 'low', 'Trust manager algorithm (Java; informational).')
+    .define('ssl.engine.factory.class', 'class', null, 'low', 'Custom SSLEngine factory (Java class; not supported, must be unset).')
+    .define('sasl.server.max.receive.size', 'int', 524288, 'low', 'Largest frame accepted before SASL authentication completes.')
+    .define('sasl.server.callback.handler.class', 'class', null, 'medium', 'Custom SASL server callback handler (Java class; not supported, must be unset).')
+    .define('sasl.login.callback.handler.class', 'class', null, 'medium', 'Custom SASL login callback handler (Java class; not supported, must be unset).')
     .define('ssl.keystore.location', 'string', null, 'medium', 'Path of the key store file.')
     .define('ssl.keystore.password', 'password', null, 'medium', 'Password of the key store file.')
     .define('ssl.key.password', 'password', null, 'medium', 'Password of the private key in the key store.')
-    .define('ssl.truststore.type', 'string', 'JKS', 'medium', 'Format of the trust store file.')
+    .define('ssl.truststore.type', 'string', 'JKS', 'medium', 'Format of the trust store: PKCS12 or PEM (JKS files must be converted to PKCS12).')
     .define('ssl.truststore.location', 'string', null, 'medium', 'Path of the trust store file.')
     .define('ssl.truststore.password', 'password', null, 'medium', 'Password of the trust store file.')
     .define('ssl.client.auth', 'string', 'none', 'medium', 'Whether SSL listeners request or require client certificates.',
       { validator: validString('required', 'requested', 'none') })
     .define('ssl.cipher.suites', 'list', [], 'medium', 'TLS cipher suites allowed; empty means the platform defaults.')
-    .define('ssl.endpoint.identification.algorithm', 'string', 'https', 'low', 'Host name verification for outgoing TLS connections.')
+    .define('ssl.endpoint.identification.algorithm', 'string', 'https', 'low', 'Host name verification of the server on inter-broker TLS connections: https, or empty for none.')
     .define('sasl.enabled.mechanisms', 'list', 'GSSAPI', 'medium', 'SASL mechanisms offered to clients.')
     .define('sasl.mechanism.inter.broker.protocol', 'string', 'GSSAPI', 'medium', 'SASL mechanism brokers use with each other.')
-    .define('sasl.jaas.config', 'password', null, 'medium', 'JAAS login configuration for SASL.')
+    .define('sasl.jaas.config', 'password', null, 'medium',
+      'JAAS login configuration; brokers read it per listener and mechanism (listener.name.<l>.<mechanism>.sasl.jaas.config).')
     .define('sasl.kerberos.service.name', 'string', null, 'medium', 'Kerberos principal name Kafka runs as.')
     .define('delegation.token.secret.key', 'password', null, 'medium', 'Secret signing delegation tokens; unset disables them.')
     .define('delegation.token.max.lifetime.ms', 'long', 7 * DAY_MS, 'medium', 'Longest a delegation token may be renewed for.', { validator: atLeast(1) })

@@ -20,6 +20,9 @@ import {
   parseListeners, parseListenerSecurityProtocolMap, toSecurityProtocol, type EndPoint, type SecurityProtocol,
 } from './listeners.js';
 import { LogConfig, toTopicValue, type TopicConfigValues } from './log-config.js';
+import {
+  interBrokerSecurityConfig, isListenerPrefixedKey, listenerSecurityConfigs, type InterBrokerSecurityConfig, type ListenerSecurityConfig,
+} from './listener-security.js';
 import { TOPIC_CONFIG_DEF } from './topic-configs.js';
 
 /** The broker's authorizer (Kafka's AclAuthorizer configuration). */
@@ -80,6 +83,10 @@ export class KafkaConfig {
   readonly advertisedListeners: readonly EndPoint[];
   readonly interBrokerListenerName: string;
   readonly interBrokerSecurityProtocol: SecurityProtocol;
+  /** The SSL/SASL settings of every listener (listener.name.<l>.* overrides applied), validated. */
+  readonly listenerSecurity: ReadonlyMap<string, ListenerSecurityConfig>;
+  /** How this broker connects to the others: the inter-broker listener's client-side security. */
+  readonly interBrokerSecurity: InterBrokerSecurityConfig;
   readonly logRetentionTimeMillis: number;
   readonly logRollTimeMillis: number;
   readonly logRollTimeJitterMillis: number;
@@ -142,7 +149,7 @@ export class KafkaConfig {
     this.warnings = warnings;
 
     for (const k of raw.keys()) {
-      if (!BROKER_CONFIG_DEF.has(k)) warnings.push(`Unknown configuration '${k}' (from ${origins.get(k)}) was ignored.`);
+      if (!BROKER_CONFIG_DEF.has(k) && !isListenerPrefixedKey(k)) warnings.push(`Unknown configuration '${k}' (from ${origins.get(k)}) was ignored.`);
     }
     for (const key of BROKER_CONFIG_DEF.keys()) {
       this.values.set(key.name, raw.has(key.name) ? BROKER_CONFIG_DEF.parse(key.name, raw.get(key.name)) : key.defaultValue);
@@ -282,9 +289,13 @@ export class KafkaConfig {
     if (this.getString('control.plane.listener.name') !== null) {
       warnings.push('control.plane.listener.name is not supported by kafkats; controller requests use the inter-broker listener.');
     }
-    for (const ep of this.listeners) {
-      if (ep.securityProtocol !== 'PLAINTEXT') warnings.push(`Listener ${ep.listenerName} uses ${ep.securityProtocol}, which kafkats does not implement yet.`);
+    this.listenerSecurity = listenerSecurityConfigs(this, this.listeners);
+    const ibListener = this.listenerSecurity.get(this.interBrokerListenerName);
+    if (!ibListener) {
+      throw ConfigError.invalid('inter.broker.listener.name', this.interBrokerListenerName,
+        `inter.broker.listener.name must be a listener name defined in listeners (${[...this.listenerSecurity.keys()].join(',')})`);
     }
+    this.interBrokerSecurity = interBrokerSecurityConfig(this, ibListener);
 
     this.messageMaxBytes = this.getNumber('message.max.bytes');
     this.numPartitions = this.getNumber('num.partitions');

@@ -6,7 +6,7 @@
  * first drains the queues: what it already decided (say the leaders its own controlled shutdown
  * just moved) still reaches the brokers, without retries and within a bound.
  */
-import { NetworkClient } from '../network/network-client.js';
+import { NetworkClient, type ClientChannelSecurity } from '../network/network-client.js';
 import { decodeResponse, encodeRequest } from '../protocol/index.js';
 import type { Input, RequestApiKey } from '../protocol/frames.js';
 import type { RequestBodies, ResponseBodies } from '../protocol/generated/types.js';
@@ -33,6 +33,8 @@ export interface ChannelOptions {
   time?: Time;
   /** Opens the connection to a broker (default: a NetworkClient). */
   newClient?: (host: string, port: number) => ControllerChannelClient;
+  /** TLS/SASL of the inter-broker listener (absent: PLAINTEXT). */
+  security?: ClientChannelSecurity | null;
 }
 
 class RequestSendThread {
@@ -51,7 +53,7 @@ class RequestSendThread {
   constructor(readonly broker: LiveBroker, host: string, port: number, private readonly options: ChannelOptions) {
     this.time = options.time ?? SYSTEM_TIME;
     this.client = options.newClient?.(host, port)
-      ?? new NetworkClient({ host, port }, { requestTimeoutMs: options.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 100 * 1024 * 1024 });
+      ?? new NetworkClient({ host, port }, { requestTimeoutMs: options.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 100 * 1024 * 1024, security: options.security });
     this.done = this.loop();
   }
 

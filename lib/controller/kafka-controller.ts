@@ -84,6 +84,8 @@ export interface ControllerRuntime {
   scheduler: KafkaScheduler;
   time?: Time;
   newChannelClient?: ChannelOptions['newClient'];
+  /** TLS/SASL of the inter-broker listener the channel connects over. */
+  interBrokerSecurity?: ChannelOptions['security'];
 }
 
 export class KafkaController {
@@ -127,6 +129,7 @@ export class KafkaController {
       retryBackoffMs: 100,
       time: this.runtime.time ?? SYSTEM_TIME,
       newClient: this.runtime.newChannelClient,
+      security: this.runtime.interBrokerSecurity,
     });
     const batch = new ControllerBrokerRequestBatch(this.config.brokerId, this.context, channel, {
       onStopReplicaResponse: (brokerId, response, _partitions, deletePartition) => {

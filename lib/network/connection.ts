@@ -16,6 +16,9 @@ import type { BufferPool } from '../utils/buffer-pool.js';
 import type { Logger } from '../utils/logger.js';
 import { KafkaPrincipal } from '../common/kafka-principal.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
+import { SYSTEM_TIME, delay, type Time } from '../common/time.js';
+import type { ChannelAuthenticator } from './channel-builder.js';
+import { AuthenticationFailure } from '../security/authenticator/sasl-server-authenticator.js';
 
 export interface ConnectionInfo {
   readonly id: string;
@@ -42,6 +45,11 @@ export interface RequestHandler {
    * frame, and some, like a group member's metadata, are kept).
    */
   frameReusable?(frame: Buffer): boolean;
+  /**
+   * Resolves once requests may be served (start-up complete); SASL authentication waits for it too,
+   * so that credentials (/config/users) are loaded before a client authenticates.
+   */
+  ready?(): Promise<void>;
 }
 
 export interface ConnectionOptions {
@@ -61,6 +69,16 @@ export interface ConnectionOptions {
    * connections so a flood of bad requests costs a few lines (default: one for this connection).
    */
   closeLog?: RateLimitedLog;
+  /** The principal before (or without) SASL: User:ANONYMOUS, or a TLS client certificate's. */
+  principal?: KafkaPrincipal;
+  /**
+   * SASL listeners: every frame goes to the authenticator until it completes (no request is served
+   * before), and a SaslHandshake after that re-authenticates (KIP-368).
+   */
+  authenticator?: ChannelAuthenticator | null;
+  /** connection.failed.authentication.delay.ms: how long a failed authentication's answer and close wait. */
+  failedAuthenticationDelayMs?: number;
+  time?: Time;
 }
 
 /** Queued (received, not yet handled) requests at which reading pauses. */
@@ -83,6 +101,9 @@ export class Connection implements ConnectionInfo {
   private readonly pauseBytes: number;
   private readonly bufferPool: BufferPool | undefined;
   private readonly closeLog: RateLimitedLog;
+  private readonly authenticator: ChannelAuthenticator | null;
+  private readonly failedAuthenticationDelayMs: number;
+  private readonly time: Time;
 
   constructor(
     readonly id: string,
@@ -97,6 +118,10 @@ export class Connection implements ConnectionInfo {
     const pool = options.bufferPool;
     this.bufferPool = pool;
     this.closeLog = options.closeLog ?? new RateLimitedLog(log);
+    this.principal = options.principal ?? KafkaPrincipal.ANONYMOUS;
+    this.authenticator = options.authenticator ?? null;
+    this.failedAuthenticationDelayMs = options.failedAuthenticationDelayMs ?? 0;
+    this.time = options.time ?? SYSTEM_TIME;
     this.decoder = new FrameDecoder(options.maxRequestSize, pool && ((size) => pool.acquire(size)));
     this.pauseBytes = Math.min(options.maxQueuedBytes, QUEUED_BYTES_PAUSE);
     socket.setNoDelay(true);
@@ -196,6 +221,18 @@ export class Connection implements ConnectionInfo {
           this.paused = false;
           this.socket.resume();
         }
+        const auth = this.authenticator;
+        if (auth && (!auth.complete || auth.maybeBeginReauthentication(frame))) {
+          if (!(await this.authenticate(auth, frame))) return;
+          continue;
+        }
+        if (auth?.sessionExpired()) {
+          // KIP-368: a request after the session expired (without re-authentication) closes the connection.
+          this.closeLog.info('reauthentication-expired', { connection: this.id, remote: `${this.remoteAddress}:${this.remotePort}`, principal: this.principal.toString() },
+            'closing connection whose SASL session expired without re-authentication');
+          this.close();
+          return;
+        }
         let response: Buffer[] | null;
         try {
           response = await this.handler.handle(frame, this);
@@ -213,6 +250,35 @@ export class Connection implements ConnectionInfo {
     }
     // Frames that arrived while the last write was pending.
     this.startProcessing();
+  }
+
+  /**
+   * One frame of the SASL exchange; false when the connection is closed. A failed authentication
+   * is answered (when there is an answer) and closed after connection.failed.authentication.delay.ms,
+   * as Kafka's Selector delays the close of such channels.
+   */
+  private async authenticate(auth: ChannelAuthenticator, frame: Buffer): Promise<boolean> {
+    let step;
+    try {
+      await this.handler.ready?.();
+      step = await auth.onFrame(frame);
+    } catch (err) {
+      const remote = `${this.remoteAddress}:${this.remotePort}`;
+      if (err instanceof AuthenticationFailure) {
+        this.closeLog.info('failed-authentication', { connection: this.id, remote, reason: err.message },
+          `Failed authentication with ${remote} (${err.message})`);
+        if (err.delayed && this.failedAuthenticationDelayMs > 0) await delay(this.time, this.failedAuthenticationDelayMs);
+        if (err.response && !this.closed) await this.write(err.response);
+      } else {
+        this.closeLog.warn('failed-authentication-frame', { connection: this.id, remote, err: err instanceof Error ? err.message : String(err) },
+          'closing connection after a bad frame during SASL authentication');
+      }
+      this.close();
+      return false;
+    }
+    if (step.principal) this.principal = step.principal;
+    if (step.response && !this.closed) await this.write(step.response);
+    return !this.closed;
   }
 
   private async write(chunks: Buffer[]): Promise<void> {

@@ -3,8 +3,19 @@
  * fetchers): one lazily opened connection to a destination, several requests in flight matched by
  * correlation id, a typed failure for every pending request when the connection drops, and a
  * request timeout. It moves frames; encoding and decoding stay with lib/protocol.
+ * With `security` (the inter-broker listener's, or a tool's --command-config) the connection is
+ * TLS and/or authenticates with SASL before the first request is written. When the broker bounds
+ * the SASL session (KIP-368 connections.max.reauth.ms), the client starts a new session at a
+ * random point between 85% and 95% of its lifetime, as Kafka's clients re-authenticate then: a
+ * send with nothing in flight on the old connection opens and authenticates a fresh one (kafkats
+ * reconnects rather than re-authenticating on the same socket).
  */
 import net from 'node:net';
+import tls from 'node:tls';
+import type { SslFactory } from '../security/ssl/ssl-factory.js';
+import type { SaslClient } from '../security/authenticator/sasl-server.js';
+import { saslClientAuthenticate } from './sasl-client-authenticator.js';
+import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { FrameDecoder } from './frame-decoder.js';
 import type { BufferPool } from '../utils/buffer-pool.js';
 import { NetworkError, RequestTimedOutError } from '../protocol/errors.js';
@@ -26,6 +37,19 @@ export interface NetworkClientOptions {
   maxResponseSize: number;
   /** Where large response frames are assembled (the caller releases a frame it has finished with). */
   bufferPool?: BufferPool;
+  /** TLS and SASL of the connection (absent: PLAINTEXT). */
+  security?: ClientChannelSecurity | null;
+  /** The clock SASL session lifetimes are counted on (default: the system clock). */
+  time?: Time;
+}
+
+/** How a client connection is secured (Kafka's client-side ChannelBuilder). */
+export interface ClientChannelSecurity {
+  /** Set for SSL and SASL_SSL (client mode). */
+  readonly ssl: SslFactory | null;
+  /** Set for SASL_PLAINTEXT and SASL_SSL: a fresh SaslClient per connection. */
+  readonly newSaslClient: (() => SaslClient) | null;
+  readonly clientId: string;
 }
 
 export class NetworkClient {
@@ -35,6 +59,8 @@ export class NetworkClient {
   private closed = false;
   /** Bumped on every disconnect, so a send that raced with one can tell. */
   private generation = 0;
+  /** When the SASL session of the open connection is to be renewed (monotonic ms), if bounded. */
+  private sessionRenewAtMs: number | null = null;
 
   constructor(
     readonly destination: Destination,
@@ -52,6 +78,7 @@ export class NetworkClient {
    */
   async send(correlationId: number, frame: Buffer[], expectResponse = true): Promise<Buffer | null> {
     if (this.closed) throw new NetworkError(`client to ${this.describe()} is closed`);
+    this.maybeRenewSession();
     if (!expectResponse) {
       const socket = await this.connect();
       for (const c of frame) socket.write(c);
@@ -89,6 +116,20 @@ export class NetworkClient {
     return response;
   }
 
+  private get time(): Time {
+    return this.options.time ?? SYSTEM_TIME;
+  }
+
+  /** KIP-368: an idle connection whose SASL session is due for renewal is replaced by a new one. */
+  private maybeRenewSession(): void {
+    if (!this.socket || this.sessionRenewAtMs === null || this.pending.size > 0) return;
+    if (this.time.hiResClockMs() < this.sessionRenewAtMs) return;
+    this.generation++;
+    this.socket.destroy();
+    this.socket = null;
+    this.sessionRenewAtMs = null;
+  }
+
   private fail(correlationId: number, err: Error): void {
     const p = this.pending.get(correlationId);
     if (!p) return;
@@ -123,8 +164,10 @@ export class NetworkClient {
   private connect(): Promise<net.Socket> {
     if (this.socket) return Promise.resolve(this.socket);
     if (this.connecting) return this.connecting;
+    const security = this.options.security ?? null;
     const attempt = new Promise<net.Socket>((resolve, reject) => {
-      const socket = net.connect({ host: this.destination.host, port: this.destination.port });
+      const { host, port } = this.destination;
+      const socket = security?.ssl ? tls.connect({ host, port, ...security.ssl.clientOptions(host) }) : net.connect({ host, port });
       socket.setNoDelay(true);
       const timer = setTimeout(() => {
         socket.destroy();
@@ -133,7 +176,9 @@ export class NetworkClient {
       timer.unref();
       const pool = this.options.bufferPool;
       const decoder = new FrameDecoder(this.options.maxResponseSize, pool && ((size) => pool.acquire(size)));
-      socket.once('connect', () => {
+      /** While authenticating: where the next frame goes. */
+      let authWaiter: ((frame: Buffer) => void) | null = null;
+      const ready = (): void => {
         clearTimeout(timer);
         if (this.closed) {
           socket.destroy();
@@ -143,16 +188,42 @@ export class NetworkClient {
         this.socket = socket;
         this.connecting = null;
         resolve(socket);
-      });
+      };
+      const onConnected = (): void => {
+        if (!security?.newSaslClient) {
+          ready();
+          return;
+        }
+        const exchange = (frame: Buffer): Promise<Buffer> => new Promise<Buffer>((res) => {
+          authWaiter = res;
+          socket.write(frame);
+        });
+        saslClientAuthenticate(exchange, security.newSaslClient(), security.clientId).then((lifetimeMs) => {
+          this.sessionRenewAtMs = lifetimeMs > 0 ? this.time.hiResClockMs() + lifetimeMs * (0.85 + 0.1 * Math.random()) : null;
+          ready();
+        }, (err: Error) => {
+          clearTimeout(timer);
+          socket.destroy();
+          reject(err);
+        });
+      };
+      socket.once(security?.ssl ? 'secureConnect' : 'connect', onConnected);
       socket.on('data', (chunk: Buffer) => {
         let frames: Buffer[];
         try {
           frames = decoder.push(chunk);
         } catch (err) {
           this.disconnect(new NetworkError(`bad frame from ${this.describe()}: ${(err as Error).message}`));
+          socket.destroy();
           return;
         }
         for (const f of frames) {
+          if (authWaiter) {
+            const w = authWaiter;
+            authWaiter = null;
+            w(f);
+            continue;
+          }
           if (f.length < 4) continue;
           const p = this.pending.get(f.readInt32BE(0));
           if (!p) continue;

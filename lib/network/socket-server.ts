@@ -7,10 +7,12 @@
  * changed at runtime through reconfigureConnectionQuotas (dynamic broker configs).
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { networkInterfaces as osInterfaces } from 'node:os';
 import { Connection, type ConnectionOptions, type RequestHandler } from './connection.js';
 import { logger } from '../utils/logger.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
+import type { ListenerChannel } from './channel-builder.js';
 import { ConnectionQuotas, normalizeAddress, type ConnectionQuotaConfig } from './connection-quotas.js';
 
 export interface ListenerSpec {
@@ -18,6 +20,11 @@ export interface ListenerSpec {
   name: string;
   host: string;
   port: number;
+  /**
+   * The listener's security (TLS, SASL); absent means PLAINTEXT. A listener is served only as its
+   * channel says: an SSL or SASL listener is never served as PLAINTEXT.
+   */
+  channel?: ListenerChannel;
 }
 
 export interface BoundListener extends ListenerSpec {
@@ -36,7 +43,7 @@ export class SocketServer {
   private stopping = false;
   private readonly connectionQuotas = new ConnectionQuotas();
   /** Sockets waiting for max.connections (accepted, not read yet). */
-  private readonly waiting: Array<{ listenerName: string; socket: net.Socket; address: string }> = [];
+  private readonly waiting: Array<{ listener: ListenerSpec; socket: net.Socket; address: string }> = [];
 
   constructor(
     private readonly listeners: ListenerSpec[],
@@ -65,7 +72,7 @@ export class SocketServer {
       const hosts = await bindHosts(l.host);
       let port = l.port;
       for (const host of hosts) {
-        const server = net.createServer((socket) => this.accept(l.name, socket));
+        const server = this.createServer(l);
         server.on('error', (err) => this.log.error({ err }, `listener ${l.name} error`));
         try {
           port = await listen(server, host, port);
@@ -78,7 +85,7 @@ export class SocketServer {
         this.servers.push(server);
       }
       this.bound.push({ ...l, boundPort: port });
-      this.log.info(`listening on ${l.name}://${l.host}:${port}`);
+      this.log.info(`listening on ${l.name}://${l.host}:${port} (${l.channel?.securityProtocol ?? 'PLAINTEXT'})`);
     }
   }
 
@@ -95,7 +102,21 @@ export class SocketServer {
     await closed;
   }
 
-  private accept(listenerName: string, socket: net.Socket): void {
+  private createServer(l: ListenerSpec): net.Server {
+    const channel = l.channel;
+    if (!channel?.ssl) return net.createServer((socket) => this.accept(l, socket));
+    // TLS listeners: a connection is accepted once its handshake completed; a failed handshake (a
+    // plaintext client, an untrusted or expired certificate with ssl.client.auth=required) is logged
+    // rate-limited and the socket closed by Node.
+    const server = tls.createServer(channel.ssl.serverOptions(), (socket) => this.accept(l, socket));
+    server.on('tlsClientError', (err, socket) => {
+      this.closeLog.info(`ssl-handshake-${l.name}`, { listener: l.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message },
+        `Failed authentication with ${socket.remoteAddress} (SSL handshake failed: ${err.message})`);
+    });
+    return server;
+  }
+
+  private accept(l: ListenerSpec, socket: net.Socket): void {
     if (this.stopping) {
       socket.destroy();
       return;
@@ -106,25 +127,40 @@ export class SocketServer {
       socket.destroy();
       return;
     }
-    if (this.connectionQuotas.mustWait(listenerName === this.interBrokerListener)) {
+    if (this.connectionQuotas.mustWait(l.name === this.interBrokerListener)) {
       socket.pause();
       socket.once('close', () => {
         const i = this.waiting.findIndex((w) => w.socket === socket);
         if (i >= 0) this.waiting.splice(i, 1);
       });
-      this.waiting.push({ listenerName, socket, address });
+      this.waiting.push({ listener: l, socket, address });
       return;
     }
-    this.open(listenerName, socket, address);
+    this.open(l, socket, address);
   }
 
-  private open(listenerName: string, socket: net.Socket, address: string): void {
-    this.connectionQuotas.inc(address);
+  private open(l: ListenerSpec, socket: net.Socket, address: string): void {
     const id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextConnectionId++}`;
-    const conn = new Connection(id, listenerName, socket, this.handler, { closeLog: this.closeLog, ...this.options }, this.log);
+    const channel = l.channel;
+    let principal;
+    if (channel?.ssl) {
+      try {
+        principal = channel.sslPrincipal(socket as tls.TLSSocket);
+      } catch (err) {
+        this.closeLog.info(`ssl-principal-${l.name}`, { listener: l.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, err: (err as Error).message },
+          `Failed authentication with ${socket.remoteAddress} (${(err as Error).message})`);
+        socket.destroy();
+        return;
+      }
+    }
+    this.connectionQuotas.inc(address);
+    let conn: Connection | undefined;
+    const authenticator = channel?.newAuthenticator((frame) => this.handler.handle(frame, conn!)) ?? null;
+    conn = new Connection(id, l.name, socket, this.handler, { closeLog: this.closeLog, ...this.options, principal, authenticator }, this.log);
     this.connections.add(conn);
+    const added = conn;
     conn.onClose(() => {
-      this.connections.delete(conn);
+      this.connections.delete(added);
       this.connectionQuotas.dec(address);
       this.admitWaiting();
     });
@@ -140,7 +176,7 @@ export class SocketServer {
         continue;
       }
       w.socket.resume();
-      this.open(w.listenerName, w.socket, w.address);
+      this.open(w.listener, w.socket, w.address);
     }
   }
 }

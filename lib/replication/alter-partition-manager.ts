@@ -6,7 +6,7 @@
  * themselves plus /isr_change_notification, so the controller stays the only writer of partition
  * state. At most one change per partition is in flight (the Partition enforces it).
  */
-import { NetworkClient } from '../network/network-client.js';
+import { NetworkClient, type ClientChannelSecurity } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
 import { Errors, NotControllerError } from '../protocol/errors.js';
 import type { AlterPartitionItem, AlterPartitionManager, AlterPartitionResult } from '../cluster/partition.js';
@@ -31,6 +31,7 @@ export class DefaultAlterPartitionManager implements AlterPartitionManager {
     private readonly interBrokerListener: string,
     private readonly time: Time = SYSTEM_TIME,
     private readonly requestTimeoutMs = 30_000,
+    private readonly security: ClientChannelSecurity | null = null,
   ) {}
 
   async submit(item: AlterPartitionItem): Promise<AlterPartitionResult> {
@@ -57,7 +58,7 @@ export class DefaultAlterPartitionManager implements AlterPartitionManager {
     const key = `${controllerId}@${ep.host}:${ep.port}`;
     if (!this.client || this.clientFor !== key) {
       this.client?.close();
-      this.client = new NetworkClient({ host: ep.host, port: ep.port }, { requestTimeoutMs: this.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 10 * 1024 * 1024 });
+      this.client = new NetworkClient({ host: ep.host, port: ep.port }, { requestTimeoutMs: this.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 10 * 1024 * 1024, security: this.security });
       this.clientFor = key;
     }
     return this.client;

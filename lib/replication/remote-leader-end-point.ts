@@ -3,7 +3,7 @@
  * requests carrying our replica id, and ListOffsets for the leader's earliest / latest offsets.
  * Inter-broker request versions come from one table (INTER_BROKER_VERSIONS below).
  */
-import { NetworkClient } from '../network/network-client.js';
+import { NetworkClient, type ClientChannelSecurity } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
 import type { Input, RequestApiKey } from '../protocol/frames.js';
 import type { FetchRequest, RequestBodies, ResponseBodies } from '../protocol/generated/types.js';
@@ -22,6 +22,7 @@ export interface RemoteLeaderEndPointConfig {
   brokerId: number;
   fetchResponseMaxBytes: number;
   requestTimeoutMs: number;
+  security?: ClientChannelSecurity | null;
 }
 
 export class RemoteLeaderEndPoint implements LeaderEndPoint {
@@ -34,6 +35,7 @@ export class RemoteLeaderEndPoint implements LeaderEndPoint {
       connectTimeoutMs: 5000,
       maxResponseSize: config.fetchResponseMaxBytes + 1024 * 1024,
       bufferPool: sharedBufferPool,
+      security: config.security,
     });
   }
 

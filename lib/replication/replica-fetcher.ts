@@ -13,6 +13,7 @@
  * PartitionStates.updateAndMoveToEnd), so every partition in turn is fetched first and gets its
  * whole first batch (KIP-74), however large.
  */
+import type { ClientChannelSecurity } from '../network/network-client.js';
 import { Errors, ApiError } from '../protocol/errors.js';
 import type { FetchResponse } from '../protocol/generated/types.js';
 import type { Partition } from '../cluster/partition.js';
@@ -34,6 +35,8 @@ export interface FetcherConfig {
   fetchResponseMaxBytes: number;
   fetchBackoffMs: number;
   requestTimeoutMs: number;
+  /** TLS/SASL of the inter-broker listener followers fetch over. */
+  security?: ClientChannelSecurity | null;
 }
 
 type FetchResponsePartition = FetchResponse['responses'][number]['partitions'][number];

@@ -6,7 +6,7 @@
  * A broker that knows no other live broker skips it: leadership has nowhere to move, so every
  * attempt would fail after its backoff (Kafka's documentation advises this for the last broker).
  */
-import { NetworkClient } from '../network/network-client.js';
+import { NetworkClient, type ClientChannelSecurity } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
 import { Errors } from '../protocol/errors.js';
 import type { MetadataCache } from './metadata-cache.js';
@@ -22,6 +22,7 @@ export interface ControlledShutdownOptions {
   maxRetries: number;
   retryBackoffMs: number;
   requestTimeoutMs: number;
+  security?: ClientChannelSecurity | null;
 }
 
 export async function controlledShutdown(cache: MetadataCache, opts: ControlledShutdownOptions, time: Time = SYSTEM_TIME): Promise<boolean> {
@@ -34,7 +35,7 @@ export async function controlledShutdown(cache: MetadataCache, opts: ControlledS
     const controllerId = cache.getControllerId();
     const ep = controllerId === null ? undefined : cache.getAliveEndpoint(controllerId, opts.interBrokerListener);
     if (ep) {
-      const client = new NetworkClient({ host: ep.host, port: ep.port }, { requestTimeoutMs: opts.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 10 * 1024 * 1024 });
+      const client = new NetworkClient({ host: ep.host, port: ep.port }, { requestTimeoutMs: opts.requestTimeoutMs, connectTimeoutMs: 5000, maxResponseSize: 10 * 1024 * 1024, security: opts.security });
       try {
         const frame = encodeRequest(
           { requestApiKey: ApiKeys.CONTROLLED_SHUTDOWN, requestApiVersion: CONTROLLED_SHUTDOWN_VERSION, correlationId: attempt, clientId: `broker-${opts.brokerId}` },

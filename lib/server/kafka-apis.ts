@@ -46,6 +46,10 @@ export class KafkaApis implements RequestHandler {
     this.openGate();
   }
 
+  ready(): Promise<void> {
+    return this.started;
+  }
+
   /**
    * Produce frames are reusable once handled: their records are validated and written to the log
    * synchronously during the request, and nothing keeps them (followers and consumers read the

@@ -15,6 +15,8 @@ import type { BrokerInfo, EndPoint as ZkEndPoint } from '../zk/zk-data.js';
 import { LogManager } from '../log/log-manager.js';
 import { MetadataCache } from './metadata-cache.js';
 import { SocketServer } from '../network/socket-server.js';
+import { buildListenerChannel, interBrokerClientSecurity } from '../network/channel-builder.js';
+import type { ClientChannelSecurity } from '../network/network-client.js';
 import { sharedBufferPool } from '../utils/buffer-pool.js';
 import { KafkaApis } from './kafka-apis.js';
 import { allHandlers } from './handlers/index.js';
@@ -40,6 +42,7 @@ import { LOG_CLEANER_CONFIGS, LOG_CONFIGS, SOCKET_SERVER_CONFIGS } from '../conf
 import { ConfigError } from '../config/config-def.js';
 import { ReplicationQuotaManager, type ReplicationQuotas } from '../replication/replication-quota-manager.js';
 import { parseConnectionOverrides, type ConnectionQuotaConfig } from '../network/connection-quotas.js';
+import { CredentialCache } from '../security/credential-cache.js';
 import { ConfigType } from '../zk/zk-data.js';
 import { logger } from '../utils/logger.js';
 import { AclAuthorizer } from '../security/auth/acl-authorizer.js';
@@ -66,6 +69,8 @@ export class KafkaServer {
   transactionCoordinator?: TransactionCoordinator;
   topicConfigs!: TopicConfigCache;
   private configManager?: ZkConfigManager;
+  /** SCRAM credentials of the mechanisms enabled on any listener, from /config/users (Kafka's CredentialProvider). */
+  readonly credentialCache: CredentialCache;
   private alterPartitionManager?: DefaultAlterPartitionManager;
   private apis!: KafkaApis;
   metrics!: KafkaMetrics;
@@ -76,6 +81,8 @@ export class KafkaServer {
   dynamicConfig!: DynamicBrokerConfig;
   /** Kafka's QuotaManagers.leader / follower (replication throttles). */
   quotas!: ReplicationQuotas;
+  /** How this broker connects to the others (the inter-broker listener's TLS/SASL, client side). */
+  interBrokerSecurity: ClientChannelSecurity | null = null;
 
   /** The broker's background tasks (Kafka's KafkaServer.kafkaScheduler), on the injected clock. */
   readonly scheduler: KafkaScheduler;
@@ -84,6 +91,7 @@ export class KafkaServer {
   constructor(readonly config: KafkaConfig, private readonly time: Time = SYSTEM_TIME) {
     this.brokerId = config.brokerId;
     this.scheduler = new KafkaScheduler({ time });
+    this.credentialCache = new CredentialCache([...config.listenerSecurity.values()].flatMap((l) => l.sasl?.enabledMechanisms ?? []));
     this.fetchManager = new FetchManager(time, new FetchSessionCache(config.getNumber('max.incremental.fetch.session.cache.slots')));
   }
 
@@ -146,24 +154,30 @@ export class KafkaServer {
     await this.topicConfigs.ensureLoaded(this.logManager.allLogs().map((l) => l.topicPartition.topic));
     for (const l of this.logManager.allLogs()) l.config = this.topicConfigs.get(l.topicPartition.topic);
 
+    this.interBrokerSecurity = interBrokerClientSecurity(c.interBrokerSecurity, `broker-${this.brokerId}`);
     this.metadataCache = new MetadataCache(this.brokerId);
     const context = this.brokerContext();
     this.apis = new KafkaApis(allHandlers, context);
     this.socketServer = new SocketServer(
-      c.listeners.map((l) => ({ name: l.listenerName, host: l.host, port: l.port })),
+      c.listeners.map((l) => ({
+        name: l.listenerName, host: l.host, port: l.port,
+        channel: buildListenerChannel(c.listenerSecurity.get(l.listenerName)!, { credentials: this.credentialCache, time: this.time }),
+      })),
       this.apis,
       {
         maxRequestSize: c.socketRequestMaxBytes,
         maxQueuedBytes: c.getNumber('queued.max.request.bytes') > 0 ? c.getNumber('queued.max.request.bytes') : 100 * 1024 * 1024,
         idleTimeoutMs: c.getNumber('connections.max.idle.ms'),
         bufferPool: sharedBufferPool,
+        failedAuthenticationDelayMs: c.getNumber('connection.failed.authentication.delay.ms'),
+        time: this.time,
       },
       c.interBrokerListenerName,
     );
     this.socketServer.reconfigureConnectionQuotas(connectionQuotaConfig(this.dynamicConfig.currentConfig));
     await this.socketServer.startup();
 
-    this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName, this.time);
+    this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName, this.time, undefined, this.interBrokerSecurity);
     this.replicaManager = new ReplicaManager(
       {
         brokerId: this.brokerId,
@@ -178,6 +192,7 @@ export class KafkaServer {
           fetchResponseMaxBytes: c.getNumber('replica.fetch.response.max.bytes'),
           fetchBackoffMs: c.getNumber('replica.fetch.backoff.ms'),
           requestTimeoutMs: c.getNumber('replica.socket.timeout.ms'),
+          security: this.interBrokerSecurity,
         },
         quotas: this.quotas,
       },
@@ -217,13 +232,16 @@ export class KafkaServer {
           return this.topicConfigs.get(topic)['unclean.leader.election.enable'];
         },
       },
-      { scheduler: this.scheduler, time: this.time },
+      { scheduler: this.scheduler, time: this.time, interBrokerSecurity: this.interBrokerSecurity },
     );
     this.controller.startup();
     this.addReconfigurables();
     this.configManager = new ZkConfigManager(this.zkClient, (topic, overrides) => this.onTopicConfigChange(topic, overrides), {
       time: this.time,
-      entityHandlers: { [ConfigType.Broker]: (name, props) => this.onBrokerConfigChange(name, props) },
+      entityHandlers: {
+        [ConfigType.Broker]: (name, props) => this.onBrokerConfigChange(name, props),
+        [ConfigType.User]: (user, config) => this.onUserConfigChange(user, config),
+      },
     });
     await this.configManager.startup();
     this.registerGauges();
@@ -361,6 +379,13 @@ export class KafkaServer {
     return epoch;
   }
 
+  /** Kafka's UserConfigHandler: a user's SCRAM credentials follow /config/users/<user>. */
+  private onUserConfigChange(sanitizedUser: string, config: Record<string, string>): void {
+    for (const mechanism of this.credentialCache.updateFromUserEntity(sanitizedUser, config)) {
+      this.log.error(`Invalid ${mechanism} credential of user ${sanitizedUser} in /config/users: the user cannot authenticate with ${mechanism}`);
+    }
+  }
+
   private brokerContext(): BrokerContext {
     // Accessors, not copies: the subsystems are created after the context.
     const server = this;
@@ -369,6 +394,7 @@ export class KafkaServer {
       get clusterId() { return server.clusterId; },
       get config() { return server.dynamicConfig?.currentConfig ?? server.config; },
       get dynamicConfig() { return server.dynamicConfig; },
+      interBrokerSecurity: this.interBrokerSecurity,
       get metadataCache() { return server.metadataCache; },
       get replicaManager() { return server.replicaManager; },
       fetchManager: this.fetchManager,
@@ -401,6 +427,7 @@ export class KafkaServer {
         maxRetries: this.config.getNumber('controlled.shutdown.max.retries'),
         retryBackoffMs: this.config.getNumber('controlled.shutdown.retry.backoff.ms'),
         requestTimeoutMs: this.config.getNumber('controller.socket.timeout.ms'),
+        security: this.interBrokerSecurity,
       }, this.time);
     }
     this.state = 'SHUTTING_DOWN';

@@ -47,6 +47,7 @@ export function createTransactionCoordinator(ctx: BrokerContext, replicaManager:
     stillCoordinator: (id, epoch) => manager.isCoordinatorEpochCurrent(id, epoch),
     requestTimeoutMs: config.getNumber('request.timeout.ms'),
     retryBackoffMs: 100,
+    security: ctx.interBrokerSecurity,
     time,
   });
   const manager = new TransactionStateManager(storage);

@@ -20,6 +20,11 @@ export interface BrokerProcessOptions {
   zookeeperConnect: string;
   /** Extra server.properties keys, passed as --override. */
   overrides?: Record<string, string | number | boolean>;
+  /**
+   * Listeners beside the PLAINTEXT one on `port` the harness talks to (e.g.
+   * `INTERNAL://localhost:9094,SSL://localhost:9095`); their protocols go in listener.security.protocol.map.
+   */
+  extraListeners?: string;
   /** Where output goes besides the ring buffer: 'inherit' prints prefixed lines. */
   output?: 'inherit' | 'buffer';
   env?: NodeJS.ProcessEnv;
@@ -83,7 +88,7 @@ export class BrokerProcess {
     const host = o.host ?? 'localhost';
     const props: Record<string, string | number | boolean> = {
       'broker.id': o.brokerId,
-      listeners: `PLAINTEXT://${host}:${o.port}`,
+      listeners: `PLAINTEXT://${host}:${o.port}${o.extraListeners ? `,${o.extraListeners}` : ''}`,
       'log.dirs': o.logDir,
       'zookeeper.connect': o.zookeeperConnect,
       ...o.overrides,

@@ -32,6 +32,8 @@ export interface ClusterOptions {
   startTimeoutMs?: number;
   /** Extra server.properties keys for one broker (e.g. its own `kafkats.metrics.port`); wins over `overrides`. */
   brokerOverrides?: (brokerId: number) => Record<string, string | number | boolean>;
+  /** Listeners of one broker beside the harness's PLAINTEXT one (BrokerProcessOptions.extraListeners). */
+  extraListeners?: (brokerId: number) => string;
   /** Client port of the ZooKeeper started for this cluster (when `zookeeper` is absent); a free port by default. */
   zookeeperPort?: number;
   /** Start-up progress, one short line per step (`kafkats cluster` prints them). */
@@ -110,6 +112,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     logDir: path.join(dataDir, `broker-${i}`),
     zookeeperConnect: zookeeperConnect as string,
     overrides: { ...dev, ...small, ...options.overrides, ...options.brokerOverrides?.(i) },
+    extraListeners: options.extraListeners?.(i),
     output: options.output ?? 'buffer',
   }));
   const cluster: RunningCluster = {

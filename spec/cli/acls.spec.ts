@@ -85,7 +85,7 @@ describe('kafkats acls', function () {
     expect(listed.stdout).to.contain('(principal=User:mallory, host=*, operation=ALL, permissionType=DENY)');
   });
 
-  it('refuses bad input readably: operations a resource type lacks, no action, no principal, a non-PLAINTEXT --command-config', async () => {
+  it('refuses bad input readably: operations a resource type lacks, no action, no principal, a --command-config mechanism kafkats cannot speak', async () => {
     const badOp = await kafkats(['acls', '--bootstrap-server', bs(), '--add', '--allow-principal', 'User:x', '--operation', 'Write', '--group', 'g']);
     expect([badOp.code, badOp.stderr]).to.deep.equal([1, 'kafkats acls: ResourceType GROUP only supports operations Read, Describe, Delete, All\n']);
     const noAction = await kafkats(['acls', '--bootstrap-server', bs(), '--topic', 't']);
@@ -95,9 +95,10 @@ describe('kafkats acls', function () {
     const badPrincipal = await kafkats(['acls', '--bootstrap-server', bs(), '--add', '--allow-principal', 'alice', '--topic', 't']);
     expect(badPrincipal.stderr).to.contain('expected a string in format principalType:principalName');
     const dir = mkdtempSync(path.join(tmpdir(), 'kafkats-acls-'));
-    writeFileSync(path.join(dir, 'ssl.properties'), 'security.protocol=SSL\n');
-    const ssl = await kafkats(['acls', '--bootstrap-server', bs(), '--command-config', path.join(dir, 'ssl.properties'), '--list']);
-    expect([ssl.code, ssl.stderr]).to.deep.equal([1, `kafkats acls: kafkats tools connect with PLAINTEXT only (security.protocol=SSL in ${path.join(dir, 'ssl.properties')})\n`]);
+    writeFileSync(path.join(dir, 'kerberos.properties'), 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=GSSAPI\n');
+    const gssapi = await kafkats(['acls', '--bootstrap-server', bs(), '--command-config', path.join(dir, 'kerberos.properties'), '--list']);
+    expect([gssapi.code, gssapi.stderr]).to.deep.equal([1,
+      `kafkats acls: sasl.mechanism=GSSAPI in ${path.join(dir, 'kerberos.properties')}: kafkats tools speak PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER\n`]);
   });
 
   describe('against brokers without an authorizer', () => {

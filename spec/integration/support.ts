@@ -14,12 +14,13 @@ import type { Input, RequestApiKey } from '../../lib/protocol/frames.js';
 import type { RequestBodies, ResponseBodies } from '../../lib/protocol/generated/types.js';
 
 /** Starts a cluster for a `describe` block; stops it (and every broker process) afterwards. */
-export function useCluster(options: ClusterOptions = {}): () => RunningCluster {
+export function useCluster(options: ClusterOptions | (() => ClusterOptions) = {}): () => RunningCluster {
   let cluster: RunningCluster | undefined;
   before(async function () {
     this.timeout(120_000);
     const zk = await sharedZooKeeper();
-    cluster = await startCluster({ zookeeper: `${zk.connectString}${uniqueChroot()}`, ...options });
+    // A function is read when the cluster starts (after the block's earlier before hooks).
+    cluster = await startCluster({ zookeeper: `${zk.connectString}${uniqueChroot()}`, ...(typeof options === 'function' ? options() : options) });
   });
   after(async function () {
     this.timeout(60_000);

@@ -3,7 +3,7 @@
  * transaction's partitions (this broker included, over the network like any other) and retries
  * until every partition answered, its topic is gone, or this broker stopped being the coordinator.
  */
-import { NetworkClient } from '../../network/network-client.js';
+import { NetworkClient, type ClientChannelSecurity } from '../../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../../protocol/index.js';
 import { Errors } from '../../protocol/errors.js';
 import type { WriteTxnMarkersResponse } from '../../protocol/generated/types.js';
@@ -38,6 +38,8 @@ export interface MarkerChannelDeps {
   stillCoordinator(transactionalId: string, coordinatorEpoch: number): boolean;
   requestTimeoutMs: number;
   retryBackoffMs: number;
+  /** TLS/SASL of the inter-broker listener. */
+  security?: ClientChannelSecurity | null;
   /** The clock retry backoffs wait on (default: the system clock). */
   time?: Time;
 }
@@ -92,7 +94,7 @@ export class TransactionMarkerChannelManager {
     let client = this.clients.get(dest.id);
     if (!client || client.destination.host !== dest.host || client.destination.port !== dest.port) {
       client?.close();
-      client = new NetworkClient({ host: dest.host, port: dest.port }, { requestTimeoutMs: this.deps.requestTimeoutMs, connectTimeoutMs: this.deps.requestTimeoutMs, maxResponseSize: 16 * 1024 * 1024 });
+      client = new NetworkClient({ host: dest.host, port: dest.port }, { requestTimeoutMs: this.deps.requestTimeoutMs, connectTimeoutMs: this.deps.requestTimeoutMs, maxResponseSize: 16 * 1024 * 1024, security: this.deps.security });
       this.clients.set(dest.id, client);
     }
     const byTopic = new Map<string, number[]>();

@@ -2,6 +2,7 @@
  * What a request handler can reach: the broker's subsystems, injected (handlers hold no state).
  * KafkaServer builds one BrokerContext at start-up; tests may build one from real subsystems.
  */
+import type { ClientChannelSecurity } from '../../network/network-client.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import type { ReplicaManager } from '../../replication/replica-manager.js';
 import type { FetchManager } from '../fetch-session.js';
@@ -29,6 +30,8 @@ export interface BrokerContext {
   readonly config: KafkaConfig;
   /** Dynamic broker configs (KIP-226); absent in contexts built without a KafkaServer. */
   readonly dynamicConfig?: DynamicBrokerConfig;
+  /** TLS/SASL of the inter-broker listener, client side (null for PLAINTEXT). */
+  readonly interBrokerSecurity?: ClientChannelSecurity | null;
   readonly metadataCache: MetadataCache;
   readonly replicaManager: ReplicaManager;
   /** Incremental fetch sessions (KIP-227). */

@@ -8,6 +8,7 @@ import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
 import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
+import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createAclsHandler } from './create-acls.js';
@@ -24,6 +25,7 @@ import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
 import { describeProducersHandler } from './describe-producers.js';
 import { describeTransactionsHandler } from './describe-transactions.js';
+import { describeUserScramCredentialsHandler } from './describe-user-scram-credentials.js';
 import { electLeadersHandler } from './elect-leaders.js';
 import { endTxnHandler } from './end-txn.js';
 import { fetchHandler } from './fetch.js';
@@ -44,7 +46,7 @@ import { offsetDeleteHandler } from './offset-delete.js';
 import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
-import { saslHandshakeHandler } from './sasl-handshake.js';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl-handshake.js';
 import { stopReplicaHandler } from './stop-replica.js';
 import { syncGroupHandler } from './sync-group.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
@@ -57,6 +59,7 @@ export const allHandlers: readonly ApiHandler[] = [
   alterConfigsHandler,
   alterPartitionHandler,
   alterPartitionReassignmentsHandler,
+  alterUserScramCredentialsHandler,
   apiVersionsHandler,
   controlledShutdownHandler,
   createAclsHandler,
@@ -73,6 +76,7 @@ export const allHandlers: readonly ApiHandler[] = [
   describeLogDirsHandler,
   describeProducersHandler,
   describeTransactionsHandler,
+  describeUserScramCredentialsHandler,
   electLeadersHandler,
   endTxnHandler,
   fetchHandler,
@@ -94,6 +98,7 @@ export const allHandlers: readonly ApiHandler[] = [
   offsetForLeaderEpochHandler,
   produceHandler,
   saslHandshakeHandler,
+  saslAuthenticateHandler,
   stopReplicaHandler,
   syncGroupHandler,
   txnOffsetCommitHandler,

@@ -60,6 +60,8 @@ import { describeClusterHandler } from '../../../lib/server/handlers/describe-cl
 import { createAclsHandler } from '../../../lib/server/handlers/create-acls.js';
 import { describeAclsHandler } from '../../../lib/server/handlers/describe-acls.js';
 import { deleteAclsHandler } from '../../../lib/server/handlers/delete-acls.js';
+import { describeUserScramCredentialsHandler } from '../../../lib/server/handlers/describe-user-scram-credentials.js';
+import { alterUserScramCredentialsHandler } from '../../../lib/server/handlers/alter-user-scram-credentials.js';
 
 const allow = (who: string, operation: number): AccessControlEntry => ({ principal: `User:${who}`, host: '*', operation, permissionType: Permission.ALLOW });
 const pattern = (resourceType: number, name: string, patternType: number = PT.LITERAL): ResourcePattern => ({ resourceType, name, patternType });
@@ -212,6 +214,11 @@ const PROBES: Probe[] = [
     run: async (b, p) => name((await callAs(describeAclsHandler, b, p, 3, { resourceTypeFilter: RT.ANY, resourceNameFilter: null, patternTypeFilter: PT.ANY, principalFilter: null, hostFilter: null, operation: Op.ANY, permissionType: Permission.ANY }))['errorCode']) },
   { api: 'DeleteAcls (cluster ALTER)', expected: [OK, CLUSTER_DENIED, CLUSTER_DENIED, CLUSTER_DENIED, 'SECURITY_DISABLED'],
     run: async (b, p) => name(first(await callAs(deleteAclsHandler, b, p, 3, { filters: [{ resourceTypeFilter: RT.TOPIC, resourceNameFilter: 'nothing', patternTypeFilter: PT.LITERAL, principalFilter: null, hostFilter: null, operation: Op.ANY, permissionType: Permission.ANY }] }), 'filterResults', 0, 'errorCode')) },
+  { api: 'DescribeUserScramCredentials (cluster DESCRIBE)', reaches: 'readUserConfigs', expected: [OK, CLUSTER_DENIED, CLUSTER_DENIED, CLUSTER_DENIED, OK],
+    run: async (b, p) => name((await callAs(describeUserScramCredentialsHandler, b, p, 0, { users: null }))['errorCode']) },
+  { api: 'AlterUserScramCredentials (cluster ALTER)', reaches: 'changeUserConfig', expected: [OK, CLUSTER_DENIED, CLUSTER_DENIED, CLUSTER_DENIED, OK],
+    run: async (b, p) => name(first(await callAs(alterUserScramCredentialsHandler, b, p, 0, {
+      deletions: [], upsertions: [{ name: 'u', mechanism: 1, iterations: 4096, salt: Buffer.from('s'), saltedPassword: Buffer.alloc(32) }] }), 'results', 0, 'errorCode')) },
 ];
 
 describe('authorization matrix: {super user, producer-only, consumer-only, none, no authorizer} × APIs', () => {

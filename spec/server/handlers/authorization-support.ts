@@ -107,6 +107,11 @@ export function stubBroker(reached: Reached, authorizer?: Authorizer): BrokerCon
       describeConfigs: async (rs: Array<{ resourceType: number; resourceName: string }>) => call('describeConfigs', rs.map((r) => ({ ...ok, ...r, configs: [] }))),
       alterConfigs: async (rs: Array<{ resourceType: number; resourceName: string }>) => call('alterConfigs', rs.map((r) => ({ ...ok, ...r }))),
       incrementalAlterConfigs: async (rs: Array<{ resourceType: number; resourceName: string }>) => call('incrementalAlterConfigs', rs.map((r) => ({ ...ok, ...r }))),
+      adminZkClient: {
+        zkClient: { getAllEntitiesWithConfig: async () => call('readUserConfigs', []) },
+        fetchEntityConfig: async () => ({}),
+        changeEntityConfig: async () => call('changeUserConfig', undefined),
+      },
     },
     groupCoordinator: {
       time: { milliseconds: () => 0 },

@@ -1,0 +1,196 @@
+/**
+ * Kafka's SslFactory / DefaultSslEngineFactory for Node: the TLS options of a listener (server
+ * mode) or of an outgoing connection (client mode) from an SslConfig.
+ *
+ * Key stores: PEM (`ssl.keystore.type=PEM` with `ssl.keystore.certificate.chain` and
+ * `ssl.keystore.key` inline, or a PEM file at `ssl.keystore.location`; `ssl.key.password` decrypts
+ * an encrypted key) and PKCS12 (read by Node/OpenSSL as `pfx` with `ssl.keystore.password`).
+ * Trust stores: PEM (`ssl.truststore.certificates` or a file) and PKCS12 (its certificates read
+ * with Debian's `openssl pkcs12`, since Node reads a PKCS12 store only with a key). A JKS store
+ * cannot be read by Node: it stops start-up with the keytool command that converts it. A store
+ * declared JKS that is in fact PKCS12 is read as PKCS12, as Java's keystore.type.compat does.
+ * `ssl.enabled.protocols` bound the TLS versions, `ssl.cipher.suites` (Java names) become
+ * OpenSSL's, `ssl.client.auth` asks for client certificates.
+ */
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import tls from 'node:tls';
+import type { SslConfig, SslStoreConfig } from './ssl-config.js';
+import { opensslCipherList } from './cipher-suites.js';
+
+export class SslConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SslConfigError';
+  }
+}
+
+const JKS_MAGIC = 0xfeedfeed;
+const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+
+type StoreKind = 'keystore' | 'truststore';
+
+function readStoreFile(kind: StoreKind, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new SslConfigError(`Failed to load SSL ${kind} ${path}: ${(err as Error).message} (ssl.${kind}.location)`);
+  }
+}
+
+function jksError(kind: StoreKind, path: string): SslConfigError {
+  const dest = path.replace(/\.(jks|keystore|truststore)$/i, '') + '.p12';
+  return new SslConfigError(`SSL ${kind} ${path} is a JKS store, which kafkats cannot read. Convert it to PKCS12 with\n`
+    + `  keytool -importkeystore -srckeystore ${path} -srcstoretype JKS -destkeystore ${dest} -deststoretype PKCS12\n`
+    + `and set ssl.${kind}.location=${dest} ssl.${kind}.type=PKCS12 (or use PEM: ssl.${kind}.type=PEM).`);
+}
+
+/** The store's real format, refusing JKS and what its type does not fit. */
+function storeFormat(kind: StoreKind, store: SslStoreConfig, bytes: Buffer): 'PKCS12' | 'PEM' {
+  const type = store.type.toUpperCase();
+  const isJks = bytes.length >= 4 && bytes.readUInt32BE(0) === JKS_MAGIC;
+  const isDer = bytes.length > 0 && bytes[0] === 0x30;
+  const isPem = bytes.toString('latin1', 0, Math.min(bytes.length, 4096)).includes('-----BEGIN');
+  if (isJks) throw jksError(kind, store.location!);
+  if (type === 'PKCS12' || type === 'JKS') {
+    if (isDer) return 'PKCS12';
+    if (isPem) throw new SslConfigError(`SSL ${kind} ${store.location} is a PEM file but ssl.${kind}.type is ${store.type}: set ssl.${kind}.type=PEM`);
+    throw new SslConfigError(`SSL ${kind} ${store.location} is not a PKCS12 store (ssl.${kind}.type=${store.type})`);
+  }
+  if (type === 'PEM') {
+    if (!isPem) throw new SslConfigError(`SSL ${kind} ${store.location} has no PEM content (ssl.${kind}.type=PEM)`);
+    return 'PEM';
+  }
+  throw new SslConfigError(`ssl.${kind}.type ${store.type} is not supported by kafkats: use PKCS12 or PEM`);
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+function pemBlocks(text: string, pick: (label: string) => boolean): string[] {
+  return [...text.matchAll(PEM_BLOCK)].filter((m) => pick(m[1]!)).map((m) => m[0]);
+}
+
+const isKeyLabel = (l: string): boolean => l.endsWith('PRIVATE KEY');
+const isCertLabel = (l: string): boolean => l === 'CERTIFICATE';
+
+function keyStoreOptions(store: SslStoreConfig): tls.SecureContextOptions {
+  if (store.type.toUpperCase() === 'PEM' && (store.certificates || store.key)) {
+    if (store.location) throw new SslConfigError('ssl.keystore.location must not be set with ssl.keystore.certificate.chain and ssl.keystore.key');
+    if (!store.certificates || !store.key) throw new SslConfigError('ssl.keystore.certificate.chain and ssl.keystore.key must both be set for a PEM key store');
+    return { cert: store.certificates, key: store.key, passphrase: store.keyPassword ?? undefined };
+  }
+  if (!store.location) throw new SslConfigError('SSL key store is not specified: set ssl.keystore.location (PKCS12 or PEM) or ssl.keystore.certificate.chain and ssl.keystore.key');
+  const bytes = readStoreFile('keystore', store.location);
+  if (storeFormat('keystore', store, bytes) === 'PKCS12') {
+    if (store.password === null) throw new SslConfigError(`ssl.keystore.password is required for the PKCS12 key store ${store.location}`);
+    return { pfx: bytes, passphrase: store.password };
+  }
+  const text = bytes.toString('utf8');
+  const keys = pemBlocks(text, isKeyLabel);
+  const certs = pemBlocks(text, isCertLabel);
+  if (keys.length !== 1 || certs.length === 0) {
+    throw new SslConfigError(`PEM key store ${store.location} must hold one private key and its certificate chain (found ${keys.length} keys, ${certs.length} certificates)`);
+  }
+  return { key: keys[0], cert: certs.join('\n'), passphrase: store.keyPassword ?? undefined };
+}
+
+/** The certificates of a PKCS12 trust store, read by Debian's openssl. */
+function pkcs12Certificates(location: string, password: string | null): string {
+  let out: string;
+  try {
+    out = execFileSync('openssl', ['pkcs12', '-in', location, '-nokeys', '-passin', 'env:KAFKATS_STORE_PASSWORD'], {
+      env: { ...process.env, KAFKATS_STORE_PASSWORD: password ?? '' }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8',
+    });
+  } catch (err) {
+    const e = err as { code?: string; stderr?: string };
+    if (e.code === 'ENOENT') throw new SslConfigError(`reading the PKCS12 trust store ${location} needs the openssl command (apt-get install openssl), or use a PEM trust store`);
+    throw new SslConfigError(`Failed to load SSL truststore ${location} of type PKCS12: ${(e.stderr ?? String(err)).split('\n')[0]} (check ssl.truststore.password)`);
+  }
+  const certs = pemBlocks(out, isCertLabel);
+  if (certs.length === 0) throw new SslConfigError(`SSL truststore ${location} holds no certificates`);
+  return certs.join('\n');
+}
+
+function trustStoreCa(store: SslStoreConfig): string {
+  if (store.type.toUpperCase() === 'PEM' && store.certificates) {
+    if (store.location) throw new SslConfigError('ssl.truststore.location must not be set with ssl.truststore.certificates');
+    return store.certificates;
+  }
+  if (!store.location) throw new SslConfigError('ssl.truststore.location or ssl.truststore.certificates is required');
+  const bytes = readStoreFile('truststore', store.location);
+  if (storeFormat('truststore', store, bytes) === 'PKCS12') return pkcs12Certificates(store.location, store.password);
+  const certs = pemBlocks(bytes.toString('utf8'), isCertLabel);
+  if (certs.length === 0) throw new SslConfigError(`PEM trust store ${store.location} holds no certificates`);
+  return certs.join('\n');
+}
+
+function protocolBounds(enabled: readonly string[]): Pick<tls.SecureContextOptions, 'minVersion' | 'maxVersion'> {
+  const unknown = enabled.filter((p) => !(TLS_VERSIONS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new SslConfigError(`ssl.enabled.protocols has protocols kafkats cannot serve: ${unknown.join(', ')} (use TLSv1.2, TLSv1.3)`);
+  if (enabled.length === 0) throw new SslConfigError('ssl.enabled.protocols is empty');
+  const idx = enabled.map((p) => (TLS_VERSIONS as readonly string[]).indexOf(p)).sort();
+  return { minVersion: TLS_VERSIONS[idx[0]!], maxVersion: TLS_VERSIONS[idx[idx.length - 1]!] };
+}
+
+/** The secure-context options (certificates, trust, versions, ciphers) of an SslConfig; throws SslConfigError. */
+export function secureContextOptions(config: SslConfig, mode: 'server' | 'client'): tls.SecureContextOptions {
+  const opts: tls.SecureContextOptions = { ...protocolBounds(config.enabledProtocols) };
+  if (config.cipherSuites.length > 0) {
+    try {
+      opts.ciphers = opensslCipherList(config.cipherSuites);
+    } catch (err) {
+      throw new SslConfigError((err as Error).message);
+    }
+  }
+  if (config.keystore) Object.assign(opts, keyStoreOptions(config.keystore));
+  else if (mode === 'server') throw new SslConfigError('SSL key store is not specified: set ssl.keystore.location (PKCS12 or PEM) or ssl.keystore.certificate.chain and ssl.keystore.key');
+  if (config.truststore) opts.ca = trustStoreCa(config.truststore);
+  return opts;
+}
+
+/** A SecureContext, so that bad key material fails here, at start-up, with the store named. */
+export function createSecureContext(config: SslConfig, mode: 'server' | 'client',
+  opts: tls.SecureContextOptions = secureContextOptions(config, mode)): tls.SecureContext {
+  try {
+    return tls.createSecureContext(opts);
+  } catch (err) {
+    const what = config.keystore?.location ?? (config.keystore ? 'ssl.keystore.certificate.chain/ssl.keystore.key' : 'the trust store');
+    throw new SslConfigError(`Failed to load SSL key material (${what}): ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Kafka's SslFactory: the secure context of one listener or client configuration, built once
+ * (start-up fails on bad key material) and handed to every connection.
+ */
+export class SslFactory {
+  readonly contextOptions: tls.SecureContextOptions;
+  readonly secureContext: tls.SecureContext;
+
+  constructor(readonly config: SslConfig, readonly mode: 'server' | 'client') {
+    this.contextOptions = secureContextOptions(config, mode);
+    this.secureContext = createSecureContext(config, mode, this.contextOptions);
+  }
+
+  /** Server-side TLS options of a listener (tls.createServer builds its own context from them). */
+  serverOptions(): tls.TlsOptions {
+    return {
+      ...this.contextOptions,
+      requestCert: this.config.clientAuth !== 'none',
+      // `requested`: a client without a certificate is served as ANONYMOUS; one with an untrusted
+      // certificate is refused after the handshake (Java's handshake fails for it).
+      rejectUnauthorized: this.config.clientAuth === 'required',
+    };
+  }
+
+  /** Client-side TLS options for a connection to `host` (inter-broker, tools). */
+  clientOptions(host: string): tls.ConnectionOptions {
+    const verifyHost = (this.config.endpointIdentificationAlgorithm ?? '').toLowerCase() === 'https';
+    return {
+      secureContext: this.secureContext,
+      servername: /^[\d.]+$|:/.test(host) ? undefined : host,
+      rejectUnauthorized: true,
+      checkServerIdentity: verifyHost ? tls.checkServerIdentity : (): undefined => undefined,
+    };
+  }
+}
