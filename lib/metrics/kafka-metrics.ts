@@ -73,6 +73,9 @@ export interface BrokerGauges {
   numOffsets?: () => number;
   numIncrementalFetchSessions?: () => number;
   numIncrementalFetchPartitionsCached?: () => number;
+  /** The SocketServer's memory pool (queued.max.request.bytes): bytes free (+Inf when unbounded) and in use. */
+  memoryPoolAvailable?: () => number;
+  memoryPoolUsed?: () => number;
   /** Every partition log on this broker (read once per log metric per scrape). */
   logs?: () => Iterable<LogMetrics>;
 }
@@ -82,6 +85,7 @@ const SCALAR_GAUGES: readonly ScalarGauge[] = [
   'underReplicatedPartitions', 'underMinIsrPartitionCount', 'leaderCount', 'partitionCount', 'replicaFetcherMaxLag',
   'brokerState', 'activeControllerCount', 'offlinePartitionsCount', 'globalTopicCount', 'globalPartitionCount',
   'preferredReplicaImbalanceCount', 'numGroups', 'numOffsets', 'numIncrementalFetchSessions', 'numIncrementalFetchPartitionsCached',
+  'memoryPoolAvailable', 'memoryPoolUsed',
 ];
 const LOG_GAUGES = ['logSize', 'logStartOffset', 'logEndOffset', 'numLogSegments'] as const;
 

@@ -95,6 +95,12 @@ export const METRICS = {
   uncleanLeaderElections: m('kafka_controller_controllerstats_uncleanleaderelections_total', 'counter',
     'kafka.controller:type=ControllerStats,name=UncleanLeaderElectionsPerSec', [], 'Leaders elected from outside the ISR.'),
 
+  // ----- kafka.network:type=SocketServer -----
+  memoryPoolAvailable: m('kafka_network_socketserver_memorypoolavailable', 'gauge', 'kafka.network:type=SocketServer,name=MemoryPoolAvailable',
+    [], 'Bytes the memory pool for requests being read (queued.max.request.bytes) can still supply; +Inf when unbounded.'),
+  memoryPoolUsed: m('kafka_network_socketserver_memorypoolused', 'gauge', 'kafka.network:type=SocketServer,name=MemoryPoolUsed', [],
+    'Bytes of requests read and not yet handled, taken from the memory pool.'),
+
   // ----- kafka.network:type=RequestMetrics (per API) -----
   requests: m('kafka_network_requestmetrics_requests_total', 'counter', `${REQ},name=RequestsPerSec,request=*`, ['request'],
     'Requests handled, by API name (Produce, Fetch, Metadata …).'),

@@ -2,11 +2,15 @@
  * One client connection (Kafka's KafkaChannel + the processor's per-connection state):
  * frames are reassembled, handled strictly one at a time in arrival order, and answered in that
  * order (Kafka mutes a channel while a request is in flight). Pipelined requests queue up to a small
- * budget (QUEUED_REQUESTS_PAUSE requests or QUEUED_BYTES_PAUSE bytes, and never more than
- * `maxQueuedBytes`); past it the socket is paused, so further requests wait in the kernel's socket
- * buffers (TCP flow control) instead of the heap, and reading resumes when the queue drains. This
- * keeps a pipelining producer (librdkafka allows a million in-flight requests) from parking hundreds
- * of megabytes of produce requests in one connection, as Kafka's muting does.
+ * budget (QUEUED_REQUESTS_PAUSE requests or QUEUED_BYTES_PAUSE bytes); past it the socket is
+ * paused, so further requests wait in the kernel's socket buffers (TCP flow control) instead of the
+ * heap, and reading resumes when the queue drains. This keeps a pipelining producer (librdkafka
+ * allows a million in-flight requests) from parking hundreds of megabytes of produce requests in
+ * one connection, as Kafka's muting does.
+ * Across connections, the memory of every request read and not yet handled comes from the
+ * SocketServer's MemoryPool (`queued.max.request.bytes`), taken when a frame's size has been read;
+ * when the pool cannot supply it, the connection stops reading until memory is released (a request
+ * handled, a connection closed), as Kafka mutes a channel when its memory pool is out of memory.
  * A response is written with cork/uncork so its chunks (header, body, record bytes) go out as one
  * writev; the next request is not started while the socket's write buffer is over its high mark.
  */
@@ -14,6 +18,7 @@ import type { Socket } from 'node:net';
 import { FrameDecoder, InvalidFrameSizeError } from './frame-decoder.js';
 import type { BufferPool } from '../utils/buffer-pool.js';
 import type { Logger } from '../utils/logger.js';
+import type { MemoryPool } from '../utils/memory-pool.js';
 import { KafkaPrincipal } from '../common/kafka-principal.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 
@@ -45,9 +50,10 @@ export interface RequestHandler {
 }
 
 export interface ConnectionOptions {
+  /** socket.request.max.bytes: a larger frame closes the connection. */
   maxRequestSize: number;
-  /** Bytes of queued (received, unhandled) requests above which reading is paused. */
-  maxQueuedBytes: number;
+  /** Where the memory of requests being read comes from (none: not bounded). */
+  memoryPool?: MemoryPool;
   /** connections.max.idle.ms: close after this long with no traffic. */
   idleTimeoutMs: number;
   /**
@@ -65,7 +71,7 @@ export interface ConnectionOptions {
 
 /** Queued (received, not yet handled) requests at which reading pauses. */
 export const QUEUED_REQUESTS_PAUSE = 8;
-/** Queued request bytes at which reading pauses (when `maxQueuedBytes` is not smaller). */
+/** Queued request bytes at which reading pauses. */
 export const QUEUED_BYTES_PAUSE = 1024 * 1024;
 
 export class Connection implements ConnectionInfo {
@@ -76,13 +82,17 @@ export class Connection implements ConnectionInfo {
   private readonly queue: Buffer[] = [];
   private queuedBytes = 0;
   private processing = false;
-  private paused = false;
+  /** The queue is over its budget. */
+  private queueFull = false;
+  /** Withdraws the wait for memory while the next frame waits for it. */
+  private cancelMemoryWait: (() => void) | null = null;
+  private readPaused = false;
   private closed = false;
   private closeListeners: Array<() => void> = [];
   private inFlight: Promise<void> = Promise.resolve();
-  private readonly pauseBytes: number;
   private readonly bufferPool: BufferPool | undefined;
   private readonly closeLog: RateLimitedLog;
+  private readonly memoryPool: MemoryPool | undefined;
 
   constructor(
     readonly id: string,
@@ -90,25 +100,26 @@ export class Connection implements ConnectionInfo {
     private readonly socket: Socket,
     private readonly handler: RequestHandler,
     options: ConnectionOptions,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
     this.remotePort = socket.remotePort ?? 0;
     const pool = options.bufferPool;
+    const memory = options.memoryPool;
     this.bufferPool = pool;
+    this.memoryPool = memory;
     this.closeLog = options.closeLog ?? new RateLimitedLog(log);
-    this.decoder = new FrameDecoder(options.maxRequestSize, pool && ((size) => pool.acquire(size)));
-    this.pauseBytes = Math.min(options.maxQueuedBytes, QUEUED_BYTES_PAUSE);
+    this.decoder = new FrameDecoder(options.maxRequestSize, pool && ((size) => pool.acquire(size)), memory && ((size) => memory.tryAllocate(size)));
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
       socket.setTimeout(options.idleTimeoutMs, () => {
-        this.log.debug({ connection: id }, 'closing idle connection');
+        this.closeLog.debug('idle-connection', { connection: id }, 'closing idle connection');
         this.close();
       });
     }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
-      this.log.debug({ connection: id, err: err.message }, 'connection error');
+      this.closeLog.debug('connection-error', { connection: id, err: err.message }, 'connection error');
       this.close();
     });
     socket.on('close', () => this.close());
@@ -119,9 +130,9 @@ export class Connection implements ConnectionInfo {
     return this.queue.length;
   }
 
-  /** Whether reading is paused because the queue is over its budget. */
+  /** Whether reading is paused: the queue is over its budget, or the next frame waits for memory. */
   get isReadPaused(): boolean {
-    return this.paused;
+    return this.readPaused;
   }
 
   get isClosed(): boolean {
@@ -141,6 +152,10 @@ export class Connection implements ConnectionInfo {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // The memory of the frames not handled (the one being handled is released when it is done).
+    this.cancelMemoryWait?.();
+    this.cancelMemoryWait = null;
+    this.memoryPool?.release(this.queuedBytes + this.decoder.reservedPartialFrame);
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.socket.destroy();
@@ -156,14 +171,29 @@ export class Connection implements ConnectionInfo {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
+    this.receive(() => this.decoder.push(chunk));
+  }
+
+  /** Memory for the waiting frame was taken for this connection: read on. */
+  private onMemoryAllocated(): void {
+    this.cancelMemoryWait = null;
+    if (this.closed) {
+      this.memoryPool?.release(this.decoder.awaitingMemory);
+      return;
+    }
+    this.receive(() => this.decoder.memoryGranted());
+  }
+
+  private receive(decode: () => Buffer[]): void {
     let frames: Buffer[];
     try {
-      frames = this.decoder.push(chunk);
+      frames = decode();
     } catch (err) {
+      const remote = `${this.remoteAddress}:${this.remotePort}`;
       if (err instanceof InvalidFrameSizeError) {
-        this.closeLog.warn('invalid-frame', { connection: this.id, remote: `${this.remoteAddress}:${this.remotePort}` }, `closing connection: ${err.message}`);
+        this.closeLog.warn('invalid-frame', { connection: this.id, remote }, `closing connection: ${err.message}`);
       } else {
-        this.log.error({ connection: this.id, err }, 'closing connection: unexpected framing failure');
+        this.closeLog.error('framing-failure', { connection: this.id, remote, err }, 'closing connection: unexpected framing failure');
       }
       this.close();
       return;
@@ -174,11 +204,23 @@ export class Connection implements ConnectionInfo {
     }
     // Only complete frames count: a partial frame larger than the budget must still be read whole
     // (pausing with nothing queued would never resume).
-    if (!this.paused && this.queue.length > 0 && (this.queue.length >= QUEUED_REQUESTS_PAUSE || this.queuedBytes >= this.pauseBytes)) {
-      this.paused = true;
-      this.socket.pause();
+    if (this.queue.length > 0 && (this.queue.length >= QUEUED_REQUESTS_PAUSE || this.queuedBytes >= QUEUED_BYTES_PAUSE)) this.queueFull = true;
+    const awaiting = this.decoder.awaitingMemory;
+    if (awaiting >= 0 && this.cancelMemoryWait === null && this.memoryPool) {
+      this.cancelMemoryWait = this.memoryPool.allocateWhenAvailable(awaiting, () => this.onMemoryAllocated());
     }
+    this.updateReading();
     this.startProcessing();
+  }
+
+  /** Pauses the socket while the queue is full or a frame waits for memory; resumes otherwise. */
+  private updateReading(): void {
+    if (this.closed) return;
+    const pause = this.queueFull || this.decoder.awaitingMemory >= 0;
+    if (pause === this.readPaused) return;
+    this.readPaused = pause;
+    if (pause) this.socket.pause();
+    else this.socket.resume();
   }
 
   private startProcessing(): void {
@@ -192,9 +234,9 @@ export class Connection implements ConnectionInfo {
       while (!this.closed && this.queue.length > 0) {
         const frame = this.queue.shift() as Buffer;
         this.queuedBytes -= frame.length;
-        if (this.paused && this.queue.length < QUEUED_REQUESTS_PAUSE / 2 && this.queuedBytes <= this.pauseBytes / 2) {
-          this.paused = false;
-          this.socket.resume();
+        if (this.queueFull && this.queue.length < QUEUED_REQUESTS_PAUSE / 2 && this.queuedBytes <= QUEUED_BYTES_PAUSE / 2) {
+          this.queueFull = false;
+          this.updateReading();
         }
         let response: Buffer[] | null;
         try {
@@ -204,6 +246,8 @@ export class Connection implements ConnectionInfo {
             'closing connection after a failed request');
           this.close();
           return;
+        } finally {
+          this.memoryPool?.release(frame.length);
         }
         if (this.bufferPool && this.handler.frameReusable?.(frame)) this.bufferPool.release(frame);
         if (response !== null && !this.closed) await this.write(response);

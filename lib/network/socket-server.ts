@@ -5,11 +5,15 @@
  * interfaces (dual-stack `::` where available, else 0.0.0.0), as Kafka does for `PLAINTEXT://:9092`.
  * Connection limits (max.connections, max.connections.per.ip[.overrides]) are its ConnectionQuotas,
  * changed at runtime through reconfigureConnectionQuotas (dynamic broker configs).
+ * Its MemoryPool (`queued.max.request.bytes`) bounds the bytes of requests read and not yet handled
+ * across all connections; its connections share one rate-limited log, so a stream of malformed
+ * frames logs a line and a count, not a line each.
  */
 import net from 'node:net';
 import { networkInterfaces as osInterfaces } from 'node:os';
 import { Connection, type ConnectionOptions, type RequestHandler } from './connection.js';
 import { logger } from '../utils/logger.js';
+import { MemoryPool } from '../utils/memory-pool.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { ConnectionQuotas, normalizeAddress, type ConnectionQuotaConfig } from './connection-quotas.js';
 
@@ -25,10 +29,18 @@ export interface BoundListener extends ListenerSpec {
   boundPort: number;
 }
 
+export interface SocketServerOptions extends Omit<ConnectionOptions, 'memoryPool'> {
+  /** queued.max.request.bytes: bytes of requests read and not yet handled; -1 for no bound. */
+  queuedMaxRequestBytes: number;
+}
+
 export class SocketServer {
   private readonly log = logger('kafka.network.SocketServer');
   /** Connections closed for bad input, logged rate-limited across all connections. */
   private readonly closeLog = new RateLimitedLog(this.log);
+  /** Kafka's SocketServer.memoryPool. */
+  readonly memoryPool: MemoryPool;
+  private readonly connectionOptions: ConnectionOptions;
   private readonly servers: net.Server[] = [];
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 0;
@@ -41,10 +53,14 @@ export class SocketServer {
   constructor(
     private readonly listeners: ListenerSpec[],
     private readonly handler: RequestHandler,
-    private readonly options: ConnectionOptions,
+    options: SocketServerOptions,
     /** The inter-broker listener, exempt from max.connections (Kafka's protected listener). */
     private readonly interBrokerListener?: string,
-  ) {}
+  ) {
+    const { queuedMaxRequestBytes, ...connectionOptions } = options;
+    this.memoryPool = queuedMaxRequestBytes > 0 ? new MemoryPool(queuedMaxRequestBytes) : MemoryPool.unbounded();
+    this.connectionOptions = { ...connectionOptions, memoryPool: this.memoryPool, closeLog: this.closeLog };
+  }
 
   /** Kafka's SocketServer.reconfigure for the connection limits. */
   reconfigureConnectionQuotas(config: ConnectionQuotaConfig): void {
@@ -66,7 +82,7 @@ export class SocketServer {
       let port = l.port;
       for (const host of hosts) {
         const server = net.createServer((socket) => this.accept(l.name, socket));
-        server.on('error', (err) => this.log.error({ err }, `listener ${l.name} error`));
+        server.on('error', (err) => this.closeLog.error(`listener-error-${l.name}`, { err }, `listener ${l.name} error`));
         try {
           port = await listen(server, host, port);
         } catch (err) {
@@ -93,6 +109,7 @@ export class SocketServer {
     this.connections.clear();
     for (const w of this.waiting.splice(0)) w.socket.destroy();
     await closed;
+    this.closeLog.flush();
   }
 
   private accept(listenerName: string, socket: net.Socket): void {
@@ -121,7 +138,7 @@ export class SocketServer {
   private open(listenerName: string, socket: net.Socket, address: string): void {
     this.connectionQuotas.inc(address);
     const id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextConnectionId++}`;
-    const conn = new Connection(id, listenerName, socket, this.handler, { closeLog: this.closeLog, ...this.options }, this.log);
+    const conn = new Connection(id, listenerName, socket, this.handler, this.connectionOptions, this.log);
     this.connections.add(conn);
     conn.onClose(() => {
       this.connections.delete(conn);

@@ -154,7 +154,7 @@ export class KafkaServer {
       this.apis,
       {
         maxRequestSize: c.socketRequestMaxBytes,
-        maxQueuedBytes: c.getNumber('queued.max.request.bytes') > 0 ? c.getNumber('queued.max.request.bytes') : 100 * 1024 * 1024,
+        queuedMaxRequestBytes: c.queuedMaxRequestBytes,
         idleTimeoutMs: c.getNumber('connections.max.idle.ms'),
         bufferPool: sharedBufferPool,
       },
@@ -248,6 +248,8 @@ export class KafkaServer {
       numGroups: () => this.groupCoordinator?.handleListGroups([]).groups.length ?? 0,
       numIncrementalFetchSessions: () => this.fetchManager.cache.size,
       numIncrementalFetchPartitionsCached: () => this.fetchManager.cache.totalPartitions,
+      memoryPoolAvailable: () => this.socketServer.memoryPool.availableMemory,
+      memoryPoolUsed: () => this.socketServer.memoryPool.usedMemory,
       logs: () => this.logManager.allLogs().map((l) => ({
         topic: l.topicPartition.topic,
         partition: l.topicPartition.partition,

@@ -43,3 +43,35 @@ describe('FrameDecoder', () => {
     expect(() => d.push(Buffer.from([0xff, 0xfe]))).to.throw(InvalidFrameSizeError);
   });
 });
+
+describe('FrameDecoder with a memory reservation', () => {
+  it('waits, holding the bytes it has, when memory for a frame is refused, and goes on once it is granted', () => {
+    const stream = Buffer.concat([frame(Buffer.from('first')), frame(Buffer.alloc(500, 1)), frame(Buffer.from('third'))]);
+    const asked: number[] = [];
+    let budget = 10;
+    const d = new FrameDecoder(1000, Buffer.allocUnsafe, (size) => {
+      asked.push(size);
+      if (size > budget) return false;
+      budget -= size;
+      return true;
+    });
+    const out = d.push(stream);
+    expect(out.map((b) => b.toString())).to.deep.equal(['first']);
+    expect(d.awaitingMemory).to.equal(500);
+    // Further bytes wait behind the refused frame.
+    expect(d.push(frame(Buffer.from('fourth')))).to.deep.equal([]);
+    budget = 1000;
+    const rest = d.memoryGranted();
+    expect(rest.map((b) => b.length)).to.deep.equal([500, 5, 6]);
+    expect(d.awaitingMemory).to.equal(-1);
+    expect(asked).to.deep.equal([5, 500, 5, 6]);
+  });
+
+  it('reports the reserved size of a frame being assembled', () => {
+    const d = new FrameDecoder(1000, Buffer.allocUnsafe, () => true);
+    d.push(frame(Buffer.alloc(800)).subarray(0, 100));
+    expect(d.reservedPartialFrame).to.equal(800);
+    d.push(Buffer.alloc(704));
+    expect(d.reservedPartialFrame).to.equal(0);
+  });
+});

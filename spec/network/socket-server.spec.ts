@@ -54,7 +54,7 @@ describe('SocketServer and Connection', () => {
   beforeEach(async () => {
     server = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, {
       maxRequestSize: 1024,
-      maxQueuedBytes: 64 * 1024,
+      queuedMaxRequestBytes: 64 * 1024,
       idleTimeoutMs: 60_000,
     });
     await server.startup();
@@ -114,7 +114,7 @@ describe('SocketServer and Connection', () => {
     const lines: string[] = [];
     const previous = rootLogger();
     setRootLogger(pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }));
-    const logged = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, maxQueuedBytes: 64 * 1024, idleTimeoutMs: 60_000 });
+    const logged = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, queuedMaxRequestBytes: 64 * 1024, idleTimeoutMs: 60_000 });
     try {
       await logged.startup();
       for (let i = 0; i < 20; i++) {
@@ -152,7 +152,7 @@ describe('SocketServer connection quotas (max.connections, max.connections.per.i
   let port: number;
 
   beforeEach(async () => {
-    server = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, maxQueuedBytes: 64 * 1024, idleTimeoutMs: 60_000 });
+    server = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, queuedMaxRequestBytes: 64 * 1024, idleTimeoutMs: 60_000 });
     await server.startup();
     port = server.boundListeners[0]!.boundPort;
   });
