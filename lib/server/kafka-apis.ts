@@ -12,11 +12,12 @@ import type { ConnectionInfo, RequestHandler } from '../network/connection.js';
 import type { ApiHandler, RequestContext } from './handlers/handler.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { logger } from '../utils/logger.js';
+import { RateLimitedLog } from '../utils/rate-limited-log.js';
 
 export class ClosedConnectionRequest extends Error {}
 
 export class KafkaApis implements RequestHandler {
-  private readonly log = logger('kafka.server.KafkaApis');
+  private readonly log = new RateLimitedLog(logger('kafka.server.KafkaApis'));
   private readonly requestLog = logger('kafka.request.logger');
   private readonly handlers = new Map<number, ApiHandler>();
   private openGate!: () => void;
@@ -72,7 +73,7 @@ export class KafkaApis implements RequestHandler {
     try {
       response = await handler.handle(ctx, body as never);
     } catch (err) {
-      if (!(err instanceof ApiError)) this.log.error({ err, apiKey, version }, `unexpected error handling api key ${apiKey}`);
+      if (!(err instanceof ApiError)) this.log.error(`unexpected-error-${apiKey}`, { err, apiKey, version }, `unexpected error handling api key ${apiKey}`);
       throw err;
     } finally {
       this.broker.requestMetrics?.record(apiKey, Number(process.hrtime.bigint() - started) / 1e6);

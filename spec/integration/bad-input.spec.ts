@@ -3,7 +3,7 @@
  * (an error code, or the connection closed) and the broker keeps serving other connections.
  */
 import { expect } from 'chai';
-import { createTopic, rawExchange, request, useCluster } from './support.js';
+import { createTopic, eventually, rawExchange, request, useCluster } from './support.js';
 import { buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 import { CompressionType } from '../../lib/record/compression.js';
 import { encodeRequest } from '../../lib/protocol/index.js';
@@ -137,5 +137,31 @@ describe('malformed and hostile requests', function () {
       await rawExchange(bootstrap(), mutated, 200);
     }
     await stillServing();
+  });
+
+  it('logs a bounded number of WARN lines for 1,000 malformed frames, and how many it suppressed', async function () {
+    this.timeout(120_000);
+    const broker = cluster().brokers[0]!;
+    const warnings: Array<{ msg: string; suppressed?: number }> = [];
+    const unsubscribe = broker.onOutputLine((line) => {
+      if (line.includes('"level":40')) warnings.push(JSON.parse(line) as { msg: string; suppressed?: number });
+    });
+    const oversized = Buffer.alloc(4);
+    oversized.writeInt32BE(2_000_000, 0);
+    try {
+      // 500 frames of an unknown api key and 500 frames over socket.request.max.bytes, one per connection.
+      for (let round = 0; round < 10; round++) {
+        await Promise.all(Array.from({ length: 100 }, (_, i) => rawExchange(bootstrap(), i % 2 === 0 ? headerV1(999, 0) : oversized, 5000)));
+      }
+      await stillServing();
+      const accounted = (): number => warnings.reduce((n, w) => n + (w.suppressed ?? (/closing connection/.test(w.msg) ? 1 : 0)), 0);
+      // Each repeat is either logged or counted in a later "suppressed N similar lines" line (which
+      // may also count repeats from the tests before this one).
+      await eventually(async () => accounted() >= 1000, 60_000, `1000 malformed frames accounted for in ${warnings.length} WARN lines`);
+      expect(warnings.length, warnings.map((w) => w.msg).join('\n')).to.be.at.most(12);
+      expect(warnings.some((w) => (w.suppressed ?? 0) > 0 && /^suppressed \d+ similar lines/.test(w.msg))).to.equal(true);
+    } finally {
+      unsubscribe();
+    }
   });
 });
