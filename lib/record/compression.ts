@@ -103,6 +103,29 @@ export function decompress(
   }
 }
 
+/** Deflate's largest expansion (a 258-byte match costs at least 2 bits): ~1032 output bytes per input byte. */
+const DEFLATE_MAX_RATIO = 1032;
+
+/**
+ * An upper bound of what `data` inflates to with codec `type`, read from its framing without
+ * decompressing: deflate's maximum ratio for gzip, the announced sizes for snappy, the frame
+ * bound for lz4, the declared content size for zstd (Infinity when a frame does not declare it).
+ * Malformed framing gives 0: decompress() rejects it at once.
+ */
+export function decompressedSizeBound(type: number, data: Buffer): number {
+  try {
+    switch (type) {
+      case CompressionType.GZIP: return data.length * DEFLATE_MAX_RATIO;
+      case CompressionType.SNAPPY: return snappyAnnouncedSize(data);
+      case CompressionType.LZ4: return lz4FrameOutputBound(data);
+      case CompressionType.ZSTD: return zstdBinding().getFrameContentSize(data) ?? Infinity;
+      default: return data.length;
+    }
+  } catch {
+    return 0;
+  }
+}
+
 function tooLarge(size: number, limit: number): CorruptMessageError {
   return new CorruptMessageError(`Decompressed size ${size} exceeds the limit of ${limit} bytes`);
 }
@@ -160,14 +183,15 @@ function snappyUncompressedLength(block: Buffer): number {
   return -1;
 }
 
-function snappyDecompress(data: Buffer, limit: number): Buffer {
-  if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, 8).equals(XERIAL_MAGIC)) {
-    const n = snappyUncompressedLength(data);
-    if (n < 0) throw new CorruptMessageError('Invalid snappy block');
-    if (n > limit) throw tooLarge(n, limit);
-    return toBuffer(snappy.uncompress(data, limit));
-  }
-  // First pass: chunk boundaries and announced sizes, so the output is allocated once and bounded.
+function isXerialSnappy(data: Buffer): boolean {
+  return data.length >= XERIAL_HEADER_SIZE && data.subarray(0, 8).equals(XERIAL_MAGIC);
+}
+
+/**
+ * The chunks (position, length) of a xerial snappy stream and the sum of the sizes they announce;
+ * stops with a CorruptMessageError once that sum passes `limit`.
+ */
+function xerialChunks(data: Buffer, limit: number): { chunks: Array<[number, number]>; total: number } {
   const chunks: Array<[number, number]> = [];
   let total = 0;
   let pos = XERIAL_HEADER_SIZE;
@@ -183,6 +207,23 @@ function snappyDecompress(data: Buffer, limit: number): Buffer {
     chunks.push([pos, len]);
     pos += len;
   }
+  return { chunks, total };
+}
+
+function snappyAnnouncedSize(data: Buffer): number {
+  if (!isXerialSnappy(data)) return Math.max(0, snappyUncompressedLength(data));
+  return xerialChunks(data, Infinity).total;
+}
+
+function snappyDecompress(data: Buffer, limit: number): Buffer {
+  if (!isXerialSnappy(data)) {
+    const n = snappyUncompressedLength(data);
+    if (n < 0) throw new CorruptMessageError('Invalid snappy block');
+    if (n > limit) throw tooLarge(n, limit);
+    return toBuffer(snappy.uncompress(data, limit));
+  }
+  // First pass: chunk boundaries and announced sizes, so the output is allocated once and bounded.
+  const { chunks, total } = xerialChunks(data, limit);
   const out = Buffer.allocUnsafe(total);
   let outPos = 0;
   for (const [start, len] of chunks) {

@@ -16,6 +16,8 @@ import { isInternalTopic } from '../common/topic.js';
 import type { LogManager } from '../log/log-manager.js';
 import type { LogOffsetMetadata } from '../log/log.js';
 import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory.js';
+import type { DecompressionPool } from '../record/decompression-pool.js';
+import { decompressEntries, largeCompressedEntries, type DecompressedEntries } from '../record/decompressed-entries.js';
 import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
 import { DelayedFetch, type FetchPartitionWait } from './delayed-fetch.js';
 import { DelayedDeleteRecords, type DeleteRecordsStatus } from './delayed-delete-records.js';
@@ -128,6 +130,8 @@ export class ReplicaManager {
   /** Writes /log_dir_event_notification/log_dir_event_<seq> for this broker (KafkaZkClient.propagateLogDirEvent). */
   propagateLogDirEvent?: () => Promise<unknown>;
   private failureHandler: Promise<void> | undefined;
+  /** Where large compressed batches are decompressed before validation (none: on the event loop). */
+  decompressionPool?: DecompressionPool;
 
   constructor(
     private readonly config: ReplicaManagerConfig,
@@ -448,7 +452,10 @@ export class ReplicaManager {
     for (const e of entries) {
       const key = tpKey(e.tp);
       order.push(key);
-      status.set(key, this.appendToLocalLog(e, requiredAcks, origin));
+      // A large compressed batch is inflated on a worker thread first (never on the event loop).
+      const large = this.decompressionPool && this.partitions.get(key)?.localLogOrNull ? largeCompressedEntries(e.records) : [];
+      const decompressed = large.length > 0 ? await decompressEntries(large, this.decompressionPool!) : undefined;
+      status.set(key, this.appendToLocalLog(e, requiredAcks, origin, decompressed));
     }
     const anySucceeded = [...status.values()].some((s) => s.errorCode === Errors.NONE.code);
     if (requiredAcks === -1 && anySucceeded) {
@@ -465,7 +472,7 @@ export class ReplicaManager {
     });
   }
 
-  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, origin: 'client' | 'coordinator'): ProducePartitionStatus {
+  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, origin: 'client' | 'coordinator', decompressed?: DecompressedEntries): ProducePartitionStatus {
     const failed = (err: unknown): ProducePartitionStatus => ({
       requiredOffset: -1n,
       errorCode: errorCodeOf(err),
@@ -480,7 +487,7 @@ export class ReplicaManager {
       if (isInternalTopic(e.tp.topic) && origin !== 'coordinator') throw new InvalidTopicError(`Cannot append to internal topic ${e.tp.topic}`);
       this.metrics?.markProduceRequest(e.tp.topic);
       const partition = this.getPartitionOrException(e.tp);
-      const info = partition.appendRecordsToLeader(e.records, requiredAcks, origin);
+      const info = partition.appendRecordsToLeader(e.records, requiredAcks, origin, decompressed);
       if (!info.duplicate) {
         this.metrics?.markBytesIn(e.tp.topic, e.records.length, info.numMessages);
         this.fetchPurgatory.checkAndComplete(tpKey(e.tp));

@@ -12,7 +12,7 @@ import type { ConnectionInfo, RequestHandler } from '../network/connection.js';
 import type { ApiHandler, RequestContext } from './handlers/handler.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { logger } from '../utils/logger.js';
-import { RateLimitedLog } from '../utils/rate-limited-log.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 
 export class ClosedConnectionRequest extends Error {}
 

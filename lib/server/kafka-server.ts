@@ -20,6 +20,7 @@ import { KafkaApis } from './kafka-apis.js';
 import { allHandlers } from './handlers/index.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import { DefaultAlterPartitionManager } from '../replication/alter-partition-manager.js';
+import { sharedDecompressionPool } from '../record/decompression-pool.js';
 import { KafkaController } from '../controller/kafka-controller.js';
 import { TopicConfigCache } from './topic-config-cache.js';
 import { controlledShutdown } from './controlled-shutdown.js';
@@ -190,6 +191,8 @@ export class KafkaServer {
     );
     this.replicaManager.propagateLogDirEvent = () => this.zkClient.propagateLogDirEvent(this.brokerId);
     this.replicaManager.startLogDirFailureHandler();
+
+    this.replicaManager.decompressionPool = sharedDecompressionPool;
 
     this.adminManager = new ZkAdminManager(context);
     this.groupCoordinator = createGroupCoordinator(context, this.replicaManager);
