@@ -32,6 +32,7 @@ import { recordErrorsOf } from '../record/log-validator.js';
 import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import type { ReplicaQuota } from './replication-quota-manager.js';
 import { logger } from '../utils/logger.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 
 export interface ReplicaManagerConfig {
   brokerId: number;
@@ -113,6 +114,8 @@ export type LeadershipChangeListener = (becameLeader: Partition[], becameFollowe
 export class ReplicaManager {
   private readonly log = logger('kafka.server.ReplicaManager');
   private readonly stateChangeLog = logger('state.change.logger');
+  /** For requests from a stale controller, which anyone can send again and again. */
+  private readonly staleControllerLog = new RateLimitedLog(this.stateChangeLog);
   private readonly partitions = new Map<string, Partition>();
   /** Partitions whose log dir failed (Kafka's HostedPartition.Offline). */
   private readonly offlinePartitions = new Set<string>();
@@ -282,7 +285,7 @@ export class ReplicaManager {
   /** UpdateMetadata (ReplicaManager.maybeUpdateMetadataCache): returns the error code to answer. */
   maybeUpdateMetadataCache(request: UpdateMetadataRequest): number {
     if (request.controllerEpoch < this.controllerEpoch) {
-      this.stateChangeLog.warn(`Ignoring UpdateMetadata from controller ${request.controllerId} with stale epoch ${request.controllerEpoch} (latest ${this.controllerEpoch})`);
+      this.staleControllerLog.warn('stale-update-metadata', {}, `Ignoring UpdateMetadata from controller ${request.controllerId} with stale epoch ${request.controllerEpoch} (latest ${this.controllerEpoch})`);
       return Errors.STALE_CONTROLLER_EPOCH.code;
     }
     this.controllerEpoch = request.controllerEpoch;
@@ -294,7 +297,7 @@ export class ReplicaManager {
   /** LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower). Returns per-partition error codes. */
   becomeLeaderOrFollower(request: LeaderAndIsrRequest): { errorCode: number; partitions: Array<{ topic: string; topicId: string; partition: number; errorCode: number }> } {
     if (request.controllerEpoch < this.controllerEpoch) {
-      this.stateChangeLog.warn(`Ignoring LeaderAndIsr from controller ${request.controllerId} with epoch ${request.controllerEpoch}: the latest known controller epoch is ${this.controllerEpoch}`);
+      this.staleControllerLog.warn('stale-leader-and-isr', {}, `Ignoring LeaderAndIsr from controller ${request.controllerId} with epoch ${request.controllerEpoch}: the latest known controller epoch is ${this.controllerEpoch}`);
       return { errorCode: Errors.STALE_CONTROLLER_EPOCH.code, partitions: [] };
     }
     this.controllerEpoch = request.controllerEpoch;
