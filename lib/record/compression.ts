@@ -103,6 +103,9 @@ export function decompress(
   }
 }
 
+/** Output chunk size of large decompressions (zlib, zstd). */
+const LARGE_OUTPUT_CHUNK = 1024 * 1024;
+
 /** Deflate's largest expansion (a 258-byte match costs at least 2 bits): ~1032 output bytes per input byte. */
 const DEFLATE_MAX_RATIO = 1032;
 
@@ -131,8 +134,16 @@ function tooLarge(size: number, limit: number): CorruptMessageError {
 }
 
 function gunzip(data: Buffer, limit: number): Buffer {
+  // A gzip member ends with ISIZE, its output size mod 2^32: the output of the last member alone
+  // is at least that, so a larger ISIZE is refused without inflating anything.
+  if (data.length >= 18 && data[0] === 0x1f && data[1] === 0x8b) {
+    const isize = data.readUInt32LE(data.length - 4);
+    if (isize > limit) throw tooLarge(isize, limit);
+  }
   try {
-    return zlib.gunzipSync(data, { maxOutputLength: Math.max(1, limit) });
+    // Output chunks of a large inflate are 1 MiB, above glibc's mmap threshold, so the memory of a
+    // bomb's output goes back to the system when it is dropped instead of fragmenting the heap.
+    return zlib.gunzipSync(data, { maxOutputLength: Math.max(1, limit), chunkSize: data.length > 1024 ? LARGE_OUTPUT_CHUNK : undefined });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit + 1, limit);
     throw err;
@@ -327,35 +338,43 @@ function lz4Decompress(data: Buffer, limit: number, brokenHeaderChecksum: boolea
 
 // ---- zstd ----
 
+/**
+ * Streams zstd output into one buffer of the declared content size, or into 1 MiB chunks when the
+ * frame declares none, so that a frame inflating past `limit` holds at most `limit` bytes.
+ */
 function zstdDecompress(data: Buffer, limit: number): Buffer {
   const declared = zstdBinding().getFrameContentSize(data);
   if (declared !== null && declared > limit) throw tooLarge(declared, limit);
   const dctx = new (zstdBinding().DCtx)();
-  let out = Buffer.allocUnsafe(Math.min(limit, Math.max(1024, declared ?? data.length * 4)));
+  const chunkSize = declared !== null ? Math.max(1, declared) : Math.min(Math.max(1, limit), LARGE_OUTPUT_CHUNK);
+  const chunks: Buffer[] = [];
+  let out = Buffer.allocUnsafe(chunkSize);
+  let filled = 0;
   let produced = 0;
   let consumed = 0;
   for (;;) {
-    if (produced === out.length) {
-      if (out.length >= limit) {
+    if (filled === out.length) {
+      chunks.push(out);
+      if (produced >= limit) {
         // Probe for one more byte: the frame may end exactly at the limit.
-        const probe = Buffer.allocUnsafe(1);
-        const [, n] = dctx.decompressStream(probe, data.subarray(consumed));
+        const [, n] = dctx.decompressStream(Buffer.allocUnsafe(1), data.subarray(consumed));
         if (n > 0) throw tooLarge(limit + 1, limit);
+        out = Buffer.alloc(0);
+        filled = 0;
         break;
       }
-      const bigger = Buffer.allocUnsafe(Math.min(limit, out.length * 2));
-      out.copy(bigger, 0, 0, produced);
-      out = bigger;
+      out = Buffer.allocUnsafe(Math.min(chunkSize, limit - produced));
+      filled = 0;
     }
-    const [ret, written, read] = dctx.decompressStream(out.subarray(produced), data.subarray(consumed));
+    const [ret, written, read] = dctx.decompressStream(out.subarray(filled), data.subarray(consumed));
+    filled += written;
     produced += written;
     consumed += read;
     if (ret === 0 && consumed >= data.length) break;
-    if (written === 0 && read === 0 && produced < out.length) {
-      throw new CorruptMessageError('Truncated zstd frame');
-    }
+    if (written === 0 && read === 0 && filled < out.length) throw new CorruptMessageError('Truncated zstd frame');
   }
-  return out.subarray(0, produced);
+  if (filled > 0) chunks.push(out.subarray(0, filled));
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, produced);
 }
 
 // ---- xxh32 (for LZ4 frame descriptor checksums) ----

@@ -5,7 +5,8 @@
  * inflate (hundreds of milliseconds for 100 MB). A DecompressionPool runs compression.ts' bounded
  * `decompress` on worker threads: the compressed bytes are copied to the worker, the result's
  * memory is transferred back. Workers start on first use, one job at a time each, and stop after
- * `idleTimeoutMs` without work; they never keep the process alive.
+ * `idleTimeoutMs` without work, or right after a job that left them holding much memory (garbage
+ * of a large inflate their collector has not reclaimed); they never keep the process alive.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -20,12 +21,15 @@ export interface DecompressionJob {
   lz4BrokenHeaderChecksum: boolean;
 }
 
+/** A job's bytes or error; `retire` when the worker holds much memory afterwards (to be terminated). */
 export type DecompressionResult =
-  | { id: number; data: Uint8Array }
-  | { id: number; error: string; corrupt: boolean };
+  | { id: number; data: Uint8Array; retire: boolean }
+  | { id: number; error: string; corrupt: boolean; retire: boolean };
 
 interface Pending {
-  job: DecompressionJob;
+  /** The job without its bytes, which are copied for the worker only when it is sent. */
+  job: Omit<DecompressionJob, 'data'>;
+  data: Buffer;
   resolve: (b: Buffer) => void;
   reject: (e: Error) => void;
 }
@@ -49,9 +53,12 @@ export class DecompressionPool {
   private readonly idleTimeoutMs: number;
   private readonly time: Time;
   private readonly workers: PoolWorker[] = [];
+  /** Workers being terminated: their memory is not given back yet, so they still count. */
+  private terminating = 0;
   private readonly queue: Pending[] = [];
   private nextId = 0;
   private completed = 0;
+  private retired = 0;
 
   constructor(options: DecompressionPoolOptions = {}) {
     this.maxWorkers = options.maxWorkers ?? Math.max(1, Math.min(4, os.availableParallelism() - 1));
@@ -69,14 +76,19 @@ export class DecompressionPool {
     return this.completed;
   }
 
+  /** Workers stopped after a job because of the memory they held. */
+  get retiredWorkers(): number {
+    return this.retired;
+  }
+
   /**
    * Decompresses `data` with codec `type` on a worker: compression.ts' `decompress`, with its
    * bound and its CorruptMessageError for bad data or output past `limit`.
    */
   decompress(type: number, data: Buffer, limit: number, options: { lz4BrokenHeaderChecksum?: boolean } = {}): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const job: DecompressionJob = { id: this.nextId++, codec: type, data: new Uint8Array(data), limit, lz4BrokenHeaderChecksum: options.lz4BrokenHeaderChecksum ?? false };
-      this.queue.push({ job, resolve, reject });
+      const job = { id: this.nextId++, codec: type, limit, lz4BrokenHeaderChecksum: options.lz4BrokenHeaderChecksum ?? false };
+      this.queue.push({ job, data, resolve, reject });
       this.dispatch();
     });
   }
@@ -96,13 +108,14 @@ export class DecompressionPool {
   private dispatch(): void {
     while (this.queue.length > 0) {
       let w = this.workers.find((x) => x.busy === null);
-      if (!w && this.workers.length < this.maxWorkers) w = this.spawn();
+      if (!w && this.workers.length + this.terminating < this.maxWorkers) w = this.spawn();
       if (!w) return;
       const p = this.queue.shift()!;
       w.idleTimer?.cancel();
       w.idleTimer = null;
       w.busy = p;
-      w.worker.postMessage(p.job, [p.job.data.buffer as ArrayBuffer]);
+      const job: DecompressionJob = { ...p.job, data: new Uint8Array(p.data) };
+      w.worker.postMessage(job, [job.data.buffer as ArrayBuffer]);
     }
   }
 
@@ -117,7 +130,12 @@ export class DecompressionPool {
         if ('data' in r) p.resolve(Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength));
         else p.reject(r.corrupt ? new CorruptMessageError(r.error) : new Error(r.error));
       }
-      w.idleTimer = this.time.setTimer(() => this.retire(w), this.idleTimeoutMs);
+      if (r.retire) {
+        this.retired++;
+        this.retire(w);
+      } else {
+        w.idleTimer = this.time.setTimer(() => this.retire(w), this.idleTimeoutMs);
+      }
       this.dispatch();
     });
     // A worker that dies (out of memory, say) fails its job and is replaced on the next one.
@@ -136,11 +154,17 @@ export class DecompressionPool {
     return w;
   }
 
+  /** Stops an idle worker; a new one starts only once it is gone (its memory given back). */
   private retire(w: PoolWorker): void {
     if (w.busy !== null) return;
     const i = this.workers.indexOf(w);
-    if (i >= 0) this.workers.splice(i, 1);
-    void w.worker.terminate();
+    if (i < 0) return;
+    this.workers.splice(i, 1);
+    this.terminating++;
+    void w.worker.terminate().finally(() => {
+      this.terminating--;
+      this.dispatch();
+    });
   }
 }
 

@@ -51,17 +51,29 @@ describe('decompression off the event loop', function () {
     expect(garbage).to.be.instanceOf(CorruptMessageError);
   });
 
+  it('stops a worker left holding the garbage of a large inflate, and serves the next job on a new one', async () => {
+    const forged = await gzipOfZeros(200 * MiB);
+    forged.writeUInt32LE(1000, forged.length - 4); // a trailer that hides the size: inflated up to the limit
+    const err = await pool.decompress(CompressionType.GZIP, forged, 64 * MiB).then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(CorruptMessageError);
+    expect(pool.retiredWorkers).to.equal(1);
+    expect(pool.workerCount).to.equal(0);
+    const small = compress(CompressionType.GZIP, Buffer.from('still works'));
+    expect((await pool.decompress(CompressionType.GZIP, small, MiB)).toString()).to.equal('still works');
+    expect(pool.retiredWorkers).to.equal(1);
+  });
+
   it('runs jobs on at most maxWorkers threads and stops idle workers', async () => {
     const time = new MockTime();
     const small = new DecompressionPool({ maxWorkers: 2, idleTimeoutMs: 1000, time });
     try {
-      const compressed = compress(CompressionType.GZIP, Buffer.alloc(4 * MiB, 'x'));
+      const compressed = compress(CompressionType.GZIP, Buffer.alloc(MiB, 'x'));
       const outs = await Promise.all(Array.from({ length: 5 }, () => small.decompress(CompressionType.GZIP, compressed, 8 * MiB)));
-      expect(outs.every((o) => o.length === 4 * MiB)).to.equal(true);
+      expect(outs.every((o) => o.length === MiB)).to.equal(true);
       expect(small.workerCount).to.equal(2);
       time.advance(1000);
       expect(small.workerCount).to.equal(0);
-      expect((await small.decompress(CompressionType.GZIP, compressed, 8 * MiB)).length).to.equal(4 * MiB);
+      expect((await small.decompress(CompressionType.GZIP, compressed, 8 * MiB)).length).to.equal(MiB);
     } finally {
       await small.shutdown();
     }
