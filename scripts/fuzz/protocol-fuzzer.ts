@@ -1,0 +1,450 @@
+/**
+ * A protocol fuzzer against a real broker process. Many concurrent connections each send a burst
+ * of hostile frames — seed requests (encoded by the codec for every api key and version, captured
+ * from kafkajs, real produce batches, compression bombs) mutated, random api keys and versions,
+ * lying size prefixes — and read what comes back; meanwhile thousands of idle connections stay
+ * open, slow senders write valid requests one byte at a time, and some clients pipeline requests
+ * and never read the answers. It watches the broker: the process must not exit, a real client
+ * must keep getting answers (ApiVersions and Metadata every second, kafkajs at the end), its RSS
+ * (sampled from /proc) must stay under queued.max.request.bytes + 300 MB, and no log line may
+ * repeat more than a rate-limited line would.
+ */
+import net from 'node:net';
+import { Kafka, logLevel } from 'kafkajs';
+import type { BrokerProcess } from '../../lib/testing/broker-process.js';
+import { NetworkClient } from '../../lib/network/network-client.js';
+import { ApiKeys, decodeResponse, encodeRequest } from '../../lib/protocol/index.js';
+import { seededRandom, type Rng } from '../../spec/protocol/support/random-values.js';
+import { bombCorpus, capturedCorpus, encodedCorpus, produceCorpus, type SeedRequest } from './corpus.js';
+import { frame, mutate, pick, type LengthMode } from './mutations.js';
+
+/** Requests only a controller sends (Kafka: ClusterAction), and AlterPartition (a broker's to its controller). */
+const INTER_BROKER_APIS = new Set<number>([
+  ApiKeys.LEADER_AND_ISR, ApiKeys.STOP_REPLICA, ApiKeys.UPDATE_METADATA, ApiKeys.CONTROLLED_SHUTDOWN,
+  ApiKeys.WRITE_TXN_MARKERS, ApiKeys.ALTER_PARTITION,
+]);
+
+const MB = 1024 * 1024;
+
+/** What one fuzz connection does, and how often (relative weights). */
+export const BEHAVIOURS = {
+  /** 1–8 pipelined seed requests, each mutated, the last one sometimes with a lying size prefix. */
+  mutated: 80,
+  /** A header with any api key and version, random body bytes. */
+  'random-key': 6,
+  /** One frame whose size prefix lies: negative, over the limit, huge and never sent, short, long. */
+  'bad-length': 7,
+  /** A produce of a gzip batch inflating past the decompression limit (honest or forged trailer). */
+  'compression-bomb': 2,
+  /** 200 pipelined requests whose answers are never read. */
+  'never-read': 1,
+  /** One seed request as it is. */
+  valid: 4,
+} as const;
+export type Behaviour = keyof typeof BEHAVIOURS;
+
+export interface FuzzOptions {
+  broker: BrokerProcess;
+  /** Frames to send in all. */
+  frames: number;
+  seed?: number;
+  /** The broker's socket.request.max.bytes and queued.max.request.bytes (for lengths and the RSS bound). */
+  maxRequestSize: number;
+  queuedMaxRequestBytes: number;
+  /** Port of the broker's /metrics, to sample its memory pool (optional). */
+  metricsPort?: number;
+  /** Connections sending fuzz frames at once (default 200). */
+  concurrency?: number;
+  /** Connections opened at the start and held idle until the end (default 2000). */
+  idleConnections?: number;
+  /** Clients writing valid requests one byte at a time, at once (default 8). */
+  slowSenders?: number;
+  /** What a compression bomb inflates to (default 1 GiB). */
+  bombBytes?: number;
+  /** Weights of the connection behaviours (0 leaves one out); see BEHAVIOURS for the defaults. */
+  weights?: Partial<Record<Behaviour, number>>;
+  topic?: string;
+  onProgress?: (line: string) => void;
+}
+
+export interface TemplateCount { template: string; level: number; lines: number }
+
+export interface FuzzReport {
+  seed: number;
+  durationMs: number;
+  frames: { sent: number; answered: number; byKind: Record<string, number>; bySource: Record<string, number> };
+  connections: { opened: number; closedByBroker: number; idleHeld: number; connectErrors: number };
+  corpus: { encoded: number; captured: number; produce: number; bomb: number };
+  broker: { running: boolean; rssStartBytes: number; rssMaxBytes: number; rssBoundBytes: number; memoryPoolUsedMaxBytes: number | null; eventLoopBlockMaxMs: number | null };
+  liveness: { checks: number; failures: number; maxLatencyMs: number; finalKafkajs: string };
+  log: { lines: number; maxLines: number; byLevel: Record<string, number>; maxLinesPerTemplate: number; top: TemplateCount[] };
+  failures: string[];
+  ok: boolean;
+}
+
+interface Counters {
+  sent: number;
+  answered: number;
+  opened: number;
+  closedByBroker: number;
+  connectErrors: number;
+  byKind: Map<string, number>;
+  bySource: Map<string, number>;
+}
+
+function bump(m: Map<string, number>, k: string, n = 1): void {
+  m.set(k, (m.get(k) ?? 0) + n);
+}
+
+/**
+ * Connects, writes `bytes` (or hands the socket to `write`), counts the response frames, and
+ * ends when the broker closes, `expected` answers came, nothing arrived for `idleMs`, or `capMs`
+ * passed. The client side resets the connection (no TIME_WAIT left behind).
+ */
+function exchange(port: number, c: Counters, bytes: Buffer | ((s: net.Socket) => Promise<void>), expected: number, idleMs: number, capMs: number, read = true): Promise<void> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    c.opened++;
+    let buf: Buffer = Buffer.alloc(0);
+    let answered = 0;
+    let done = false;
+    let idle: NodeJS.Timeout | undefined;
+    const finish = (byBroker: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(idle);
+      clearTimeout(cap);
+      if (byBroker) c.closedByBroker++;
+      c.answered += answered;
+      if (!s.destroyed) s.resetAndDestroy();
+      resolve();
+    };
+    const cap = setTimeout(() => finish(false), capMs);
+    const arm = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(() => finish(false), idleMs);
+    };
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED' || err.code === 'EADDRNOTAVAIL') c.connectErrors++;
+      finish(true);
+    });
+    s.on('close', () => finish(true));
+    if (read) {
+      s.on('data', (d: Buffer) => {
+        buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+        while (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
+          answered++;
+          buf = buf.subarray(4 + buf.readInt32BE(0));
+        }
+        if (answered >= expected) finish(false);
+        else arm();
+      });
+    } else {
+      s.pause();
+    }
+    s.on('connect', () => {
+      if (typeof bytes === 'function') {
+        bytes(s).then(arm, () => finish(false));
+      } else {
+        s.write(bytes);
+        arm();
+      }
+    });
+  });
+}
+
+function apiVersionsPayload(correlationId: number): Buffer {
+  return encodeRequest({ requestApiKey: ApiKeys.API_VERSIONS, requestApiVersion: 2, correlationId, clientId: 'fuzz' }, {} as never);
+}
+
+/** Lower-cased message with numbers and quoted names folded, to group repeats of one log line. */
+function templateOf(msg: string): string {
+  return msg.replace(/"[^"]*"|'[^']*'/g, '…').replace(/[0-9a-f]{8,}|\d+/gi, '#').slice(0, 140);
+}
+
+export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
+  const seed = o.seed ?? (Date.now() & 0x7fffffff);
+  const rng: Rng = seededRandom(seed);
+  const progress = o.onProgress ?? ((): void => undefined);
+  const broker = o.broker;
+  const port = broker.port;
+  const bootstrap = `127.0.0.1:${port}`;
+  const topic = o.topic ?? 'fuzz';
+  const partitions = 3;
+  const t0 = Date.now();
+
+  // ---- corpus ----
+  progress('building the corpus (codec-encoded requests, kafkajs capture, produce batches, bombs)');
+  const captured = await capturedCorpus(bootstrap, topic, partitions);
+  const encoded = encodedCorpus(rng);
+  const produce = produceCorpus(topic, partitions);
+  const bombs = await bombCorpus(topic, o.bombBytes ?? 1024 * MB);
+  const seeds: SeedRequest[] = [...encoded, ...captured, ...produce];
+  // Mutations start from captured and produce requests as often as from encoded ones, and never
+  // from controller-to-broker requests: a mutated epoch can make one current, and a broker obeys a
+  // current controller (Kafka restricts them to the ClusterAction ACL, which kafkats lacks).
+  const mutable = encoded.filter((x) => !INTER_BROKER_APIS.has(x.apiKey));
+  const mutationSeeds = (): SeedRequest => (rng() < 0.5 ? pick(rng, mutable) : pick(rng, rng() < 0.7 ? captured : produce));
+  const valid = [...captured.filter((x) => x.apiKey === ApiKeys.METADATA || x.apiKey === ApiKeys.API_VERSIONS), ...produce];
+  progress(`corpus: ${encoded.length} encoded, ${captured.length} captured, ${produce.length} produce, ${bombs.length} bomb`);
+
+  const c: Counters = { sent: 0, answered: 0, opened: 0, closedByBroker: 0, connectErrors: 0, byKind: new Map(), bySource: new Map() };
+  const failures: string[] = [];
+
+  // ---- watchers: RSS, memory pool, log lines, liveness ----
+  const rssStart = broker.rssBytes() ?? 0;
+  let rssMax = rssStart;
+  let poolMax: number | null = null;
+  let loopBlockMax: number | null = null;
+  const poolSamples: number[] = [];
+  const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, broker.rssBytes() ?? 0)), 100);
+  const poolTimer = o.metricsPort === undefined ? undefined : setInterval(() => {
+    fetch(`http://127.0.0.1:${o.metricsPort}/metrics`).then((r) => r.text()).then((text) => {
+      const m = /^kafka_network_socketserver_memorypoolused(?:\{[^}]*\})? (\S+)/m.exec(text);
+      if (m) poolMax = Math.max(poolMax ?? 0, Number(m[1]));
+      if (m && process.env.FUZZ_DEBUG) poolSamples.push(Number(m[1]));
+      const lag = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? (\S+)/m.exec(text);
+      if (lag) loopBlockMax = Math.max(loopBlockMax ?? 0, Number(lag[1]) * 1000);
+    }, () => undefined);
+  }, 250);
+  const byLevel = new Map<string, number>();
+  const templates = new Map<string, TemplateCount>();
+  let lines = 0;
+  const unsubscribe = broker.onOutputLine((line) => {
+    lines++;
+    let level = 0;
+    let msg = line;
+    try {
+      const j = JSON.parse(line) as { level?: number; msg?: string };
+      level = j.level ?? 0;
+      msg = j.msg ?? line;
+    } catch {
+      // not a JSON line (a crash trace, say): counted as it is
+    }
+    bump(byLevel, String(level));
+    const t = templateOf(msg);
+    const e = templates.get(t) ?? { template: t, level, lines: 0 };
+    e.lines++;
+    templates.set(t, e);
+  });
+  let livenessChecks = 0;
+  let livenessFailures = 0;
+  let maxLatency = 0;
+  let live = true;
+  const liveness = (async (): Promise<void> => {
+    let id = 1;
+    while (live) {
+      const started = performance.now();
+      const client = new NetworkClient({ host: '127.0.0.1', port }, { requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, maxResponseSize: 16 * MB });
+      try {
+        const v = decodeResponse(ApiKeys.API_VERSIONS, 2, (await client.send(id, [apiVersionsPayload(id)])) as Buffer).body;
+        id++;
+        if (v.errorCode !== 0 || v.apiKeys.length < 10) throw new Error(`ApiVersions answered error ${v.errorCode}`);
+        const mframe = encodeRequest({ requestApiKey: ApiKeys.METADATA, requestApiVersion: 1, correlationId: id, clientId: 'fuzz-liveness' }, { topics: [{ name: topic }] });
+        const m = decodeResponse(ApiKeys.METADATA, 1, (await client.send(id, [mframe])) as Buffer).body;
+        id++;
+        if (m.brokers.length === 0) throw new Error('Metadata lists no broker');
+        livenessChecks++;
+      } catch (err) {
+        livenessFailures++;
+        if (livenessFailures <= 5) failures.push(`liveness check failed after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`);
+      } finally {
+        client.close();
+      }
+      maxLatency = Math.max(maxLatency, performance.now() - started);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+
+  // ---- load: idle connections, slow senders, fuzz connections ----
+  const idle: net.Socket[] = [];
+  const idleTarget = o.idleConnections ?? 2000;
+  for (let i = 0; i < idleTarget; i++) {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.on('error', () => undefined);
+    idle.push(s);
+    if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
+  }
+  c.opened += idleTarget;
+  progress(`${idleTarget} idle connections open; fuzzing ${o.frames} frames (seed ${seed})`);
+
+  const take = (n: number): number => {
+    const k = Math.min(n, o.frames - c.sent);
+    c.sent += Math.max(0, k);
+    return Math.max(0, k);
+  };
+  const maxRequestSize = o.maxRequestSize;
+
+  const slow = async (): Promise<void> => {
+    while (c.sent < o.frames) {
+      if (take(1) === 0) return;
+      bump(c.byKind, 'slow-sender');
+      const seedReq = pick(rng, valid);
+      const bytes = frame(rng, seedReq.payload, 'exact', maxRequestSize);
+      await exchange(port, c, async (s) => {
+        for (let i = 0; i < bytes.length && !s.destroyed; i++) {
+          s.write(bytes.subarray(i, i + 1));
+          await new Promise((r) => setTimeout(r, 1 + Math.floor(rng() * 4)));
+        }
+      }, 1, 3000, 60_000);
+    }
+  };
+
+  const weights = Object.entries({ ...BEHAVIOURS, ...o.weights }).filter(([, w]) => w > 0) as Array<[Behaviour, number]>;
+  const totalWeight = weights.reduce((n, [, w]) => n + w, 0);
+  const chooseBehaviour = (): Behaviour => {
+    let x = rng() * totalWeight;
+    for (const [b, w] of weights) if ((x -= w) < 0) return b;
+    return weights[weights.length - 1]![0];
+  };
+
+  const fuzzOne = async (): Promise<boolean> => {
+    const behaviour = chooseBehaviour();
+    if (behaviour === 'mutated') {
+      const n = take(1 + Math.floor(rng() * 8));
+      if (n === 0) return false;
+      const parts: Buffer[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = mutationSeeds();
+        bump(c.bySource, s.source);
+        const { payload, mutation } = mutate(rng, s.payload);
+        bump(c.byKind, `mutated:${mutation}`);
+        const lie: LengthMode = i === n - 1 && rng() < 0.05 ? pick(rng, ['short', 'long'] as const) : 'exact';
+        parts.push(frame(rng, payload, lie, maxRequestSize));
+      }
+      await exchange(port, c, Buffer.concat(parts), n, 1000, 5000);
+      return true;
+    }
+    const n = take(behaviour === 'never-read' ? 200 : 1);
+    if (n === 0) return false;
+    bump(c.byKind, behaviour, n);
+    switch (behaviour) {
+      case 'random-key': {
+        const head = Buffer.allocUnsafe(10);
+        head.writeInt16BE(Math.floor(rng() * 65536) - 32768, 0);
+        head.writeInt16BE(Math.floor(rng() * 65536) - 32768, 2);
+        head.writeInt32BE(Math.floor(rng() * 2 ** 31), 4);
+        head.writeInt16BE(-1, 8);
+        const body = Buffer.allocUnsafe(Math.floor(rng() * 200));
+        for (let i = 0; i < body.length; i++) body[i] = Math.floor(rng() * 256);
+        await exchange(port, c, frame(rng, Buffer.concat([head, body]), 'exact', maxRequestSize), 1, 1000, 5000);
+        break;
+      }
+      case 'bad-length': {
+        const mode = pick(rng, ['negative', 'over-limit', 'huge-unsent', 'short', 'long'] as const);
+        bump(c.byKind, `bad-length:${mode}`);
+        const bytes = frame(rng, mode === 'huge-unsent' ? Buffer.alloc(Math.floor(rng() * 64 * 1024)) : pick(rng, seeds).payload, mode, maxRequestSize);
+        await exchange(port, c, bytes, 1, 300, 2000);
+        break;
+      }
+      case 'compression-bomb':
+        await exchange(port, c, frame(rng, pick(rng, bombs).payload, 'exact', maxRequestSize), 1, 10_000, 30_000);
+        break;
+      case 'never-read': {
+        const parts: Buffer[] = [];
+        for (let i = 0; i < n; i++) parts.push(frame(rng, pick(rng, valid).payload, 'exact', maxRequestSize));
+        await exchange(port, c, Buffer.concat(parts), n, 2000, 2000, false);
+        break;
+      }
+      case 'valid':
+        await exchange(port, c, frame(rng, pick(rng, seeds).payload, 'exact', maxRequestSize), 1, 1000, 5000);
+        break;
+    }
+    return true;
+  };
+
+  let lastReport = Date.now();
+  const worker = async (): Promise<void> => {
+    while (c.sent < o.frames && broker.isRunning) {
+      if (!(await fuzzOne())) return;
+      if (Date.now() - lastReport > 10_000) {
+        lastReport = Date.now();
+        progress(`${c.sent} frames sent, ${c.answered} answered, ${c.closedByBroker} connections closed by the broker, RSS max ${(rssMax / MB).toFixed(0)} MiB, liveness ${livenessChecks} ok / ${livenessFailures} failed`);
+      }
+    }
+  };
+  await Promise.all([
+    ...Array.from({ length: o.concurrency ?? 200 }, () => worker()),
+    ...Array.from({ length: o.slowSenders ?? 8 }, () => slow()),
+  ]);
+
+  // ---- wind down: the broker must still serve a real client ----
+  for (const s of idle) s.resetAndDestroy();
+  await new Promise((r) => setTimeout(r, 1000));
+  live = false;
+  await liveness;
+  let finalKafkajs = 'not run (broker exited)';
+  if (broker.isRunning) {
+    const kafka = new Kafka({ clientId: 'fuzz-final', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    const producer = kafka.producer();
+    const admin = kafka.admin();
+    try {
+      await producer.connect();
+      await producer.send({ topic, messages: [{ key: 'after-fuzz', value: 'still serving' }] });
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      finalKafkajs = `ok (${offsets.length} partitions of ${topic})`;
+    } catch (err) {
+      finalKafkajs = `failed: ${(err as Error).message}`;
+      failures.push(`kafkajs could not produce after the fuzz run: ${(err as Error).message}`);
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+  clearInterval(rssTimer);
+  if (poolTimer) clearInterval(poolTimer);
+  unsubscribe();
+  if (process.env.FUZZ_DEBUG) progress(`memory pool samples (MiB): ${poolSamples.map((x) => (x / MB).toFixed(0)).join(' ')}`);
+
+  // ---- verdict ----
+  const durationMs = Date.now() - t0;
+  const rssBound = o.queuedMaxRequestBytes + 300 * 1000 * 1000;
+  const minutes = durationMs / 60_000;
+  // A one-off burst is fine (creating __consumer_offsets logs 50 lines of each kind); a line per
+  // bad request is not.
+  const maxLinesPerTemplate = Math.ceil(100 + 20 * minutes);
+  const maxLines = Math.ceil(500 + 100 * minutes);
+  const top = [...templates.values()].sort((a, b) => b.lines - a.lines).slice(0, 10);
+  if (!broker.isRunning) failures.unshift(`the broker process exited:\n${broker.recentOutput(40)}`);
+  if (rssMax > rssBound) failures.push(`broker RSS reached ${(rssMax / MB).toFixed(0)} MiB, over the bound of ${(rssBound / MB).toFixed(0)} MiB`);
+  for (const t of top.filter((x) => x.lines > maxLinesPerTemplate)) failures.push(`log line repeated ${t.lines} times (bound ${maxLinesPerTemplate}): ${t.template}`);
+  if (lines > maxLines) failures.push(`the broker logged ${lines} lines (bound ${maxLines})`);
+  if (livenessFailures > 5) failures.push(`${livenessFailures} liveness checks failed in all`);
+  return {
+    seed,
+    durationMs,
+    frames: { sent: c.sent, answered: c.answered, byKind: Object.fromEntries(c.byKind), bySource: Object.fromEntries(c.bySource) },
+    connections: { opened: c.opened, closedByBroker: c.closedByBroker, idleHeld: idleTarget, connectErrors: c.connectErrors },
+    corpus: { encoded: encoded.length, captured: captured.length, produce: produce.length, bomb: bombs.length },
+    broker: { running: broker.isRunning, rssStartBytes: rssStart, rssMaxBytes: rssMax, rssBoundBytes: rssBound, memoryPoolUsedMaxBytes: poolMax, eventLoopBlockMaxMs: loopBlockMax === null ? null : Math.round(loopBlockMax) },
+    liveness: { checks: livenessChecks, failures: livenessFailures, maxLatencyMs: Math.round(maxLatency), finalKafkajs },
+    log: { lines, maxLines, byLevel: Object.fromEntries(byLevel), maxLinesPerTemplate, top },
+    failures,
+    ok: failures.length === 0,
+  };
+}
+
+/** The report as a plain-text table. */
+export function formatReport(r: FuzzReport): string {
+  const mib = (b: number): string => `${(b / MB).toFixed(0)} MiB`;
+  const rows: Array<[string, string]> = [
+    ['seed', String(r.seed)],
+    ['duration', `${(r.durationMs / 1000).toFixed(1)} s`],
+    ['frames sent / answered', `${r.frames.sent} / ${r.frames.answered}`],
+    ['frames by kind', Object.entries(r.frames.byKind).sort().map(([k, v]) => `${k} ${v}`).join(', ')],
+    ['mutated frames by seed source', Object.entries(r.frames.bySource).sort().map(([k, v]) => `${k} ${v}`).join(', ')],
+    ['corpus', `${r.corpus.encoded} encoded, ${r.corpus.captured} captured (kafkajs), ${r.corpus.produce} produce, ${r.corpus.bomb} bomb`],
+    ['connections opened / closed by broker', `${r.connections.opened} / ${r.connections.closedByBroker} (${r.connections.idleHeld} held idle, ${r.connections.connectErrors} connect errors)`],
+    ['broker process', r.broker.running ? 'running (0 crashes)' : 'EXITED'],
+    ['broker RSS start / max / bound', `${mib(r.broker.rssStartBytes)} / ${mib(r.broker.rssMaxBytes)} / ${mib(r.broker.rssBoundBytes)}`],
+    ['memory pool in use, max', r.broker.memoryPoolUsedMaxBytes === null ? 'not sampled' : mib(r.broker.memoryPoolUsedMaxBytes)],
+    ['broker event-loop block, max', r.broker.eventLoopBlockMaxMs === null ? 'not sampled' : `${r.broker.eventLoopBlockMaxMs} ms`],
+    ['liveness (ApiVersions + Metadata each second)', `${r.liveness.checks} ok, ${r.liveness.failures} failed, slowest ${r.liveness.maxLatencyMs} ms`],
+    ['kafkajs produce after the run', r.liveness.finalKafkajs],
+    ['broker log lines (by pino level)', `${r.log.lines}, bound ${r.log.maxLines} (${Object.entries(r.log.byLevel).map(([k, v]) => `${k}: ${v}`).join(', ')}); most repeated line: ${r.log.top[0]?.lines ?? 0} times, bound ${r.log.maxLinesPerTemplate}`],
+    ['verdict', r.ok ? 'PASS' : `FAIL: ${r.failures.join('; ')}`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)} | ${v}`).join('\n');
+}
