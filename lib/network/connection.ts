@@ -207,7 +207,13 @@ export class Connection implements ConnectionInfo {
     if (this.queue.length > 0 && (this.queue.length >= QUEUED_REQUESTS_PAUSE || this.queuedBytes >= QUEUED_BYTES_PAUSE)) this.queueFull = true;
     const awaiting = this.decoder.awaitingMemory;
     if (awaiting >= 0 && this.cancelMemoryWait === null && this.memoryPool) {
-      this.cancelMemoryWait = this.memoryPool.allocateWhenAvailable(awaiting, () => this.onMemoryAllocated());
+      let waiting = true;
+      const cancel = this.memoryPool.allocateWhenAvailable(awaiting, () => {
+        waiting = false;
+        this.onMemoryAllocated();
+      });
+      // (Memory given at once has already been used, and may have started another wait.)
+      if (waiting) this.cancelMemoryWait = cancel;
     }
     this.updateReading();
     this.startProcessing();
