@@ -38,9 +38,12 @@ export interface ConnectionInfo {
 export interface RequestHandler {
   /**
    * Resolves to the response as chunks that together form one size-prefixed frame, or null when no
-   * response is due (Produce with acks=0). Throwing closes this connection only.
+   * response is due (Produce with acks=0). Throwing closes this connection only. `releaseFrame`
+   * gives the frame's memory back to the pool before the response is ready, once what the handler
+   * keeps no longer refers to the frame (Kafka's Request.releaseBuffer, called when a request
+   * waits in a purgatory); otherwise that happens when handle() settles.
    */
-  handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null>;
+  handle(frame: Buffer, connection: ConnectionInfo, releaseFrame?: () => void): Promise<Buffer[] | null>;
   /**
    * True when nothing refers to the frame's bytes any more once handle() has resolved, so its
    * buffer can be reused for a later frame. Default: false (decoded requests are views of their
@@ -109,7 +112,7 @@ export class Connection implements ConnectionInfo {
     this.bufferPool = pool;
     this.memoryPool = memory;
     this.closeLog = options.closeLog ?? new RateLimitedLog(log);
-    this.decoder = new FrameDecoder(options.maxRequestSize, pool && ((size) => pool.acquire(size)), memory && ((size) => memory.tryAllocate(size)));
+    this.decoder = new FrameDecoder(options.maxRequestSize, pool && ((size) => pool.acquire(size)), memory);
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
       socket.setTimeout(options.idleTimeoutMs, () => {
@@ -155,7 +158,8 @@ export class Connection implements ConnectionInfo {
     // The memory of the frames not handled (the one being handled is released when it is done).
     this.cancelMemoryWait?.();
     this.cancelMemoryWait = null;
-    this.memoryPool?.release(this.queuedBytes + this.decoder.reservedPartialFrame);
+    this.memoryPool?.release(this.queuedBytes);
+    this.decoder.close();
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.socket.destroy();
@@ -245,15 +249,21 @@ export class Connection implements ConnectionInfo {
           this.updateReading();
         }
         let response: Buffer[] | null;
+        let held = true;
+        const releaseFrame = (): void => {
+          if (!held) return;
+          held = false;
+          this.memoryPool?.release(frame.length);
+        };
         try {
-          response = await this.handler.handle(frame, this);
+          response = await this.handler.handle(frame, this, releaseFrame);
         } catch (err) {
           this.closeLog.warn('failed-request', { connection: this.id, remote: `${this.remoteAddress}:${this.remotePort}`, err: err instanceof Error ? err.message : String(err) },
             'closing connection after a failed request');
           this.close();
           return;
         } finally {
-          this.memoryPool?.release(frame.length);
+          releaseFrame();
         }
         if (this.bufferPool && this.handler.frameReusable?.(frame)) this.bufferPool.release(frame);
         if (response !== null && !this.closed) await this.write(response);

@@ -3,10 +3,18 @@
  * A frame that lies inside one chunk is returned as a zero-copy view of it; a frame spread over
  * several chunks is copied once into a buffer allocated only after its size passed the limit.
  * Mirrors the receive half of Kafka's NetworkReceive: the `socket.request.max.bytes` check, and
- * the memory of a frame taken (`reserve`, a MemoryPool's) as soon as its size is read. When that
- * memory is refused the decoder waits: it keeps the bytes it holds, returns no further frame, and
- * goes on when its owner has obtained the memory and calls memoryGranted().
+ * the memory of a frame taken from a MemoryPool as soon as its size is read. When that memory is
+ * refused the decoder waits: it keeps the bytes it holds, returns no further frame, and goes on
+ * when its owner has obtained the memory and calls memoryGranted(). The memory of a frame returned
+ * is the caller's to release; the decoder releases what it took for frames it did not return (on
+ * a bad size after them, or on close()).
  */
+
+/** The part of a MemoryPool a decoder uses. */
+export interface FrameMemory {
+  tryAllocate(size: number): boolean;
+  release(size: number): void;
+}
 
 export class InvalidFrameSizeError extends Error {
   constructor(readonly size: number, readonly maxSize: number) {
@@ -28,12 +36,12 @@ export class FrameDecoder {
 
   /**
    * `allocate` gives the buffer a multi-chunk frame is assembled in (a BufferPool's, say);
-   * `reserve` takes a frame's memory and answers false when it cannot (the default never refuses).
+   * `memory` accounts for frames (none: never refuses).
    */
   constructor(
     private readonly maxFrameSize: number,
     private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe,
-    private readonly reserve: (size: number) => boolean = () => true,
+    private readonly memory?: FrameMemory,
   ) {}
 
   /** Bytes buffered towards the next frame. */
@@ -47,31 +55,52 @@ export class FrameDecoder {
     return this.waitingSize;
   }
 
-  /** Memory reserved for the frame being assembled (0 when none): its owner releases it on close. */
+  /** Memory taken for the frame being assembled (0 when none). */
   get reservedPartialFrame(): number {
     return this.assembling ? this.assembling.length : 0;
   }
 
-  /** Feeds a chunk; returns the complete frames (payload without the size prefix), in order. */
+  /**
+   * Feeds a chunk; returns the complete frames (payload without the size prefix), in order.
+   * Throws InvalidFrameSizeError at a bad size (the frames before it are dropped, their memory released).
+   */
   push(chunk: Buffer): Buffer[] {
     if (this.waitingSize >= 0) {
       this.held.push(chunk);
       return [];
     }
-    const frames: Buffer[] = [];
-    this.consume(chunk, frames);
-    return frames;
+    return this.decode((frames) => this.consume(chunk, frames));
   }
 
-  /** The memory of the waiting frame was reserved for it: goes on with the bytes held. */
+  /** The memory of the waiting frame was taken for it (by its owner): goes on with the bytes held. */
   memoryGranted(): Buffer[] {
     if (this.waitingSize < 0) throw new Error('no frame is waiting for memory');
     const size = this.waitingSize;
     const held = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
     this.waitingSize = -1;
     this.held = [];
+    return this.decode((frames) => this.consume(this.startFrame(size, held, frames), frames));
+  }
+
+  /** Drops what is buffered and releases the memory of the frame being assembled. */
+  close(): void {
+    if (this.assembling) this.memory?.release(this.assembling.length);
+    this.assembling = null;
+    this.filled = 0;
+    this.prefix = [];
+    this.prefixBytes = 0;
+    this.waitingSize = -1;
+    this.held = [];
+  }
+
+  private decode(run: (frames: Buffer[]) => void): Buffer[] {
     const frames: Buffer[] = [];
-    this.consume(this.startFrame(size, held, frames), frames);
+    try {
+      run(frames);
+    } catch (err) {
+      for (const f of frames) this.memory?.release(f.length);
+      throw err;
+    }
     return frames;
   }
 
@@ -106,7 +135,7 @@ export class FrameDecoder {
         data = data.subarray(4);
       }
       if (size < 0 || size > this.maxFrameSize) throw new InvalidFrameSizeError(size, this.maxFrameSize);
-      if (!this.reserve(size)) {
+      if (this.memory && !this.memory.tryAllocate(size)) {
         this.waitingSize = size;
         if (data.length > 0) this.held.push(data);
         break;

@@ -5,7 +5,9 @@
  */
 import { expect } from 'chai';
 import net from 'node:net';
-import { request, useCluster } from './support.js';
+import { createTopic, eventually, request, useCluster } from './support.js';
+import { encodeRequest } from '../../lib/protocol/index.js';
+import { buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 
 const MiB = 1024 * 1024;
 const FRAME = 90 * MiB;
@@ -83,5 +85,50 @@ describe('memory of requests being read (queued.max.request.bytes)', function ()
     const again = await request(bootstrap, 18, 2, {});
     expect(again.errorCode).to.equal(0);
     expect(broker.isRunning).to.equal(true);
+  });
+});
+
+describe('memory of requests waiting for their response', function () {
+  this.timeout(120_000);
+  // A 1 MB pool, and JoinGroups that wait 60 s for the group's first rebalance.
+  const cluster = useCluster({
+    brokers: 1,
+    overrides: { 'socket.request.max.bytes': 1_000_000, 'queued.max.request.bytes': 1_000_000, 'message.max.bytes': 1_000_000, 'group.initial.rebalance.delay.ms': 60_000 },
+  });
+
+  it('gives a decoded request\'s memory back while it waits in a purgatory, so later requests are read', async () => {
+    const bootstrap = cluster().bootstrapServers[0]!;
+    await createTopic(cluster(), 'after-joins', 1);
+    const port = cluster().brokers[0]!.port;
+    // Four JoinGroups of 150 KB each (600 KB of the 1 MB pool) that stay unanswered.
+    for (let i = 0; i < 4; i++) {
+      await eventually(async () => (await request(bootstrap, 10, 1, { key: `waiting-${i}`, keyType: 0 })).errorCode === 0, 30_000, 'a loaded group coordinator');
+    }
+    const waiting: net.Socket[] = [];
+    const answered: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const join = encodeRequest({ requestApiKey: 11, requestApiVersion: 3, correlationId: i, clientId: 'spec' }, {
+        groupId: `waiting-${i}`, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, memberId: '', protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.alloc(150_000, 1) }],
+      });
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.on('data', () => answered.push(i));
+      s.write(join);
+      waiting.push(s);
+    }
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      // A 500 KB produce fits only if the waiting JoinGroups no longer hold their frames' memory.
+      const produced = await Promise.race([
+        request(bootstrap, 0, 7, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'after-joins', partitionData: [{ index: 0, records: buildRecordBatch([{ value: Buffer.alloc(500_000, 2) }]) }] }] }),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_000)),
+      ]);
+      expect(answered, 'JoinGroups answered early').to.deep.equal([]);
+      expect(produced, 'the produce request was not read within 15 s').to.not.equal(null);
+      expect(produced!.responses[0]!.partitionResponses[0]!.errorCode).to.equal(0);
+    } finally {
+      for (const s of waiting) s.destroy();
+    }
   });
 });

@@ -217,6 +217,66 @@ describe('Connection', () => {
       }
     });
 
+    it('gives back the memory of frames read in the same chunk as a bad size prefix', async () => {
+      const pool = new MemoryPool(10 * 1024 * 1024);
+      const held = gatedHandler();
+      const poolServer = net.createServer((socket) => {
+        new Connection('bad', 'PLAINTEXT', socket, held.handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, new RateLimitedLog(logger('spec')));
+      });
+      await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
+      const client = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
+      try {
+        const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+        client.on('error', () => undefined);
+        const bad = Buffer.alloc(4);
+        bad.writeInt32BE(-1, 0);
+        client.write(Buffer.concat([frame(1, 100), frame(2, 300), bad]));
+        await closed;
+        held.release();
+        await eventually(() => pool.usedMemory === 0);
+      } finally {
+        client.destroy();
+        await new Promise<void>((resolve) => poolServer.close(() => resolve()));
+      }
+    });
+
+    it('gives a frame\'s memory back when the handler releases it, before the response is ready', async () => {
+      const pool = new MemoryPool(10 * 1024 * 1024);
+      let finish!: () => void;
+      const answered = new Promise<void>((resolve) => (finish = resolve));
+      let waiting!: () => void;
+      const handled = new Promise<void>((resolve) => (waiting = resolve));
+      const handler: RequestHandler = {
+        async handle(f, _c, releaseFrame) {
+          releaseFrame?.();
+          waiting();
+          await answered; // a request waiting in a purgatory
+          const out = Buffer.alloc(8);
+          out.writeInt32BE(4, 0);
+          f.copy(out, 4, 0, 4);
+          return [out];
+        },
+      };
+      const poolServer = net.createServer((socket) => {
+        new Connection('r', 'PLAINTEXT', socket, handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, new RateLimitedLog(logger('spec')));
+      });
+      await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
+      const client = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
+      try {
+        const ids = readIds(client, 1);
+        client.write(frame(9, 500_000));
+        await handled;
+        expect(pool.usedMemory).to.equal(0);
+        expect(pool.tryAllocate(1000)).to.equal(true);
+        finish();
+        expect(await ids).to.deep.equal([9]);
+        expect(pool.usedMemory).to.equal(1000); // the frame's memory was released once, not twice
+      } finally {
+        client.destroy();
+        await new Promise<void>((resolve) => poolServer.close(() => resolve()));
+      }
+    });
+
     it('gives back the memory of a partly received frame and of queued frames when the connection closes', async () => {
       const pool = new MemoryPool(10 * 1024 * 1024);
       const held = gatedHandler();
