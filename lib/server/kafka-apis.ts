@@ -13,7 +13,7 @@ import { ALL_API_KEYS, ApiKeys, apiMessageType, decodeRequestBody, decodeRequest
 import type { RequestApiKey } from '../protocol/frames.js';
 import { Errors, ApiError, UnsupportedVersionError } from '../protocol/errors.js';
 import type { ConnectionInfo, RequestHandler } from '../network/connection.js';
-import type { ApiHandler, RequestContext } from './handlers/handler.js';
+import { CloseConnectionError, type ApiHandler, type RequestContext } from './handlers/handler.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { logger } from '../utils/logger.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
@@ -79,7 +79,7 @@ export class KafkaApis implements RequestHandler {
     try {
       response = await handler.handle(ctx, body as never);
     } catch (err) {
-      if (!(err instanceof ApiError)) this.log.error(`unexpected-error-${apiKey}`, { err, apiKey, version }, `unexpected error handling api key ${apiKey}`);
+      if (!(err instanceof ApiError) && !(err instanceof CloseConnectionError)) this.log.error(`unexpected-error-${apiKey}`, { err, apiKey, version }, `unexpected error handling api key ${apiKey}`);
       throw err;
     } finally {
       this.broker.requestMetrics?.record(apiKey, Number(process.hrtime.bigint() - started) / 1e6);

@@ -398,6 +398,8 @@ export class ZkAdminManager {
     for (const np of newPartitions) {
       const topic = np.name;
       try {
+        // An illegal name cannot be a topic (and is no ZooKeeper path to read).
+        if (!isValidTopicName(topic)) throw new UnknownTopicOrPartitionError(`The topic '${topic}' does not exist.`);
         const [current] = await this.deps.zkClient.getReplicaAssignmentAndTopicIdForTopics([topic]);
         const existing = current?.assignment ?? new Map();
         for (const a of existing.values()) {

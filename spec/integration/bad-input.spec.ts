@@ -127,6 +127,42 @@ describe('malformed and hostile requests', function () {
     expect(r.responses[0]!.partitionResponses[0]!.errorCode).to.equal(3);
   });
 
+  it('answers UNKNOWN_TOPIC_OR_PARTITION to CreatePartitions of an illegal topic name, and logs no error', async () => {
+    const broker = cluster().brokers[0]!;
+    const errors: string[] = [];
+    const unsubscribe = broker.onOutputLine((line) => {
+      if (line.includes('"level":50')) errors.push(line);
+    });
+    try {
+      const r = await request(bootstrap(), 37, 1, { topics: [{ name: '', count: 3, assignments: null }, { name: 'a/b', count: 3, assignments: null }], timeoutMs: 5000, validateOnly: false });
+      expect(r.results.map((t) => t.errorCode)).to.deep.equal([3, 3]);
+    } finally {
+      unsubscribe();
+    }
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('closes the connection of a failed acks=0 produce without logging an error', async () => {
+    const broker = cluster().brokers[0]!;
+    const errors: string[] = [];
+    const unsubscribe = broker.onOutputLine((line) => {
+      if (line.includes('"level":50')) errors.push(line);
+    });
+    try {
+      const frame = encodeRequest({ requestApiKey: 0, requestApiVersion: 7, correlationId: 5, clientId: 'spec' }, {
+        acks: 0, timeoutMs: 5000, transactionalId: null,
+        topicData: [{ name: 'bad-input', partitionData: [{ index: 0, records: buildRecordBatch([{ value: Buffer.alloc(20_000) }]) }] }],
+      });
+      const r = await rawExchange(bootstrap(), frame);
+      expect(r.closedByBroker).to.equal(true);
+      expect(r.data.length).to.equal(0);
+      await stillServing();
+    } finally {
+      unsubscribe();
+    }
+    expect(errors).to.deep.equal([]);
+  });
+
   it('survives a burst of random garbage frames', async () => {
     let seed = 12345;
     const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);

@@ -221,7 +221,7 @@ describe('Connection', () => {
       const pool = new MemoryPool(10 * 1024 * 1024);
       const held = gatedHandler();
       const poolServer = net.createServer((socket) => {
-        new Connection('bad', 'PLAINTEXT', socket, held.handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, new RateLimitedLog(logger('spec')));
+        new Connection('bad', 'PLAINTEXT', socket, held.handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, logger('spec'));
       });
       await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
       const client = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
@@ -258,7 +258,7 @@ describe('Connection', () => {
         },
       };
       const poolServer = net.createServer((socket) => {
-        new Connection('r', 'PLAINTEXT', socket, handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, new RateLimitedLog(logger('spec')));
+        new Connection('r', 'PLAINTEXT', socket, handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, logger('spec'));
       });
       await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
       const client = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
