@@ -77,7 +77,7 @@ export interface FuzzReport {
   corpus: { encoded: number; captured: number; produce: number; bomb: number };
   broker: { running: boolean; rssStartBytes: number; rssMaxBytes: number; rssBoundBytes: number; memoryPoolUsedMaxBytes: number | null; eventLoopBlockMaxMs: number | null };
   liveness: { checks: number; failures: number; maxLatencyMs: number; finalKafkajs: string };
-  log: { lines: number; maxLines: number; byLevel: Record<string, number>; maxLinesPerTemplate: number; top: TemplateCount[] };
+  log: { lines: number; maxLines: number; byLevel: Record<string, number>; maxLinesPerTemplate: number; top: TemplateCount[]; errorSamples: string[] };
   failures: string[];
   ok: boolean;
 }
@@ -209,6 +209,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   }, 250);
   const byLevel = new Map<string, number>();
   const templates = new Map<string, TemplateCount>();
+  /** The first line of each kind at ERROR or above (unexpected failures: each one is a defect to look at). */
+  const errorSamples = new Map<string, string>();
   let lines = 0;
   const unsubscribe = broker.onOutputLine((line) => {
     lines++;
@@ -223,6 +225,15 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     }
     bump(byLevel, String(level));
     const t = templateOf(msg);
+    if ((level >= 50 || level === 0) && errorSamples.size < 50) {
+      let key = t;
+      try {
+        key += ` ${(JSON.parse(line) as { err?: { message?: string } }).err?.message ?? ''}`;
+      } catch {
+        // not JSON
+      }
+      if (!errorSamples.has(key)) errorSamples.set(key, line.slice(0, 3000));
+    }
     const e = templates.get(t) ?? { template: t, level, lines: 0 };
     e.lines++;
     templates.set(t, e);
@@ -404,7 +415,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   // A one-off burst is fine (creating __consumer_offsets logs 50 lines of each kind); a line per
   // bad request is not.
   const maxLinesPerTemplate = Math.ceil(100 + 20 * minutes);
-  const maxLines = Math.ceil(500 + 100 * minutes);
+  // Lines that follow from what the requests did (topics created and deleted …) grow with the run;
+  // a line per bad frame would be hundreds of thousands.
+  const maxLines = Math.ceil(1000 + o.frames / 200);
   const top = [...templates.values()].sort((a, b) => b.lines - a.lines).slice(0, 10);
   if (!broker.isRunning) failures.unshift(`the broker process exited:\n${broker.recentOutput(40)}`);
   if (rssMax > rssBound) failures.push(`broker RSS reached ${(rssMax / MB).toFixed(0)} MiB, over the bound of ${(rssBound / MB).toFixed(0)} MiB`);
@@ -419,7 +432,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     corpus: { encoded: encoded.length, captured: captured.length, produce: produce.length, bomb: bombs.length },
     broker: { running: broker.isRunning, rssStartBytes: rssStart, rssMaxBytes: rssMax, rssBoundBytes: rssBound, memoryPoolUsedMaxBytes: poolMax, eventLoopBlockMaxMs: loopBlockMax === null ? null : Math.round(loopBlockMax) },
     liveness: { checks: livenessChecks, failures: livenessFailures, maxLatencyMs: Math.round(maxLatency), finalKafkajs },
-    log: { lines, maxLines, byLevel: Object.fromEntries(byLevel), maxLinesPerTemplate, top },
+    log: { lines, maxLines, byLevel: Object.fromEntries(byLevel), maxLinesPerTemplate, top, errorSamples: [...errorSamples.values()] },
     failures,
     ok: failures.length === 0,
   };
