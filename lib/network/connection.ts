@@ -32,6 +32,8 @@ export interface ConnectionInfo {
    * default principal builder; authentication (SSL/SASL) sets the authenticated principal here.
    */
   readonly principal: KafkaPrincipal;
+  /** Aborted when the connection closes: a request waiting for its answer can stop waiting. */
+  readonly closedSignal?: AbortSignal;
 }
 
 /** What the server does with one request frame (payload without the int32 size prefix). */
@@ -92,6 +94,7 @@ export class Connection implements ConnectionInfo {
   private readPaused = false;
   private closed = false;
   private closeListeners: Array<() => void> = [];
+  private readonly closing = new AbortController();
   private inFlight: Promise<void> = Promise.resolve();
   private readonly bufferPool: BufferPool | undefined;
   private readonly closeLog: RateLimitedLog;
@@ -142,6 +145,10 @@ export class Connection implements ConnectionInfo {
     return this.closed;
   }
 
+  get closedSignal(): AbortSignal {
+    return this.closing.signal;
+  }
+
   onClose(listener: () => void): void {
     if (this.closed) listener();
     else this.closeListeners.push(listener);
@@ -163,6 +170,7 @@ export class Connection implements ConnectionInfo {
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.socket.destroy();
+    this.closing.abort();
     for (const l of this.closeListeners) l();
     this.closeListeners = [];
   }

@@ -105,6 +105,11 @@ export interface FetchParams {
   maxBytes: number;
   isolation: FetchIsolation;
   partitions: readonly FetchPartitionRequest[];
+  /**
+   * Aborted when nobody waits for the answer any more (the client's connection closed): a delayed
+   * fetch then completes at once instead of waiting up to its max wait, which a client chooses.
+   */
+  signal?: AbortSignal;
 }
 
 
@@ -572,12 +577,18 @@ export class ReplicaManager {
       if (!p || !meta) return first;
       waits.push({ key: tpKey(req.tp), fetchOffset: req.fetchOffset, leaderEpoch: p.leaderEpoch, fetchOffsetMetadata: meta });
     }
+    const signal = params.signal;
+    if (signal?.aborted) return first;
+    let abandon = (): void => undefined;
     await new Promise<void>((resolve) => {
       const op = new DelayedFetch(params.maxWaitMs, params.minBytes, params.isolation, waits, this.partitionForKey, () => resolve(),
         (p) => params.replicaId >= 0 && this.shouldLeaderThrottle(p, params.replicaId));
+      abandon = (): void => void op.forceComplete();
+      signal?.addEventListener('abort', abandon, { once: true });
       this.fetchPurgatory.tryCompleteElseWatch(op, waits.map((w) => w.key));
     });
-    return this.readFromLocalLog(params);
+    signal?.removeEventListener('abort', abandon);
+    return signal?.aborted ? first : this.readFromLocalLog(params);
   }
 
   private readFromLocalLog(params: FetchParams): FetchPartitionResult[] {

@@ -251,6 +251,8 @@ export class KafkaServer {
       numGroups: () => this.groupCoordinator?.handleListGroups([]).groups.length ?? 0,
       numIncrementalFetchSessions: () => this.fetchManager.cache.size,
       numIncrementalFetchPartitionsCached: () => this.fetchManager.cache.totalPartitions,
+      purgatories: () => [rm.producePurgatory, rm.fetchPurgatory, rm.deleteRecordsPurgatory]
+        .map((p) => ({ delayedOperation: p.purgatoryName, watched: p.watched(), numDelayed: p.numDelayed() })),
       memoryPoolAvailable: () => this.socketServer.memoryPool.availableMemory,
       memoryPoolUsed: () => this.socketServer.memoryPool.usedMemory,
       logs: () => this.logManager.allLogs().map((l) => ({

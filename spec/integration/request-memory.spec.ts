@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import net from 'node:net';
 import { createTopic, eventually, request, useCluster } from './support.js';
 import { encodeRequest } from '../../lib/protocol/index.js';
+import { findFreePort } from '../../lib/testing/zookeeper-runner.js';
 import { buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 
 const MiB = 1024 * 1024;
@@ -90,10 +91,41 @@ describe('memory of requests being read (queued.max.request.bytes)', function ()
 
 describe('memory of requests waiting for their response', function () {
   this.timeout(120_000);
-  // A 1 MB pool, and JoinGroups that wait 60 s for the group's first rebalance.
-  const cluster = useCluster({
-    brokers: 1,
-    overrides: { 'socket.request.max.bytes': 1_000_000, 'queued.max.request.bytes': 1_000_000, 'message.max.bytes': 1_000_000, 'group.initial.rebalance.delay.ms': 60_000 },
+  // A 1 MB pool, JoinGroups that wait 60 s for the group's first rebalance, metrics on a known port.
+  const overrides: Record<string, number> = {
+    'socket.request.max.bytes': 1_000_000, 'queued.max.request.bytes': 1_000_000, 'message.max.bytes': 1_000_000, 'group.initial.rebalance.delay.ms': 60_000,
+  };
+  before(async () => {
+    overrides['kafkats.metrics.port'] = await findFreePort();
+  });
+  const cluster = useCluster({ brokers: 1, overrides });
+
+  async function delayedFetches(): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${overrides['kafkats.metrics.port']}/metrics`)).text();
+    const m = /^kafka_server_delayedoperationpurgatory_numdelayedoperations\{delayedOperation="Fetch"\} (\S+)/m.exec(text);
+    if (!m) throw new Error('no delayed fetch gauge in /metrics');
+    return Number(m[1]);
+  }
+
+  it('drops the delayed fetches of connections that closed, instead of keeping them for their max wait', async () => {
+    const bootstrap = cluster().bootstrapServers[0]!;
+    await createTopic(cluster(), 'long-polls', 1);
+    const port = cluster().brokers[0]!.port;
+    // Fetches that would wait 24 days for 2 GB that never come.
+    const longPoll = encodeRequest({ requestApiKey: 1, requestApiVersion: 4, correlationId: 1, clientId: 'spec' }, {
+      replicaId: -1, maxWaitMs: 2_147_483_647, minBytes: 2_147_483_647, maxBytes: 1_000_000, isolationLevel: 0,
+      topics: [{ topic: 'long-polls', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 100_000 }] }],
+    });
+    const sockets = Array.from({ length: 200 }, () => {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.write(longPoll);
+      return s;
+    });
+    await eventually(async () => (await delayedFetches()) >= 200, 20_000, '200 delayed fetches');
+    for (const s of sockets) s.destroy();
+    await eventually(async () => (await delayedFetches()) === 0, 20_000, 'the delayed fetches of closed connections dropped');
+    expect((await request(bootstrap, 18, 2, {})).errorCode).to.equal(0);
   });
 
   it('gives a decoded request\'s memory back while it waits in a purgatory, so later requests are read', async () => {
