@@ -5,8 +5,7 @@
  * inflate (hundreds of milliseconds for 100 MB). A DecompressionPool runs compression.ts' bounded
  * `decompress` on worker threads: the compressed bytes are copied to the worker, the result's
  * memory is transferred back. Workers start on first use, one job at a time each, and stop after
- * `idleTimeoutMs` without work, or right after a job that left them holding much memory (garbage
- * of a large inflate their collector has not reclaimed); they never keep the process alive.
+ * `idleTimeoutMs` without work; they never keep the process alive.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -21,10 +20,9 @@ export interface DecompressionJob {
   lz4BrokenHeaderChecksum: boolean;
 }
 
-/** A job's bytes or error; `retire` when the worker holds much memory afterwards (to be terminated). */
 export type DecompressionResult =
-  | { id: number; data: Uint8Array; retire: boolean }
-  | { id: number; error: string; corrupt: boolean; retire: boolean };
+  | { id: number; data: Uint8Array }
+  | { id: number; error: string; corrupt: boolean };
 
 interface Pending {
   /** The job without its bytes, which are copied for the worker only when it is sent. */
@@ -58,7 +56,6 @@ export class DecompressionPool {
   private readonly queue: Pending[] = [];
   private nextId = 0;
   private completed = 0;
-  private retired = 0;
 
   constructor(options: DecompressionPoolOptions = {}) {
     this.maxWorkers = options.maxWorkers ?? Math.max(1, Math.min(4, os.availableParallelism() - 1));
@@ -74,11 +71,6 @@ export class DecompressionPool {
   /** Jobs done on worker threads so far. */
   get completedJobs(): number {
     return this.completed;
-  }
-
-  /** Workers stopped after a job because of the memory they held. */
-  get retiredWorkers(): number {
-    return this.retired;
   }
 
   /**
@@ -130,12 +122,7 @@ export class DecompressionPool {
         if ('data' in r) p.resolve(Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength));
         else p.reject(r.corrupt ? new CorruptMessageError(r.error) : new Error(r.error));
       }
-      if (r.retire) {
-        this.retired++;
-        this.retire(w);
-      } else {
-        w.idleTimer = this.time.setTimer(() => this.retire(w), this.idleTimeoutMs);
-      }
+      w.idleTimer = this.time.setTimer(() => this.retire(w), this.idleTimeoutMs);
       this.dispatch();
     });
     // A worker that dies (out of memory, say) fails its job and is replaced on the next one.

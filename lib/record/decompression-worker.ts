@@ -1,36 +1,52 @@
 /**
- * The body of a DecompressionPool worker thread: runs compression.ts' bounded `decompress` on the
- * jobs it is sent and posts back the bytes (their memory transferred, not copied) or the error.
- * Inflating leaves garbage (a codec's intermediate chunks, a bomb's output up to the limit) that
- * this thread's garbage collector may keep for a long while; past RETIRE_BYTES it asks to be
- * retired, and terminating the thread gives all of it back at once.
+ * The body of a DecompressionPool worker thread: runs the bounded decompression (measured first
+ * when the output may be large, see measured-decompression.ts) on the jobs it is sent and posts
+ * back the bytes (their memory transferred, not copied) or the error. Inflating leaves garbage
+ * (dropped chunks, pieces joined into the result) that the collector would keep for a while; this
+ * thread only runs jobs, so it collects as it goes and after any job leaving more than
+ * COLLECT_ABOVE_BYTES behind, giving that memory back at once.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { CorruptMessageError } from '../protocol/errors.js';
-import { decompress } from './compression.js';
+import { decompressMeasured } from './measured-decompression.js';
 import type { DecompressionJob, DecompressionResult } from './decompression-pool.js';
 
 /** Array buffer memory this thread may keep between jobs. */
-const RETIRE_BYTES = 16 * 1024 * 1024;
+const COLLECT_ABOVE_BYTES = 16 * 1024 * 1024;
+/** Dropped output between two collections while measuring. */
+const COLLECT_EVERY_CHUNKS = 8;
+
+// A collector to call (this thread only runs jobs, so a pause here stalls nothing else).
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as (() => void) | undefined;
 
 const port = parentPort;
 if (!port) throw new Error('decompression-worker runs only as a worker thread');
 
-port.on('message', (job: DecompressionJob) => {
+async function run(job: DecompressionJob): Promise<void> {
   let result: DecompressionResult;
   const transfer: ArrayBuffer[] = [];
   let handedOver = 0;
+  let chunks = 0;
+  const afterChunk = (): void => {
+    if (++chunks % COLLECT_EVERY_CHUNKS === 0) gc?.();
+  };
   try {
-    const out = decompress(job.codec, Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength), job.limit, { lz4BrokenHeaderChecksum: job.lz4BrokenHeaderChecksum });
+    const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
+    const out = await decompressMeasured(job.codec, data, job.limit, { lz4BrokenHeaderChecksum: job.lz4BrokenHeaderChecksum }, afterChunk);
     // A large result owns its memory and is handed over as is; a small one may sit in node's
     // shared allocation pool, so it is copied.
     const owned = out.buffer.byteLength > Buffer.poolSize ? out : new Uint8Array(out);
     transfer.push(owned.buffer as ArrayBuffer);
     handedOver = owned.buffer.byteLength;
-    result = { id: job.id, data: owned, retire: false };
+    result = { id: job.id, data: owned };
   } catch (err) {
-    result = { id: job.id, error: err instanceof Error ? err.message : String(err), corrupt: err instanceof CorruptMessageError, retire: false };
+    result = { id: job.id, error: err instanceof Error ? err.message : String(err), corrupt: err instanceof CorruptMessageError };
   }
-  result.retire = process.memoryUsage().arrayBuffers - handedOver > RETIRE_BYTES;
-  port.postMessage(result, transfer);
-});
+  port!.postMessage(result, transfer);
+  if (process.memoryUsage().arrayBuffers - handedOver > COLLECT_ABOVE_BYTES) gc?.();
+}
+
+port.on('message', (job: DecompressionJob) => void run(job));
