@@ -2,9 +2,9 @@
  * Decompression off the event loop. Kafka decompresses a produced batch on one of its request
  * handler threads (num.io.threads) while its network threads go on serving; a broker with one
  * JavaScript thread would instead stop answering everyone for as long as a large batch takes to
- * inflate (hundreds of milliseconds for 100 MB). A DecompressionPool runs compression.ts' bounded
- * `decompress` on worker threads: the compressed bytes are copied to the worker, the result's
- * memory is transferred back. Workers start on first use, one job at a time each, and stop after
+ * inflate (hundreds of milliseconds for 100 MB). A DecompressionPool runs the bounded
+ * decompression (measured-decompression.ts) on worker threads: the compressed bytes are copied to
+ * the worker when it takes the job, the result's memory is transferred back. Workers start on first use, one job at a time each, and stop after
  * `idleTimeoutMs` without work; they never keep the process alive.
  */
 import os from 'node:os';
@@ -74,8 +74,8 @@ export class DecompressionPool {
   }
 
   /**
-   * Decompresses `data` with codec `type` on a worker: compression.ts' `decompress`, with its
-   * bound and its CorruptMessageError for bad data or output past `limit`.
+   * Decompresses `data` with codec `type` on a worker (decompressMeasured: compression.ts' bound and
+   * its CorruptMessageError for bad data or output past `limit`).
    */
   decompress(type: number, data: Buffer, limit: number, options: { lz4BrokenHeaderChecksum?: boolean } = {}): Promise<Buffer> {
     return new Promise((resolve, reject) => {

@@ -18,10 +18,17 @@ import { seededRandom, type Rng } from '../../spec/protocol/support/random-value
 import { bombCorpus, capturedCorpus, encodedCorpus, produceCorpus, type SeedRequest } from './corpus.js';
 import { frame, mutate, pick, type LengthMode } from './mutations.js';
 
-/** Requests only a controller sends (Kafka: ClusterAction), and AlterPartition (a broker's to its controller). */
-const INTER_BROKER_APIS = new Set<number>([
+/**
+ * Seeds never mutated (they are still sent as they are):
+ * - requests only a controller sends (Kafka: ClusterAction), and AlterPartition (a broker's to its
+ *   controller): a mutated epoch can make one current, and a broker obeys its controller;
+ * - CreateTopics and CreatePartitions: a mutated count makes a valid request for thousands of
+ *   partitions, which a broker carries out (each partition costs a log: ~60 KiB of memory and
+ *   ~13 ms), a cost of the cluster's size rather than of the request's bytes.
+ */
+const NOT_MUTATED = new Set<number>([
   ApiKeys.LEADER_AND_ISR, ApiKeys.STOP_REPLICA, ApiKeys.UPDATE_METADATA, ApiKeys.CONTROLLED_SHUTDOWN,
-  ApiKeys.WRITE_TXN_MARKERS, ApiKeys.ALTER_PARTITION,
+  ApiKeys.WRITE_TXN_MARKERS, ApiKeys.ALTER_PARTITION, ApiKeys.CREATE_TOPICS, ApiKeys.CREATE_PARTITIONS,
 ]);
 
 const MB = 1024 * 1024;
@@ -180,11 +187,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const produce = produceCorpus(topic, partitions);
   const bombs = await bombCorpus(topic, o.bombBytes ?? 1024 * MB);
   const seeds: SeedRequest[] = [...encoded, ...captured, ...produce];
-  // Mutations start from captured and produce requests as often as from encoded ones, and never
-  // from controller-to-broker requests: a mutated epoch can make one current, and a broker obeys a
-  // current controller (Kafka restricts them to the ClusterAction ACL, which kafkats lacks).
-  const mutable = encoded.filter((x) => !INTER_BROKER_APIS.has(x.apiKey));
-  const mutationSeeds = (): SeedRequest => (rng() < 0.5 ? pick(rng, mutable) : pick(rng, rng() < 0.7 ? captured : produce));
+  // Mutations start from captured and produce requests as often as from encoded ones (never from NOT_MUTATED).
+  const mutableEncoded = encoded.filter((x) => !NOT_MUTATED.has(x.apiKey));
+  const mutableCaptured = captured.filter((x) => !NOT_MUTATED.has(x.apiKey));
+  const mutationSeeds = (): SeedRequest => (rng() < 0.5 ? pick(rng, mutableEncoded) : pick(rng, rng() < 0.7 ? mutableCaptured : produce));
   const valid = [...captured.filter((x) => x.apiKey === ApiKeys.METADATA || x.apiKey === ApiKeys.API_VERSIONS), ...produce];
   progress(`corpus: ${encoded.length} encoded, ${captured.length} captured, ${produce.length} produce, ${bombs.length} bomb`);
 

@@ -3,6 +3,7 @@
  * runs the fuzzer, prints a table and writes a JSON report; exits 1 when a check failed.
  *
  *   npm run test:fuzz -- --frames 1000000 [--seed N] [--concurrency 200] [--idle 2000] [--report fuzz-report.json]
+ *                        [--broker-log fuzz-broker.log]   (every line the broker printed during the run)
  *                        [--weights mutated=80,compression-bomb=0,…]   (connection behaviours: BEHAVIOURS)
  */
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ function arg(name: string): string | undefined {
 const frames = Number(arg('--frames') ?? 100_000);
 const seed = arg('--seed') !== undefined ? Number(arg('--seed')) : undefined;
 const report = arg('--report') ?? 'fuzz-report.json';
+const brokerLog = arg('--broker-log') ?? 'fuzz-broker.log';
 const weights: Partial<Record<Behaviour, number>> = {};
 for (const kv of (arg('--weights') ?? '').split(',').filter((x) => x !== '')) {
   const [k, v] = kv.split('=');
@@ -36,6 +38,8 @@ const cluster = await startCluster({
   onProgress: (m) => console.log(`[cluster] ${m}`),
 });
 let ok = false;
+const logFd = fs.openSync(brokerLog, 'w');
+cluster.brokers[0]!.onOutputLine((line) => fs.writeSync(logFd, `${line}\n`));
 try {
   const r = await runFuzz({
     broker: cluster.brokers[0]!,
@@ -56,5 +60,6 @@ try {
   ok = r.ok;
 } finally {
   await cluster.stop();
+  fs.closeSync(logFd);
 }
 process.exit(ok ? 0 : 1);

@@ -145,6 +145,28 @@ describe('SocketServer and Connection', () => {
     expect((failed as { code?: number }).code).to.equal(13); // NETWORK_EXCEPTION
     client.close();
   });
+
+  it('NetworkClient fails a request that times out before its connection is up, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    const client = new NetworkClient({ host: '127.0.0.1', port }, { requestTimeoutMs: 20, connectTimeoutMs: 5000, maxResponseSize: 1024 });
+    try {
+      const sent = client.send(3, [request(3, 'late')]);
+      // The event loop is busy past the request timeout while the connection is being made.
+      const until = Date.now() + 100;
+      while (Date.now() < until) { /* busy */ }
+      const err = await sent.then(() => null, (e: unknown) => e);
+      expect((err as { code?: number } | null)?.code).to.equal(7); // REQUEST_TIMED_OUT
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      client.close();
+    }
+  });
 });
 
 describe('SocketServer connection quotas (max.connections, max.connections.per.ip)', () => {
