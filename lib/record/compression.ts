@@ -129,8 +129,15 @@ export function decompressedSizeBound(type: number, data: Buffer): number {
   }
 }
 
-function tooLarge(size: number, limit: number): CorruptMessageError {
-  return new CorruptMessageError(`Decompressed size ${size} exceeds the limit of ${limit} bytes`);
+/** Output past the decompression limit: CORRUPT_MESSAGE to the client, told apart from bad bytes. */
+export class DecompressionLimitError extends CorruptMessageError {
+  constructor(readonly size: number, readonly limit: number) {
+    super(`Decompressed size ${size} exceeds the limit of ${limit} bytes`);
+  }
+}
+
+function tooLarge(size: number, limit: number): DecompressionLimitError {
+  return new DecompressionLimitError(size, limit);
 }
 
 function gunzip(data: Buffer, limit: number): Buffer {

@@ -1,18 +1,20 @@
 /**
- * The produce path's decompression, moved off the event loop. Before a partition's records are
- * validated (LogValidator, synchronous, under the log's append), their compressed entries that may
- * inflate to more than OFF_LOOP_MIN_BYTES are decompressed on a DecompressionPool; the validator
- * then reads the result by the entry's position instead of inflating on the event loop. Small
- * entries (inflating to at most a megabyte: about a millisecond) stay inline. An entry whose
- * framing or checksum is wrong is skipped: the validator rejects it without inflating, as before.
- * A decompression failure is kept as the entry's result and thrown by the validator at the point
- * where it would have inflated, so the answer (CORRUPT_MESSAGE …) and its precedence are unchanged.
+ * The produce path's decompression, kept off the event loop. Before a partition's records are
+ * validated (LogValidator, synchronous, under the log's append), each compressed entry whose
+ * framing allows more than OFF_LOOP_MIN_BYTES of output is decompressed here: first on the event
+ * loop with OFF_LOOP_MIN_BYTES as the limit (a megabyte: a millisecond or two, and most batches
+ * fit), and when it does not fit, on a DecompressionPool's worker thread with the real limit. The
+ * validator then reads the result by the entry's position instead of inflating it itself. Entries
+ * whose framing bounds them to a megabyte are left to the validator, as are those whose framing or
+ * checksum is wrong (it rejects them without inflating). A failure — bad bytes, output past the
+ * limit, a pool too busy to take the job (REQUEST_TIMED_OUT) — is kept as the entry's result and
+ * thrown by the validator where it would have inflated, so answers and their precedence are as before.
  */
 import { CorruptMessageError } from '../protocol/errors.js';
 import {
   ATTRIBUTES_OFFSET, COMPRESSION_CODEC_MASK, CRC_OFFSET, LENGTH_OFFSET, LOG_OVERHEAD, MAGIC_OFFSET, RECORD_BATCH_OVERHEAD,
 } from './batch-header.js';
-import { CompressionType, DEFAULT_DECOMPRESSION_LIMIT, decompressedSizeBound } from './compression.js';
+import { CompressionType, DEFAULT_DECOMPRESSION_LIMIT, DecompressionLimitError, decompress, decompressedSizeBound } from './compression.js';
 import { crc32c } from './crc.js';
 import type { DecompressionPool } from './decompression-pool.js';
 import { LEGACY_RECORD_OVERHEAD_V0, readLegacyEntry } from './legacy-record.js';
@@ -68,8 +70,18 @@ export async function decompressEntries(
   const out = new Map<number, Buffer | Error>();
   // One at a time: a request of many partitions never holds more than one inflated entry here.
   for (const e of entries) {
+    const options = { lz4BrokenHeaderChecksum: e.lz4BrokenHeaderChecksum };
     try {
-      out.set(e.position, await pool.decompress(e.codec, e.data, limit, { lz4BrokenHeaderChecksum: e.lz4BrokenHeaderChecksum }));
+      out.set(e.position, decompress(e.codec, e.data, Math.min(limit, OFF_LOOP_MIN_BYTES), options));
+      continue;
+    } catch (err) {
+      if (!(err instanceof DecompressionLimitError) || limit <= OFF_LOOP_MIN_BYTES) {
+        out.set(e.position, err instanceof Error ? err : new CorruptMessageError(String(err)));
+        continue;
+      }
+    }
+    try {
+      out.set(e.position, await pool.decompress(e.codec, e.data, limit, options));
     } catch (err) {
       out.set(e.position, err instanceof Error ? err : new CorruptMessageError(String(err)));
     }

@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CorruptMessageError } from '../protocol/errors.js';
+import { CorruptMessageError, RequestTimedOutError } from '../protocol/errors.js';
 import { SYSTEM_TIME, type Time, type TimerHandle } from '../common/time.js';
 
 export interface DecompressionJob {
@@ -43,12 +43,15 @@ export interface DecompressionPoolOptions {
   maxWorkers?: number;
   /** A worker without work for this long stops (default 30 s). */
   idleTimeoutMs?: number;
+  /** Jobs waiting for a worker at most (default 16). */
+  maxQueued?: number;
   time?: Time;
 }
 
 export class DecompressionPool {
   private readonly maxWorkers: number;
   private readonly idleTimeoutMs: number;
+  private readonly maxQueued: number;
   private readonly time: Time;
   private readonly workers: PoolWorker[] = [];
   /** Workers being terminated: their memory is not given back yet, so they still count. */
@@ -56,16 +59,23 @@ export class DecompressionPool {
   private readonly queue: Pending[] = [];
   private nextId = 0;
   private completed = 0;
+  private refused = 0;
 
   constructor(options: DecompressionPoolOptions = {}) {
     this.maxWorkers = options.maxWorkers ?? Math.max(1, Math.min(4, os.availableParallelism() - 1));
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.maxQueued = options.maxQueued ?? 16;
     this.time = options.time ?? SYSTEM_TIME;
   }
 
   /** Worker threads running now. */
   get workerCount(): number {
     return this.workers.length;
+  }
+
+  /** Jobs refused because too many were waiting. */
+  get refusedJobs(): number {
+    return this.refused;
   }
 
   /** Jobs done on worker threads so far. */
@@ -82,6 +92,11 @@ export class DecompressionPool {
       const job = { id: this.nextId++, codec: type, limit, lz4BrokenHeaderChecksum: options.lz4BrokenHeaderChecksum ?? false };
       this.queue.push({ job, data, resolve, reject });
       this.dispatch();
+      if (this.queue.length > this.maxQueued) {
+        this.queue.pop();
+        this.refused++;
+        reject(new RequestTimedOutError(`${this.maxQueued} batches are already waiting to be decompressed`));
+      }
     });
   }
 

@@ -11,7 +11,7 @@
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { CorruptMessageError } from '../protocol/errors.js';
-import { CompressionType, decompress, decompressedSizeBound, type CodecOptions } from './compression.js';
+import { CompressionType, DecompressionLimitError, decompress, decompressedSizeBound, type CodecOptions } from './compression.js';
 
 const require = createRequire(import.meta.url);
 const zstdBinding = (): typeof import('zstd-napi/binding.js') => require('zstd-napi/binding.js') as typeof import('zstd-napi/binding.js');
@@ -20,8 +20,8 @@ const zstdBinding = (): typeof import('zstd-napi/binding.js') => require('zstd-n
 export const MEASURE_FIRST_BYTES = 8 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 
-function tooLarge(size: number, limit: number): CorruptMessageError {
-  return new CorruptMessageError(`Decompressed size ${size} exceeds the limit of ${limit} bytes`);
+function tooLarge(size: number, limit: number): DecompressionLimitError {
+  return new DecompressionLimitError(size, limit);
 }
 
 /**

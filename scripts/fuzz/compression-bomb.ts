@@ -52,9 +52,14 @@ export async function gzipOfZeros(inflatedBytes: number): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
-/** A compression bomb: a gzip batch whose single "record" inflates to `inflatedBytes` of zeros. */
-export async function gzipBombBatch(inflatedBytes: number): Promise<Buffer> {
-  return batchAround(await gzipOfZeros(inflatedBytes), CompressionType.GZIP, 1);
+/**
+ * A compression bomb: a gzip batch whose single "record" inflates to `inflatedBytes` of zeros.
+ * `forgedTrailer` makes the gzip trailer claim 1000 bytes, so that only inflating tells.
+ */
+export async function gzipBombBatch(inflatedBytes: number, forgedTrailer = false): Promise<Buffer> {
+  const gz = await gzipOfZeros(inflatedBytes);
+  if (forgedTrailer) gz.writeUInt32LE(1000, gz.length - 4);
+  return batchAround(gz, CompressionType.GZIP, 1);
 }
 
 /** A valid batch of `count` records of `valueSize` compressible bytes, compressed with `codec`. */

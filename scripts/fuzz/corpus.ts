@@ -15,7 +15,7 @@ import { CompressionType } from '../../lib/record/compression.js';
 import { buildLegacyMessageSet } from '../../lib/record/legacy-record.js';
 import { buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 import { randomMessage, versionsOf, type Rng } from '../../spec/protocol/support/random-values.js';
-import { batchAround, gzipOfZeros } from './compression-bomb.js';
+import { gzipBombBatch } from './compression-bomb.js';
 
 export interface SeedRequest {
   /** Where it comes from: `encoded`, `captured`, `produce`, `bomb`. */
@@ -73,11 +73,8 @@ export function produceCorpus(topic: string, partitions: number): SeedRequest[] 
  * must inflate up to its limit to find out).
  */
 export async function bombCorpus(topic: string, inflatedBytes: number): Promise<SeedRequest[]> {
-  const gz = await gzipOfZeros(inflatedBytes);
-  const forged = Buffer.from(gz);
-  forged.writeUInt32LE(1000, forged.length - 4);
-  return [gz, forged].map((records, i) => {
-    const batch = batchAround(records, CompressionType.GZIP, 1);
+  const batches = [await gzipBombBatch(inflatedBytes), await gzipBombBatch(inflatedBytes, true)];
+  return batches.map((batch, i) => {
     const body = { acks: 1, timeoutMs: 5000, transactionalId: null, topicData: [{ name: topic, partitionData: [{ index: 0, records: batch }] }] };
     return { source: 'bomb', apiKey: ApiKeys.PRODUCE, payload: payloadOf(ApiKeys.PRODUCE, 7, body, 200_000 + i) };
   });

@@ -59,6 +59,21 @@ describe('decompression off the event loop', function () {
     expect((err as Error).message).to.match(/exceeds the limit of 67108864 bytes/);
   });
 
+  it('refuses a job with REQUEST_TIMED_OUT when maxQueued jobs already wait for a worker', async () => {
+    const busy = new DecompressionPool({ maxWorkers: 1, maxQueued: 2 });
+    try {
+      const compressed = compress(CompressionType.GZIP, Buffer.alloc(16 * MiB, 'q'));
+      const jobs = Array.from({ length: 5 }, () => busy.decompress(CompressionType.GZIP, compressed, 32 * MiB).then((b) => b.length, (e: unknown) => e));
+      const results = await Promise.all(jobs);
+      // One running, two waiting: the last two are refused at once.
+      expect(results.slice(0, 3)).to.deep.equal([16 * MiB, 16 * MiB, 16 * MiB]);
+      expect(results.slice(3).map((e) => (e as { code?: number }).code)).to.deep.equal([7, 7]);
+      expect(busy.refusedJobs).to.equal(2);
+    } finally {
+      await busy.shutdown();
+    }
+  });
+
   it('runs jobs on at most maxWorkers threads and stops idle workers', async () => {
     const time = new MockTime();
     const small = new DecompressionPool({ maxWorkers: 2, idleTimeoutMs: 1000, time });
@@ -85,6 +100,17 @@ describe('decompression off the event loop', function () {
       const small = buildRecordBatch([{ value: Buffer.from('small') }], { compression: CompressionType.GZIP });
       expect(await decompressLargeEntries(small, pool)).to.equal(undefined);
       expect(await decompressLargeEntries(buildRecordBatch(Array.from({ length: 1000 }, () => ({ value: Buffer.alloc(1000) }))), pool)).to.equal(undefined);
+    });
+
+    it('inflates on the event loop a batch whose framing allows more than a megabyte but which holds less', async () => {
+      // gzip's framing allows ~1000× its size: 4 KB of gzip may be 4 MB, but these records are 200 KB.
+      const records: SimpleRecord[] = Array.from({ length: 2000 }, (_, i) => ({ key: Buffer.from(String(i)), value: Buffer.from(`value-${i}`.repeat(10)) }));
+      const batch = buildRecordBatch(records, { compression: CompressionType.GZIP });
+      expect(batch.length).to.be.greaterThan(1100);
+      const entries = await decompressLargeEntries(batch, pool);
+      expect((entries!.get(0) as Buffer).length).to.be.lessThan(MiB);
+      expect(pool.completedJobs).to.equal(0);
+      expect(validateMessagesAndAssignOffsets(batch, { nextOffset: 0n, decompressed: entries }).count).to.equal(2000);
     });
 
     it('skips batches whose CRC does not match (the validator rejects them without inflating)', async () => {
