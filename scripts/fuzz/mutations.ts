@@ -20,8 +20,11 @@ function randomBytes(rng: Rng, n: number): Buffer {
   return b;
 }
 
-/** A mutated copy of `payload` (a request without its size prefix) and the mutation applied. */
-export function mutate(rng: Rng, payload: Buffer): { payload: Buffer; mutation: Mutation } {
+/**
+ * A mutated copy of `payload` (a request without its size prefix) and the mutation applied; a new
+ * api key in the header is never one of `avoidKeys`.
+ */
+export function mutate(rng: Rng, payload: Buffer, avoidKeys: ReadonlySet<number> = new Set()): { payload: Buffer; mutation: Mutation } {
   const r = rng();
   if (r < 0.1) return { payload, mutation: 'none' };
   const f = Buffer.from(payload);
@@ -45,7 +48,12 @@ export function mutate(rng: Rng, payload: Buffer): { payload: Buffer; mutation: 
   }
   // Header: a random api key and/or version (any int16), keeping the body.
   if (f.length >= 4) {
-    if (rng() < 0.5) f.writeInt16BE(rng() < 0.5 ? Math.floor(rng() * 100) : Math.floor(rng() * 65536) - 32768, 0);
+    if (rng() < 0.5) {
+      let key: number;
+      do key = rng() < 0.5 ? Math.floor(rng() * 100) : Math.floor(rng() * 65536) - 32768;
+      while (avoidKeys.has(key));
+      f.writeInt16BE(key, 0);
+    }
     else f.writeInt16BE(rng() < 0.7 ? Math.floor(rng() * 20) - 2 : Math.floor(rng() * 65536) - 32768, 2);
   }
   return { payload: f, mutation: 'header' };

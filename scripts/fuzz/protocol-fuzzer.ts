@@ -9,11 +9,13 @@
  * (sampled from /proc) must stay under queued.max.request.bytes + 300 MB, and no log line may
  * repeat more than a rate-limited line would.
  */
+import { spawn } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import type { BrokerProcess } from '../../lib/testing/broker-process.js';
-import { NetworkClient } from '../../lib/network/network-client.js';
-import { ApiKeys, decodeResponse, encodeRequest } from '../../lib/protocol/index.js';
+import { ApiKeys } from '../../lib/protocol/index.js';
 import { seededRandom, type Rng } from '../../spec/protocol/support/random-values.js';
 import { bombCorpus, capturedCorpus, encodedCorpus, produceCorpus, type SeedRequest } from './corpus.js';
 import { frame, mutate, pick, type LengthMode } from './mutations.js';
@@ -25,6 +27,8 @@ import { frame, mutate, pick, type LengthMode } from './mutations.js';
  * - CreateTopics and CreatePartitions: a mutated count makes a valid request for thousands of
  *   partitions, which a broker carries out (each partition costs a log: ~60 KiB of memory and
  *   ~13 ms), a cost of the cluster's size rather than of the request's bytes.
+ * Nor does a mutated header turn another request into one of these (a Produce body read as a
+ * ControlledShutdown v0 of broker 0 is a valid request to shut that broker down).
  */
 const NOT_MUTATED = new Set<number>([
   ApiKeys.LEADER_AND_ISR, ApiKeys.STOP_REPLICA, ApiKeys.UPDATE_METADATA, ApiKeys.CONTROLLED_SHUTDOWN,
@@ -83,7 +87,9 @@ export interface FuzzReport {
   connections: { opened: number; closedByBroker: number; idleHeld: number; connectErrors: number };
   corpus: { encoded: number; captured: number; produce: number; bomb: number };
   broker: { running: boolean; rssStartBytes: number; rssMaxBytes: number; rssBoundBytes: number; memoryPoolUsedMaxBytes: number | null; eventLoopBlockMaxMs: number | null };
-  liveness: { checks: number; failures: number; maxLatencyMs: number; finalKafkajs: string };
+  liveness: { checks: number; failures: number; p50LatencyMs: number; p99LatencyMs: number; maxLatencyMs: number; finalKafkajs: string };
+  /** The machine's load average (1, 5, 15 min) at the end: a shared machine slows everything down. */
+  loadAverage: number[];
   log: { lines: number; maxLines: number; byLevel: Record<string, number>; maxLinesPerTemplate: number; top: TemplateCount[]; errorSamples: string[] };
   failures: string[];
   ok: boolean;
@@ -158,10 +164,6 @@ function exchange(port: number, c: Counters, bytes: Buffer | ((s: net.Socket) =>
       }
     });
   });
-}
-
-function apiVersionsPayload(correlationId: number): Buffer {
-  return encodeRequest({ requestApiKey: ApiKeys.API_VERSIONS, requestApiVersion: 2, correlationId, clientId: 'fuzz' }, {} as never);
 }
 
 /** Lower-cased message with numbers and quoted names folded, to group repeats of one log line. */
@@ -247,31 +249,27 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   let livenessChecks = 0;
   let livenessFailures = 0;
   let maxLatency = 0;
-  let live = true;
-  const liveness = (async (): Promise<void> => {
-    let id = 1;
-    while (live) {
-      const started = performance.now();
-      const client = new NetworkClient({ host: '127.0.0.1', port }, { requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, maxResponseSize: 16 * MB });
-      try {
-        const v = decodeResponse(ApiKeys.API_VERSIONS, 2, (await client.send(id, [apiVersionsPayload(id)])) as Buffer).body;
-        id++;
-        if (v.errorCode !== 0 || v.apiKeys.length < 10) throw new Error(`ApiVersions answered error ${v.errorCode}`);
-        const mframe = encodeRequest({ requestApiKey: ApiKeys.METADATA, requestApiVersion: 1, correlationId: id, clientId: 'fuzz-liveness' }, { topics: [{ name: topic }] });
-        const m = decodeResponse(ApiKeys.METADATA, 1, (await client.send(id, [mframe])) as Buffer).body;
-        id++;
-        if (m.brokers.length === 0) throw new Error('Metadata lists no broker');
+  const latencies: number[] = [];
+  // The real client runs in its own process: the fuzzer's own busy event loop cannot delay it.
+  const livenessChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./liveness.ts', import.meta.url)), '127.0.0.1', String(port), topic, '1000', '10000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const livenessDone = new Promise<void>((resolve) => livenessChild.once('exit', () => resolve()));
+  let livenessRest = '';
+  livenessChild.stdout.setEncoding('utf8');
+  livenessChild.stdout.on('data', (chunk: string) => {
+    const parts = (livenessRest + chunk).split('\n');
+    livenessRest = parts.pop() ?? '';
+    for (const line of parts) {
+      const r = JSON.parse(line) as { ok: boolean; ms: number; error?: string };
+      maxLatency = Math.max(maxLatency, r.ms);
+      latencies.push(r.ms);
+      if (r.ok) {
         livenessChecks++;
-      } catch (err) {
+      } else {
         livenessFailures++;
-        if (livenessFailures <= 5) failures.push(`liveness check failed after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`);
-      } finally {
-        client.close();
+        if (livenessFailures <= 5) failures.push(`liveness check failed after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.error ?? ''}`);
       }
-      maxLatency = Math.max(maxLatency, performance.now() - started);
-      await new Promise((r) => setTimeout(r, 1000));
     }
-  })();
+  });
 
   // ---- load: idle connections, slow senders, fuzz connections ----
   const idle: net.Socket[] = [];
@@ -324,7 +322,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       for (let i = 0; i < n; i++) {
         const s = mutationSeeds();
         bump(c.bySource, s.source);
-        const { payload, mutation } = mutate(rng, s.payload);
+        const { payload, mutation } = mutate(rng, s.payload, NOT_MUTATED);
         bump(c.byKind, `mutated:${mutation}`);
         const lie: LengthMode = i === n - 1 && rng() < 0.05 ? pick(rng, ['short', 'long'] as const) : 'exact';
         parts.push(frame(rng, payload, lie, maxRequestSize));
@@ -387,9 +385,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
 
   // ---- wind down: the broker must still serve a real client ----
   for (const s of idle) s.resetAndDestroy();
-  await new Promise((r) => setTimeout(r, 1000));
-  live = false;
-  await liveness;
+  await new Promise((r) => setTimeout(r, 2000));
+  livenessChild.kill();
+  await livenessDone;
   let finalKafkajs = 'not run (broker exited)';
   if (broker.isRunning) {
     const kafka = new Kafka({ clientId: 'fuzz-final', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
@@ -437,11 +435,18 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     connections: { opened: c.opened, closedByBroker: c.closedByBroker, idleHeld: idleTarget, connectErrors: c.connectErrors },
     corpus: { encoded: encoded.length, captured: captured.length, produce: produce.length, bomb: bombs.length },
     broker: { running: broker.isRunning, rssStartBytes: rssStart, rssMaxBytes: rssMax, rssBoundBytes: rssBound, memoryPoolUsedMaxBytes: poolMax, eventLoopBlockMaxMs: loopBlockMax === null ? null : Math.round(loopBlockMax) },
-    liveness: { checks: livenessChecks, failures: livenessFailures, maxLatencyMs: Math.round(maxLatency), finalKafkajs },
+    liveness: { checks: livenessChecks, failures: livenessFailures, p50LatencyMs: percentile(latencies, 0.5), p99LatencyMs: percentile(latencies, 0.99), maxLatencyMs: Math.round(maxLatency), finalKafkajs },
+    loadAverage: os.loadavg().map((x) => Number(x.toFixed(1))),
     log: { lines, maxLines, byLevel: Object.fromEntries(byLevel), maxLinesPerTemplate, top, errorSamples: [...errorSamples.values()] },
     failures,
     ok: failures.length === 0,
   };
+}
+
+function percentile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 }
 
 /** The report as a plain-text table. */
@@ -459,9 +464,10 @@ export function formatReport(r: FuzzReport): string {
     ['broker RSS start / max / bound', `${mib(r.broker.rssStartBytes)} / ${mib(r.broker.rssMaxBytes)} / ${mib(r.broker.rssBoundBytes)}`],
     ['memory pool in use, max', r.broker.memoryPoolUsedMaxBytes === null ? 'not sampled' : mib(r.broker.memoryPoolUsedMaxBytes)],
     ['broker event-loop block, max', r.broker.eventLoopBlockMaxMs === null ? 'not sampled' : `${r.broker.eventLoopBlockMaxMs} ms`],
-    ['liveness (ApiVersions + Metadata each second)', `${r.liveness.checks} ok, ${r.liveness.failures} failed, slowest ${r.liveness.maxLatencyMs} ms`],
+    ['liveness (ApiVersions + Metadata each second)', `${r.liveness.checks} ok, ${r.liveness.failures} failed (10 s timeout); p50 ${r.liveness.p50LatencyMs} ms, p99 ${r.liveness.p99LatencyMs} ms, max ${r.liveness.maxLatencyMs} ms`],
     ['kafkajs produce after the run', r.liveness.finalKafkajs],
     ['broker log lines (by pino level)', `${r.log.lines}, bound ${r.log.maxLines} (${Object.entries(r.log.byLevel).map(([k, v]) => `${k}: ${v}`).join(', ')}); most repeated line: ${r.log.top[0]?.lines ?? 0} times, bound ${r.log.maxLinesPerTemplate}`],
+    ['machine load average (1/5/15 min)', r.loadAverage.join(' / ')],
     ['verdict', r.ok ? 'PASS' : `FAIL: ${r.failures.join('; ')}`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
