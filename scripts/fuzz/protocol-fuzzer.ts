@@ -10,6 +10,7 @@
  * repeat more than a rate-limited line would.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +91,8 @@ export interface FuzzReport {
   liveness: { checks: number; failures: number; p50LatencyMs: number; p99LatencyMs: number; maxLatencyMs: number; finalKafkajs: string };
   /** The machine's load average (1, 5, 15 min) at the end: a shared machine slows everything down. */
   loadAverage: number[];
+  /** Connections the kernel dropped during the run because an accept queue was full (machine-wide). */
+  listenOverflows: number | null;
   log: { lines: number; maxLines: number; byLevel: Record<string, number>; maxLinesPerTemplate: number; top: TemplateCount[]; errorSamples: string[] };
   failures: string[];
   ok: boolean;
@@ -166,6 +169,23 @@ function exchange(port: number, c: Counters, bytes: Buffer | ((s: net.Socket) =>
   });
 }
 
+/**
+ * The kernel's count of connections dropped because a listener's accept queue was full
+ * (TcpExt ListenOverflows, machine-wide), or null where /proc/net/netstat is missing: when the
+ * fuzzer opens connections faster than the broker accepts them, a new client waits in that queue.
+ */
+function listenOverflows(): number | null {
+  try {
+    const lines = fs.readFileSync('/proc/net/netstat', 'latin1').split('\n').filter((l) => l.startsWith('TcpExt:'));
+    const names = lines[0]!.split(/\s+/);
+    const values = lines[1]!.split(/\s+/);
+    const i = names.indexOf('ListenOverflows');
+    return i > 0 ? Number(values[i]) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Lower-cased message with numbers and quoted names folded, to group repeats of one log line. */
 function templateOf(msg: string): string {
   return msg.replace(/"[^"]*"|'[^']*'/g, '…').replace(/[0-9a-f]{8,}|\d+/gi, '#').slice(0, 140);
@@ -188,7 +208,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const encoded = encodedCorpus(rng);
   const produce = produceCorpus(topic, partitions);
   const bombs = await bombCorpus(topic, o.bombBytes ?? 1024 * MB);
-  const seeds: SeedRequest[] = [...encoded, ...captured, ...produce];
+  // Nor is a ControlledShutdown sent as it is: one naming the broker under test is a valid request to
+  // shut it down (Kafka: ClusterAction, open to anyone without an authorizer), after which its
+  // controller gives new partitions no live replica.
+  const seeds: SeedRequest[] = [...encoded, ...captured, ...produce].filter((x) => x.apiKey !== ApiKeys.CONTROLLED_SHUTDOWN);
   // Mutations start from captured and produce requests as often as from encoded ones (never from NOT_MUTATED).
   const mutableEncoded = encoded.filter((x) => !NOT_MUTATED.has(x.apiKey));
   const mutableCaptured = captured.filter((x) => !NOT_MUTATED.has(x.apiKey));
@@ -201,6 +224,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
 
   // ---- watchers: RSS, memory pool, log lines, liveness ----
   const rssStart = broker.rssBytes() ?? 0;
+  const overflowsStart = listenOverflows();
   let rssMax = rssStart;
   let poolMax: number | null = null;
   let loopBlockMax: number | null = null;
@@ -437,6 +461,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     broker: { running: broker.isRunning, rssStartBytes: rssStart, rssMaxBytes: rssMax, rssBoundBytes: rssBound, memoryPoolUsedMaxBytes: poolMax, eventLoopBlockMaxMs: loopBlockMax === null ? null : Math.round(loopBlockMax) },
     liveness: { checks: livenessChecks, failures: livenessFailures, p50LatencyMs: percentile(latencies, 0.5), p99LatencyMs: percentile(latencies, 0.99), maxLatencyMs: Math.round(maxLatency), finalKafkajs },
     loadAverage: os.loadavg().map((x) => Number(x.toFixed(1))),
+    listenOverflows: overflowsStart === null ? null : (listenOverflows() ?? overflowsStart) - overflowsStart,
     log: { lines, maxLines, byLevel: Object.fromEntries(byLevel), maxLinesPerTemplate, top, errorSamples: [...errorSamples.values()] },
     failures,
     ok: failures.length === 0,
@@ -468,6 +493,7 @@ export function formatReport(r: FuzzReport): string {
     ['kafkajs produce after the run', r.liveness.finalKafkajs],
     ['broker log lines (by pino level)', `${r.log.lines}, bound ${r.log.maxLines} (${Object.entries(r.log.byLevel).map(([k, v]) => `${k}: ${v}`).join(', ')}); most repeated line: ${r.log.top[0]?.lines ?? 0} times, bound ${r.log.maxLinesPerTemplate}`],
     ['machine load average (1/5/15 min)', r.loadAverage.join(' / ')],
+    ['accept-queue overflows during the run (kernel, machine-wide)', r.listenOverflows === null ? 'not read' : String(r.listenOverflows)],
     ['verdict', r.ok ? 'PASS' : `FAIL: ${r.failures.join('; ')}`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
