@@ -7,6 +7,7 @@
  */
 import { EARLIEST_LOCAL_TIMESTAMP, EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIERED_TIMESTAMP, LATEST_TIMESTAMP, type Log, type LogAppendInfo, type FetchDataInfo, type TimestampAndOffset } from '../log/log.js';
 import type { AppendOrigin } from '../record/log-validator.js';
+import type { DecompressedEntries } from '../record/decompressed-entries.js';
 import { Errors, FencedLeaderEpochError, NotEnoughReplicasError, NotLeaderOrFollowerError, OffsetNotAvailableError, OffsetOutOfRangeError, UnknownLeaderEpochError } from '../protocol/errors.js';
 import { Replica } from './replica.js';
 import type { TopicPartition } from '../common/topic-partition.js';
@@ -205,7 +206,8 @@ export class Partition {
     if (currentLeaderEpoch > this._leaderEpoch) throw new UnknownLeaderEpochError(`Epoch ${currentLeaderEpoch} is newer than the current leader epoch ${this._leaderEpoch}`);
   }
 
-  appendRecordsToLeader(records: Buffer, requiredAcks: number, origin: AppendOrigin = 'client'): LogAppendInfo {
+  /** `decompressed`: compressed entries of `records` already inflated off the event loop. */
+  appendRecordsToLeader(records: Buffer, requiredAcks: number, origin: AppendOrigin = 'client', decompressed?: DecompressedEntries): LogAppendInfo {
     if (!this.isLeader || !this.localLog) {
       throw new NotLeaderOrFollowerError(`Leader not local for partition ${this.topic}-${this.topicPartition.partition} on broker ${this.deps.localBrokerId}`);
     }
@@ -215,7 +217,7 @@ export class Partition {
         `The size of the current ISR [${this.isrState.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.topic}-${this.topicPartition.partition}`,
       );
     }
-    const info = this.localLog.appendAsLeader(records, this._leaderEpoch, origin);
+    const info = this.localLog.appendAsLeader(records, this._leaderEpoch, origin, decompressed);
     this.maybeIncrementLeaderHW(this.deps.time.milliseconds());
     return info;
   }

@@ -71,8 +71,10 @@ function d(def: ConfigDef): ConfigDef {
     .define('background.threads', 'int', 10, 'high', 'Background task threads in Kafka; validated, not used by kafkats.', { validator: atLeast(1) })
     .define('queued.max.requests', 'int', 500, 'high',
       'How many requests may wait for a handler before the network layer stops reading.', { validator: atLeast(1) })
-    .define('queued.max.request.bytes', 'long', -1, 'medium',
-      'Bytes of queued requests allowed before reading pauses; -1 means no limit.')
+    .define('queued.max.request.bytes', 'long', 104857600, 'medium',
+      'Bytes of requests read and not yet handled, across all connections, before the broker stops reading '
+      + 'more (a request\'s memory is taken once its size is read); -1 means no limit. kafkats\' default is 100 MiB, '
+      + 'raised to socket.request.max.bytes when that is larger and this key is unset; Kafka\'s is -1.')
     .define('request.timeout.ms', 'int', 30000, 'high', 'Timeout for the broker\'s own inter-broker client requests.')
     .define('socket.connection.setup.timeout.ms', 'long', 10000, 'medium', 'Initial timeout for an outgoing inter-broker connection to be established.')
     .define('socket.connection.setup.timeout.max.ms', 'long', 30000, 'medium', 'Cap for the exponential connection setup timeout.')

@@ -93,6 +93,11 @@ export class KafkaConfig {
   readonly logFlushIntervalMs: number;
   readonly messageMaxBytes: number;
   readonly socketRequestMaxBytes: number;
+  /**
+   * Bound of the network layer's memory pool (see queued.max.request.bytes); -1 for none. Unset, it
+   * is kafkats' default raised to socket.request.max.bytes, so that any request fits in the pool.
+   */
+  readonly queuedMaxRequestBytes: number;
   readonly numPartitions: number;
   readonly defaultReplicationFactor: number;
   readonly autoCreateTopicsEnable: boolean;
@@ -235,8 +240,13 @@ export class KafkaConfig {
     // --- network ---
     this.socketRequestMaxBytes = this.getNumber('socket.request.max.bytes');
     const queuedBytes = this.getNumber('queued.max.request.bytes');
-    if (queuedBytes > 0 && queuedBytes < this.socketRequestMaxBytes) {
-      throw ConfigError.invalid('queued.max.request.bytes', queuedBytes, 'queued.max.request.bytes must be larger or equal to socket.request.max.bytes');
+    if (this.isSet('queued.max.request.bytes')) {
+      if (queuedBytes > 0 && queuedBytes < this.socketRequestMaxBytes) {
+        throw ConfigError.invalid('queued.max.request.bytes', queuedBytes, 'queued.max.request.bytes must be larger or equal to socket.request.max.bytes');
+      }
+      this.queuedMaxRequestBytes = queuedBytes > 0 ? queuedBytes : -1;
+    } else {
+      this.queuedMaxRequestBytes = Math.max(queuedBytes, this.socketRequestMaxBytes);
     }
     if (this.getNumber('max.connections.per.ip') === 0 && (this.getString('max.connections.per.ip.overrides') ?? '') === '') {
       throw ConfigError.invalid('max.connections.per.ip', 0, 'max.connections.per.ip can be set to zero only if max.connections.per.ip.overrides property is set.');

@@ -19,6 +19,7 @@ import {
 } from '../record/batch-header.js';
 import { validateMessagesAndAssignOffsets, type AppendOrigin } from '../record/log-validator.js';
 import { isCompact, type LogConfig } from './log-config.js';
+import type { DecompressedEntries } from '../record/decompressed-entries.js';
 
 export const MAX_SAFE_OFFSET = Number.MAX_SAFE_INTEGER;
 
@@ -100,6 +101,8 @@ export interface LeaderAppendContext {
   /** Wall-clock ms: the log append time and the reference of the timestamp bounds. */
   now: number;
   origin: AppendOrigin;
+  /** Compressed entries of the records already decompressed off the event loop, by position. */
+  decompressed?: DecompressedEntries;
 }
 
 export interface ValidationAndOffsetAssignResult {
@@ -134,6 +137,7 @@ export function validateAndAssignOffsets(records: Buffer, config: LogConfig, ctx
     origin: ctx.origin,
     targetCompression: targetCompression(config['compression.type']),
     maxMessageBytes: config['max.message.bytes'],
+    decompressed: ctx.decompressed,
   });
   // The append is described from the validated batch headers, as a follower's is: the time index
   // takes the last offset of the batch holding the max timestamp (Kafka's shallowOffsetOfMaxTimestamp).

@@ -36,6 +36,7 @@ import { isIOError, LogDirFailureChannel } from './log-dir-failure-channel.js';
 import { loadSegments } from './log-loader.js';
 import { EARLIEST_TIMESTAMP, FetchIsolation, LATEST_TIMESTAMP, MAX_TIMESTAMP, toSafeOffset, type LogAppendInfo, type LogLoadOptions } from './log-types.js';
 import type { AppendOrigin } from '../record/log-validator.js';
+import type { DecompressedEntries } from '../record/decompressed-entries.js';
 import { LogSegment, type FetchDataInfo, type LogOffsetMetadata, type TimestampAndOffset } from './log-segment.js';
 import { ProducerStateManager, type CompletedTxn } from './producer-state-manager.js';
 import { producerBatchesIn } from './producer-batches.js';
@@ -231,14 +232,14 @@ export class Log {
    * config, validates them and assigns offsets from the log end offset with `leaderEpoch`; the
    * batches are written unchanged after that. Returns the append's offsets and timestamps.
    */
-  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): LogAppendInfo {
+  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client', decompressed?: DecompressedEntries): LogAppendInfo {
     this.checkNotClosed();
-    return this.io('appending records', () => this.doAppendAsLeader(records, leaderEpoch, origin));
+    return this.io('appending records', () => this.doAppendAsLeader(records, leaderEpoch, origin, decompressed));
   }
 
-  private doAppendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin): LogAppendInfo {
+  private doAppendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin, decompressed: DecompressedEntries | undefined): LogAppendInfo {
     if (records.length === 0) return this.appendInfo(analyzeBatches(records, 0), -1); // nothing to append, as Kafka
-    const result = validateAndAssignOffsets(records, this.config, { firstOffset: this._logEndOffset, leaderEpoch, now: this.clock.milliseconds(), origin });
+    const result = validateAndAssignOffsets(records, this.config, { firstOffset: this._logEndOffset, leaderEpoch, now: this.clock.milliseconds(), origin, decompressed });
     const info = result.info;
     if (info.shallowCount === 0) return this.appendInfo(info, -1); // nothing to append, as Kafka
     if (info.lastOffset >= MAX_SAFE_OFFSET) throw new KafkaStorageError('Offsets past 2^53 are not supported');

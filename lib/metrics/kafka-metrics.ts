@@ -73,17 +73,31 @@ export interface BrokerGauges {
   numOffsets?: () => number;
   numIncrementalFetchSessions?: () => number;
   numIncrementalFetchPartitionsCached?: () => number;
+  /** The SocketServer's memory pool (queued.max.request.bytes): bytes free (+Inf when unbounded) and in use. */
+  memoryPoolAvailable?: () => number;
+  memoryPoolUsed?: () => number;
   /** Every partition log on this broker (read once per log metric per scrape). */
   logs?: () => Iterable<LogMetrics>;
+  /** Every delayed-operation purgatory (Produce, Fetch, DeleteRecords). */
+  purgatories?: () => Iterable<PurgatoryMetrics>;
 }
 
-type ScalarGauge = Exclude<keyof BrokerGauges, 'logs'>;
+/** One DelayedOperationPurgatory, as the `purgatories` gauge callback reports it. */
+export interface PurgatoryMetrics {
+  readonly delayedOperation: string;
+  readonly watched: number;
+  readonly numDelayed: number;
+}
+
+type ScalarGauge = Exclude<keyof BrokerGauges, 'logs' | 'purgatories'>;
 const SCALAR_GAUGES: readonly ScalarGauge[] = [
   'underReplicatedPartitions', 'underMinIsrPartitionCount', 'leaderCount', 'partitionCount', 'replicaFetcherMaxLag',
   'brokerState', 'activeControllerCount', 'offlinePartitionsCount', 'globalTopicCount', 'globalPartitionCount',
   'preferredReplicaImbalanceCount', 'numGroups', 'numOffsets', 'numIncrementalFetchSessions', 'numIncrementalFetchPartitionsCached',
+  'memoryPoolAvailable', 'memoryPoolUsed',
 ];
 const LOG_GAUGES = ['logSize', 'logStartOffset', 'logEndOffset', 'numLogSegments'] as const;
+const PURGATORY_GAUGES = ['purgatorySize', 'numDelayedOperations'] as const;
 
 export interface KafkaMetricsOptions {
   brokerId: number;
@@ -130,6 +144,7 @@ export class KafkaMetrics {
     this.register(new SnapshotHistogram(METRICS.totalTime, REQUEST_TIME_BUCKETS, () => this.requestTimeSeries()));
     for (const id of SCALAR_GAUGES) this.gaugeMetrics.set(id, new SnapshotGauge(METRICS[id], () => this.scalarSample(id)));
     for (const id of LOG_GAUGES) this.gaugeMetrics.set(id, new SnapshotGauge(METRICS[id], () => this.logSamples(id)));
+    for (const id of PURGATORY_GAUGES) this.gaugeMetrics.set(id, new SnapshotGauge(METRICS[id], () => this.purgatorySamples(id)));
     const port = options.port ?? -1;
     this.server = port < 0 ? null : new MetricsHttpServer({
       host: options.host ?? '',
@@ -248,7 +263,7 @@ export class KafkaMetrics {
     for (const [id, cb] of Object.entries(callbacks) as Array<[keyof BrokerGauges, BrokerGauges[keyof BrokerGauges]]>) {
       if (cb === undefined) continue;
       (this.gauges as Record<string, unknown>)[id] = cb;
-      const ids = id === 'logs' ? LOG_GAUGES : [id];
+      const ids = id === 'logs' ? LOG_GAUGES : id === 'purgatories' ? PURGATORY_GAUGES : [id];
       for (const g of ids) this.register(this.gaugeMetrics.get(g) as SnapshotGauge);
       this.failingGauges.delete(id);
     }
@@ -341,6 +356,17 @@ export class KafkaMetrics {
       return [{ labels: {}, value: Number(cb()) }];
     } catch (err) {
       this.gaugeFailed(id, err);
+      return [];
+    }
+  }
+
+  private purgatorySamples(id: (typeof PURGATORY_GAUGES)[number]): Sample[] {
+    const cb = this.gauges.purgatories;
+    if (cb === undefined) return [];
+    try {
+      return [...cb()].map((p) => ({ labels: { delayedOperation: p.delayedOperation }, value: id === 'purgatorySize' ? p.watched : p.numDelayed }));
+    } catch (err) {
+      this.gaugeFailed('purgatories', err);
       return [];
     }
   }

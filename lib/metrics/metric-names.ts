@@ -95,6 +95,20 @@ export const METRICS = {
   uncleanLeaderElections: m('kafka_controller_controllerstats_uncleanleaderelections_total', 'counter',
     'kafka.controller:type=ControllerStats,name=UncleanLeaderElectionsPerSec', [], 'Leaders elected from outside the ISR.'),
 
+  // ----- kafka.server:type=DelayedOperationPurgatory (per purgatory: Produce, Fetch, DeleteRecords) -----
+  purgatorySize: m('kafka_server_delayedoperationpurgatory_purgatorysize', 'gauge',
+    'kafka.server:type=DelayedOperationPurgatory,name=PurgatorySize,delayedOperation=*', ['delayedOperation'],
+    'Watch-list entries of the purgatory (an operation watched under several keys counts once per key).'),
+  numDelayedOperations: m('kafka_server_delayedoperationpurgatory_numdelayedoperations', 'gauge',
+    'kafka.server:type=DelayedOperationPurgatory,name=NumDelayedOperations,delayedOperation=*', ['delayedOperation'],
+    'Operations waiting in the purgatory for their completion or timeout.'),
+
+  // ----- kafka.network:type=SocketServer -----
+  memoryPoolAvailable: m('kafka_network_socketserver_memorypoolavailable', 'gauge', 'kafka.network:type=SocketServer,name=MemoryPoolAvailable',
+    [], 'Bytes the memory pool for requests being read (queued.max.request.bytes) can still supply; +Inf when unbounded.'),
+  memoryPoolUsed: m('kafka_network_socketserver_memorypoolused', 'gauge', 'kafka.network:type=SocketServer,name=MemoryPoolUsed', [],
+    'Bytes of requests read and not yet handled, taken from the memory pool.'),
+
   // ----- kafka.network:type=RequestMetrics (per API) -----
   requests: m('kafka_network_requestmetrics_requests_total', 'counter', `${REQ},name=RequestsPerSec,request=*`, ['request'],
     'Requests handled, by API name (Produce, Fetch, Metadata …).'),

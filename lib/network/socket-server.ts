@@ -5,12 +5,16 @@
  * interfaces (dual-stack `::` where available, else 0.0.0.0), as Kafka does for `PLAINTEXT://:9092`.
  * Connection limits (max.connections, max.connections.per.ip[.overrides]) are its ConnectionQuotas,
  * changed at runtime through reconfigureConnectionQuotas (dynamic broker configs).
+ * Its MemoryPool (`queued.max.request.bytes`) bounds the bytes of requests read and not yet handled
+ * across all connections; its connections share one rate-limited log, so a stream of malformed
+ * frames logs a line and a count, not a line each.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import { networkInterfaces as osInterfaces } from 'node:os';
 import { Connection, type ConnectionOptions, type RequestHandler } from './connection.js';
 import { logger } from '../utils/logger.js';
+import { MemoryPool } from '../utils/memory-pool.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 import type { ListenerChannel } from './channel-builder.js';
 import { ConnectionQuotas, normalizeAddress, type ConnectionQuotaConfig } from './connection-quotas.js';
@@ -32,10 +36,18 @@ export interface BoundListener extends ListenerSpec {
   boundPort: number;
 }
 
+export interface SocketServerOptions extends Omit<ConnectionOptions, 'memoryPool'> {
+  /** queued.max.request.bytes: bytes of requests read and not yet handled; -1 for no bound. */
+  queuedMaxRequestBytes: number;
+}
+
 export class SocketServer {
   private readonly log = logger('kafka.network.SocketServer');
   /** Connections closed for bad input, logged rate-limited across all connections. */
   private readonly closeLog = new RateLimitedLog(this.log);
+  /** Kafka's SocketServer.memoryPool. */
+  readonly memoryPool: MemoryPool;
+  private readonly connectionOptions: ConnectionOptions;
   private readonly servers: net.Server[] = [];
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 0;
@@ -48,10 +60,14 @@ export class SocketServer {
   constructor(
     private readonly listeners: ListenerSpec[],
     private readonly handler: RequestHandler,
-    private readonly options: ConnectionOptions,
+    options: SocketServerOptions,
     /** The inter-broker listener, exempt from max.connections (Kafka's protected listener). */
     private readonly interBrokerListener?: string,
-  ) {}
+  ) {
+    const { queuedMaxRequestBytes, ...connectionOptions } = options;
+    this.memoryPool = queuedMaxRequestBytes > 0 ? new MemoryPool(queuedMaxRequestBytes) : MemoryPool.unbounded();
+    this.connectionOptions = { ...connectionOptions, memoryPool: this.memoryPool, closeLog: this.closeLog };
+  }
 
   /** Kafka's SocketServer.reconfigure for the connection limits. */
   reconfigureConnectionQuotas(config: ConnectionQuotaConfig): void {
@@ -73,7 +89,7 @@ export class SocketServer {
       let port = l.port;
       for (const host of hosts) {
         const server = this.createServer(l);
-        server.on('error', (err) => this.log.error({ err }, `listener ${l.name} error`));
+        server.on('error', (err) => this.closeLog.error(`listener-error-${l.name}`, { err }, `listener ${l.name} error`));
         try {
           port = await listen(server, host, port);
         } catch (err) {
@@ -100,6 +116,7 @@ export class SocketServer {
     this.connections.clear();
     for (const w of this.waiting.splice(0)) w.socket.destroy();
     await closed;
+    this.closeLog.flush();
   }
 
   private createServer(l: ListenerSpec): net.Server {
@@ -156,7 +173,7 @@ export class SocketServer {
     this.connectionQuotas.inc(address);
     let conn: Connection | undefined;
     const authenticator = channel?.newAuthenticator((frame) => this.handler.handle(frame, conn!)) ?? null;
-    conn = new Connection(id, l.name, socket, this.handler, { closeLog: this.closeLog, ...this.options, principal, authenticator }, this.log);
+    conn = new Connection(id, l.name, socket, this.handler, { ...this.connectionOptions, principal, authenticator }, this.log);
     this.connections.add(conn);
     const added = conn;
     conn.onClose(() => {

@@ -307,6 +307,16 @@ function compileStruct(specs: readonly FieldSpec[], version: number, flexible: b
 const compiled = new Map<string, Array<StructCodec | undefined>>();
 
 /** The descriptor of a message by Kafka name (e.g. 'ProduceRequest', 'OffsetCommitValue'). */
+/**
+ * Whether a decoded message can refer to the bytes it was decoded from: `records` fields and
+ * `zeroCopy` bytes fields are views of them (other bytes fields and strings are copies).
+ */
+export function keepsViews(spec: MessageSpec): boolean {
+  const walk = (fields: readonly FieldSpec[] | undefined): boolean =>
+    (fields ?? []).some((f) => f.type === 'records' || f.type === '[]records' || (f.zeroCopy === true && f.type.endsWith('bytes')) || walk(f.fields));
+  return walk(spec.fields);
+}
+
 export function messageSpec(name: string): MessageSpec {
   const spec = MESSAGE_SPECS[name];
   if (spec === undefined) throw new MessageDecodeError(`unknown message ${name}`);

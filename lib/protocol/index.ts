@@ -43,7 +43,7 @@ export {
   readVersionPrefix,
 } from './frames.js';
 export type { DataName, DecodedRequest, Input, MessageName, RequestApiKey, RequestHeaderInput } from './frames.js';
-export { defaultMessage, fieldKey, messageCodec, messageSpec, readMessage, writeMessage } from './codec.js';
+export { defaultMessage, fieldKey, keepsViews, messageCodec, messageSpec, readMessage, writeMessage } from './codec.js';
 export type { StructCodec } from './codec.js';
 export { DEFAULT_DECODE_LIMITS, MessageDecodeError, MessageEncodeError, Reader, ZERO_UUID } from './reader.js';
 export type { DecodeLimits } from './reader.js';

@@ -103,13 +103,54 @@ export function decompress(
   }
 }
 
-function tooLarge(size: number, limit: number): CorruptMessageError {
-  return new CorruptMessageError(`Decompressed size ${size} exceeds the limit of ${limit} bytes`);
+/** Output chunk size of large decompressions (zlib, zstd). */
+const LARGE_OUTPUT_CHUNK = 1024 * 1024;
+
+/** Deflate's largest expansion (a 258-byte match costs at least 2 bits): ~1032 output bytes per input byte. */
+const DEFLATE_MAX_RATIO = 1032;
+
+/**
+ * An upper bound of what `data` inflates to with codec `type`, read from its framing without
+ * decompressing: deflate's maximum ratio for gzip, the announced sizes for snappy, the frame
+ * bound for lz4, the declared content size for zstd (Infinity when a frame does not declare it).
+ * Malformed framing gives 0: decompress() rejects it at once.
+ */
+export function decompressedSizeBound(type: number, data: Buffer): number {
+  try {
+    switch (type) {
+      case CompressionType.GZIP: return data.length * DEFLATE_MAX_RATIO;
+      case CompressionType.SNAPPY: return snappyAnnouncedSize(data);
+      case CompressionType.LZ4: return lz4FrameOutputBound(data);
+      case CompressionType.ZSTD: return zstdBinding().getFrameContentSize(data) ?? Infinity;
+      default: return data.length;
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/** Output past the decompression limit: CORRUPT_MESSAGE to the client, told apart from bad bytes. */
+export class DecompressionLimitError extends CorruptMessageError {
+  constructor(readonly size: number, readonly limit: number) {
+    super(`Decompressed size ${size} exceeds the limit of ${limit} bytes`);
+  }
+}
+
+function tooLarge(size: number, limit: number): DecompressionLimitError {
+  return new DecompressionLimitError(size, limit);
 }
 
 function gunzip(data: Buffer, limit: number): Buffer {
+  // A gzip member ends with ISIZE, its output size mod 2^32: the output of the last member alone
+  // is at least that, so a larger ISIZE is refused without inflating anything.
+  if (data.length >= 18 && data[0] === 0x1f && data[1] === 0x8b) {
+    const isize = data.readUInt32LE(data.length - 4);
+    if (isize > limit) throw tooLarge(isize, limit);
+  }
   try {
-    return zlib.gunzipSync(data, { maxOutputLength: Math.max(1, limit) });
+    // Output chunks of a large inflate are 1 MiB, above glibc's mmap threshold, so the memory of a
+    // bomb's output goes back to the system when it is dropped instead of fragmenting the heap.
+    return zlib.gunzipSync(data, { maxOutputLength: Math.max(1, limit), chunkSize: data.length > 1024 ? LARGE_OUTPUT_CHUNK : undefined });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit + 1, limit);
     throw err;
@@ -160,14 +201,15 @@ function snappyUncompressedLength(block: Buffer): number {
   return -1;
 }
 
-function snappyDecompress(data: Buffer, limit: number): Buffer {
-  if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, 8).equals(XERIAL_MAGIC)) {
-    const n = snappyUncompressedLength(data);
-    if (n < 0) throw new CorruptMessageError('Invalid snappy block');
-    if (n > limit) throw tooLarge(n, limit);
-    return toBuffer(snappy.uncompress(data, limit));
-  }
-  // First pass: chunk boundaries and announced sizes, so the output is allocated once and bounded.
+function isXerialSnappy(data: Buffer): boolean {
+  return data.length >= XERIAL_HEADER_SIZE && data.subarray(0, 8).equals(XERIAL_MAGIC);
+}
+
+/**
+ * The chunks (position, length) of a xerial snappy stream and the sum of the sizes they announce;
+ * stops with a CorruptMessageError once that sum passes `limit`.
+ */
+function xerialChunks(data: Buffer, limit: number): { chunks: Array<[number, number]>; total: number } {
   const chunks: Array<[number, number]> = [];
   let total = 0;
   let pos = XERIAL_HEADER_SIZE;
@@ -183,6 +225,23 @@ function snappyDecompress(data: Buffer, limit: number): Buffer {
     chunks.push([pos, len]);
     pos += len;
   }
+  return { chunks, total };
+}
+
+function snappyAnnouncedSize(data: Buffer): number {
+  if (!isXerialSnappy(data)) return Math.max(0, snappyUncompressedLength(data));
+  return xerialChunks(data, Infinity).total;
+}
+
+function snappyDecompress(data: Buffer, limit: number): Buffer {
+  if (!isXerialSnappy(data)) {
+    const n = snappyUncompressedLength(data);
+    if (n < 0) throw new CorruptMessageError('Invalid snappy block');
+    if (n > limit) throw tooLarge(n, limit);
+    return toBuffer(snappy.uncompress(data, limit));
+  }
+  // First pass: chunk boundaries and announced sizes, so the output is allocated once and bounded.
+  const { chunks, total } = xerialChunks(data, limit);
   const out = Buffer.allocUnsafe(total);
   let outPos = 0;
   for (const [start, len] of chunks) {
@@ -286,35 +345,43 @@ function lz4Decompress(data: Buffer, limit: number, brokenHeaderChecksum: boolea
 
 // ---- zstd ----
 
+/**
+ * Streams zstd output into one buffer of the declared content size, or into 1 MiB chunks when the
+ * frame declares none, so that a frame inflating past `limit` holds at most `limit` bytes.
+ */
 function zstdDecompress(data: Buffer, limit: number): Buffer {
   const declared = zstdBinding().getFrameContentSize(data);
   if (declared !== null && declared > limit) throw tooLarge(declared, limit);
   const dctx = new (zstdBinding().DCtx)();
-  let out = Buffer.allocUnsafe(Math.min(limit, Math.max(1024, declared ?? data.length * 4)));
+  const chunkSize = declared !== null ? Math.max(1, declared) : Math.min(Math.max(1, limit), LARGE_OUTPUT_CHUNK);
+  const chunks: Buffer[] = [];
+  let out = Buffer.allocUnsafe(chunkSize);
+  let filled = 0;
   let produced = 0;
   let consumed = 0;
   for (;;) {
-    if (produced === out.length) {
-      if (out.length >= limit) {
+    if (filled === out.length) {
+      chunks.push(out);
+      if (produced >= limit) {
         // Probe for one more byte: the frame may end exactly at the limit.
-        const probe = Buffer.allocUnsafe(1);
-        const [, n] = dctx.decompressStream(probe, data.subarray(consumed));
+        const [, n] = dctx.decompressStream(Buffer.allocUnsafe(1), data.subarray(consumed));
         if (n > 0) throw tooLarge(limit + 1, limit);
+        out = Buffer.alloc(0);
+        filled = 0;
         break;
       }
-      const bigger = Buffer.allocUnsafe(Math.min(limit, out.length * 2));
-      out.copy(bigger, 0, 0, produced);
-      out = bigger;
+      out = Buffer.allocUnsafe(Math.min(chunkSize, limit - produced));
+      filled = 0;
     }
-    const [ret, written, read] = dctx.decompressStream(out.subarray(produced), data.subarray(consumed));
+    const [ret, written, read] = dctx.decompressStream(out.subarray(filled), data.subarray(consumed));
+    filled += written;
     produced += written;
     consumed += read;
     if (ret === 0 && consumed >= data.length) break;
-    if (written === 0 && read === 0 && produced < out.length) {
-      throw new CorruptMessageError('Truncated zstd frame');
-    }
+    if (written === 0 && read === 0 && filled < out.length) throw new CorruptMessageError('Truncated zstd frame');
   }
-  return out.subarray(0, produced);
+  if (filled > 0) chunks.push(out.subarray(0, filled));
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, produced);
 }
 
 // ---- xxh32 (for LZ4 frame descriptor checksums) ----

@@ -99,9 +99,10 @@ export function readLegacyEntry(buf: Buffer, position = 0): LegacyMessage & { si
 /**
  * Yields the logical messages of one legacy entry: the entry itself when uncompressed, or the
  * inner messages of a compressed wrapper with absolute offsets (and the wrapper's timestamp when
- * it is LogAppendTime). Nested compression is an InvalidRecordError.
+ * it is LogAppendTime). Nested compression is an InvalidRecordError. `decompressed` is the
+ * wrapper's value already decompressed, when the caller has it.
  */
-export function* iterateLegacyMessages(entryBuf: Buffer, limit = DEFAULT_DECOMPRESSION_LIMIT): Generator<LegacyMessage> {
+export function* iterateLegacyMessages(entryBuf: Buffer, limit = DEFAULT_DECOMPRESSION_LIMIT, decompressed?: Buffer): Generator<LegacyMessage> {
   const wrapper = readLegacyEntry(entryBuf, 0);
   const codec = checkCompressionType(wrapper.attributes & 0x07);
   if (codec === CompressionType.ZSTD) {
@@ -112,7 +113,7 @@ export function* iterateLegacyMessages(entryBuf: Buffer, limit = DEFAULT_DECOMPR
     return;
   }
   if (wrapper.value === null) throw new InvalidRecordError('Compressed legacy message has a null value');
-  const inner = decompress(codec, wrapper.value, limit, { lz4BrokenHeaderChecksum: wrapper.magic === 0 });
+  const inner = decompressed ?? decompress(codec, wrapper.value, limit, { lz4BrokenHeaderChecksum: wrapper.magic === 0 });
   const messages: LegacyMessage[] = [];
   let pos = 0;
   while (pos < inner.length) {
@@ -140,8 +141,8 @@ export function* iterateLegacyMessages(entryBuf: Buffer, limit = DEFAULT_DECOMPR
 }
 
 /** Legacy messages as `Record`s (no headers). */
-export function* iterateLegacyRecords(entryBuf: Buffer, limit = DEFAULT_DECOMPRESSION_LIMIT): Generator<Record> {
-  for (const m of iterateLegacyMessages(entryBuf, limit)) {
+export function* iterateLegacyRecords(entryBuf: Buffer, limit = DEFAULT_DECOMPRESSION_LIMIT, decompressed?: Buffer): Generator<Record> {
+  for (const m of iterateLegacyMessages(entryBuf, limit, decompressed)) {
     yield { offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: [] };
   }
 }

@@ -46,6 +46,7 @@ import {
 } from './batch-header.js';
 import { CompressionType, DEFAULT_DECOMPRESSION_LIMIT, checkCompressionType, decompress } from './compression.js';
 import { crc32c, crc32cAfterChange } from './crc.js';
+import { decompressedEntry, type DecompressedEntries } from './decompressed-entries.js';
 import { LEGACY_RECORD_OVERHEAD_V0, iterateLegacyMessages } from './legacy-record.js';
 import { buildRecordBatch, type SimpleRecord } from './memory-records-builder.js';
 import { iterateRecords } from './record-batch.js';
@@ -72,6 +73,8 @@ export interface LogValidatorOptions {
   /** max.message.bytes: a batch larger than this is MESSAGE_TOO_LARGE. */
   maxMessageBytes?: number;
   decompressionLimit?: number;
+  /** Compressed entries already decompressed off the event loop (decompressLargeEntries). */
+  decompressed?: DecompressedEntries;
 }
 
 /** One rejected record, as Kafka's ProduceResponse record_errors lists it. */
@@ -353,13 +356,13 @@ export function validateMessagesAndAssignOffsets(records: Buffer, opts: LogValid
     walkRecords(records, pos + RECORD_BATCH_OVERHEAD, pos + size, count, baseTimestamp, batchLat, opts, now);
   } else {
     const limit = opts.decompressionLimit ?? DEFAULT_DECOMPRESSION_LIMIT;
-    const inner = decompress(codec, records.subarray(pos + RECORD_BATCH_OVERHEAD, pos + size), limit);
+    const inner = decompressedEntry(opts.decompressed, pos) ?? decompress(codec, records.subarray(pos + RECORD_BATCH_OVERHEAD, pos + size), limit);
     walkRecords(inner, 0, inner.length, count, baseTimestamp, batchLat, opts, now);
   }
   if (walk.errors) throw recordValidationError(walk.errors);
   const inPlace = (target === codec || (codec === CompressionType.NONE && isControl))
     && (walk.sequential || codec === CompressionType.NONE);
-  if (!inPlace) return rebuild(records.subarray(pos, pos + size), target, opts, nowBig);
+  if (!inPlace) return rebuild(records.subarray(pos, pos + size), target, opts, nowBig, decompressedEntry(opts.decompressed, pos));
 
   const timestampType = opts.timestampType ?? 0;
   const firstOffset = opts.nextOffset;
@@ -403,10 +406,10 @@ export function validateMessagesAndAssignOffsets(records: Buffer, opts: LogValid
 }
 
 /** Kafka's buildRecordsAndAssignOffsets for a magic-2 batch (recompression, offset rewrite). */
-function rebuild(batch: Buffer, target: number, opts: LogValidatorOptions, now: bigint): ValidationResult {
+function rebuild(batch: Buffer, target: number, opts: LogValidatorOptions, now: bigint, decompressed: Buffer | undefined): ValidationResult {
   const attributes = batch.readInt16BE(ATTRIBUTES_OFFSET);
   const simple: SimpleRecord[] = [];
-  for (const r of iterateRecords(batch, opts.decompressionLimit)) {
+  for (const r of iterateRecords(batch, opts.decompressionLimit, decompressed)) {
     simple.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp });
   }
   return build(simple, target, opts, now, {
@@ -484,7 +487,7 @@ function convertLegacy(records: Buffer, positions: number[], magic: number, opts
     }
     const entry = records.subarray(pos, pos + size);
     const entryAttributes = entry.readInt8(17);
-    for (const m of iterateLegacyMessages(entry, opts.decompressionLimit)) {
+    for (const m of iterateLegacyMessages(entry, opts.decompressionLimit, decompressedEntry(opts.decompressed, pos))) {
       const i = simple.length;
       if (opts.compactedTopic && m.key === null) {
         errors.push(missingKeyError(i));

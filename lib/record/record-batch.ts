@@ -104,12 +104,12 @@ export function timestampTypeOf(attributes: number): 0 | 1 {
 /**
  * The uncompressed records section of the v2 batch `batch` (which must hold exactly one batch
  * whose size has been checked): a view for uncompressed batches, decompressed (bounded by
- * `limit`) otherwise.
+ * `limit`) otherwise, or `decompressed` when the caller already has it.
  */
-export function recordsSectionOf(batch: Buffer, header: BatchHeader, limit = DEFAULT_DECOMPRESSION_LIMIT): Buffer {
+export function recordsSectionOf(batch: Buffer, header: BatchHeader, limit = DEFAULT_DECOMPRESSION_LIMIT, decompressed?: Buffer): Buffer {
   const body = batch.subarray(RECORD_BATCH_OVERHEAD, header.batchLength + LOG_OVERHEAD);
   const codec = compressionTypeOf(header.attributes);
-  return codec === CompressionType.NONE ? body : decompress(codec, body, limit);
+  return codec === CompressionType.NONE ? body : decompressed ?? decompress(codec, body, limit);
 }
 
 /**
@@ -120,11 +120,11 @@ export function recordsSectionOf(batch: Buffer, header: BatchHeader, limit = DEF
  * content is an InvalidRecordError or CorruptMessageError; zstd in a legacy wrapper is an
  * UnsupportedCompressionTypeError.
  */
-export function* iterateRecords(batchBuf: Buffer, limit = DEFAULT_DECOMPRESSION_LIMIT): Generator<Record> {
+export function* iterateRecords(batchBuf: Buffer, limit = DEFAULT_DECOMPRESSION_LIMIT, decompressed?: Buffer): Generator<Record> {
   if (batchBuf.length < HEADER_SIZE_UP_TO_MAGIC) throw new CorruptMessageError('Record batch is truncated');
   const magic = batchBuf.readInt8(MAGIC_OFFSET);
   if (magic === 0 || magic === 1) {
-    yield* iterateLegacyRecords(batchBuf, limit);
+    yield* iterateLegacyRecords(batchBuf, limit, decompressed);
     return;
   }
   if (magic !== 2) throw new CorruptMessageError(`Unknown magic ${magic}`);
@@ -134,7 +134,7 @@ export function* iterateRecords(batchBuf: Buffer, limit = DEFAULT_DECOMPRESSION_
   }
   const header = readBatchHeader(batchBuf, 0);
   if (header.recordsCount < 0) throw new InvalidRecordError(`Found invalid record count ${header.recordsCount}`);
-  const records = recordsSectionOf(batchBuf, header, limit);
+  const records = recordsSectionOf(batchBuf, header, limit, decompressed);
   const logAppendTime = timestampTypeOf(header.attributes) === 1 ? header.maxTimestamp : null;
   const cursor = new ByteCursor(records, 0, records.length);
   for (let i = 0; i < header.recordsCount; i++) {

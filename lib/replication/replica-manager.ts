@@ -16,6 +16,8 @@ import { isInternalTopic } from '../common/topic.js';
 import type { LogManager } from '../log/log-manager.js';
 import type { LogOffsetMetadata } from '../log/log.js';
 import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory.js';
+import type { DecompressionPool } from '../record/decompression-pool.js';
+import { decompressEntries, largeCompressedEntries, type DecompressedEntries } from '../record/decompressed-entries.js';
 import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
 import { DelayedFetch, type FetchPartitionWait } from './delayed-fetch.js';
 import { DelayedDeleteRecords, type DeleteRecordsStatus } from './delayed-delete-records.js';
@@ -30,6 +32,7 @@ import { recordErrorsOf } from '../record/log-validator.js';
 import type { KafkaMetrics } from '../metrics/kafka-metrics.js';
 import type { ReplicaQuota } from './replication-quota-manager.js';
 import { logger } from '../utils/logger.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 
 export interface ReplicaManagerConfig {
   brokerId: number;
@@ -102,6 +105,11 @@ export interface FetchParams {
   maxBytes: number;
   isolation: FetchIsolation;
   partitions: readonly FetchPartitionRequest[];
+  /**
+   * Aborted when nobody waits for the answer any more (the client's connection closed): a delayed
+   * fetch then completes at once instead of waiting up to its max wait, which a client chooses.
+   */
+  signal?: AbortSignal;
 }
 
 
@@ -111,6 +119,8 @@ export type LeadershipChangeListener = (becameLeader: Partition[], becameFollowe
 export class ReplicaManager {
   private readonly log = logger('kafka.server.ReplicaManager');
   private readonly stateChangeLog = logger('state.change.logger');
+  /** For requests from a stale controller, which anyone can send again and again. */
+  private readonly staleControllerLog = new RateLimitedLog(this.stateChangeLog);
   private readonly partitions = new Map<string, Partition>();
   /** Partitions whose log dir failed (Kafka's HostedPartition.Offline). */
   private readonly offlinePartitions = new Set<string>();
@@ -128,6 +138,8 @@ export class ReplicaManager {
   /** Writes /log_dir_event_notification/log_dir_event_<seq> for this broker (KafkaZkClient.propagateLogDirEvent). */
   propagateLogDirEvent?: () => Promise<unknown>;
   private failureHandler: Promise<void> | undefined;
+  /** Where large compressed batches are decompressed before validation (none: on the event loop). */
+  decompressionPool?: DecompressionPool;
 
   constructor(
     private readonly config: ReplicaManagerConfig,
@@ -278,7 +290,7 @@ export class ReplicaManager {
   /** UpdateMetadata (ReplicaManager.maybeUpdateMetadataCache): returns the error code to answer. */
   maybeUpdateMetadataCache(request: UpdateMetadataRequest): number {
     if (request.controllerEpoch < this.controllerEpoch) {
-      this.stateChangeLog.warn(`Ignoring UpdateMetadata from controller ${request.controllerId} with stale epoch ${request.controllerEpoch} (latest ${this.controllerEpoch})`);
+      this.staleControllerLog.warn('stale-update-metadata', {}, `Ignoring UpdateMetadata from controller ${request.controllerId} with stale epoch ${request.controllerEpoch} (latest ${this.controllerEpoch})`);
       return Errors.STALE_CONTROLLER_EPOCH.code;
     }
     this.controllerEpoch = request.controllerEpoch;
@@ -290,7 +302,7 @@ export class ReplicaManager {
   /** LeaderAndIsr (ReplicaManager.becomeLeaderOrFollower). Returns per-partition error codes. */
   becomeLeaderOrFollower(request: LeaderAndIsrRequest): { errorCode: number; partitions: Array<{ topic: string; topicId: string; partition: number; errorCode: number }> } {
     if (request.controllerEpoch < this.controllerEpoch) {
-      this.stateChangeLog.warn(`Ignoring LeaderAndIsr from controller ${request.controllerId} with epoch ${request.controllerEpoch}: the latest known controller epoch is ${this.controllerEpoch}`);
+      this.staleControllerLog.warn('stale-leader-and-isr', {}, `Ignoring LeaderAndIsr from controller ${request.controllerId} with epoch ${request.controllerEpoch}: the latest known controller epoch is ${this.controllerEpoch}`);
       return { errorCode: Errors.STALE_CONTROLLER_EPOCH.code, partitions: [] };
     }
     this.controllerEpoch = request.controllerEpoch;
@@ -448,7 +460,10 @@ export class ReplicaManager {
     for (const e of entries) {
       const key = tpKey(e.tp);
       order.push(key);
-      status.set(key, this.appendToLocalLog(e, requiredAcks, origin));
+      // A large compressed batch is inflated on a worker thread first (never on the event loop).
+      const large = this.decompressionPool && this.partitions.get(key)?.localLogOrNull ? largeCompressedEntries(e.records) : [];
+      const decompressed = large.length > 0 ? await decompressEntries(large, this.decompressionPool!) : undefined;
+      status.set(key, this.appendToLocalLog(e, requiredAcks, origin, decompressed));
     }
     const anySucceeded = [...status.values()].some((s) => s.errorCode === Errors.NONE.code);
     if (requiredAcks === -1 && anySucceeded) {
@@ -465,7 +480,7 @@ export class ReplicaManager {
     });
   }
 
-  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, origin: 'client' | 'coordinator'): ProducePartitionStatus {
+  private appendToLocalLog(e: ProduceEntry, requiredAcks: number, origin: 'client' | 'coordinator', decompressed?: DecompressedEntries): ProducePartitionStatus {
     const failed = (err: unknown): ProducePartitionStatus => ({
       requiredOffset: -1n,
       errorCode: errorCodeOf(err),
@@ -480,7 +495,7 @@ export class ReplicaManager {
       if (isInternalTopic(e.tp.topic) && origin !== 'coordinator') throw new InvalidTopicError(`Cannot append to internal topic ${e.tp.topic}`);
       this.metrics?.markProduceRequest(e.tp.topic);
       const partition = this.getPartitionOrException(e.tp);
-      const info = partition.appendRecordsToLeader(e.records, requiredAcks, origin);
+      const info = partition.appendRecordsToLeader(e.records, requiredAcks, origin, decompressed);
       if (!info.duplicate) {
         this.metrics?.markBytesIn(e.tp.topic, e.records.length, info.numMessages);
         this.fetchPurgatory.checkAndComplete(tpKey(e.tp));
@@ -562,12 +577,18 @@ export class ReplicaManager {
       if (!p || !meta) return first;
       waits.push({ key: tpKey(req.tp), fetchOffset: req.fetchOffset, leaderEpoch: p.leaderEpoch, fetchOffsetMetadata: meta });
     }
+    const signal = params.signal;
+    if (signal?.aborted) return first;
+    let abandon = (): void => undefined;
     await new Promise<void>((resolve) => {
       const op = new DelayedFetch(params.maxWaitMs, params.minBytes, params.isolation, waits, this.partitionForKey, () => resolve(),
         (p) => params.replicaId >= 0 && this.shouldLeaderThrottle(p, params.replicaId));
+      abandon = (): void => void op.forceComplete();
+      signal?.addEventListener('abort', abandon, { once: true });
       this.fetchPurgatory.tryCompleteElseWatch(op, waits.map((w) => w.key));
     });
-    return this.readFromLocalLog(params);
+    signal?.removeEventListener('abort', abandon);
+    return signal?.aborted ? first : this.readFromLocalLog(params);
   }
 
   private readFromLocalLog(params: FetchParams): FetchPartitionResult[] {

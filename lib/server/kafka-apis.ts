@@ -4,19 +4,25 @@
  * request of a version we do not know is answered in v0 with UNSUPPORTED_VERSION and our ranges;
  * an unknown api key, an unsupported version of another API or an undecodable body closes only that
  * connection (the error is logged once, the broker keeps serving everyone else).
+ * Once a request is decoded, its frame's memory goes back to the network layer's memory pool unless
+ * the decoded request still refers to the frame's bytes (Produce's records), as Kafka releases a
+ * request's buffer when its handler returns, before a delayed response (a Fetch waiting up to its
+ * max wait, a JoinGroup waiting for the group) is sent.
  */
-import { ApiKeys, decodeRequestBody, decodeRequestHeader, encodeResponse } from '../protocol/index.js';
+import { ALL_API_KEYS, ApiKeys, apiMessageType, decodeRequestBody, decodeRequestHeader, encodeResponse, keepsViews } from '../protocol/index.js';
 import type { RequestApiKey } from '../protocol/frames.js';
 import { Errors, ApiError, UnsupportedVersionError } from '../protocol/errors.js';
 import type { ConnectionInfo, RequestHandler } from '../network/connection.js';
-import type { ApiHandler, RequestContext } from './handlers/handler.js';
+import { CloseConnectionError, type ApiHandler, type RequestContext } from './handlers/handler.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { logger } from '../utils/logger.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 
-export class ClosedConnectionRequest extends Error {}
+/** Api keys whose decoded requests refer to their frame (records fields, zero-copy bytes). */
+const KEEPS_FRAME = new Set(ALL_API_KEYS.filter((k) => keepsViews(apiMessageType(k).requestSpec)));
 
 export class KafkaApis implements RequestHandler {
-  private readonly log = logger('kafka.server.KafkaApis');
+  private readonly log = new RateLimitedLog(logger('kafka.server.KafkaApis'));
   private readonly requestLog = logger('kafka.request.logger');
   private readonly handlers = new Map<number, ApiHandler>();
   private openGate!: () => void;
@@ -59,7 +65,7 @@ export class KafkaApis implements RequestHandler {
     return frame.length >= 2 && frame.readInt16BE(0) === ApiKeys.PRODUCE;
   }
 
-  async handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
+  async handle(frame: Buffer, connection: ConnectionInfo, releaseFrame?: () => void): Promise<Buffer[] | null> {
     await this.started;
     const { header, bodyOffset } = decodeRequestHeader(frame);
     const apiKey = header.requestApiKey as RequestApiKey;
@@ -70,13 +76,14 @@ export class KafkaApis implements RequestHandler {
       throw new UnsupportedVersionError(`api key ${apiKey} version ${version} is not supported (client ${header.clientId ?? ''})`);
     }
     const body = decodeRequestBody(header, frame, bodyOffset);
+    if (!KEEPS_FRAME.has(apiKey)) releaseFrame?.();
     const ctx: RequestContext = { header, apiVersion: version, connection, listenerName: connection.listenerName, broker: this.broker };
     const started = process.hrtime.bigint();
     let response;
     try {
       response = await handler.handle(ctx, body as never);
     } catch (err) {
-      if (!(err instanceof ApiError)) this.log.error({ err, apiKey, version }, `unexpected error handling api key ${apiKey}`);
+      if (!(err instanceof ApiError) && !(err instanceof CloseConnectionError)) this.log.error(`unexpected-error-${apiKey}`, { err, apiKey, version }, `unexpected error handling api key ${apiKey}`);
       throw err;
     } finally {
       this.broker.requestMetrics?.record(apiKey, Number(process.hrtime.bigint() - started) / 1e6);

@@ -22,6 +22,7 @@ import { KafkaApis } from './kafka-apis.js';
 import { allHandlers } from './handlers/index.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import { DefaultAlterPartitionManager } from '../replication/alter-partition-manager.js';
+import { sharedDecompressionPool } from '../record/decompression-pool.js';
 import { KafkaController } from '../controller/kafka-controller.js';
 import { TopicConfigCache } from './topic-config-cache.js';
 import { controlledShutdown } from './controlled-shutdown.js';
@@ -166,7 +167,7 @@ export class KafkaServer {
       this.apis,
       {
         maxRequestSize: c.socketRequestMaxBytes,
-        maxQueuedBytes: c.getNumber('queued.max.request.bytes') > 0 ? c.getNumber('queued.max.request.bytes') : 100 * 1024 * 1024,
+        queuedMaxRequestBytes: c.queuedMaxRequestBytes,
         idleTimeoutMs: c.getNumber('connections.max.idle.ms'),
         bufferPool: sharedBufferPool,
         failedAuthenticationDelayMs: c.getNumber('connection.failed.authentication.delay.ms'),
@@ -205,6 +206,8 @@ export class KafkaServer {
     );
     this.replicaManager.propagateLogDirEvent = () => this.zkClient.propagateLogDirEvent(this.brokerId);
     this.replicaManager.startLogDirFailureHandler();
+
+    this.replicaManager.decompressionPool = sharedDecompressionPool;
 
     this.adminManager = new ZkAdminManager(context);
     this.groupCoordinator = createGroupCoordinator(context, this.replicaManager);
@@ -266,6 +269,10 @@ export class KafkaServer {
       numGroups: () => this.groupCoordinator?.handleListGroups([]).groups.length ?? 0,
       numIncrementalFetchSessions: () => this.fetchManager.cache.size,
       numIncrementalFetchPartitionsCached: () => this.fetchManager.cache.totalPartitions,
+      purgatories: () => [rm.producePurgatory, rm.fetchPurgatory, rm.deleteRecordsPurgatory]
+        .map((p) => ({ delayedOperation: p.purgatoryName, watched: p.watched(), numDelayed: p.numDelayed() })),
+      memoryPoolAvailable: () => this.socketServer.memoryPool.availableMemory,
+      memoryPoolUsed: () => this.socketServer.memoryPool.usedMemory,
       logs: () => this.logManager.allLogs().map((l) => ({
         topic: l.topicPartition.topic,
         partition: l.topicPartition.partition,

@@ -27,6 +27,7 @@ import { ConfigType } from '../zk/zk-data.js';
 import { assignReplicasToBrokers } from '../controller/replica-assignment.js';
 import type { Time } from '../common/time.js';
 import { logger } from '../utils/logger.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { AdminZkClient, TopicAlreadyMarkedForDeletionError } from './admin/admin-zk-client.js';
 import { DelayedCreatePartitions, DelayedDeleteTopics, type TopicOperationError, type TopicOperationMetadata } from './admin/delayed-topic-operations.js';
 import { ConfigHelper, ConfigResourceType, resourceNameToBrokerId, type DescribeConfigsResourceInput, type DescribeConfigsResultOutput } from './admin/config-helper.js';
@@ -123,6 +124,8 @@ const errorOf = (err: unknown): { errorCode: number; errorMessage: string | null
 
 export class ZkAdminManager {
   private readonly log = logger('kafka.server.ZkAdminManager');
+  /** Lines a client's bad request writes: rate-limited, so a stream of such requests cannot flood the log. */
+  private readonly requestLog = new RateLimitedLog(this.log);
   readonly adminZkClient: AdminZkClient;
   readonly configHelper: ConfigHelper;
   private readonly runtimeLoggerManager: RuntimeLoggerManager;
@@ -225,9 +228,9 @@ export class ZkAdminManager {
         if (!validateOnly) result.topicId = await this.adminZkClient.createTopicWithAssignment(topic.name, configs, assignment);
         metadata.push({ topic: topic.name, partitions: [...assignment.keys()], errorCode: Errors.NONE.code, errorMessage: null });
       } catch (err) {
-        if (err instanceof TopicAlreadyExistsError) this.log.debug(`Topic creation failed since topic '${topic.name}' already exists.`);
-        else if (err instanceof ApiError) this.log.info({ err }, `Error processing create topic request ${topic.name}`);
-        else this.log.error({ err }, `Error processing create topic request ${topic.name}`);
+        if (err instanceof TopicAlreadyExistsError) this.requestLog.debug('create-topic-exists', {}, `Topic creation failed since topic '${topic.name}' already exists.`);
+        else if (err instanceof ApiError) this.requestLog.info('create-topic-error', { err }, `Error processing create topic request ${topic.name}`);
+        else this.requestLog.error('create-topic-failure', { err }, `Error processing create topic request ${topic.name}`);
         metadata.push({ topic: topic.name, partitions: [], ...errorOf(err) });
       }
     }
@@ -312,10 +315,10 @@ export class ZkAdminManager {
       if (alive < topic.replicationFactor) {
         const internal = name === GROUP_METADATA_TOPIC_NAME || name === TRANSACTION_STATE_TOPIC_NAME;
         if (internal && this.options.capInternalTopicReplicationFactor === true && alive > 0) {
-          this.log.warn(`Number of alive brokers '${alive}' is below the replication factor '${topic.replicationFactor}' of ${name}; creating it with replication factor ${alive}.`);
+          this.requestLog.warn('replication-factor-reduced', {}, `Number of alive brokers '${alive}' is below the replication factor '${topic.replicationFactor}' of ${name}; creating it with replication factor ${alive}.`);
           topic.replicationFactor = alive;
         } else {
-          this.log.error(`Number of alive brokers '${alive}' does not meet the required replication factor '${topic.replicationFactor}' for topic ${name}. This error can be ignored if the cluster is starting up and not all brokers are up yet.`);
+          this.requestLog.error('replication-factor-unmet', {}, `Number of alive brokers '${alive}' does not meet the required replication factor '${topic.replicationFactor}' for topic ${name}. This error can be ignored if the cluster is starting up and not all brokers are up yet.`);
           out.set(name, Errors.INVALID_REPLICATION_FACTOR.code);
           continue;
         }
@@ -371,7 +374,7 @@ export class ZkAdminManager {
           metadata.push({ topic, partitions: [], errorCode: Errors.NONE.code, errorMessage: null });
           continue;
         }
-        if (!(err instanceof ApiError)) this.log.error({ err }, `Error processing delete topic request for topic ${topic}`);
+        if (!(err instanceof ApiError)) this.requestLog.error('delete-topic-failure', { err }, `Error processing delete topic request for topic ${topic}`);
         metadata.push({ topic, partitions: [], ...errorOf(err) });
       }
     }
@@ -395,6 +398,8 @@ export class ZkAdminManager {
     for (const np of newPartitions) {
       const topic = np.name;
       try {
+        // An illegal name cannot be a topic (and is no ZooKeeper path to read).
+        if (!isValidTopicName(topic)) throw new UnknownTopicOrPartitionError(`The topic '${topic}' does not exist.`);
         const [current] = await this.deps.zkClient.getReplicaAssignmentAndTopicIdForTopics([topic]);
         const existing = current?.assignment ?? new Map();
         for (const a of existing.values()) {
@@ -422,7 +427,7 @@ export class ZkAdminManager {
         if (!validateOnly) await this.adminZkClient.createPartitionsWithAssignment(topic, existing, added);
         metadata.push({ topic, partitions: [...existing.keys(), ...added.keys()], errorCode: Errors.NONE.code, errorMessage: null });
       } catch (err) {
-        if (!(err instanceof ApiError)) this.log.error({ err }, `Error processing create partitions request for topic ${topic}`);
+        if (!(err instanceof ApiError)) this.requestLog.error('create-partitions-failure', { err }, `Error processing create partitions request for topic ${topic}`);
         metadata.push({ topic, partitions: [], ...errorOf(err) });
       }
     }
@@ -493,8 +498,8 @@ export class ZkAdminManager {
   }
 
   private alterError(err: unknown, resourceName: string): { errorCode: number; errorMessage: string | null } {
-    if (err instanceof ApiError) this.log.info({ err }, `Error processing alter configs request for resource ${resourceName}`);
-    else this.log.error({ err }, `Error processing alter configs request for resource ${resourceName}`);
+    if (err instanceof ApiError) this.requestLog.info('alter-configs-error', { err }, `Error processing alter configs request for resource ${resourceName}`);
+    else this.requestLog.error('alter-configs-failure', { err }, `Error processing alter configs request for resource ${resourceName}`);
     return errorOf(err);
   }
 

@@ -5,6 +5,7 @@
  * kept in a ring buffer so a failing test can show the last lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import path from 'node:path';
@@ -48,6 +49,7 @@ export class BrokerProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<number | null> = Promise.resolve(null);
   private readonly lines: string[] = [];
+  private readonly lineListeners = new Set<(line: string) => void>();
   private paused = false;
   private lineCount = 0;
 
@@ -76,6 +78,23 @@ export class BrokerProcess {
   /** Lines the broker printed since this object was made (all its runs): a flood shows here. */
   get outputLineCount(): number {
     return this.lineCount;
+  }
+
+  /** Calls `listener` with every line the broker prints from now on; returns the unsubscribe. */
+  onOutputLine(listener: (line: string) => void): () => void {
+    this.lineListeners.add(listener);
+    return () => this.lineListeners.delete(listener);
+  }
+
+  /** Resident memory of the process (VmRSS from /proc), or null when it is not running. */
+  rssBytes(): number | null {
+    if (!this.isRunning || this.child?.pid === undefined) return null;
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${this.child.pid}/status`, 'latin1'));
+      return m ? Number(m[1]) * 1024 : null;
+    } catch {
+      return null;
+    }
   }
 
   /** The last lines the broker printed (for failure messages). */
@@ -124,6 +143,7 @@ export class BrokerProcess {
       this.lineCount++;
       this.lines.push(line);
       if (this.lines.length > 500) this.lines.splice(0, this.lines.length - 500);
+      for (const l of this.lineListeners) l(line);
       if (this.options.output === 'inherit') process.stdout.write(`[broker ${this.brokerId}] ${line}\n`);
       if (line.includes('started (kafka.server.KafkaServer)')) started = true;
     };

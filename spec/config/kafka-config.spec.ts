@@ -48,7 +48,7 @@ describe('KafkaConfig', () => {
         'replica.lag.time.max.ms': 30000, 'unclean.leader.election.enable': false,
         'auto.leader.rebalance.enable': true, 'leader.imbalance.per.broker.percentage': 10,
         'leader.imbalance.check.interval.seconds': 300, 'controlled.shutdown.enable': true,
-        'controlled.shutdown.max.retries': 3, 'fetch.max.bytes': 57671680, 'queued.max.request.bytes': -1,
+        'controlled.shutdown.max.retries': 3, 'fetch.max.bytes': 57671680,
         'num.replica.fetchers': 1, 'replica.fetch.max.bytes': 1048576, 'connections.max.idle.ms': 600000,
         'offsets.retention.minutes': 10080, 'offsets.commit.timeout.ms': 5000, 'transaction.max.timeout.ms': 900000,
         'producer.id.expiration.ms': 86400000, 'log.retention.check.interval.ms': 300000, 'log.preallocate': false,
@@ -186,6 +186,14 @@ describe('KafkaConfig', () => {
     it('checks queued.max.request.bytes against socket.request.max.bytes', () => {
       expect(() => fromText('queued.max.request.bytes=10')).to.throw(ConfigError, /queued\.max\.request\.bytes/);
       expect(fromText('queued.max.request.bytes=104857600').get('queued.max.request.bytes')).to.equal(104857600);
+    });
+
+    it('bounds queued.max.request.bytes by default (Kafka: -1), never below socket.request.max.bytes unless set', () => {
+      expect(fromText('').get('queued.max.request.bytes')).to.equal(104857600);
+      expect(fromText('').queuedMaxRequestBytes).to.equal(104857600);
+      expect(fromText('socket.request.max.bytes=209715200').queuedMaxRequestBytes).to.equal(209715200);
+      expect(fromText('queued.max.request.bytes=-1').queuedMaxRequestBytes).to.equal(-1);
+      expect(fromText('queued.max.request.bytes=524288000').queuedMaxRequestBytes).to.equal(524288000);
     });
 
     it('range-checks longs as Java longs and clamps Long.MAX_VALUE to LONG_MAX', () => {

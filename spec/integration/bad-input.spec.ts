@@ -3,7 +3,7 @@
  * (an error code, or the connection closed) and the broker keeps serving other connections.
  */
 import { expect } from 'chai';
-import { createTopic, rawExchange, request, useCluster } from './support.js';
+import { createTopic, eventually, rawExchange, request, useCluster } from './support.js';
 import { buildRecordBatch } from '../../lib/record/memory-records-builder.js';
 import { CompressionType } from '../../lib/record/compression.js';
 import { encodeRequest } from '../../lib/protocol/index.js';
@@ -127,6 +127,42 @@ describe('malformed and hostile requests', function () {
     expect(r.responses[0]!.partitionResponses[0]!.errorCode).to.equal(3);
   });
 
+  it('answers UNKNOWN_TOPIC_OR_PARTITION to CreatePartitions of an illegal topic name, and logs no error', async () => {
+    const broker = cluster().brokers[0]!;
+    const errors: string[] = [];
+    const unsubscribe = broker.onOutputLine((line) => {
+      if (line.includes('"level":50')) errors.push(line);
+    });
+    try {
+      const r = await request(bootstrap(), 37, 1, { topics: [{ name: '', count: 3, assignments: null }, { name: 'a/b', count: 3, assignments: null }], timeoutMs: 5000, validateOnly: false });
+      expect(r.results.map((t) => t.errorCode)).to.deep.equal([3, 3]);
+    } finally {
+      unsubscribe();
+    }
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('closes the connection of a failed acks=0 produce without logging an error', async () => {
+    const broker = cluster().brokers[0]!;
+    const errors: string[] = [];
+    const unsubscribe = broker.onOutputLine((line) => {
+      if (line.includes('"level":50')) errors.push(line);
+    });
+    try {
+      const frame = encodeRequest({ requestApiKey: 0, requestApiVersion: 7, correlationId: 5, clientId: 'spec' }, {
+        acks: 0, timeoutMs: 5000, transactionalId: null,
+        topicData: [{ name: 'bad-input', partitionData: [{ index: 0, records: buildRecordBatch([{ value: Buffer.alloc(20_000) }]) }] }],
+      });
+      const r = await rawExchange(bootstrap(), frame);
+      expect(r.closedByBroker).to.equal(true);
+      expect(r.data.length).to.equal(0);
+      await stillServing();
+    } finally {
+      unsubscribe();
+    }
+    expect(errors).to.deep.equal([]);
+  });
+
   it('survives a burst of random garbage frames', async () => {
     let seed = 12345;
     const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
@@ -137,5 +173,31 @@ describe('malformed and hostile requests', function () {
       await rawExchange(bootstrap(), mutated, 200);
     }
     await stillServing();
+  });
+
+  it('logs a bounded number of WARN lines for 1,000 malformed frames, and how many it suppressed', async function () {
+    this.timeout(120_000);
+    const broker = cluster().brokers[0]!;
+    const warnings: Array<{ msg: string; suppressed?: number }> = [];
+    const unsubscribe = broker.onOutputLine((line) => {
+      if (line.includes('"level":40')) warnings.push(JSON.parse(line) as { msg: string; suppressed?: number });
+    });
+    const oversized = Buffer.alloc(4);
+    oversized.writeInt32BE(2_000_000, 0);
+    try {
+      // 500 frames of an unknown api key and 500 frames over socket.request.max.bytes, one per connection.
+      for (let round = 0; round < 10; round++) {
+        await Promise.all(Array.from({ length: 100 }, (_, i) => rawExchange(bootstrap(), i % 2 === 0 ? headerV1(999, 0) : oversized, 5000)));
+      }
+      await stillServing();
+      const accounted = (): number => warnings.reduce((n, w) => n + (w.suppressed ?? (/closing connection/.test(w.msg) ? 1 : 0)), 0);
+      // Each repeat is either logged or counted in a later "suppressed N similar lines" line (which
+      // may also count repeats from the tests before this one).
+      await eventually(async () => accounted() >= 1000, 60_000, `1000 malformed frames accounted for in ${warnings.length} WARN lines`);
+      expect(warnings.length, warnings.map((w) => w.msg).join('\n')).to.be.at.most(12);
+      expect(warnings.some((w) => (w.suppressed ?? 0) > 0 && /^suppressed \d+ similar lines/.test(w.msg))).to.equal(true);
+    } finally {
+      unsubscribe();
+    }
   });
 });

@@ -86,7 +86,7 @@ describe('Authenticated channels (SSL and SASL_SSL listeners, inter-broker clien
       { name: 'SASL_SSL', host: '127.0.0.1', port: 0, channel: buildListenerChannel(saslSsl, deps) },
       { name: 'SSL', host: '127.0.0.1', port: 0, channel: buildListenerChannel(sslOnly, deps) },
       { name: 'REAUTH', host: '127.0.0.1', port: 0, channel: buildListenerChannel(reauth, deps) },
-    ], handler, { maxRequestSize: 1 << 20, maxQueuedBytes: 1 << 20, idleTimeoutMs: 0, failedAuthenticationDelayMs: 5_000, time });
+    ], handler, { maxRequestSize: 1 << 20, queuedMaxRequestBytes: 1 << 20, idleTimeoutMs: 0, failedAuthenticationDelayMs: 5_000, time });
     await server.startup();
     saslPort = server.boundListeners[0]!.boundPort;
     sslPort = server.boundListeners[1]!.boundPort;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import net from 'node:net';
 import { Connection, QUEUED_REQUESTS_PAUSE, type RequestHandler } from '../../lib/network/connection.js';
 import { BufferPool } from '../../lib/utils/buffer-pool.js';
+import { MemoryPool } from '../../lib/utils/memory-pool.js';
 import { logger } from '../../lib/utils/logger.js';
 
 function frame(correlationId: number, size: number): Buffer {
@@ -55,7 +56,7 @@ describe('Connection', () => {
     gate = gatedHandler();
     connection = undefined;
     server = net.createServer((socket) => {
-      connection = new Connection('c1', 'PLAINTEXT', socket, gate.handler, { maxRequestSize: 8 * 1024 * 1024, maxQueuedBytes: 100 * 1024 * 1024, idleTimeoutMs: 60_000 }, logger('spec'));
+      connection = new Connection('c1', 'PLAINTEXT', socket, gate.handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000 }, logger('spec'));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as net.AddressInfo).port;
@@ -110,7 +111,7 @@ describe('Connection', () => {
       frameReusable: (f) => f.readInt32BE(0) % 2 === 0,
     };
     const poolServer = net.createServer((socket) => {
-      connection = new Connection('c2', 'PLAINTEXT', socket, handler, { maxRequestSize: 8 * 1024 * 1024, maxQueuedBytes: 100 * 1024 * 1024, idleTimeoutMs: 60_000, bufferPool: pool }, logger('spec'));
+      connection = new Connection('c2', 'PLAINTEXT', socket, handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, bufferPool: pool }, logger('spec'));
     });
     await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
     try {
@@ -147,7 +148,7 @@ describe('Connection', () => {
       },
     };
     const poolServer = net.createServer((socket) => {
-      connection = new Connection('c3', 'PLAINTEXT', socket, handler, { maxRequestSize: 1024, maxQueuedBytes: 1024 * 1024, idleTimeoutMs: 60_000, bufferPool: pool }, logger('spec'));
+      connection = new Connection('c3', 'PLAINTEXT', socket, handler, { maxRequestSize: 1024, idleTimeoutMs: 60_000, bufferPool: pool }, logger('spec'));
     });
     await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
     try {
@@ -178,4 +179,133 @@ describe('Connection', () => {
       await new Promise<void>((resolve) => poolServer.close(() => resolve()));
     }
   });
+
+  describe('with a MemoryPool (queued.max.request.bytes)', () => {
+    it('stops reading a connection whose next frame the pool cannot supply, serves frames that fit, and reads it once memory is released', async () => {
+      const pool = new MemoryPool(1024 * 1024);
+      const held = gatedHandler();
+      const connections: Connection[] = [];
+      const poolServer = net.createServer((socket) => {
+        connections.push(new Connection(`m${connections.length}`, 'PLAINTEXT', socket, held.handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, logger('spec')));
+      });
+      await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
+      const port2 = (poolServer.address() as net.AddressInfo).port;
+      const big = net.connect(port2, '127.0.0.1');
+      const small = net.connect(port2, '127.0.0.1');
+      try {
+        const bigIds = readIds(big, 2);
+        // Two 600 KB requests: the first is read (its memory taken when its size was read), the
+        // second does not fit in what is left, so its connection is muted.
+        big.write(Buffer.concat([frame(1, 600_000), frame(2, 600_000)]));
+        await eventually(() => connections[0]?.isReadPaused === true && pool.usedMemory === 600_000);
+        expect(connections[0]!.queuedRequests).to.equal(0);
+        expect(pool.waiters).to.equal(1);
+        // A request that fits is still read and queued on another connection.
+        const smallIds = readIds(small, 1);
+        small.write(frame(3, 1000));
+        await eventually(() => pool.usedMemory === 601_000);
+        held.release();
+        expect(await bigIds).to.deep.equal([1, 2]);
+        expect(await smallIds).to.deep.equal([3]);
+        await eventually(() => pool.usedMemory === 0);
+        expect(connections[0]!.isReadPaused).to.equal(false);
+      } finally {
+        big.destroy();
+        small.destroy();
+        for (const c of connections) c.close();
+        await new Promise<void>((resolve) => poolServer.close(() => resolve()));
+      }
+    });
+
+    it('gives back the memory of frames read in the same chunk as a bad size prefix', async () => {
+      const pool = new MemoryPool(10 * 1024 * 1024);
+      const held = gatedHandler();
+      const poolServer = net.createServer((socket) => {
+        new Connection('bad', 'PLAINTEXT', socket, held.handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, logger('spec'));
+      });
+      await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
+      const client = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
+      try {
+        const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+        client.on('error', () => undefined);
+        const bad = Buffer.alloc(4);
+        bad.writeInt32BE(-1, 0);
+        client.write(Buffer.concat([frame(1, 100), frame(2, 300), bad]));
+        await closed;
+        held.release();
+        await eventually(() => pool.usedMemory === 0);
+      } finally {
+        client.destroy();
+        await new Promise<void>((resolve) => poolServer.close(() => resolve()));
+      }
+    });
+
+    it('gives a frame\'s memory back when the handler releases it, before the response is ready', async () => {
+      const pool = new MemoryPool(10 * 1024 * 1024);
+      let finish!: () => void;
+      const answered = new Promise<void>((resolve) => (finish = resolve));
+      let waiting!: () => void;
+      const handled = new Promise<void>((resolve) => (waiting = resolve));
+      const handler: RequestHandler = {
+        async handle(f, _c, releaseFrame) {
+          releaseFrame?.();
+          waiting();
+          await answered; // a request waiting in a purgatory
+          const out = Buffer.alloc(8);
+          out.writeInt32BE(4, 0);
+          f.copy(out, 4, 0, 4);
+          return [out];
+        },
+      };
+      const poolServer = net.createServer((socket) => {
+        new Connection('r', 'PLAINTEXT', socket, handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, logger('spec'));
+      });
+      await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
+      const client = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
+      try {
+        const ids = readIds(client, 1);
+        client.write(frame(9, 500_000));
+        await handled;
+        expect(pool.usedMemory).to.equal(0);
+        expect(pool.tryAllocate(1000)).to.equal(true);
+        finish();
+        expect(await ids).to.deep.equal([9]);
+        expect(pool.usedMemory).to.equal(1000); // the frame's memory was released once, not twice
+      } finally {
+        client.destroy();
+        await new Promise<void>((resolve) => poolServer.close(() => resolve()));
+      }
+    });
+
+    it('gives back the memory of a partly received frame and of queued frames when the connection closes', async () => {
+      const pool = new MemoryPool(10 * 1024 * 1024);
+      const held = gatedHandler();
+      let conn: Connection | undefined;
+      const poolServer = net.createServer((socket) => {
+        conn = new Connection('p', 'PLAINTEXT', socket, held.handler, { maxRequestSize: 8 * 1024 * 1024, idleTimeoutMs: 60_000, memoryPool: pool }, logger('spec'));
+      });
+      await new Promise<void>((resolve) => poolServer.listen(0, '127.0.0.1', resolve));
+      const client = net.connect((poolServer.address() as net.AddressInfo).port, '127.0.0.1');
+      try {
+        // One frame being handled, one queued, and the first bytes of a 5 MB one.
+        client.write(Buffer.concat([frame(1, 100), frame(2, 100), frame(3, 5_000_000).subarray(0, 1000)]));
+        await eventually(() => pool.usedMemory === 200 + 5_000_000);
+        conn!.close();
+        expect(pool.usedMemory).to.equal(100); // the one being handled, until its handler returns
+        held.release();
+        await eventually(() => pool.usedMemory === 0);
+      } finally {
+        client.destroy();
+        await new Promise<void>((resolve) => poolServer.close(() => resolve()));
+      }
+    });
+  });
 });
+
+async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

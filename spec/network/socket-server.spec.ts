@@ -54,7 +54,7 @@ describe('SocketServer and Connection', () => {
   beforeEach(async () => {
     server = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, {
       maxRequestSize: 1024,
-      maxQueuedBytes: 64 * 1024,
+      queuedMaxRequestBytes: 64 * 1024,
       idleTimeoutMs: 60_000,
     });
     await server.startup();
@@ -114,7 +114,7 @@ describe('SocketServer and Connection', () => {
     const lines: string[] = [];
     const previous = rootLogger();
     setRootLogger(pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }));
-    const logged = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, maxQueuedBytes: 64 * 1024, idleTimeoutMs: 60_000 });
+    const logged = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, queuedMaxRequestBytes: 64 * 1024, idleTimeoutMs: 60_000 });
     try {
       await logged.startup();
       for (let i = 0; i < 20; i++) {
@@ -127,7 +127,11 @@ describe('SocketServer and Connection', () => {
       await logged.shutdown();
       setRootLogger(previous);
     }
-    expect(lines.filter((l) => l.includes('closing connection after a failed request'))).to.have.length(1);
+    const closing = lines.filter((l) => l.includes('closing connection after a failed request'));
+    // One line, and the count of the others written when the server shuts down.
+    expect(closing).to.have.length(2);
+    expect(closing[0]).to.not.include('suppressed');
+    expect(closing[1]).to.include('suppressed 19 similar lines');
   });
 
   it('NetworkClient matches concurrent responses by correlation id and fails pending ones on disconnect', async () => {
@@ -145,6 +149,28 @@ describe('SocketServer and Connection', () => {
     expect((failed as { code?: number }).code).to.equal(13); // NETWORK_EXCEPTION
     client.close();
   });
+
+  it('NetworkClient fails a request that times out before its connection is up, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    const client = new NetworkClient({ host: '127.0.0.1', port }, { requestTimeoutMs: 20, connectTimeoutMs: 5000, maxResponseSize: 1024 });
+    try {
+      const sent = client.send(3, [request(3, 'late')]);
+      // The event loop is busy past the request timeout while the connection is being made.
+      const until = Date.now() + 100;
+      while (Date.now() < until) { /* busy */ }
+      const err = await sent.then(() => null, (e: unknown) => e);
+      expect((err as { code?: number } | null)?.code).to.equal(7); // REQUEST_TIMED_OUT
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      client.close();
+    }
+  });
 });
 
 describe('SocketServer connection quotas (max.connections, max.connections.per.ip)', () => {
@@ -152,7 +178,7 @@ describe('SocketServer connection quotas (max.connections, max.connections.per.i
   let port: number;
 
   beforeEach(async () => {
-    server = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, maxQueuedBytes: 64 * 1024, idleTimeoutMs: 60_000 });
+    server = new SocketServer([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], handler, { maxRequestSize: 1024, queuedMaxRequestBytes: 64 * 1024, idleTimeoutMs: 60_000 });
     await server.startup();
     port = server.boundListeners[0]!.boundPort;
   });

@@ -47,6 +47,23 @@ describe('crc', () => {
 });
 
 describe('compression', () => {
+  it('refuses a gzip member whose ISIZE trailer is past the limit without inflating it', () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(200 * 1024 * 1024));
+    // The size in the message is the announced one (200 MiB), not limit + 1 found by inflating.
+    expect(() => decompress(CompressionType.GZIP, bomb, 10 * 1024 * 1024)).to.throw(CorruptMessageError, /Decompressed size 209715200 exceeds the limit of 10485760/);
+  });
+
+  it('bounds a zstd frame that does not declare its size while streaming it', () => {
+    const zstd = require('zstd-napi') as { Compressor: new () => { setParameters(p: object): void; compress(b: Buffer): Buffer } };
+    const c = new zstd.Compressor();
+    c.setParameters({ contentSizeFlag: false });
+    const frame = c.compress(Buffer.alloc(20 * 1024 * 1024, 3));
+    expect(() => decompress(CompressionType.ZSTD, frame, 5 * 1024 * 1024)).to.throw(CorruptMessageError, /exceeds the limit of 5242880/);
+    const out = decompress(CompressionType.ZSTD, frame, 20 * 1024 * 1024);
+    expect(out.length).to.equal(20 * 1024 * 1024);
+    expect(out.every((b) => b === 3)).to.equal(true);
+  });
+
   const data = Buffer.concat([Buffer.from('hello '.repeat(5000)), crypto.randomBytes(70_000)]);
 
   for (const codec of CODECS) {
@@ -60,6 +77,12 @@ describe('compression', () => {
       const bomb = compress(codec, Buffer.alloc(4 * 1024 * 1024));
       expect(() => decompress(codec, bomb, 1024 * 1024)).to.throw(CorruptMessageError);
       expect(decompress(codec, bomb, 4 * 1024 * 1024).length).to.equal(4 * 1024 * 1024);
+    });
+
+    it(`finds codec ${codec} output ending exactly at the limit within it, one byte more past it`, () => {
+      const exact = compress(codec, Buffer.alloc(3 * 1024 * 1024 + 17, 5));
+      expect(decompress(codec, exact, 3 * 1024 * 1024 + 17).length).to.equal(3 * 1024 * 1024 + 17);
+      expect(() => decompress(codec, exact, 3 * 1024 * 1024 + 16)).to.throw(CorruptMessageError);
     });
 
     it(`turns garbage and truncation into CorruptMessageError for codec ${codec}`, () => {

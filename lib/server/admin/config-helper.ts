@@ -15,6 +15,7 @@ import type { AdminZkClient } from './admin-zk-client.js';
 import { ConfigType } from '../../zk/zk-data.js';
 import { validateTopicName } from '../../common/topic.js';
 import { logger, loggerLevels } from '../../utils/logger.js';
+import { RateLimitedLog } from '../../common/rate-limited-log.js';
 
 /** Kafka's ConfigResource.Type ids. */
 export const ConfigResourceType = {
@@ -63,7 +64,7 @@ export function resourceNameToBrokerId(resourceName: string): number {
 }
 
 export class ConfigHelper {
-  private readonly log = logger('kafka.server.ConfigHelper');
+  private readonly log = new RateLimitedLog(logger('kafka.server.ConfigHelper'));
 
   /** `broker.config` is read on each use: it is the broker's current (dynamic) configuration. */
   constructor(private readonly brokerId: number, private readonly broker: { readonly config: KafkaConfig }, private readonly metadataCache: MetadataCache,
@@ -90,8 +91,8 @@ export class ConfigHelper {
         out.push({ ...base, errorCode: Errors.NONE.code, errorMessage: null, configs: entries.map((e) => toDescribed(e, includeDocumentation)) });
       } catch (err) {
         const apiErr = err instanceof ApiError ? err : new UnknownServerError();
-        if (err instanceof ApiError) this.log.info({ err }, `Error processing describe configs request for resource ${resource.resourceName}`);
-        else this.log.error({ err }, `Error processing describe configs request for resource ${resource.resourceName}`);
+        if (err instanceof ApiError) this.log.info('describe-configs-error', { err }, `Error processing describe configs request for resource ${resource.resourceName}`);
+        else this.log.error('describe-configs-failure', { err }, `Error processing describe configs request for resource ${resource.resourceName}`);
         out.push({ ...base, errorCode: apiErr.code, errorMessage: apiErr.message, configs: [] });
       }
     }

@@ -83,6 +83,7 @@ export const fetchHandler = defineHandler({
       maxBytes: v >= 3 ? Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes')) : 0x7fffffff,
       isolation,
       partitions: allowed,
+      signal: ctx.connection.closedSignal,
     });
     let next = 0;
     const answer = context.respond(context.partitions.map((p): FetchPartitionResult => (allowed[next] === p ? read[next++]!

@@ -26,6 +26,12 @@ export interface ApiHandler<K extends RequestApiKey = RequestApiKey> {
   handle(ctx: RequestContext, request: RequestBodies[K]): Promise<Input<ResponseBodies[K]> | null>;
 }
 
+/**
+ * Thrown by a handler to close the connection without an answer, as Kafka's
+ * RequestChannel.closeConnection (a failed acks=0 produce): the client's doing, not the broker's.
+ */
+export class CloseConnectionError extends Error {}
+
 export function defineHandler<K extends RequestApiKey>(handler: ApiHandler<K>): ApiHandler<K> {
   return handler;
 }

@@ -21,11 +21,11 @@ import { Op } from '../../common/acl.js';
 import { RT } from '../../common/resource.js';
 import { authorize, filterByAuthorized } from './auth-helper.js';
 import type { ProduceEntry, ProducePartitionResult } from '../../replication/replica-manager.js';
-import { defineHandler } from './handler.js';
+import { CloseConnectionError, defineHandler } from './handler.js';
 import { LeaderHints, PRODUCE_LEADER_HINT_ERRORS } from './leader-hints.js';
 import { groupBy } from '../../utils/collections.js';
 
-export class AcksZeroFailure extends Error {}
+export class AcksZeroFailure extends CloseConnectionError {}
 
 export const produceHandler = defineHandler({
   apiKey: ApiKeys.PRODUCE,
