@@ -10,10 +10,8 @@
 
 # ---- build: install every dependency, compile TypeScript, then drop the dev dependencies ----
 FROM node:20-bookworm-slim AS build
-# A C/C++ toolchain, only in this stage: zstd-napi compiles its addon when no prebuilt binary is available.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# No toolchain: every dependency installs from the npm registry as it is (zstd is node:zlib's or
+# WebAssembly, lz4-napi's binary ships in its registry package).
 WORKDIR /opt/kafkats
 COPY . .
 # `npm ci` runs the `prepare` script, which builds dist/ (tsc -p tsconfig.build.json).

@@ -10,10 +10,15 @@
  *   librdkafka write (magic 0x82 'SNAPPY' 0x00, int32 version 1, int32 compatible version 1, then
  *   [int32 length, snappy block] chunks); raw snappy (kafkajs-snappy writes it) is also accepted.
  * - lz4: the LZ4 frame format (lz4-napi); block sizes from the frame descriptor bound the output.
- * - zstd: zstd-napi, decompressed in a streaming loop with a growing, capped output buffer.
+ * - zstd: node:zlib where Node has it (22.15+, 24), else zstd compiled to WebAssembly
+ *   (@bokuweb/zstd-wasm, no compiler or download at install). Frames are walked first (framing,
+ *   truncation, trailing bytes, an upper bound of the output from the declared content size or the
+ *   block headers); the decoder then writes at most `limit` bytes.
  */
 import zlib from 'node:zlib';
 import * as snappy from 'snappyjs';
+import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { CorruptMessageError, UnsupportedCompressionTypeError } from '../protocol/errors.js';
 
@@ -21,12 +26,9 @@ import { CorruptMessageError, UnsupportedCompressionTypeError } from '../protoco
 // pay their memory (5–14 MB each at load).
 const require = createRequire(import.meta.url);
 let lz4Module: typeof import('lz4-napi') | undefined;
-let zstdModule: typeof import('zstd-napi') | undefined;
-let zstdBindingModule: typeof import('zstd-napi/binding.js') | undefined;
+let zstdCodecModule: ZstdCodec | undefined;
 const lz4 = (): typeof import('lz4-napi') => (lz4Module ??= require('lz4-napi') as typeof import('lz4-napi'));
-const zstd = (): typeof import('zstd-napi') => (zstdModule ??= require('zstd-napi') as typeof import('zstd-napi'));
-const zstdBinding = (): typeof import('zstd-napi/binding.js') =>
-  (zstdBindingModule ??= require('zstd-napi/binding.js') as typeof import('zstd-napi/binding.js'));
+const zstd = (): ZstdCodec => (zstdCodecModule ??= nodeZlibZstd() ?? wasmZstd());
 
 /** Kafka's `CompressionType` ids, as stored in the low three attribute bits. */
 export const CompressionType = { NONE: 0, GZIP: 1, SNAPPY: 2, LZ4: 3, ZSTD: 4 } as const;
@@ -286,35 +288,183 @@ function lz4Decompress(data: Buffer, limit: number, brokenHeaderChecksum: boolea
 
 // ---- zstd ----
 
-function zstdDecompress(data: Buffer, limit: number): Buffer {
-  const declared = zstdBinding().getFrameContentSize(data);
-  if (declared !== null && declared > limit) throw tooLarge(declared, limit);
-  const dctx = new (zstdBinding().DCtx)();
-  let out = Buffer.allocUnsafe(Math.min(limit, Math.max(1024, declared ?? data.length * 4)));
-  let produced = 0;
-  let consumed = 0;
-  for (;;) {
-    if (produced === out.length) {
-      if (out.length >= limit) {
-        // Probe for one more byte: the frame may end exactly at the limit.
-        const probe = Buffer.allocUnsafe(1);
-        const [, n] = dctx.decompressStream(probe, data.subarray(consumed));
-        if (n > 0) throw tooLarge(limit + 1, limit);
-        break;
-      }
-      const bigger = Buffer.allocUnsafe(Math.min(limit, out.length * 2));
-      out.copy(bigger, 0, 0, produced);
-      out = bigger;
-    }
-    const [ret, written, read] = dctx.decompressStream(out.subarray(produced), data.subarray(consumed));
-    produced += written;
-    consumed += read;
-    if (ret === 0 && consumed >= data.length) break;
-    if (written === 0 && read === 0 && produced < out.length) {
-      throw new CorruptMessageError('Truncated zstd frame');
-    }
+/** A zstd implementation: one-shot compression, and decompression writing at most `capacity` bytes. */
+interface ZstdCodec {
+  compress(data: Buffer): Buffer;
+  /** Decompresses, or throws (any error) when the output would pass `capacity` bytes. */
+  decompress(data: Buffer, capacity: number): Buffer;
+}
+
+/** Kafka's default zstd level (ZstdCompression's default, the library's default). */
+const ZSTD_LEVEL = 3;
+const ZSTD_MAGIC = 0xfd2fb528;
+const ZSTD_SKIPPABLE_MASK = 0xfffffff0;
+const ZSTD_SKIPPABLE_MAGIC = 0x184d2a50;
+const ZSTD_BLOCK_MAX = 128 * 1024;
+
+/** node:zlib's zstd (Node 22.15+ and 24), or undefined on older Node. */
+function nodeZlibZstd(): ZstdCodec | undefined {
+  const z = zlib as typeof zlib & {
+    zstdCompressSync?: (data: Buffer, options?: { params?: Record<number, number> }) => Buffer;
+    zstdDecompressSync?: (data: Buffer, options?: { maxOutputLength?: number }) => Buffer;
+    constants: { ZSTD_c_compressionLevel?: number };
+  };
+  const { zstdCompressSync, zstdDecompressSync } = z;
+  const levelParam = z.constants.ZSTD_c_compressionLevel;
+  if (zstdCompressSync === undefined || zstdDecompressSync === undefined || levelParam === undefined) return undefined;
+  return {
+    compress: (data) => zstdCompressSync(data, { params: { [levelParam]: ZSTD_LEVEL } }),
+    decompress: (data, capacity) => zstdDecompressSync(data, { maxOutputLength: Math.max(1, capacity) }),
+  };
+}
+
+/** The part of the WebAssembly global used here (its types are not in @types/node 20). */
+interface WasmInstance { exports: object }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => WasmInstance;
+}
+
+/** The exports of @bokuweb/zstd-wasm's Emscripten module that are used here (zstd's C API). */
+interface ZstdWasmModule {
+  calledRun?: boolean;
+  instantiateWasm?: (imports: object, receive: (instance: WasmInstance) => void) => object;
+  init(): void;
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  _ZSTD_isError(code: number): number;
+  _ZSTD_compressBound(size: number): number;
+  _ZSTD_compress(dst: number, dstCapacity: number, src: number, srcSize: number, level: number): number;
+  _ZSTD_decompress(dst: number, dstCapacity: number, src: number, srcSize: number): number;
+}
+
+/**
+ * zstd compiled to WebAssembly, for Node without zlib zstd. The package only offers an async
+ * init(); its Emscripten module's instantiateWasm hook instantiates the bundled .wasm synchronously
+ * instead, so compress() and decompress() stay synchronous like the other codecs.
+ */
+function wasmZstd(): ZstdCodec {
+  const dir = path.dirname(require.resolve('@bokuweb/zstd-wasm'));
+  const mod = (require(path.join(dir, 'module.js')) as { Module: ZstdWasmModule }).Module;
+  const ready = (): boolean => mod.calledRun === true;
+  if (!ready()) {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    mod.instantiateWasm = (imports, receive) => {
+      const instance = new wasm.Instance(new wasm.Module(fs.readFileSync(path.join(dir, 'zstd.wasm'))), imports);
+      receive(instance);
+      return instance.exports;
+    };
+    mod.init();
+    if (!ready()) throw new Error('zstd WebAssembly module did not initialize');
   }
-  return out.subarray(0, produced);
+  const run = (src: Buffer, dstCapacity: number, call: (dst: number, srcPtr: number) => number): Buffer => {
+    const srcPtr = mod._malloc(Math.max(1, src.length));
+    const dst = mod._malloc(Math.max(1, dstCapacity));
+    try {
+      if (srcPtr === 0 || dst === 0) throw new Error('zstd WebAssembly heap exhausted');
+      mod.HEAPU8.set(src, srcPtr);
+      const result = call(dst, srcPtr);
+      if (mod._ZSTD_isError(result)) throw new Error(`zstd error code ${-result}`);
+      return Buffer.from(mod.HEAPU8.subarray(dst, dst + result));
+    } finally {
+      mod._free(dst);
+      mod._free(srcPtr);
+    }
+  };
+  return {
+    compress: (data) => run(data, mod._ZSTD_compressBound(data.length),
+      (dst, src) => mod._ZSTD_compress(dst, mod._ZSTD_compressBound(data.length), src, data.length, ZSTD_LEVEL)),
+    decompress: (data, capacity) =>
+      run(data, capacity, (dst, src) => mod._ZSTD_decompress(dst, capacity, src, data.length)),
+  };
+}
+
+/** What the frame headers and block headers of zstd data say about its decompressed size. */
+export interface ZstdOutputBound {
+  /** Upper bound of the output size. */
+  bound: number;
+  /** Every frame declares its content size, so `bound` is the exact output size. */
+  declared: boolean;
+}
+
+/**
+ * Walks the zstd frame(s) without decompressing (RFC 8878) and bounds the output size: a frame's
+ * declared content size, otherwise its blocks' sizes (raw and RLE blocks regenerate their size, a
+ * compressed block at most min(window, 128 KiB)). Bad framing, truncation and trailing bytes are
+ * CorruptMessageErrors.
+ */
+export function zstdFrameOutputBound(data: Buffer): ZstdOutputBound {
+  if (data.length === 0) throw new CorruptMessageError('Empty zstd data');
+  let pos = 0;
+  let bound = 0;
+  let declared = true;
+  while (pos < data.length) {
+    if (pos + 4 > data.length) throw new CorruptMessageError('Truncated zstd frame');
+    const magic = data.readUInt32LE(pos);
+    if (((magic & ZSTD_SKIPPABLE_MASK) >>> 0) === ZSTD_SKIPPABLE_MAGIC) {
+      if (pos + 8 > data.length) throw new CorruptMessageError('Truncated zstd skippable frame');
+      pos += 8 + data.readUInt32LE(pos + 4);
+      if (pos > data.length) throw new CorruptMessageError('Truncated zstd skippable frame');
+      continue;
+    }
+    if (magic !== ZSTD_MAGIC) throw new CorruptMessageError('Invalid zstd frame magic');
+    if (pos + 5 > data.length) throw new CorruptMessageError('Truncated zstd frame header');
+    const fhd = data[pos + 4]!;
+    pos += 5;
+    if ((fhd & 0x08) !== 0) throw new CorruptMessageError('Invalid zstd frame header (reserved bit set)');
+    const singleSegment = (fhd & 0x20) !== 0;
+    const hasChecksum = (fhd & 0x04) !== 0;
+    const dictIdSize = [0, 1, 2, 4][fhd & 0x03]!;
+    const fcsFlag = fhd >> 6;
+    const fcsSize = fcsFlag === 0 ? (singleSegment ? 1 : 0) : 1 << fcsFlag;
+    let windowSize = Infinity;
+    if (!singleSegment) {
+      if (pos + 1 > data.length) throw new CorruptMessageError('Truncated zstd frame header');
+      const wd = data[pos++]!;
+      const windowBase = 2 ** (10 + (wd >> 3));
+      windowSize = windowBase + (windowBase / 8) * (wd & 0x07);
+    }
+    pos += dictIdSize;
+    if (pos + fcsSize > data.length) throw new CorruptMessageError('Truncated zstd frame header');
+    let contentSize = -1;
+    if (fcsSize === 1) contentSize = data[pos]!;
+    else if (fcsSize === 2) contentSize = data.readUInt16LE(pos) + 256;
+    else if (fcsSize === 4) contentSize = data.readUInt32LE(pos);
+    else if (fcsSize === 8) contentSize = Number(data.readBigUInt64LE(pos));
+    pos += fcsSize;
+    if (singleSegment) windowSize = contentSize;
+    const blockMax = Math.min(windowSize, ZSTD_BLOCK_MAX);
+    let frameBound = 0;
+    for (let last = false; !last;) {
+      if (pos + 3 > data.length) throw new CorruptMessageError('Truncated zstd block');
+      const header = data.readUIntLE(pos, 3);
+      pos += 3;
+      last = (header & 1) !== 0;
+      const type = (header >> 1) & 0x03;
+      const size = header >>> 3;
+      if (type === 3) throw new CorruptMessageError('Invalid zstd block type');
+      pos += type === 1 ? 1 : size; // an RLE block holds one byte, repeated `size` times
+      frameBound += type === 2 ? blockMax : size;
+    }
+    if (hasChecksum) pos += 4;
+    if (pos > data.length) throw new CorruptMessageError('Truncated zstd frame');
+    bound += contentSize >= 0 ? contentSize : frameBound;
+    declared &&= contentSize >= 0;
+  }
+  return { bound, declared };
+}
+
+function zstdDecompress(data: Buffer, limit: number): Buffer {
+  const { bound, declared } = zstdFrameOutputBound(data);
+  if (declared && bound > limit) throw tooLarge(bound, limit);
+  try {
+    return zstd().decompress(data, Math.min(limit, bound));
+  } catch (err) {
+    // The decoder stopped at `limit` bytes while the block headers allow more: a bomb, not garbage.
+    if (bound > limit) throw tooLarge(limit + 1, limit);
+    throw err;
+  }
 }
 
 // ---- xxh32 (for LZ4 frame descriptor checksums) ----

@@ -150,10 +150,10 @@ export async function createTopic(cluster: RunningCluster, name: string, numPart
 
 /**
  * kafkajs 2.2.4 with the compression codecs registered the way its users register them:
- * kafkajs-snappy, an lz4js codec and a zstd-napi codec. Importing this module registers them once.
+ * kafkajs-snappy, an lz4js codec and a zstd codec. Importing this module registers them once.
  */
 import { createRequire } from 'node:module';
-import { compress as zstdCompress, decompress as zstdDecompress } from 'zstd-napi';
+import { zstdCompress, zstdDecompress } from '../record/kafkajs-zstd-codec.js';
 import kafkajs from 'kafkajs';
 
 const requireCjs = createRequire(import.meta.url);
