@@ -46,10 +46,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command with optional stdin, collecting output; fails the test on timeout. */
-export function run(cmd: string, args: string[], input?: Buffer | string, timeoutMs = 60_000): Promise<RunResult> {
+/** Runs a command with optional stdin (in `cwd`, default this process'), collecting output; fails the test on timeout. */
+export function run(cmd: string, args: string[], input?: Buffer | string, timeoutMs = 60_000, cwd?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd });
     const out: Buffer[] = [];
     let err = '';
     const timer = setTimeout(() => {
