@@ -9,7 +9,7 @@
 # brokers against a three-node ZooKeeper ensemble.
 
 # ---- build: install every dependency, compile TypeScript, then drop the dev dependencies ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 # No toolchain: every dependency installs from the npm registry as it is (zstd is node:zlib's or
 # WebAssembly, lz4-napi's binary ships in its registry package).
 WORKDIR /opt/kafkats
@@ -18,7 +18,7 @@ COPY . .
 RUN npm ci && test -f dist/cli/main.js && npm prune --omit=dev
 
 # ---- runtime ----
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # tini as PID 1 forwards SIGTERM to the broker (controlled shutdown) and reaps children.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
@@ -43,7 +43,7 @@ VOLUME ["/var/lib/kafkats/data"]
 # 9092: the default PLAINTEXT listener; 9404: Prometheus /metrics and /health.
 EXPOSE 9092 9404
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=6 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.KAFKA_CFG_KAFKATS_METRICS_PORT || '9404') + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${KAFKA_CFG_KAFKATS_METRICS_PORT:-9404} && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/kafkats.js", "server-start"]
 CMD []
