@@ -380,26 +380,28 @@ function wasmZstd(): ZstdCodec {
   };
 }
 
-/** What the frame headers and block headers of zstd data say about its decompressed size. */
-export interface ZstdOutputBound {
-  /** Upper bound of the output size. */
+/** One zstd frame of some data, and what its headers say about its decompressed size. */
+export interface ZstdFrame {
+  start: number;
+  end: number;
+  /** Upper bound of the frame's output size. */
   bound: number;
-  /** Every frame declares its content size, so `bound` is the exact output size. */
+  /** The frame declares its content size, so `bound` is its exact output size. */
   declared: boolean;
 }
 
 /**
- * Walks the zstd frame(s) without decompressing (RFC 8878) and bounds the output size: a frame's
- * declared content size, otherwise its blocks' sizes (raw and RLE blocks regenerate their size, a
- * compressed block at most min(window, 128 KiB)). Bad framing, truncation and trailing bytes are
- * CorruptMessageErrors.
+ * Walks the zstd frames of `data` without decompressing (RFC 8878), skipping skippable frames, and
+ * bounds each frame's output: its declared content size, otherwise its blocks' sizes (raw and RLE
+ * blocks regenerate their size, a compressed block at most min(window, 128 KiB)). Bad framing,
+ * truncation and trailing bytes are CorruptMessageErrors.
  */
-export function zstdFrameOutputBound(data: Buffer): ZstdOutputBound {
+export function zstdFrames(data: Buffer): ZstdFrame[] {
   if (data.length === 0) throw new CorruptMessageError('Empty zstd data');
+  const frames: ZstdFrame[] = [];
   let pos = 0;
-  let bound = 0;
-  let declared = true;
   while (pos < data.length) {
+    const start = pos;
     if (pos + 4 > data.length) throw new CorruptMessageError('Truncated zstd frame');
     const magic = data.readUInt32LE(pos);
     if (((magic & ZSTD_SKIPPABLE_MASK) >>> 0) === ZSTD_SKIPPABLE_MAGIC) {
@@ -449,22 +451,36 @@ export function zstdFrameOutputBound(data: Buffer): ZstdOutputBound {
     }
     if (hasChecksum) pos += 4;
     if (pos > data.length) throw new CorruptMessageError('Truncated zstd frame');
-    bound += contentSize >= 0 ? contentSize : frameBound;
-    declared &&= contentSize >= 0;
+    frames.push({ start, end: pos, bound: contentSize >= 0 ? contentSize : frameBound, declared: contentSize >= 0 });
   }
-  return { bound, declared };
+  return frames;
 }
 
+/**
+ * Decompresses frame by frame (Node 22's zlib stops after the first frame), each into at most the
+ * room left under `limit`; declared sizes past the limit are refused before any decoding.
+ */
 function zstdDecompress(data: Buffer, limit: number): Buffer {
-  const { bound, declared } = zstdFrameOutputBound(data);
-  if (declared && bound > limit) throw tooLarge(bound, limit);
-  try {
-    return zstd().decompress(data, Math.min(limit, bound));
-  } catch (err) {
-    // The decoder stopped at `limit` bytes while the block headers allow more: a bomb, not garbage.
-    if (bound > limit) throw tooLarge(limit + 1, limit);
-    throw err;
+  const frames = zstdFrames(data);
+  const declared = frames.filter((f) => f.declared).reduce((sum, f) => sum + f.bound, 0);
+  if (declared > limit) throw tooLarge(declared, limit);
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (const frame of frames) {
+    const room = limit - total;
+    let part: Buffer;
+    try {
+      part = zstd().decompress(data.subarray(frame.start, frame.end), Math.min(room, frame.bound));
+    } catch (err) {
+      // The decoder stopped at the room left while the block headers allow more: a bomb, not garbage.
+      if (frame.bound > room) throw tooLarge(limit + 1, limit);
+      throw err;
+    }
+    total += part.length;
+    if (total > limit) throw tooLarge(total, limit);
+    parts.push(part);
   }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
 }
 
 // ---- xxh32 (for LZ4 frame descriptor checksums) ----

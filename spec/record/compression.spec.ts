@@ -11,7 +11,7 @@ import {
   lz4FrameOutputBound,
   xerialSnappyCompress,
   xxh32,
-  zstdFrameOutputBound,
+  zstdFrames,
 } from '../../lib/record/compression.js';
 import { crc32, crc32c, crc32cAfterChange } from '../../lib/record/crc.js';
 
@@ -131,21 +131,21 @@ describe('compression', () => {
 
   it('reads zstd frames that do not declare their content size', () => {
     const frame = withoutContentSize(compress(CompressionType.ZSTD, data));
-    expect(zstdFrameOutputBound(frame).declared).to.equal(false);
-    expect(zstdFrameOutputBound(frame).bound).to.be.at.least(data.length);
+    expect(zstdFrames(frame)[0]!.declared).to.equal(false);
+    expect(zstdFrames(frame)[0]!.bound).to.be.at.least(data.length);
     expect(decompress(CompressionType.ZSTD, frame).equals(data)).to.equal(true);
   });
 
   it('stops a zstd bomb without a declared content size at the limit, and reads it within the limit', () => {
     const bomb = rleFrame(64); // 8 MiB from 390 bytes
-    expect(zstdFrameOutputBound(bomb)).to.deep.equal({ bound: 8 * 1024 * 1024, declared: false });
+    expect(zstdFrames(bomb)).to.deep.equal([{ start: 0, end: bomb.length, bound: 8 * 1024 * 1024, declared: false }]);
     expect(() => decompress(CompressionType.ZSTD, bomb, 1024 * 1024)).to.throw(CorruptMessageError, /exceeds the limit/);
     expect(decompress(CompressionType.ZSTD, bomb, 8 * 1024 * 1024).equals(Buffer.alloc(8 * 1024 * 1024, 0x61))).to.equal(true);
   });
 
   it('rejects a zstd frame declaring more than the limit before decompressing it', () => {
     const frame = compress(CompressionType.ZSTD, Buffer.alloc(2_000_000));
-    expect(zstdFrameOutputBound(frame)).to.deep.equal({ bound: 2_000_000, declared: true });
+    expect(zstdFrames(frame)).to.deep.equal([{ start: 0, end: frame.length, bound: 2_000_000, declared: true }]);
     expect(() => decompress(CompressionType.ZSTD, frame, 1_000_000)).to.throw(CorruptMessageError, /2000000 exceeds the limit/);
   });
 
@@ -154,6 +154,8 @@ describe('compression', () => {
     const b = withoutContentSize(compress(CompressionType.ZSTD, data));
     const skippable = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
     expect(decompress(CompressionType.ZSTD, Buffer.concat([a, skippable, b])).equals(Buffer.concat([Buffer.from('first '), data]))).to.equal(true);
+    expect(decompress(CompressionType.ZSTD, Buffer.concat([skippable, a, a])).toString()).to.equal('first first ');
+    expect(() => decompress(CompressionType.ZSTD, Buffer.concat([a, b]), 6 + data.length - 1)).to.throw(CorruptMessageError, /exceeds the limit/);
     expect(() => decompress(CompressionType.ZSTD, Buffer.concat([a, Buffer.from('trailing')]))).to.throw(CorruptMessageError);
   });
 
