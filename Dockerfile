@@ -4,7 +4,8 @@
 #   docker build -t kafkats .
 #   docker run -e KAFKA_CFG_ZOOKEEPER_CONNECT=zk:2181 -e KAFKA_CFG_BROKER_ID=0 -p 9092:9092 kafkats
 # Configuration comes from Kafka's defaults plus KAFKA_CFG_* environment variables
-# (KAFKA_CFG_LOG_RETENTION_MS -> log.retention.ms); a server.properties path may be given as the
+# (KAFKA_CFG_LOG_RETENTION_MS -> log.retention.ms) or the Confluent image's names for known keys
+# (KAFKA_LOG_RETENTION_MS; KAFKA_CFG_* wins); a server.properties path may be given as the
 # command (`docker run … kafkats /etc/kafkats/server.properties`). docker-compose.yml runs three
 # brokers against a three-node ZooKeeper ensemble.
 
@@ -31,10 +32,12 @@ COPY --from=build /opt/kafkats/node_modules ./node_modules
 COPY --from=build /opt/kafkats/dist ./dist
 COPY --from=build /opt/kafkats/bin ./bin
 COPY --from=build /opt/kafkats/config ./config
-# glibc malloc settings for the broker (lib/server/heap-tuning.ts, BROKER_MALLOC_ENV).
+# The image's broker defaults use the Confluent names, the weaker environment form, so that a user's
+# KAFKA_LOG_DIRS or KAFKA_CFG_LOG_DIRS replaces them. glibc malloc settings for the broker
+# (lib/server/heap-tuning.ts, BROKER_MALLOC_ENV).
 ENV NODE_ENV=production \
-    KAFKA_CFG_LOG_DIRS=/var/lib/kafkats/data \
-    KAFKA_CFG_KAFKATS_METRICS_PORT=9404 \
+    KAFKA_LOG_DIRS=/var/lib/kafkats/data \
+    KAFKA_KAFKATS_METRICS_PORT=9404 \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     MALLOC_TRIM_THRESHOLD_=524288
@@ -43,7 +46,7 @@ VOLUME ["/var/lib/kafkats/data"]
 # 9092: the default PLAINTEXT listener; 9404: Prometheus /metrics and /health.
 EXPOSE 9092 9404
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=6 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${KAFKA_CFG_KAFKATS_METRICS_PORT:-9404} && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${KAFKA_CFG_KAFKATS_METRICS_PORT:-${KAFKA_KAFKATS_METRICS_PORT:-9404}} && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/kafkats.js", "server-start"]
 CMD []

@@ -222,7 +222,7 @@ async function healthCheckExitCode(command: string, port: number, status = 200):
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const local = (server.address() as AddressInfo).port;
-    const script = command.replaceAll(`/${port}`, `/${local}`).replaceAll('${KAFKA_CFG_KAFKATS_METRICS_PORT:-9404}', String(local));
+    const script = command.replaceAll(`/${port}`, `/${local}`).replaceAll('${KAFKA_CFG_KAFKATS_METRICS_PORT:-${KAFKA_KAFKATS_METRICS_PORT:-9404}}', String(local));
     // spawnSync would block the server in this process: run bash asynchronously.
     return await new Promise((resolve) => {
       const child = spawn('bash', ['-c', script], { stdio: 'ignore' });
@@ -432,11 +432,18 @@ describe('Dockerfile', () => {
     expect(argv.slice(-3)).to.deep.equal(['node', 'bin/kafkats.js', 'server-start']);
   });
 
-  it('sets only KAFKA_CFG_* defaults that name known broker keys', () => {
-    const env = Object.fromEntries([...dockerfile.replace(/\\\n/g, ' ').matchAll(/(KAFKA_CFG_\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
-    expect(Object.keys(env)).to.include('KAFKA_CFG_LOG_DIRS');
-    for (const key of parseEnvOverrides(env).keys()) expect(BROKER_CONFIG_DEF.keyIgnoringCase(key), key).to.not.equal(undefined);
-    expect(KafkaConfig.fromProps({}, { env }).warnings).to.deep.equal([]);
+  it('sets its broker defaults in the Confluent form, so that KAFKA_CFG_* and KAFKA_* names both override them', () => {
+    const envLines = instructions.filter((l) => /^ENV /i.test(l)).join(' ');
+    const env = Object.fromEntries([...envLines.matchAll(/\b(KAFKA_\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(env)).to.include.members(['KAFKA_LOG_DIRS', 'KAFKA_KAFKATS_METRICS_PORT']);
+    expect(Object.keys(env).filter((k) => k.startsWith('KAFKA_CFG_')), 'a KAFKA_CFG_* default would beat a user\'s KAFKA_* name').to.deep.equal([]);
+    const ZK = { 'zookeeper.connect': 'zk:2181' };
+    const defaults = KafkaConfig.fromProps(ZK, { env });
+    expect(defaults.warnings).to.deep.equal([]);
+    expect(defaults.logDirs).to.deep.equal(['/var/lib/kafkats/data']);
+    expect(defaults.getNumber('kafkats.metrics.port')).to.equal(9404);
+    expect(KafkaConfig.fromProps(ZK, { env: { ...env, KAFKA_LOG_DIRS: '/confluent' } }).logDirs).to.deep.equal(['/confluent']);
+    expect(KafkaConfig.fromProps(ZK, { env: { ...env, KAFKA_CFG_LOG_DIRS: '/cfg' } }).logDirs).to.deep.equal(['/cfg']);
   });
 
   it('gives the broker the malloc settings every other launcher gives it (BROKER_MALLOC_ENV)', () => {
@@ -454,7 +461,7 @@ describe('Dockerfile', () => {
     const line = instructions.find((l) => l.startsWith('HEALTHCHECK '));
     const argv = JSON.parse(line!.slice(line!.indexOf('CMD ') + 4)) as string[];
     expect(argv.slice(0, 2)).to.deep.equal(['bash', '-c']);
-    expect(argv[2]).to.include('/dev/tcp/127.0.0.1/${KAFKA_CFG_KAFKATS_METRICS_PORT:-9404}');
+    expect(argv[2]).to.include('/dev/tcp/127.0.0.1/${KAFKA_CFG_KAFKATS_METRICS_PORT:-${KAFKA_KAFKATS_METRICS_PORT:-9404}}');
     expect(await healthCheckExitCode(argv[2]!, 9404)).to.equal(0);
     expect(await healthCheckExitCode(argv[2]!, 9404, 503)).to.not.equal(0);
   });
