@@ -30,7 +30,7 @@ interface KafkajsRequestQueue {
  * while the connection is idle (tulios/kafkajs#1704). Then there is nothing to check — a new
  * request is sent or queued (and a check scheduled) by push() — so no timer is set.
  */
-function skipIdlePendingRequestChecks(): void {
+export function skipIdlePendingRequestChecks(): void {
   if (idleChecksSkipped) return;
   idleChecksSkipped = true;
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: KafkajsRequestQueue };
