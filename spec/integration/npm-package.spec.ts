@@ -61,6 +61,16 @@ describe('the npm package', function () {
     expect(fs.readFileSync(path.join(installed, 'LICENSE'), 'utf8')).to.match(/Apache License\s+Version 2\.0, January 2004/);
   });
 
+  it('installs no dependency that builds or downloads anything at install time (install scripts, node-gyp)', () => {
+    const packages = (dir: string): string[] => fs.readdirSync(dir).filter((n) => !n.startsWith('.')).flatMap((n) =>
+      n.startsWith('@') ? fs.readdirSync(path.join(dir, n)).map((m) => path.join(dir, n, m)) : [path.join(dir, n)]);
+    const building = packages(path.join(app, 'node_modules')).filter((dir) => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+      return ['preinstall', 'install', 'postinstall'].some((s) => pkg.scripts?.[s] !== undefined) || fs.existsSync(path.join(dir, 'binding.gyp'));
+    }).map((dir) => path.relative(path.join(app, 'node_modules'), dir));
+    expect(building).to.deep.equal([]);
+  });
+
   it('runs `npx kafkats --help` from the installed package', async () => {
     const r = await ok('npx', ['--no', '--', 'kafkats', '--help'], app);
     expect(r.stdout).to.match(/^Usage: kafkats/m);
