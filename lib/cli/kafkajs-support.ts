@@ -4,6 +4,7 @@
  * for snappy, lz4 and zstd — lib/record/compression.ts wrapped as kafkajs codec objects
  * `{ compress(encoder), decompress(buffer) }`; gzip stays kafkajs' built-in codec.
  */
+import { createRequire } from 'node:module';
 import kafkajs, { type Kafka as KafkaClient, type KafkaConfig as KafkaClientConfig } from 'kafkajs';
 import { CompressionType, compress, decompress } from '../record/compression.js';
 import { CliError } from './cli-support.js';
@@ -12,7 +13,33 @@ const { Kafka, CompressionCodecs, CompressionTypes, logLevel } = kafkajs;
 
 export type { KafkaClient };
 
+const require = createRequire(import.meta.url);
 let codecsRegistered = false;
+let idleChecksSkipped = false;
+
+interface KafkajsRequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  scheduleCheckPendingRequests(): void;
+}
+
+/**
+ * kafkajs 2.2.4 re-arms its pending-request check after every response even when nothing is
+ * pending and nothing throttled: a timer of `-1 - Date.now()` ms, which Node 23+ reports on stderr
+ * as a TimeoutNegativeWarning (tulios/kafkajs#1751) and which fires at once and re-arms itself
+ * while the connection is idle (tulios/kafkajs#1704). Then there is nothing to check — a new
+ * request is sent or queued (and a check scheduled) by push() — so no timer is set.
+ */
+export function skipIdlePendingRequestChecks(): void {
+  if (idleChecksSkipped) return;
+  idleChecksSkipped = true;
+  const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: KafkajsRequestQueue };
+  const schedule = RequestQueue.prototype.scheduleCheckPendingRequests;
+  RequestQueue.prototype.scheduleCheckPendingRequests = function (this: KafkajsRequestQueue): void {
+    if (this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
+    schedule.call(this);
+  };
+}
 
 /** Registers snappy (xerial framing, as the Java client writes it), lz4 (frame format) and zstd with kafkajs. */
 export function registerCompressionCodecs(): void {
@@ -40,9 +67,10 @@ export function compressionTypeFor(name: string | undefined): number {
   }
 }
 
-/** A kafkajs client for one tool run: silent logger, codecs registered, short connect retries. */
+/** A kafkajs client for one tool run: silent logger, codecs registered, short connect retries, no idle re-checks. */
 export function createKafka(brokers: string[], clientId: string, extra: Partial<KafkaClientConfig> = {}): KafkaClient {
   registerCompressionCodecs();
+  skipIdlePendingRequestChecks();
   return new Kafka({
     clientId,
     brokers,

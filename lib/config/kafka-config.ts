@@ -2,7 +2,8 @@
  * KafkaConfig: the broker's static configuration (Kafka's kafka.server.KafkaConfig, ZooKeeper mode).
  *
  * Sources, lowest to highest precedence: Kafka's defaults < server.properties (or a props object)
- * < environment (`KAFKA_CFG_LOG_RETENTION_MS` → log.retention.ms) < `--override k=v`. Values are
+ * < environment (`KAFKA_CFG_LOG_RETENTION_MS` → log.retention.ms; the Confluent image's
+ * `KAFKA_LOG_RETENTION_MS` for a known key too, KAFKA_CFG_* winning) < `--override k=v`. Values are
  * parsed and validated against BROKER_CONFIG_DEF; problems throw ConfigError naming the key and the
  * value. Unknown keys never crash: they are kept in `originals` and reported in `warnings`.
  *
@@ -15,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigKey, type ConfigValue } from './config-def.js';
 import { BROKER_CONFIG_DEF, parseSuperUsers } from './broker-configs.js';
 import type { KafkaPrincipal } from '../common/kafka-principal.js';
-import { parseProperties, parseOverrides, parseEnvOverrides } from './properties.js';
+import { parseProperties, parseOverrides, parseEnvOverrides, parseConfluentEnvOverrides } from './properties.js';
 import {
   parseListeners, parseListenerSecurityProtocolMap, toSecurityProtocol, type EndPoint, type SecurityProtocol,
 } from './listeners.js';
@@ -129,7 +130,11 @@ export class KafkaConfig {
 
   private static upperLayers(options: KafkaConfigOptions): Array<[ConfigOrigin, Map<string, unknown>]> {
     const layers: Array<[ConfigOrigin, Map<string, unknown>]> = [];
-    if (options.env) layers.push(['env', parseEnvOverrides(options.env, resolveEnvKey)]);
+    if (options.env) {
+      // Confluent's KAFKA_* names for known keys, then KAFKA_CFG_* (which wins for the same key).
+      const confluent = parseConfluentEnvOverrides(options.env, (name) => BROKER_CONFIG_DEF.keyIgnoringCase(name)?.name);
+      layers.push(['env', new Map([...confluent, ...parseEnvOverrides(options.env, resolveEnvKey)])]);
+    }
     const o = options.overrides;
     if (o) layers.push(['override', Array.isArray(o) ? parseOverrides(o as readonly string[]) : new Map(Object.entries(o))]);
     return layers;

@@ -43,7 +43,7 @@ export function renderConfigurationReference(): string {
   return [
     '### Broker configuration (server.properties)',
     '',
-    'Precedence: Kafka default < server.properties < `KAFKA_CFG_*` environment < `--override k=v`.',
+    'Precedence: Kafka default < server.properties < environment (`KAFKA_CFG_*`, or the Confluent image\'s `KAFKA_*` names for known keys; `KAFKA_CFG_*` wins) < `--override k=v`.',
     '',
     renderConfigMarkdown(BROKER_CONFIG_DEF),
     '',

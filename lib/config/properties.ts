@@ -147,3 +147,22 @@ export function parseEnvOverrides(env: Readonly<Record<string, string | undefine
   }
   return out;
 }
+
+/**
+ * Environment overrides in the Confluent image's form: `KAFKA_ZOOKEEPER_CONNECT=…` sets
+ * `zookeeper.connect`. After `KAFKA_`, `___` stands for `_`, `__` for `-` and `_` for `.`, and the
+ * name is lower-cased. Only names `known` maps to a config key count: KAFKA_HEAP_OPTS, KAFKA_OPTS,
+ * KAFKA_CFG_* and the like are not configs in this form.
+ */
+export function parseConfluentEnvOverrides(env: Readonly<Record<string, string | undefined>>,
+  known: (name: string) => string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !name.startsWith('KAFKA_')) continue;
+    const decoded = name.slice('KAFKA_'.length).split('___')
+      .map((part) => part.replace(/__/g, '-').replace(/_/g, '.')).join('_').toLowerCase();
+    const key = known(decoded);
+    if (key !== undefined) out.set(key, value);
+  }
+  return out;
+}

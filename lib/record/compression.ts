@@ -10,10 +10,15 @@
  *   librdkafka write (magic 0x82 'SNAPPY' 0x00, int32 version 1, int32 compatible version 1, then
  *   [int32 length, snappy block] chunks); raw snappy (kafkajs-snappy writes it) is also accepted.
  * - lz4: the LZ4 frame format (lz4-napi); block sizes from the frame descriptor bound the output.
- * - zstd: zstd-napi, decompressed in a streaming loop with a growing, capped output buffer.
+ * - zstd: node:zlib where Node has it (22.15+, 24), else zstd compiled to WebAssembly
+ *   (@bokuweb/zstd-wasm, no compiler or download at install). Frames are walked first (framing,
+ *   truncation, trailing bytes, an upper bound of the output from the declared content size or the
+ *   block headers); the decoder then writes at most `limit` bytes.
  */
 import zlib from 'node:zlib';
 import * as snappy from 'snappyjs';
+import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { CorruptMessageError, UnsupportedCompressionTypeError } from '../protocol/errors.js';
 
@@ -21,12 +26,9 @@ import { CorruptMessageError, UnsupportedCompressionTypeError } from '../protoco
 // pay their memory (5–14 MB each at load).
 const require = createRequire(import.meta.url);
 let lz4Module: typeof import('lz4-napi') | undefined;
-let zstdModule: typeof import('zstd-napi') | undefined;
-let zstdBindingModule: typeof import('zstd-napi/binding.js') | undefined;
+let zstdCodecModule: ZstdCodec | undefined;
 const lz4 = (): typeof import('lz4-napi') => (lz4Module ??= require('lz4-napi') as typeof import('lz4-napi'));
-const zstd = (): typeof import('zstd-napi') => (zstdModule ??= require('zstd-napi') as typeof import('zstd-napi'));
-const zstdBinding = (): typeof import('zstd-napi/binding.js') =>
-  (zstdBindingModule ??= require('zstd-napi/binding.js') as typeof import('zstd-napi/binding.js'));
+const zstd = (): ZstdCodec => (zstdCodecModule ??= nodeZlibZstd() ?? wasmZstd());
 
 /** Kafka's `CompressionType` ids, as stored in the low three attribute bits. */
 export const CompressionType = { NONE: 0, GZIP: 1, SNAPPY: 2, LZ4: 3, ZSTD: 4 } as const;
@@ -112,7 +114,7 @@ const DEFLATE_MAX_RATIO = 1032;
 /**
  * An upper bound of what `data` inflates to with codec `type`, read from its framing without
  * decompressing: deflate's maximum ratio for gzip, the announced sizes for snappy, the frame
- * bound for lz4, the declared content size for zstd (Infinity when a frame does not declare it).
+ * bound for lz4, the frames' declared content sizes or block bounds for zstd.
  * Malformed framing gives 0: decompress() rejects it at once.
  */
 export function decompressedSizeBound(type: number, data: Buffer): number {
@@ -121,7 +123,7 @@ export function decompressedSizeBound(type: number, data: Buffer): number {
       case CompressionType.GZIP: return data.length * DEFLATE_MAX_RATIO;
       case CompressionType.SNAPPY: return snappyAnnouncedSize(data);
       case CompressionType.LZ4: return lz4FrameOutputBound(data);
-      case CompressionType.ZSTD: return zstdBinding().getFrameContentSize(data) ?? Infinity;
+      case CompressionType.ZSTD: return zstdFrames(data).reduce((n, f) => n + f.bound, 0);
       default: return data.length;
     }
   } catch {
@@ -345,43 +347,199 @@ function lz4Decompress(data: Buffer, limit: number, brokenHeaderChecksum: boolea
 
 // ---- zstd ----
 
+/** A zstd implementation: one-shot compression, and decompression writing at most `capacity` bytes. */
+interface ZstdCodec {
+  compress(data: Buffer): Buffer;
+  /** Decompresses, or throws (any error) when the output would pass `capacity` bytes. */
+  decompress(data: Buffer, capacity: number): Buffer;
+}
+
+/** Kafka's default zstd level (ZstdCompression's default, the library's default). */
+const ZSTD_LEVEL = 3;
+const ZSTD_MAGIC = 0xfd2fb528;
+const ZSTD_SKIPPABLE_MASK = 0xfffffff0;
+const ZSTD_SKIPPABLE_MAGIC = 0x184d2a50;
+const ZSTD_BLOCK_MAX = 128 * 1024;
+
+/** node:zlib's zstd (Node 22.15+ and 24), or undefined on older Node. */
+function nodeZlibZstd(): ZstdCodec | undefined {
+  const z = zlib as typeof zlib & {
+    zstdCompressSync?: (data: Buffer, options?: { params?: Record<number, number> }) => Buffer;
+    zstdDecompressSync?: (data: Buffer, options?: { maxOutputLength?: number }) => Buffer;
+    constants: { ZSTD_c_compressionLevel?: number };
+  };
+  const { zstdCompressSync, zstdDecompressSync } = z;
+  const levelParam = z.constants.ZSTD_c_compressionLevel;
+  if (zstdCompressSync === undefined || zstdDecompressSync === undefined || levelParam === undefined) return undefined;
+  return {
+    compress: (data) => zstdCompressSync(data, { params: { [levelParam]: ZSTD_LEVEL } }),
+    decompress: (data, capacity) => zstdDecompressSync(data, { maxOutputLength: Math.max(1, capacity) }),
+  };
+}
+
+/** The part of the WebAssembly global used here (its types are not in @types/node 20). */
+interface WasmInstance { exports: object }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => WasmInstance;
+}
+
+/** The exports of @bokuweb/zstd-wasm's Emscripten module that are used here (zstd's C API). */
+interface ZstdWasmModule {
+  calledRun?: boolean;
+  instantiateWasm?: (imports: object, receive: (instance: WasmInstance) => void) => object;
+  init(): void;
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  _ZSTD_isError(code: number): number;
+  _ZSTD_compressBound(size: number): number;
+  _ZSTD_compress(dst: number, dstCapacity: number, src: number, srcSize: number, level: number): number;
+  _ZSTD_decompress(dst: number, dstCapacity: number, src: number, srcSize: number): number;
+}
+
 /**
- * Streams zstd output into one buffer of the declared content size, or into 1 MiB chunks when the
- * frame declares none, so that a frame inflating past `limit` holds at most `limit` bytes.
+ * zstd compiled to WebAssembly, for Node without zlib zstd. The package only offers an async
+ * init(); its Emscripten module's instantiateWasm hook instantiates the bundled .wasm synchronously
+ * instead, so compress() and decompress() stay synchronous like the other codecs.
+ */
+function wasmZstd(): ZstdCodec {
+  const dir = path.dirname(require.resolve('@bokuweb/zstd-wasm'));
+  const mod = (require(path.join(dir, 'module.js')) as { Module: ZstdWasmModule }).Module;
+  const ready = (): boolean => mod.calledRun === true;
+  if (!ready()) {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    mod.instantiateWasm = (imports, receive) => {
+      const instance = new wasm.Instance(new wasm.Module(fs.readFileSync(path.join(dir, 'zstd.wasm'))), imports);
+      receive(instance);
+      return instance.exports;
+    };
+    mod.init();
+    if (!ready()) throw new Error('zstd WebAssembly module did not initialize');
+  }
+  const run = (src: Buffer, dstCapacity: number, call: (dst: number, srcPtr: number) => number): Buffer => {
+    const srcPtr = mod._malloc(Math.max(1, src.length));
+    const dst = mod._malloc(Math.max(1, dstCapacity));
+    try {
+      if (srcPtr === 0 || dst === 0) throw new Error('zstd WebAssembly heap exhausted');
+      mod.HEAPU8.set(src, srcPtr);
+      const result = call(dst, srcPtr);
+      if (mod._ZSTD_isError(result)) throw new Error(`zstd error code ${-result}`);
+      return Buffer.from(mod.HEAPU8.subarray(dst, dst + result));
+    } finally {
+      mod._free(dst);
+      mod._free(srcPtr);
+    }
+  };
+  return {
+    compress: (data) => run(data, mod._ZSTD_compressBound(data.length),
+      (dst, src) => mod._ZSTD_compress(dst, mod._ZSTD_compressBound(data.length), src, data.length, ZSTD_LEVEL)),
+    decompress: (data, capacity) =>
+      run(data, capacity, (dst, src) => mod._ZSTD_decompress(dst, capacity, src, data.length)),
+  };
+}
+
+/** One zstd frame of some data, and what its headers say about its decompressed size. */
+export interface ZstdFrame {
+  start: number;
+  end: number;
+  /** Upper bound of the frame's output size. */
+  bound: number;
+  /** The frame declares its content size, so `bound` is its exact output size. */
+  declared: boolean;
+}
+
+/**
+ * Walks the zstd frames of `data` without decompressing (RFC 8878), skipping skippable frames, and
+ * bounds each frame's output: its declared content size, otherwise its blocks' sizes (raw and RLE
+ * blocks regenerate their size, a compressed block at most min(window, 128 KiB)). Bad framing,
+ * truncation and trailing bytes are CorruptMessageErrors.
+ */
+export function zstdFrames(data: Buffer): ZstdFrame[] {
+  if (data.length === 0) throw new CorruptMessageError('Empty zstd data');
+  const frames: ZstdFrame[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const start = pos;
+    if (pos + 4 > data.length) throw new CorruptMessageError('Truncated zstd frame');
+    const magic = data.readUInt32LE(pos);
+    if (((magic & ZSTD_SKIPPABLE_MASK) >>> 0) === ZSTD_SKIPPABLE_MAGIC) {
+      if (pos + 8 > data.length) throw new CorruptMessageError('Truncated zstd skippable frame');
+      pos += 8 + data.readUInt32LE(pos + 4);
+      if (pos > data.length) throw new CorruptMessageError('Truncated zstd skippable frame');
+      continue;
+    }
+    if (magic !== ZSTD_MAGIC) throw new CorruptMessageError('Invalid zstd frame magic');
+    if (pos + 5 > data.length) throw new CorruptMessageError('Truncated zstd frame header');
+    const fhd = data[pos + 4]!;
+    pos += 5;
+    if ((fhd & 0x08) !== 0) throw new CorruptMessageError('Invalid zstd frame header (reserved bit set)');
+    const singleSegment = (fhd & 0x20) !== 0;
+    const hasChecksum = (fhd & 0x04) !== 0;
+    const dictIdSize = [0, 1, 2, 4][fhd & 0x03]!;
+    const fcsFlag = fhd >> 6;
+    const fcsSize = fcsFlag === 0 ? (singleSegment ? 1 : 0) : 1 << fcsFlag;
+    let windowSize = Infinity;
+    if (!singleSegment) {
+      if (pos + 1 > data.length) throw new CorruptMessageError('Truncated zstd frame header');
+      const wd = data[pos++]!;
+      const windowBase = 2 ** (10 + (wd >> 3));
+      windowSize = windowBase + (windowBase / 8) * (wd & 0x07);
+    }
+    pos += dictIdSize;
+    if (pos + fcsSize > data.length) throw new CorruptMessageError('Truncated zstd frame header');
+    let contentSize = -1;
+    if (fcsSize === 1) contentSize = data[pos]!;
+    else if (fcsSize === 2) contentSize = data.readUInt16LE(pos) + 256;
+    else if (fcsSize === 4) contentSize = data.readUInt32LE(pos);
+    else if (fcsSize === 8) contentSize = Number(data.readBigUInt64LE(pos));
+    pos += fcsSize;
+    if (singleSegment) windowSize = contentSize;
+    const blockMax = Math.min(windowSize, ZSTD_BLOCK_MAX);
+    let frameBound = 0;
+    for (let last = false; !last;) {
+      if (pos + 3 > data.length) throw new CorruptMessageError('Truncated zstd block');
+      const header = data.readUIntLE(pos, 3);
+      pos += 3;
+      last = (header & 1) !== 0;
+      const type = (header >> 1) & 0x03;
+      const size = header >>> 3;
+      if (type === 3) throw new CorruptMessageError('Invalid zstd block type');
+      pos += type === 1 ? 1 : size; // an RLE block holds one byte, repeated `size` times
+      frameBound += type === 2 ? blockMax : size;
+    }
+    if (hasChecksum) pos += 4;
+    if (pos > data.length) throw new CorruptMessageError('Truncated zstd frame');
+    frames.push({ start, end: pos, bound: contentSize >= 0 ? contentSize : frameBound, declared: contentSize >= 0 });
+  }
+  return frames;
+}
+
+/**
+ * Decompresses frame by frame (Node 22's zlib stops after the first frame), each into at most the
+ * room left under `limit`; declared sizes past the limit are refused before any decoding.
  */
 function zstdDecompress(data: Buffer, limit: number): Buffer {
-  const declared = zstdBinding().getFrameContentSize(data);
-  if (declared !== null && declared > limit) throw tooLarge(declared, limit);
-  const dctx = new (zstdBinding().DCtx)();
-  const chunkSize = declared !== null ? Math.max(1, declared) : Math.min(Math.max(1, limit), LARGE_OUTPUT_CHUNK);
-  const chunks: Buffer[] = [];
-  let out = Buffer.allocUnsafe(chunkSize);
-  let filled = 0;
-  let produced = 0;
-  let consumed = 0;
-  for (;;) {
-    if (filled === out.length) {
-      chunks.push(out);
-      if (produced >= limit) {
-        // Probe for one more byte: the frame may end exactly at the limit.
-        const [, n] = dctx.decompressStream(Buffer.allocUnsafe(1), data.subarray(consumed));
-        if (n > 0) throw tooLarge(limit + 1, limit);
-        out = Buffer.alloc(0);
-        filled = 0;
-        break;
-      }
-      out = Buffer.allocUnsafe(Math.min(chunkSize, limit - produced));
-      filled = 0;
+  const frames = zstdFrames(data);
+  const declared = frames.filter((f) => f.declared).reduce((sum, f) => sum + f.bound, 0);
+  if (declared > limit) throw tooLarge(declared, limit);
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (const frame of frames) {
+    const room = limit - total;
+    let part: Buffer;
+    try {
+      part = zstd().decompress(data.subarray(frame.start, frame.end), Math.min(room, frame.bound));
+    } catch (err) {
+      // The decoder stopped at the room left while the block headers allow more: a bomb, not garbage.
+      if (frame.bound > room) throw tooLarge(limit + 1, limit);
+      throw err;
     }
-    const [ret, written, read] = dctx.decompressStream(out.subarray(filled), data.subarray(consumed));
-    filled += written;
-    produced += written;
-    consumed += read;
-    if (ret === 0 && consumed >= data.length) break;
-    if (written === 0 && read === 0 && filled < out.length) throw new CorruptMessageError('Truncated zstd frame');
+    total += part.length;
+    if (total > limit) throw tooLarge(total, limit);
+    parts.push(part);
   }
-  if (filled > 0) chunks.push(out.subarray(0, filled));
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, produced);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
 }
 
 // ---- xxh32 (for LZ4 frame descriptor checksums) ----

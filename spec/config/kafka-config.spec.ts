@@ -97,6 +97,27 @@ describe('KafkaConfig', () => {
       expect(c.warnings).to.deep.equal([]);
     });
 
+    it('accepts the Confluent image\'s KAFKA_* names for known keys beside KAFKA_CFG_*, which wins', () => {
+      const c = fromText('num.partitions=2', {
+        env: {
+          KAFKA_ZOOKEEPER_CONNECT: 'zk-1:2181,zk-2:2181',
+          KAFKA_MIN_INSYNC_REPLICAS: '2',
+          KAFKA_BROKER_ID: '4',
+          KAFKA_CFG_BROKER_ID: '7',
+          KAFKA_ZOOKEEPER_CLIENTCNXNSOCKET: 'x',
+          KAFKA_HEAP_OPTS: '-Xmx1G',
+          KAFKA_OPTS: '-Dfoo=bar',
+          KAFKA_JMX_PORT: '9999',
+        },
+      });
+      expect(c.zkConnect).to.equal('zk-1:2181,zk-2:2181');
+      expect(c.getNumber('min.insync.replicas')).to.equal(2);
+      expect(c.brokerId).to.equal(7);
+      expect(c.get('zookeeper.clientCnxnSocket')).to.equal('x');
+      expect(c.origins.get('min.insync.replicas')).to.equal('env');
+      expect(c.warnings).to.deep.equal([]);
+    });
+
     it('reads no environment unless asked to', () => {
       process.env.KAFKA_CFG_NUM_PARTITIONS = '9';
       try {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseProperties, parseOverrides, parseEnvOverrides } from '../../lib/config/properties.js';
+import { parseProperties, parseOverrides, parseEnvOverrides, parseConfluentEnvOverrides } from '../../lib/config/properties.js';
 import { ConfigError } from '../../lib/config/config-def.js';
 
 describe('parseProperties (Java properties format)', () => {
@@ -76,5 +76,18 @@ describe('parseEnvOverrides', () => {
 
   it('maps a double underscore to a dash', () => {
     expect([...parseEnvOverrides({ KAFKA_CFG_A__B_C: '1' }).keys()]).to.deep.equal(['a-b.c']);
+  });
+});
+
+describe('parseConfluentEnvOverrides', () => {
+  const known = (name: string): string | undefined => ['zookeeper.connect', 'a_b.c-d'].find((k) => k === name);
+
+  it('maps KAFKA_ZOOKEEPER_CONNECT to zookeeper.connect and skips names that are not known keys', () => {
+    const m = parseConfluentEnvOverrides({ KAFKA_ZOOKEEPER_CONNECT: 'zk:2181', KAFKA_HEAP_OPTS: 'x', KAFKA_CFG_ZOOKEEPER_CONNECT: 'y', PATH: '/bin' }, known);
+    expect(Object.fromEntries(m)).to.deep.equal({ 'zookeeper.connect': 'zk:2181' });
+  });
+
+  it('reads ___ as an underscore, __ as a dash and _ as a dot, as the Confluent image does', () => {
+    expect(Object.fromEntries(parseConfluentEnvOverrides({ KAFKA_A___B_C__D: '1' }, known))).to.deep.equal({ 'a_b.c-d': '1' });
   });
 });

@@ -7,7 +7,10 @@
  * it keeps to (see readYamlSubset), which rejects anything outside that subset.
  */
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { KafkaConfig } from '../../lib/config/kafka-config.js';
 import { BROKER_CONFIG_DEF } from '../../lib/config/broker-configs.js';
 import { parseEnvOverrides } from '../../lib/config/properties.js';
@@ -208,6 +211,28 @@ describe('readYamlSubset (the reader the compose checks rely on)', () => {
   });
 });
 
+/**
+ * Runs a health-check shell command with its port pointed at a local stand-in for the broker's
+ * /metrics server, which answers /health with `status` (200 healthy, 503 starting) and 404 otherwise.
+ */
+async function healthCheckExitCode(command: string, port: number, status = 200): Promise<number | null> {
+  const server = http.createServer((req, res) => {
+    res.writeHead(req.url === '/health' ? status : 404).end(req.url === '/health' && status === 200 ? 'ok' : 'no');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const local = (server.address() as AddressInfo).port;
+    const script = command.replaceAll(`/${port}`, `/${local}`).replaceAll('${KAFKA_CFG_KAFKATS_METRICS_PORT:-${KAFKA_KAFKATS_METRICS_PORT:-9404}}', String(local));
+    // spawnSync would block the server in this process: run bash asynchronously.
+    return await new Promise((resolve) => {
+      const child = spawn('bash', ['-c', script], { stdio: 'ignore' });
+      child.on('exit', (code) => resolve(code));
+    });
+  } finally {
+    server.close();
+  }
+}
+
 describe('docker-compose.yml', () => {
   const compose = obj(readYamlSubset(read('docker-compose.yml')), 'docker-compose.yml');
   const services = obj(compose.services, 'services');
@@ -284,6 +309,14 @@ describe('docker-compose.yml', () => {
       }
     });
 
+    it('keep acks=all writes on at least two of three replicas (min.insync.replicas=2, replication factor 3)', () => {
+      for (const { name, config } of configs) {
+        expect(config.getNumber('min.insync.replicas'), name).to.equal(2);
+        expect(config.getNumber('default.replication.factor'), name).to.equal(3);
+        expect(config.getNumber('offsets.topic.replication.factor'), name).to.equal(3);
+      }
+    });
+
     it('have distinct broker ids', () => {
       const ids = configs.map((c) => c.config.brokerId);
       expect(ids.every((id) => id >= 0)).to.equal(true);
@@ -334,13 +367,16 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('serve metrics and have a health check against /health on the configured metrics port', () => {
+    it('serve metrics and have a cheap health check (no Node process) that asks /health on the metrics port', async () => {
       const hostPorts: number[] = [];
       for (const { name, service, config } of configs) {
         const port = config.getNumber('kafkats.metrics.port');
         expect(port, name).to.be.greaterThan(0);
-        const test = list(obj(service.healthcheck, `${name}.healthcheck`).test, 'test').map(String).join(' ');
-        expect(test, name).to.include(`:${port}/health`);
+        const test = list(obj(service.healthcheck, `${name}.healthcheck`).test, 'test').map(String);
+        expect(test.slice(0, 3), name).to.deep.equal(['CMD', 'bash', '-c']);
+        expect(test[3], name).to.include(`/dev/tcp/127.0.0.1/${port}`);
+        expect(await healthCheckExitCode(test[3]!, port), `${name}: healthy broker`).to.equal(0);
+        expect(await healthCheckExitCode(test[3]!, port, 503), `${name}: starting broker`).to.not.equal(0);
         const published = publishedPorts(service).find(([, container]) => container === port);
         expect(published, `${name}: metrics port published`).to.not.equal(undefined);
         hostPorts.push(published![0]);
@@ -382,10 +418,10 @@ describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const instructions = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 
-  it('builds on an official Node 20 image, installs with npm ci and checks the build output', () => {
+  it('builds on an official Node 24 (LTS) image, installs with npm ci and checks the build output', () => {
     const froms = instructions.filter((l) => /^FROM /i.test(l));
     expect(froms.length).to.be.greaterThan(0);
-    for (const f of froms) expect(f).to.match(/^FROM node:20[\w.-]*( AS \w+)?$/i);
+    for (const f of froms) expect(f).to.match(/^FROM node:24[\w.-]*( AS \w+)?$/i);
     expect(dockerfile).to.match(/RUN npm ci\b/);
     expect(dockerfile).to.include('dist/cli/main.js');
   });
@@ -396,16 +432,38 @@ describe('Dockerfile', () => {
     expect(argv.slice(-3)).to.deep.equal(['node', 'bin/kafkats.js', 'server-start']);
   });
 
-  it('sets only KAFKA_CFG_* defaults that name known broker keys', () => {
-    const env = Object.fromEntries([...dockerfile.replace(/\\\n/g, ' ').matchAll(/(KAFKA_CFG_\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
-    expect(Object.keys(env)).to.include('KAFKA_CFG_LOG_DIRS');
-    for (const key of parseEnvOverrides(env).keys()) expect(BROKER_CONFIG_DEF.keyIgnoringCase(key), key).to.not.equal(undefined);
-    expect(KafkaConfig.fromProps({}, { env }).warnings).to.deep.equal([]);
+  it('sets its broker defaults in the Confluent form, so that KAFKA_CFG_* and KAFKA_* names both override them', () => {
+    const envLines = instructions.filter((l) => /^ENV /i.test(l)).join(' ');
+    const env = Object.fromEntries([...envLines.matchAll(/\b(KAFKA_\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(env)).to.include.members(['KAFKA_LOG_DIRS', 'KAFKA_KAFKATS_METRICS_PORT']);
+    expect(Object.keys(env).filter((k) => k.startsWith('KAFKA_CFG_')), 'a KAFKA_CFG_* default would beat a user\'s KAFKA_* name').to.deep.equal([]);
+    const ZK = { 'zookeeper.connect': 'zk:2181' };
+    const defaults = KafkaConfig.fromProps(ZK, { env });
+    expect(defaults.warnings).to.deep.equal([]);
+    expect(defaults.logDirs).to.deep.equal(['/var/lib/kafkats/data']);
+    expect(defaults.getNumber('kafkats.metrics.port')).to.equal(9404);
+    expect(KafkaConfig.fromProps(ZK, { env: { ...env, KAFKA_LOG_DIRS: '/confluent' } }).logDirs).to.deep.equal(['/confluent']);
+    expect(KafkaConfig.fromProps(ZK, { env: { ...env, KAFKA_CFG_LOG_DIRS: '/cfg' } }).logDirs).to.deep.equal(['/cfg']);
   });
 
   it('gives the broker the malloc settings every other launcher gives it (BROKER_MALLOC_ENV)', () => {
     const env = Object.fromEntries([...dockerfile.replace(/\\\n/g, ' ').matchAll(/\b(MALLOC_\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
     expect(env).to.deep.equal(BROKER_MALLOC_ENV);
+  });
+
+  it('installs from the npm registry alone: no toolchain, nothing but npm ci in the build', () => {
+    expect(dockerfile).to.not.match(/\b(g\+\+|make|python3|build-essential|curl|wget|git)\b/);
+    const runs = instructions.filter((l) => /^RUN /i.test(l));
+    expect(runs.filter((l) => /apt-get install/.test(l)).join(' ')).to.not.match(/install -y --no-install-recommends (?!tini\b)/);
+  });
+
+  it('has a cheap health check (no Node process) asking /health on the metrics port', async () => {
+    const line = instructions.find((l) => l.startsWith('HEALTHCHECK '));
+    const argv = JSON.parse(line!.slice(line!.indexOf('CMD ') + 4)) as string[];
+    expect(argv.slice(0, 2)).to.deep.equal(['bash', '-c']);
+    expect(argv[2]).to.include('/dev/tcp/127.0.0.1/${KAFKA_CFG_KAFKATS_METRICS_PORT:-${KAFKA_KAFKATS_METRICS_PORT:-9404}}');
+    expect(await healthCheckExitCode(argv[2]!, 9404)).to.equal(0);
+    expect(await healthCheckExitCode(argv[2]!, 9404, 503)).to.not.equal(0);
   });
 
   it('has a .dockerignore keeping host dependencies, build output and git data out of the context', () => {

@@ -47,10 +47,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command with optional stdin, collecting output; fails the test on timeout. */
-export function run(cmd: string, args: string[], input?: Buffer | string, timeoutMs = 60_000): Promise<RunResult> {
+/** Runs a command with optional stdin (in `cwd`, default this process'), collecting output; fails the test on timeout. */
+export function run(cmd: string, args: string[], input?: Buffer | string, timeoutMs = 60_000, cwd?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd });
     const out: Buffer[] = [];
     let err = '';
     const timer = setTimeout(() => {
@@ -151,10 +151,10 @@ export async function createTopic(cluster: RunningCluster, name: string, numPart
 
 /**
  * kafkajs 2.2.4 with the compression codecs registered the way its users register them:
- * kafkajs-snappy, an lz4js codec and a zstd-napi codec. Importing this module registers them once.
+ * kafkajs-snappy, an lz4js codec and a zstd codec. Importing this module registers them once.
  */
 import { createRequire } from 'node:module';
-import { compress as zstdCompress, decompress as zstdDecompress } from 'zstd-napi';
+import { zstdCompress, zstdDecompress } from '../record/kafkajs-zstd-codec.js';
 import kafkajs from 'kafkajs';
 
 const requireCjs = createRequire(import.meta.url);

@@ -11,12 +11,43 @@ import {
   lz4FrameOutputBound,
   xerialSnappyCompress,
   xxh32,
+  zstdFrames,
 } from '../../lib/record/compression.js';
 import { crc32, crc32c, crc32cAfterChange } from '../../lib/record/crc.js';
+import { zstdWithoutDeclaredSize } from './zstd-support.js';
 
 const require = createRequire(import.meta.url);
 const lz4js = require('lz4js') as { compress(b: Uint8Array): Uint8Array };
 const lz4jsXxh = require('lz4js/xxh32.js') as { hash(seed: number, b: Uint8Array, start: number, len: number): number };
+
+/**
+ * The same zstd frame without its declared content size, as streaming compressors (librdkafka,
+ * zstd-jni's ZstdOutputStream) write it: the single-segment header becomes a window descriptor.
+ */
+function withoutContentSize(frame: Buffer): Buffer {
+  const fhd = frame[4]!;
+  expect(fhd & 0x20, 'a single-segment frame').to.not.equal(0);
+  const fcsSize = [1, 2, 4, 8][fhd >> 6]!;
+  const dictIdSize = [0, 1, 2, 4][fhd & 0x03]!;
+  const headerEnd = 5 + dictIdSize + fcsSize;
+  const windowLog = 20; // 1 MiB, above the content of every frame used here
+  return Buffer.concat([
+    frame.subarray(0, 4),
+    Buffer.from([fhd & 0x07, (windowLog - 10) << 3]),
+    frame.subarray(5, 5 + dictIdSize),
+    frame.subarray(headerEnd),
+  ]);
+}
+
+/** A zstd frame of RLE blocks (128 KiB of one byte each) that declares no content size. */
+function rleFrame(blocks: number): Buffer {
+  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, (27 - 10) << 3])];
+  for (let i = 0; i < blocks; i++) {
+    const header = ((128 * 1024) << 3) | (1 << 1) | (i === blocks - 1 ? 1 : 0);
+    parts.push(Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff, 0x61]));
+  }
+  return Buffer.concat(parts);
+}
 
 const CODECS = [CompressionType.GZIP, CompressionType.SNAPPY, CompressionType.LZ4, CompressionType.ZSTD] as const;
 
@@ -54,10 +85,7 @@ describe('compression', () => {
   });
 
   it('bounds a zstd frame that does not declare its size while streaming it', () => {
-    const zstd = require('zstd-napi') as { Compressor: new () => { setParameters(p: object): void; compress(b: Buffer): Buffer } };
-    const c = new zstd.Compressor();
-    c.setParameters({ contentSizeFlag: false });
-    const frame = c.compress(Buffer.alloc(20 * 1024 * 1024, 3));
+    const frame = zstdWithoutDeclaredSize(Buffer.alloc(20 * 1024 * 1024, 3));
     expect(() => decompress(CompressionType.ZSTD, frame, 5 * 1024 * 1024)).to.throw(CorruptMessageError, /exceeds the limit of 5242880/);
     const out = decompress(CompressionType.ZSTD, frame, 20 * 1024 * 1024);
     expect(out.length).to.equal(20 * 1024 * 1024);
@@ -120,6 +148,36 @@ describe('compression', () => {
     const frame = compress(CompressionType.LZ4, Buffer.alloc(1024 * 1024));
     expect(lz4FrameOutputBound(frame)).to.be.at.least(1024 * 1024);
     expect(lz4FrameOutputBound(frame)).to.be.at.most(1024 * 1024 + 4 * 1024 * 1024);
+  });
+
+  it('reads zstd frames that do not declare their content size', () => {
+    const frame = withoutContentSize(compress(CompressionType.ZSTD, data));
+    expect(zstdFrames(frame)[0]!.declared).to.equal(false);
+    expect(zstdFrames(frame)[0]!.bound).to.be.at.least(data.length);
+    expect(decompress(CompressionType.ZSTD, frame).equals(data)).to.equal(true);
+  });
+
+  it('stops a zstd bomb without a declared content size at the limit, and reads it within the limit', () => {
+    const bomb = rleFrame(64); // 8 MiB from 390 bytes
+    expect(zstdFrames(bomb)).to.deep.equal([{ start: 0, end: bomb.length, bound: 8 * 1024 * 1024, declared: false }]);
+    expect(() => decompress(CompressionType.ZSTD, bomb, 1024 * 1024)).to.throw(CorruptMessageError, /exceeds the limit/);
+    expect(decompress(CompressionType.ZSTD, bomb, 8 * 1024 * 1024).equals(Buffer.alloc(8 * 1024 * 1024, 0x61))).to.equal(true);
+  });
+
+  it('rejects a zstd frame declaring more than the limit before decompressing it', () => {
+    const frame = compress(CompressionType.ZSTD, Buffer.alloc(2_000_000));
+    expect(zstdFrames(frame)).to.deep.equal([{ start: 0, end: frame.length, bound: 2_000_000, declared: true }]);
+    expect(() => decompress(CompressionType.ZSTD, frame, 1_000_000)).to.throw(CorruptMessageError, /2000000 exceeds the limit/);
+  });
+
+  it('reads concatenated and skippable zstd frames, and rejects bytes after the last frame', () => {
+    const a = compress(CompressionType.ZSTD, Buffer.from('first '));
+    const b = withoutContentSize(compress(CompressionType.ZSTD, data));
+    const skippable = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
+    expect(decompress(CompressionType.ZSTD, Buffer.concat([a, skippable, b])).equals(Buffer.concat([Buffer.from('first '), data]))).to.equal(true);
+    expect(decompress(CompressionType.ZSTD, Buffer.concat([skippable, a, a])).toString()).to.equal('first first ');
+    expect(() => decompress(CompressionType.ZSTD, Buffer.concat([a, b]), 6 + data.length - 1)).to.throw(CorruptMessageError, /exceeds the limit/);
+    expect(() => decompress(CompressionType.ZSTD, Buffer.concat([a, Buffer.from('trailing')]))).to.throw(CorruptMessageError);
   });
 
   it('caps gzip with maxOutputLength', () => {

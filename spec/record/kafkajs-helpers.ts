@@ -1,9 +1,9 @@
 /**
  * kafkajs 2.2.4's own record-batch encoder/decoders and legacy MessageSet decoder, with codecs
- * registered the way kafkajs users register them (kafkajs-snappy, an lz4js codec, a zstd-napi codec).
+ * registered the way kafkajs users register them (kafkajs-snappy, an lz4js codec, a zstd codec).
  */
 import { createRequire } from 'node:module';
-import { compress as zstdCompress, decompress as zstdDecompress } from 'zstd-napi';
+import { zstdCompress, zstdDecompress } from './kafkajs-zstd-codec.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,20 +1,13 @@
 import { expect } from 'chai';
 import zlib from 'node:zlib';
-import { createRequire } from 'node:module';
 import { CorruptMessageError } from '../../lib/protocol/errors.js';
 import { CompressionType } from '../../lib/record/compression.js';
 import { decompressMeasured } from '../../lib/record/measured-decompression.js';
 import { gzipOfZeros } from '../../scripts/fuzz/compression-bomb.js';
+import { zstdWithoutDeclaredSize } from './zstd-support.js';
 
-const require = createRequire(import.meta.url);
 const MiB = 1024 * 1024;
 
-function zstdWithoutDeclaredSize(data: Buffer): Buffer {
-  const zstd = require('zstd-napi') as { Compressor: new () => { setParameters(p: object): void; compress(b: Buffer): Buffer } };
-  const c = new zstd.Compressor();
-  c.setParameters({ contentSizeFlag: false });
-  return c.compress(data);
-}
 
 describe('decompressMeasured', function () {
   this.timeout(60_000);
