@@ -33,6 +33,7 @@ COPY --from=build /opt/kafkats/node_modules ./node_modules
 COPY --from=build /opt/kafkats/dist ./dist
 COPY --from=build /opt/kafkats/bin ./bin
 COPY --from=build /opt/kafkats/config ./config
+COPY --from=build /opt/kafkats/console-ui ./console-ui
 # glibc malloc settings for the broker (lib/server/heap-tuning.ts, BROKER_MALLOC_ENV).
 ENV NODE_ENV=production \
     KAFKA_CFG_LOG_DIRS=/var/lib/kafkats/data \
