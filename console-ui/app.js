@@ -105,7 +105,8 @@ function ClusterPage({ cluster, error }) {
       : html`<p class="muted">No broker serves /metrics (set kafkats.metrics.port), or the first sample is being taken.</p>`}
     <h2>Brokers</h2>
     <table data-testid="brokers"><thead><tr><th>ID</th><th>Host</th><th class="num">Port</th><th>Rack</th><th class="num">Partitions</th><th class="num">Leaders</th><th class="num">Bytes in</th><th class="num">Bytes out</th></tr></thead>
-    <tbody>${c.brokers.map((b) => html`<tr><td>${b.id}${b.id === c.controllerId ? html` <span class="tag">controller</span>` : ''}</td><td>${b.host}</td><td class="num">${b.port}</td><td>${b.rack ?? ''}</td>
+    <tbody>${c.offlineBrokers.map((id) => html`<tr class="bad" data-testid="offline-broker"><td>${id}</td><td colspan="7">offline: named as a replica but not alive</td></tr>`)}
+      ${c.brokers.map((b) => html`<tr><td>${b.id}${b.id === c.controllerId ? html` <span class="tag">controller</span>` : ''}</td><td>${b.host}</td><td class="num">${b.port}</td><td>${b.rack ?? ''}</td>
       <td class="num">${b.partitions}</td><td class="num">${b.leaders}</td><td class="num">${fmtRate(b.bytesInPerSec)}</td><td class="num">${fmtRate(b.bytesOutPerSec)}</td></tr>`)}</tbody></table>
     <h2>Under-replicated partitions</h2>
     ${c.underReplicated.length === 0 ? html`<p class="ok" data-testid="no-under-replicated">None: every partition's ISR holds all its replicas.</p>`
@@ -130,6 +131,8 @@ function useAction(onDone) {
   return [state, run];
 }
 
+// Form fields are uncontrolled (defaultValue): a live refresh re-renders the page every second and
+// must never overwrite what the user is typing.
 const formValues = (e) => Object.fromEntries(new FormData(e.target));
 
 function TopicsPage({ tick, readOnly }) {
@@ -147,7 +150,7 @@ function TopicsPage({ tick, readOnly }) {
   return html`<h1>Topics</h1><${ErrorBox} error=${error} />
     ${readOnly ? null : html`<form class="inline" onSubmit=${create} data-testid="create-topic">
       <label>Name<input name="name" required placeholder="orders" /></label>
-      <label>Partitions<input name="partitions" type="number" min="1" value="1" /></label>
+      <label>Partitions<input name="partitions" type="number" min="1" defaultValue="1" /></label>
       <label>Replication factor<input name="replicationFactor" type="number" min="1" placeholder="broker default" /></label>
       <button disabled=${action.busy}>Create topic</button></form>`}
     <${ErrorBox} error=${action.error} />${action.message ? html`<div class="notice" data-testid="notice">${action.message}</div>` : null}
@@ -175,7 +178,7 @@ function TopicPage({ name, tick, readOnly }) {
     ${!t ? html`<p class="muted">Loading…</p>` : html`
       <p class="muted">Topic id ${t.topicId}${t.internal ? ' · internal topic' : ''}</p>
       ${readOnly ? null : html`<form class="inline" onSubmit=${addPartitions}>
-        <label>Partition count<input name="count" type="number" min=${t.partitions.length + 1} value=${t.partitions.length + 1} /></label>
+        <label>Partition count<input name="count" type="number" min=${t.partitions.length + 1} defaultValue=${t.partitions.length + 1} /></label>
         <button disabled=${action.busy}>Add partitions</button>
         <button type="button" class="danger" onClick=${remove} disabled=${action.busy}>Delete topic</button></form>`}
       <h2>Partitions</h2>
@@ -227,10 +230,10 @@ function MessagesPage({ name, readOnly }) {
   const records = result.data?.records ?? [];
   return html`<h1>Messages of <a href=${`#/topics/${enc(name)}`}>${name}</a></h1>
     <form class="inline" onSubmit=${submit} data-testid="browse">
-      <label>Partition<input name="partition" type="number" min="0" value=${query.partition} /></label>
-      <label>From offset<input name="offset" value=${query.offset} placeholder="earliest, latest or a number" /></label>
-      <label>or from time<input name="time" value=${query.time} placeholder="2026-01-31T12:00:00Z" /></label>
-      <label>Max records<input name="limit" type="number" min="1" max="500" value=${query.limit} /></label>
+      <label>Partition<input name="partition" type="number" min="0" defaultValue=${query.partition} /></label>
+      <label>From offset<input name="offset" defaultValue=${query.offset} placeholder="earliest, latest or a number" /></label>
+      <label>or from time<input name="time" defaultValue=${query.time} placeholder="2026-01-31T12:00:00Z" /></label>
+      <label>Max records<input name="limit" type="number" min="1" max="500" defaultValue=${query.limit} /></label>
       <label>Show as<select value=${format} onChange=${(e) => setFormat(e.target.value)} data-testid="format">
         <option value="text">text</option><option value="json">JSON</option><option value="hex">hex</option></select></label>
       <button>Read</button></form>
@@ -292,7 +295,7 @@ function GroupPage({ id, tick, readOnly }) {
       <tbody>${g.members.map((m) => html`<tr><td>${m.memberId}</td><td>${m.clientId}</td><td>${m.host}</td><td>${m.partitions.join(', ')}</td></tr>`)}</tbody></table>`}
     ${readOnly ? null : html`<h2>Reset offsets</h2>
       <form class="inline" onSubmit=${reset} data-testid="reset-offsets">
-        <label>Topic<input name="topic" required value=${g.offsets[0]?.topic ?? ''} /></label>
+        <label>Topic<input name="topic" required defaultValue=${g.offsets[0]?.topic ?? ''} /></label>
         <label>To<select name="to"><option value="earliest">earliest</option><option value="latest">latest</option><option value="offset">offset</option></select></label>
         <label>Offset<input name="offset" type="number" min="0" placeholder="with 'offset'" /></label>
         <button disabled=${action.busy}>Reset (group must be inactive)</button></form>
@@ -334,7 +337,7 @@ function App() {
   return html`<header><span class="brand">kafkats console</span>
       <nav>${nav('#/', 'Cluster', 'cluster')}${nav('#/topics', 'Topics', 'topics')}${nav('#/groups', 'Consumer groups', 'groups')}${nav('#/acls', 'ACLs', 'acls')}</nav>
       <span class="status" data-testid="status">${cluster?.readOnly ? 'read-only · ' : ''}${live ? html`<span class="live">● live</span>` : html`<span class="down">● reconnecting</span>`}</span></header>
-    <main>${body}</main>`;
+    <main data-tick=${tick}>${body}</main>`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

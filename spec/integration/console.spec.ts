@@ -85,6 +85,11 @@ describe('kafkats console in headless Chromium', function () {
     await stopConsole(consoleProcess);
   });
 
+  /** Waits until the page has had one more live push than now. */
+  const nextRefresh = async (): Promise<void> => {
+    const tick = Number(await page.locator('main').getAttribute('data-tick'));
+    await eventually(async () => Number(await page.locator('main').getAttribute('data-tick')) > tick, 20_000, 'a live refresh');
+  };
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
   it('shows the brokers and the controller, live', async () => {
@@ -102,6 +107,9 @@ describe('kafkats console in headless Chromium', function () {
     await form.locator('input[name=name]').fill(TOPIC);
     await form.locator('input[name=partitions]').fill('3');
     await form.locator('input[name=replicationFactor]').fill('3');
+    // A live refresh re-renders the page; it must leave what the user typed alone.
+    await nextRefresh();
+    expect(await form.locator('input[name=partitions]').inputValue()).to.equal('3');
     await form.getByRole('button').click();
     await page.getByTestId('notice').filter({ hasText: `Created topic ${TOPIC}.` }).waitFor();
     await page.locator(`[data-testid=topic-row][data-topic=${TOPIC}]`).waitFor();
@@ -190,6 +198,7 @@ describe('kafkats console in headless Chromium', function () {
     const rows = await page.getByTestId('under-replicated').getByTestId('partition-row').allTextContents();
     expect(rows.some((r) => r.startsWith(TOPIC))).to.equal(true);
     await page.getByTestId('broker-count').filter({ hasText: '2' }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('offline-broker').allTextContents()).to.deep.equal([`${victim}offline: named as a replica but not alive`]);
     await shot('cluster');
   });
 
@@ -207,6 +216,9 @@ describe('kafkats console in headless Chromium', function () {
     const missing = await fetch(new URL('/api/topics/no-such-topic/records?partition=0', url));
     expect(missing.status).to.be.within(400, 499);
     expect(((await missing.json()) as { error: string }).error).to.contain("Topic 'no-such-topic' does not exist");
+    const produceMissing = await post('/api/topics/no-such-topic/records', JSON.stringify({ value: 'x' }));
+    expect(produceMissing.status).to.equal(404);
+    expect(((await produceMissing.json()) as { error: string }).error).to.equal("Topic 'no-such-topic' does not exist");
     const badPartition = await fetch(new URL(`/api/topics/${TOPIC}/records?partition=x`, url));
     expect(badPartition.status).to.equal(400);
     const ok = await fetch(new URL('/api/topics', url));

@@ -45,6 +45,8 @@ export interface ClusterOverview {
   clusterId: string | null;
   controllerId: number;
   brokers: Array<{ id: number; host: string; port: number; rack: string | null; partitions: number; leaders: number; bytesInPerSec: number | null; bytesOutPerSec: number | null }>;
+  /** Brokers that partitions name as replicas but that are not alive (not in Metadata). */
+  offlineBrokers: number[];
   topics: number;
   partitions: number;
   underReplicated: PartitionState[];
@@ -164,8 +166,11 @@ export class ConsoleApi {
         bytesOutPerSec: rate?.bytesOutPerSec ?? null,
       };
     });
+    const live = new Set(meta.brokers.map((b) => b.nodeId));
+    const offlineBrokers = [...new Set(states.flatMap((s) => s.replicas))].filter((id) => !live.has(id)).sort((a, b) => a - b);
     return {
       clusterId: meta.clusterId,
+      offlineBrokers,
       controllerId: meta.controllerId,
       brokers,
       topics: new Set(states.map((s) => s.topic)).size,
@@ -346,6 +351,11 @@ export class ConsoleApi {
       const p = this.kafka.producer({ allowAutoTopicCreation: false });
       this.producer = p.connect().then(() => p);
       this.producer.catch(() => (this.producer = null));
+    }
+    const { states } = await this.partitions([topic]);
+    if (states.length === 0) throw new ConsoleError(404, `Topic '${topic}' does not exist`);
+    if (partition !== undefined && !states.some((x) => x.partition === partition)) {
+      throw new ConsoleError(400, `partition ${partition} does not exist in topic ${topic} (it has ${states.length})`);
     }
     const producer = await this.producer;
     const [meta] = await producer.send({ topic, acks: -1, timeout: 15_000, messages: [{ key: str(body.key, 'key'), value: str(body.value, 'value'), headers, partition }] });

@@ -12,7 +12,8 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describeError } from '../cli-support.js';
+import { ApiError } from '../../protocol/errors.js';
+import { CliError, describeError } from '../cli-support.js';
 import { ConsoleApi, ConsoleError } from './console-api.js';
 
 export interface ConsoleServerOptions {
@@ -129,7 +130,7 @@ export class ConsoleServer {
   }
 
   private fail(res: http.ServerResponse, err: unknown): void {
-    const status = err instanceof ConsoleError ? err.status : 500;
+    const status = err instanceof ConsoleError ? err.status : isUnreachable(err) ? 503 : isRefusal(err) ? 409 : 500;
     const message = describeError(err);
     if (status === 500) this.log(`console: ${message}`);
     if (!res.headersSent) this.json(res, status, { error: message });
@@ -180,6 +181,18 @@ export class ConsoleServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.api.close();
   }
+}
+
+/** A Kafka error answer (through kafkats' codec or kafkajs) or a tool's worded refusal: the user's to read, not a console bug. */
+function isRefusal(err: unknown): boolean {
+  return err instanceof CliError || err instanceof ApiError || (err instanceof Error && err.name.startsWith('KafkaJS'));
+}
+
+/** The cluster cannot be reached (connection refused, reset, timed out). */
+function isUnreachable(err: unknown): boolean {
+  if (err instanceof CliError && err.message.startsWith('cannot reach any bootstrap server')) return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
 
 async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
