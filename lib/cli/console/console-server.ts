@@ -131,7 +131,7 @@ export class ConsoleServer {
 
   private fail(res: http.ServerResponse, err: unknown): void {
     const status = err instanceof ConsoleError ? err.status : isUnreachable(err) ? 503 : isRefusal(err) ? 409 : 500;
-    const message = describeError(err);
+    const message = err instanceof ConsoleError ? err.message : describeError(err);
     if (status === 500) this.log(`console: ${message}`);
     if (!res.headersSent) this.json(res, status, { error: message });
     else res.end();
