@@ -26,8 +26,6 @@ async function registerTools(program: Command): Promise<void> {
     import('./log-dirs.js').then((m) => m.registerLogDirs),
     import('./delete-records.js').then((m) => m.registerDeleteRecords),
     import('./acls.js').then((m) => m.registerAcls),
-    import('./delete-records.js').then((m) => m.registerDeleteRecords),
-    import('./log-dirs.js').then((m) => m.registerLogDirs),
     import('./broker-api-versions.js').then((m) => m.registerBrokerApiVersions),
     import('./producer-perf-test.js').then((m) => m.registerProducerPerfTest),
     import('./consumer-perf-test.js').then((m) => m.registerConsumerPerfTest),
