@@ -32,6 +32,7 @@ COPY --from=build /opt/kafkats/node_modules ./node_modules
 COPY --from=build /opt/kafkats/dist ./dist
 COPY --from=build /opt/kafkats/bin ./bin
 COPY --from=build /opt/kafkats/config ./config
+COPY --from=build /opt/kafkats/console-ui ./console-ui
 # The image's broker defaults use the Confluent names, the weaker environment form, so that a user's
 # KAFKA_LOG_DIRS or KAFKA_CFG_LOG_DIRS replaces them. glibc malloc settings for the broker
 # (lib/server/heap-tuning.ts, BROKER_MALLOC_ENV).

@@ -194,7 +194,7 @@ async function planFor(admin: AdminClient, view: GroupView, groupId: string, opt
   return byTime.map((e) => (e.offset < 0n ? { ...e, offset: latest.get(key(e.topic, e.partition))! } : e));
 }
 
-async function commitOffsets(admin: AdminClient, coordinator: string, groupId: string, plan: PartitionOffset[]): Promise<void> {
+export async function commitOffsets(admin: AdminClient, coordinator: string, groupId: string, plan: PartitionOffset[]): Promise<void> {
   const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: bigint; committedMetadata: string }>>();
   for (const e of plan) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), { partitionIndex: e.partition, committedOffset: e.offset, committedMetadata: '' }]);
   const r = await admin.send(coordinator, ApiKeys.OFFSET_COMMIT, 2, {

@@ -122,7 +122,7 @@ async function coordinatorOf(raw: AdminClient, groupId: string): Promise<Coordin
 }
 
 /** OffsetFetch with topics = null on the group coordinator: every committed offset of the group. */
-async function committedOffsets(raw: AdminClient, groupId: string): Promise<Map<string, Map<number, bigint>>> {
+export async function committedOffsets(raw: AdminClient, groupId: string): Promise<Map<string, Map<number, bigint>>> {
   const r = await raw.send((await coordinatorOf(raw, groupId)).address, ApiKeys.OFFSET_FETCH, 3, { groupId, topics: null });
   if (r.errorCode !== Errors.NONE.code) throw new CliError(`OffsetFetch for group '${groupId}': ${errorText(r.errorCode, null)}`);
   const out = new Map<string, Map<number, bigint>>();
@@ -145,7 +145,7 @@ interface Member {
   partitions: Array<{ topic: string; partition: number }>;
 }
 
-interface GroupDescription {
+export interface GroupDescription {
   groupId: string;
   state: string;
   protocol: string;
@@ -154,7 +154,7 @@ interface GroupDescription {
 }
 
 /** DescribeGroups v5 on the group's coordinator, with each consumer member's assignment decoded. */
-async function describeGroup(raw: AdminClient, groupId: string): Promise<GroupDescription> {
+export async function describeGroup(raw: AdminClient, groupId: string): Promise<GroupDescription> {
   const coordinator = await coordinatorOf(raw, groupId);
   const r = await raw.send(coordinator.address, ApiKeys.DESCRIBE_GROUPS, 5, { groups: [groupId], includeAuthorizedOperations: false });
   const g = r.groups[0];

@@ -30,6 +30,7 @@ async function registerTools(program: Command): Promise<void> {
     import('./producer-perf-test.js').then((m) => m.registerProducerPerfTest),
     import('./consumer-perf-test.js').then((m) => m.registerConsumerPerfTest),
     import('./zookeeper-shell.js').then((m) => m.registerZooKeeperShell),
+    import('./console/console-command.js').then((m) => m.registerConsole),
   ]);
   for (const register of tools) register(program);
 }

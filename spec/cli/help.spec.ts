@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { kafkats } from './support.js';
 
-const VERBS = ['server-start', 'cluster', 'zookeeper', 'topics', 'console-producer', 'console-consumer', 'consumer-groups', 'configs', 'get-offsets', 'leader-election', 'reassign-partitions', 'dump-log', 'acls', 'delete-records', 'log-dirs', 'broker-api-versions', 'producer-perf-test', 'consumer-perf-test'];
+const VERBS = ['server-start', 'cluster', 'zookeeper', 'topics', 'console-producer', 'console-consumer', 'consumer-groups', 'configs', 'get-offsets', 'leader-election', 'reassign-partitions', 'dump-log', 'acls', 'delete-records', 'log-dirs', 'broker-api-versions', 'producer-perf-test', 'consumer-perf-test', 'console'];
 
 describe('kafkats --help', function () {
   this.timeout(180_000);
