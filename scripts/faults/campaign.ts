@@ -415,6 +415,7 @@ class FaultCampaign {
       acked: w.acked, read: w.read, failed: w.failed.map((f) => f.value), ends, replicas,
       unregistered: this.unregistered, underReplicated: this.underReplicated, crashes: this.crashes,
       clientFailures: [...w.fatalErrors, ...w.unexpectedExits],
+      groupActivity: (partition, offset) => w.groupActivityAround(partition, offset),
       attribute: (partition, at) => ({
         leadershipAfter: (this.observer!.timeline.get(partition) ?? []).filter((t) => t.at >= at).slice(0, 6).map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
         faults: this.faults.filter((f) => (f.healedAt ?? Infinity) + 60_000 >= at).slice(0, 2).map((f) => `${f.index} ${f.nemesis}: ${f.description} (${new Date(f.startedAt).toISOString()})`),
@@ -443,9 +444,10 @@ class FaultCampaign {
       config: { ...this.o, faults: Number.isFinite(this.o.faults) ? this.o.faults : null, brokers: BROKERS.length, topic: TOPIC, group: GROUP, machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}` },
       faults: this.faults,
       workload: {
-        sent: (extra.producer as Record<string, number> | null)?.sent ?? null,
+        lastProducerSummary: extra.producer ?? null,
         acked: w?.acked.length ?? 0, failed: w?.failed.length ?? 0, failedByError: countBy(w?.failed.map((f) => f.error) ?? []),
         failedByFault: countBy(w?.failed.map((f) => this.faultAt(f.at)) ?? []),
+        ackedWithoutOffset: w?.acked.filter((a) => a.offset < 0).length ?? 0,
         fatalErrors: w?.fatalErrors.length ?? 0, read: w?.read.length ?? 0, consumers: 2, rebalances: w?.rebalances ?? 0,
         consumerErrors: countBy(w?.consumerErrors.map((e) => e.kind) ?? []), summaries: w?.summaries() ?? {},
       },

@@ -38,6 +38,8 @@ export interface CheckInput {
   clientFailures: WorkloadEvent[];
   /** What happened to a partition after `at` (elections, faults), for the examples of a loss. */
   attribute?: (partition: number, at: number) => unknown;
+  /** What the consumer group did around an offset, for the examples of records never read. */
+  groupActivity?: (partition: number, offset: number) => unknown;
 }
 
 export interface CheckResult {
@@ -92,7 +94,8 @@ export function checkLog(input: CheckInput): CheckResult[] {
   for (const a of input.acked) {
     const found = byValue.get(a.value);
     if (found === undefined) lost.push(a);
-    else if (!found.some((f) => f.partition === a.partition && f.offset === a.offset)) moved.push({ acked: a, now: found });
+    // An acknowledgement without an offset (-1: the client knows it was written, not where) is only checked for presence.
+    else if (a.offset >= 0 && !found.some((f) => f.partition === a.partition && f.offset === a.offset)) moved.push({ acked: a, now: found });
   }
   const duplicates = [...byValue].filter(([, l]) => l.length > 1);
   const outOfOrder: Array<{ partition: number; offset: number; value: string; previous: string; previousOffset: number }> = [];
@@ -159,7 +162,7 @@ export function checkLog(input: CheckInput): CheckResult[] {
       name: 'never-read',
       title: 'acknowledged records the consumer group never read',
       count: neverRead.length,
-      examples: ranges(neverRead, (f, l, n) => ({ partition: f.partition, fromOffset: f.offset, toOffset: l.offset, records: n, firstValue: f.value })),
+      examples: ranges(neverRead, (f, l, n) => ({ partition: f.partition, fromOffset: f.offset, toOffset: l.offset, records: n, firstValue: f.value, group: input.groupActivity?.(f.partition, f.offset) })),
     },
   ];
 }

@@ -78,7 +78,7 @@ export function formatReport(r: CampaignReport): string {
     '',
     table(faultRows),
     '',
-    `Workload: ${String(w.sent ?? '?')} sent, ${String(w.acked)} acknowledged, ${String(w.failed)} failed deliveries (may or may not be written), ${String(w.fatalErrors)} fatal producer errors; ${String(w.read)} reads by ${String(w.consumers)} group consumers (${String(w.rebalances)} rebalance callbacks)`,
+    `Workload: ${String(w.acked)} records acknowledged (${String(w.ackedWithoutOffset)} without an offset), ${String(w.failed)} failed deliveries (may or may not be written), ${String(w.fatalErrors)} fatal producer errors; ${String(w.read)} reads by ${String(w.consumers)} group consumers (${String(w.rebalances)} rebalance callbacks)`,
     '',
     table(checkRows),
   ];

@@ -8,7 +8,8 @@
 # (TAG, ignored, names the campaign run on the command line.) The writer stops when its parent
 # process is gone.
 # stdout, one event a line (the campaign parses them as they come):
-#   A <ms> <partition> <offset> <value>   delivery report without error: acknowledged
+#   A <ms> <partition> <offset> <value>   delivery report without error: acknowledged (offset -1: the
+#                                         client knows the record was written but not where)
 #   X <ms> <value> <error name> <code>    delivery report with an error: not acknowledged (may or may not be written)
 #   F <ms> <error name> <message>         a fatal producer error; the instance is replaced by a new one
 #   S <json>                              summary, after SIGTERM and a final flush
@@ -44,7 +45,8 @@ def on_delivery(err, msg):
     value = msg.value().decode()
     if err is None:
         counts['acked'] += 1
-        out.write('A %d %d %d %s\n' % (now_ms(), msg.partition(), msg.offset(), value))
+        offset = msg.offset()
+        out.write('A %d %d %d %s\n' % (now_ms(), msg.partition(), -1 if offset is None else offset, value))
     else:
         counts['failed'] += 1
         out.write('X %d %s %s %d\n' % (now_ms(), value, err.name(), err.code()))
@@ -68,6 +70,9 @@ def new_producer():
         'retry.backoff.ms': 100,
         'topic.metadata.refresh.interval.ms': 2000,
         'socket.keepalive.enable': True,
+        # The idempotence state machine (producer ids, epochs, sequence errors) goes to stderr,
+        # which the campaign keeps in producer.err.
+        'debug': 'eos',
         'error_cb': on_error,
     })
 

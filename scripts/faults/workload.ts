@@ -15,6 +15,8 @@ const HERE = import.meta.dirname;
 export interface AckedRecord { partition: number; offset: number; value: string; at: number }
 export interface ReadRecord { partition: number; offset: number; value: string; at: number; consumer: number }
 export interface WorkloadEvent { at: number; process: string; kind: string; detail: string }
+/** An offset commit a consumer made (K) or the committed offsets it found on assignment (C). */
+export interface GroupOffsets { at: number; consumer: number; kind: 'commit' | 'assigned'; error: string; offsets: Map<number, number> }
 
 export interface WorkloadOptions {
   bootstrap: string;
@@ -38,6 +40,7 @@ interface Member {
   stderr: string;
   summary: Record<string, number> | null;
   out: fs.WriteStream;
+  err: fs.WriteStream;
   onLine: (line: string) => void;
 }
 
@@ -54,6 +57,7 @@ export class Workload {
   readonly read: ReadRecord[] = [];
   readonly consumerErrors: WorkloadEvent[] = [];
   readonly unexpectedExits: WorkloadEvent[] = [];
+  readonly groupOffsets: GroupOffsets[] = [];
   rebalances = 0;
   private generation = 0;
   private readonly members: Member[] = [];
@@ -70,7 +74,7 @@ export class Workload {
   }
 
   private member(name: string, args: () => string[], onLine: (line: string) => void): Member {
-    const m: Member = { name, args, child: null, exited: Promise.resolve(), stopping: false, stderr: '', summary: null, out: fs.createWriteStream(path.join(this.o.runDir, `${name}.out`), { flags: 'a' }), onLine };
+    const m: Member = { name, args, child: null, exited: Promise.resolve(), stopping: false, stderr: '', summary: null, out: fs.createWriteStream(path.join(this.o.runDir, `${name}.out`), { flags: 'a' }), err: fs.createWriteStream(path.join(this.o.runDir, `${name}.err`), { flags: 'a' }), onLine };
     this.members.push(m);
     return m;
   }
@@ -89,6 +93,7 @@ export class Workload {
     });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
+      m.err.write(chunk);
       m.stderr = (m.stderr + chunk).slice(-4000);
     });
     m.exited = new Promise((resolve) => child.once('close', (code, signal) => {
@@ -135,6 +140,13 @@ export class Workload {
       case 'G':
         this.rebalances++;
         break;
+      case 'C':
+      case 'K': {
+        const list = f[0] === 'C' ? f[2] : f[3];
+        const offsets = new Map((list ?? '').split(',').filter((x) => x.includes(':')).map((x) => x.split(':').map(Number) as [number, number]));
+        this.groupOffsets.push({ at, consumer, kind: f[0] === 'C' ? 'assigned' : 'commit', error: f[0] === 'C' ? (list === '?' ? f.slice(3).join(' ') : 'NONE') : f[2] ?? '?', offsets });
+        break;
+      }
       case 'E':
         this.consumerErrors.push({ at, process: `consumer-${consumer}`, kind: f[2] ?? '?', detail: f.slice(3).join(' ') });
         break;
@@ -143,6 +155,25 @@ export class Workload {
         break;
       default:
     }
+  }
+
+  /**
+   * What the group did around `offset` of `partition`: each consumer's last read below it and
+   * first read above it, and the commits and assignment-time committed offsets near it — enough to
+   * tell a record the client skipped from an offset the broker moved.
+   */
+  groupActivityAround(partition: number, offset: number): Record<string, unknown> {
+    const reads = this.read.filter((r) => r.partition === partition);
+    const perConsumer = [...new Set(reads.map((r) => r.consumer))].map((c) => {
+      const mine = reads.filter((r) => r.consumer === c);
+      const before = mine.filter((r) => r.offset < offset).at(-1);
+      const after = mine.find((r) => r.offset > offset);
+      return { consumer: c, lastReadBelow: before && { offset: before.offset, at: new Date(before.at).toISOString() }, firstReadAbove: after && { offset: after.offset, at: new Date(after.at).toISOString() } };
+    });
+    const near = this.groupOffsets
+      .filter((g) => g.offsets.has(partition) && Math.abs(g.offsets.get(partition)! - offset) <= 100)
+      .map((g) => ({ at: new Date(g.at).toISOString(), consumer: g.consumer, kind: g.kind, error: g.error, offset: g.offsets.get(partition) }));
+    return { perConsumer, commitsAndAssignments: near };
   }
 
   /** The highest offset read per partition. */
@@ -165,6 +196,7 @@ export class Workload {
       await m.exited;
     }
     m.out.end();
+    m.err.end();
     return clean;
   }
 

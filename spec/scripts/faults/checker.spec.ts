@@ -64,6 +64,14 @@ describe('fault campaign checker', () => {
     expect(counts(input)).to.deep.equal({ 'acked-lost': 1, 'acked-offset-changed': 2, 'never-read': 1 });
   });
 
+  it('checks an acknowledgement without an offset for presence only', () => {
+    const acked = history(log).acked.map((a, i) => (i === 2 ? { ...a, offset: -1 } : a));
+    expect(counts(history(log, { acked }))).to.deep.equal({});
+    const gone = [log[0]!, log[1]!, log[3]!, log[4]!];
+    const lost = history(gone, { acked: [...history(gone).acked, { partition: 0, offset: -1, value: v(0, 1), at: 0 }] });
+    expect(counts(lost)).to.deep.equal({ 'acked-lost': 1, 'never-read': 1 });
+  });
+
   it('counts a record written twice as a duplicate', () => {
     const twice = [...log, v(1, 1)];
     const input = history(log, { ends: new Map([[0, { leader: 0, highWatermark: 6 }]]), replicas: new Map([[0, [replica(0, twice), replica(1, twice), replica(2, twice)]]]) });
