@@ -462,8 +462,12 @@ class FaultCampaign {
     };
   }
 
-  /** Stops everything this run started and removes what it created (also after a failure). */
-  async tearDown(graceful: boolean): Promise<void> {
+  /**
+   * Stops everything this run started and removes what it created (also after a failure). With
+   * `keepLogDirs` the brokers' segments and checkpoints are copied into the run directory first
+   * (the tmpfs mounts go): `kafkats dump-log` reads them.
+   */
+  async tearDown(graceful: boolean, keepLogDirs = false): Promise<void> {
     if (this.monitor !== null) clearInterval(this.monitor);
     this.workload?.killAll();
     await this.observer?.stop();
@@ -471,6 +475,14 @@ class FaultCampaign {
       for (const b of this.cluster.brokers) b.resume();
       if (graceful) await this.cluster.stop().catch(() => undefined);
       for (const b of this.cluster.brokers) b.killNow();
+    }
+    if (keepLogDirs && this.logDirs !== null && this.logDirs.unavailable === null) {
+      for (const id of BROKERS) {
+        const to = path.join(this.runDir, `broker-${id}`, 'log-dir-at-end');
+        // Segments and checkpoints; not the ballast, nor the (preallocated, sparse) indexes.
+        fs.cpSync(this.logDirs.dir(id), to, { recursive: true, filter: (src) => path.basename(src) !== 'filler' && !/\.(time)?index$/.test(src) });
+      }
+      this.log(`log dirs copied to ${path.join(this.runDir, 'broker-<id>', 'log-dir-at-end')}`);
     }
     await this.zookeeper?.stop().catch(() => undefined);
     await this.network?.close().catch(() => undefined);
@@ -543,7 +555,7 @@ async function main(): Promise<number> {
     await c.tearingDown;
     return 130;
   }
-  await c.tearDown(true);
+  await c.tearDown(true, report.runDirKept);
   cleaned = true;
   writeReport(reportFile, report);
   if (!report.runDirKept) fs.rmSync(c.runDir, { recursive: true, force: true });

@@ -51,22 +51,24 @@ export interface CheckResult {
 
 const MAX_EXAMPLES = 20;
 
-interface Located { partition: number; offset: number; leaderEpoch: number }
+interface Located { partition: number; offset: number; leaderEpoch: number; producer: string }
 
 /** Leader log records below the high watermark, by value. */
-function indexLog(input: CheckInput): { byValue: Map<string, Located[]>; atOffset: Map<number, Map<number, { value: string | null; leaderEpoch: number }>> } {
+type AtOffset = { value: string | null; leaderEpoch: number; producer: string };
+
+function indexLog(input: CheckInput): { byValue: Map<string, Located[]>; atOffset: Map<number, Map<number, AtOffset>> } {
   const byValue = new Map<string, Located[]>();
-  const atOffset = new Map<number, Map<number, { value: string | null; leaderEpoch: number }>>();
+  const atOffset = new Map<number, Map<number, AtOffset>>();
   for (const [partition, end] of input.ends) {
     const leader = input.replicas.get(partition)?.find((r) => r.brokerId === end.leader);
-    const offsets = new Map<number, { value: string | null; leaderEpoch: number }>();
+    const offsets = new Map<number, AtOffset>();
     atOffset.set(partition, offsets);
     for (const r of leader?.records ?? []) {
       if (r.offset >= end.highWatermark) break;
-      offsets.set(r.offset, { value: r.value, leaderEpoch: r.leaderEpoch });
+      offsets.set(r.offset, { value: r.value, leaderEpoch: r.leaderEpoch, producer: r.producer });
       if (r.value === null) continue;
       const list = byValue.get(r.value) ?? [];
-      list.push({ partition, offset: r.offset, leaderEpoch: r.leaderEpoch });
+      list.push({ partition, offset: r.offset, leaderEpoch: r.leaderEpoch, producer: r.producer });
       byValue.set(r.value, list);
     }
   }
@@ -141,7 +143,9 @@ export function checkLog(input: CheckInput): CheckResult[] {
       name: 'duplicates',
       title: 'records written more than once',
       count: duplicates.reduce((n, [, l]) => n + l.length - 1, 0),
-      examples: duplicates.slice(0, MAX_EXAMPLES).map(([value, at]) => ({ value, at })),
+      // Each copy with its leader epoch and producer id/epoch/sequence: the same producer epoch and
+      // sequence twice is a retry the broker did not recognise; a new producer epoch is a re-send.
+      examples: duplicates.slice(0, MAX_EXAMPLES).map(([value, at]) => ({ value, at, acked: input.acked.filter((a) => a.value === value), after: input.attribute?.(at[0]!.partition, input.acked.find((a) => a.value === value)?.at ?? 0) })),
     },
     {
       name: 'order',

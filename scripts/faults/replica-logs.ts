@@ -26,7 +26,13 @@ export interface BatchSummary {
   segment: string;
 }
 
-export interface ReplicaRecord { offset: number; value: string | null; leaderEpoch: number }
+export interface ReplicaRecord {
+  offset: number;
+  value: string | null;
+  leaderEpoch: number;
+  /** Producer id, producer epoch and sequence of the record (its batch's base sequence + delta). */
+  producer: string;
+}
 
 export interface ReplicaLog {
   brokerId: number;
@@ -71,7 +77,10 @@ export function readReplicaLog(logDir: string, brokerId: number, topic: string, 
           digest: createHash('sha1').update(bytes).digest('hex'),
           segment,
         });
-        for (const r of iterateRecords(bytes)) log.records.push({ offset: Number(r.offset), value: r.value === null ? null : r.value.toString('utf8'), leaderEpoch: h.partitionLeaderEpoch });
+        for (const r of iterateRecords(bytes)) {
+          const sequence = h.baseSequence < 0 ? -1 : h.baseSequence + Number(r.offset - h.baseOffset);
+          log.records.push({ offset: Number(r.offset), value: r.value === null ? null : r.value.toString('utf8'), leaderEpoch: h.partitionLeaderEpoch, producer: `${h.producerId}/${h.producerEpoch}/${sequence}` });
+        }
         log.logEndOffset = baseOffset + h.lastOffsetDelta + 1;
       }
     } catch (err) {

@@ -70,9 +70,9 @@ def new_producer():
         'retry.backoff.ms': 100,
         'topic.metadata.refresh.interval.ms': 2000,
         'socket.keepalive.enable': True,
-        # The idempotence state machine (producer ids, epochs, sequence errors) goes to stderr,
-        # which the campaign keeps in producer.err.
-        'debug': 'eos',
+        # The idempotence state machine (producer ids, epochs, sequence errors) and each produce
+        # request's outcome go to stderr, which the campaign keeps in producer.err.
+        'debug': 'eos,msg',
         'error_cb': on_error,
     })
 

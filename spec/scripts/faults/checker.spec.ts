@@ -20,7 +20,7 @@ function replica(brokerId: number, values: string[], epoch = 0): ReplicaLog {
   const batches: BatchSummary[] = values.map((value, o) => ({
     baseOffset: o, lastOffset: o, partitionLeaderEpoch: epoch, producerId: '1', producerEpoch: 0, baseSequence: o, count: 1, size: 80, crc: 0, digest: `${epoch}:${value}`, segment: '00000000000000000000.log',
   }));
-  return { brokerId, present: true, batches, records: values.map((value, offset) => ({ offset, value, leaderEpoch: epoch })), logEndOffset: values.length, problems: [] };
+  return { brokerId, present: true, batches, records: values.map((value, offset) => ({ offset, value, leaderEpoch: epoch, producer: `1/0/${offset}` })), logEndOffset: values.length, problems: [] };
 }
 
 function history(log: string[], over: Partial<CheckInput> = {}): CheckInput {
@@ -122,12 +122,12 @@ describe('fault campaign replica reader', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafkats-replica-'));
     try {
       fs.mkdirSync(path.join(dir, 'faults-0'));
-      const first = buildRecordBatch([{ value: Buffer.from('a') }, { value: Buffer.from('b') }], { baseOffset: 0n, partitionLeaderEpoch: 3 });
+      const first = buildRecordBatch([{ value: Buffer.from('a') }, { value: Buffer.from('b') }], { baseOffset: 0n, partitionLeaderEpoch: 3, producerId: 9n, producerEpoch: 1, baseSequence: 5 });
       const second = buildRecordBatch([{ value: Buffer.from('c') }], { baseOffset: 2n, partitionLeaderEpoch: 4 });
       fs.writeFileSync(path.join(dir, 'faults-0', '00000000000000000000.log'), Buffer.concat([first, second, Buffer.from([0, 0, 0])]));
       const r = readReplicaLog(dir, 7, 'faults', 0);
       expect(r.batches.map((b) => [b.baseOffset, b.lastOffset, b.partitionLeaderEpoch])).to.deep.equal([[0, 1, 3], [2, 2, 4]]);
-      expect(r.records.map((x) => [x.offset, x.value])).to.deep.equal([[0, 'a'], [1, 'b'], [2, 'c']]);
+      expect(r.records.map((x) => [x.offset, x.value, x.producer])).to.deep.equal([[0, 'a', '9/1/5'], [1, 'b', '9/1/6'], [2, 'c', '-1/-1/-1']]);
       expect(r.logEndOffset).to.equal(3);
       expect(r.problems).to.deep.equal(['00000000000000000000.log: 3 bytes after the last whole batch']);
       expect(readReplicaLog(dir, 7, 'faults', 1).present).to.equal(false);
