@@ -20,7 +20,7 @@ import { startCluster, type RunningCluster } from '../../lib/testing/cluster.js'
 import { findFreePort } from '../../lib/testing/zookeeper-runner.js';
 import { createTopic, request } from '../../spec/integration/support.js';
 import { HelpRequested, parseOptions, USAGE, type CampaignOptions } from './campaign-options.js';
-import { check, type Finding, type PartitionEnd } from './checker.js';
+import { check, violations, type Finding, type PartitionEnd } from './checker.js';
 import { ClusterObserver, registeredBrokers, type Registration } from './cluster-observer.js';
 import type { FaultNetwork } from './fault-network.js';
 import { LogDirs } from './log-dirs.js';
@@ -399,13 +399,13 @@ class FaultCampaign {
     this.log('reading every replica from the brokers\' log dirs');
     let replicas = this.readReplicas(ends);
     // Followers may still be fetching the last batches: read again for up to 30 s while replicas differ.
-    for (let i = 0; i < 6 && check(this.checkInput(ends, replicas)).some((c) => c.name === 'replicas-differ' && c.count > 0); i++) {
+    for (let i = 0; i < 6 && violations(check(this.checkInput(ends, replicas))).some((c) => c.name === 'replicas-differ'); i++) {
       await sleep(5000);
       replicas = this.readReplicas(ends);
     }
     await Promise.all(this.pendingSettles);
     const checks = check(this.checkInput(ends, replicas));
-    const ok = checks.every((c) => c.count === 0) && this.campaignErrors.length === 0 && !this.interrupted;
+    const ok = violations(checks).length === 0 && this.campaignErrors.length === 0 && !this.interrupted;
     return this.report(faultPhaseMs, skipped, checks, ok, { producer: producer.summary });
   }
 
@@ -414,7 +414,8 @@ class FaultCampaign {
     return {
       acked: w.acked, read: w.read, failed: w.failed.map((f) => f.value), ends, replicas,
       unregistered: this.unregistered, underReplicated: this.underReplicated, crashes: this.crashes,
-      clientFailures: [...w.fatalErrors, ...w.unexpectedExits],
+      workloadDeaths: w.unexpectedExits,
+      producerFatalErrors: w.fatalErrors,
       groupActivity: (partition, offset) => w.groupActivityAround(partition, offset),
       attribute: (partition, at) => ({
         leadershipAfter: (this.observer!.timeline.get(partition) ?? []).filter((t) => t.at >= at).slice(0, 6).map((t) => ({ ...t, at: new Date(t.at).toISOString() })),

@@ -4,7 +4,7 @@
  * timeline) and a table on stdout.
  */
 import fs from 'node:fs';
-import type { CheckResult } from './checker.js';
+import { violations, type CheckResult } from './checker.js';
 import type { TimelineEntry } from './cluster-observer.js';
 
 export interface FaultRecord {
@@ -68,7 +68,7 @@ export function formatReport(r: CampaignReport): string {
     const notRecovered = list.filter((f) => f.healedAt !== null && (f.registeredAfterMs === null || f.fullIsrAfterMs === null)).length;
     faultRows.push([name, String(list.length), String(list.filter((f) => f.error !== undefined).length), `${seconds(median(reg))} / ${seconds(max(reg))}`, `${seconds(median(isr))} / ${seconds(max(isr))}`, String(notRecovered)]);
   }
-  const checkRows = [['check', 'count', 'result'], ...r.checks.map((c) => [c.title, String(c.count), c.count === 0 ? 'ok' : 'FAIL'])];
+  const checkRows = [['check', 'count', 'result'], ...r.checks.map((c) => [c.title, String(c.count), c.informational === true ? 'info' : c.count === 0 ? 'ok' : 'FAIL'])];
   const w = r.workload;
   const lines = [
     '',
@@ -88,7 +88,8 @@ export function formatReport(r: CampaignReport): string {
   }
   if (r.campaignErrors.length > 0) lines.push('', 'Campaign errors (faults that could not be applied or healed):', ...r.campaignErrors.map((e) => `  ${e}`));
   lines.push('', `Broker logs: ${Object.values(r.brokerLogs).join(', ')}${r.runDirKept ? '' : ' (removed: clean run; --keep keeps them)'}`);
-  lines.push(r.interrupted ? 'RESULT: INTERRUPTED' : r.ok ? 'RESULT: PASS' : `RESULT: FAIL (${r.checks.filter((c) => c.count > 0).map((c) => c.name).join(', ')})`);
+  const failed = [...violations(r.checks).map((c) => c.name), ...(r.campaignErrors.length > 0 ? ['campaign errors'] : [])];
+  lines.push(r.interrupted ? 'RESULT: INTERRUPTED' : r.ok ? 'RESULT: PASS' : `RESULT: FAIL (${failed.join(', ')})`);
   return lines.join('\n');
 }
 

@@ -59,6 +59,19 @@ def on_error(err):
         out.write('F %d %s %s\n' % (now_ms(), err.name(), err.str().replace('\n', ' ')))
 
 
+def serve(timeout, flush=False):
+    # A fatal error can also surface as an exception from poll()/flush(): same handling as error_cb.
+    try:
+        return producer.flush(timeout) if flush else producer.poll(timeout)
+    except KafkaException as e:
+        err = e.args[0]
+        if not err.fatal():
+            raise
+        if not fatal[0]:
+            on_error(err)
+        return len(producer)
+
+
 def new_producer():
     counts['instances'] += 1
     return Producer({
@@ -113,14 +126,14 @@ while not stopping[0]:
         next_send += interval
     if next_send < now - 1.0:
         next_send = now  # behind (a full queue): do not burst to catch up
-    producer.poll(0.01)
+    serve(0.01)
     if now - last_flush >= 0.1:
         out.flush()
         last_flush = now
         if os.getppid() != parent:
             break
 
-producer.flush(60)
+serve(60, flush=True)
 remaining = len(producer)
 out.write('S %s\n' % json.dumps(dict(counts, unflushed=remaining)))
 out.flush()

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { check, type CheckInput } from '../../../scripts/faults/checker.js';
+import { check, violations, type CheckInput } from '../../../scripts/faults/checker.js';
 import { readReplicaLog, type BatchSummary, type ReplicaLog } from '../../../scripts/faults/replica-logs.js';
 import { buildRecordBatch } from '../../../lib/record/memory-records-builder.js';
 
@@ -33,13 +33,14 @@ function history(log: string[], over: Partial<CheckInput> = {}): CheckInput {
     unregistered: [],
     underReplicated: [],
     crashes: [],
-    clientFailures: [],
+    workloadDeaths: [],
+    producerFatalErrors: [],
     ...over,
   };
 }
 
 function counts(input: CheckInput): Record<string, number> {
-  return Object.fromEntries(check(input).filter((c) => c.count > 0).map((c) => [c.name, c.count]));
+  return Object.fromEntries(violations(check(input)).map((c) => [c.name, c.count]));
 }
 
 describe('fault campaign checker', () => {
@@ -110,10 +111,12 @@ describe('fault campaign checker', () => {
     expect(counts(epochs)).to.deep.equal({ 'replicas-differ': 1 });
   });
 
-  it('reports what the campaign found while faults ran', () => {
+  it('reports what the campaign found while faults ran; a producer fatal error is shown but is no violation', () => {
     const finding = { fault: 3, nemesis: 'zookeeper-silent-restart', brokers: [1], at: 0, detail: 'not registered' };
-    expect(counts(history(log, { unregistered: [finding], crashes: [finding, finding], underReplicated: [finding], clientFailures: [{ at: 0, process: 'producer', kind: 'exit', detail: '' }] })))
-      .to.deep.equal({ unregistered: 1, crashes: 2, 'under-replicated': 1, 'client-failures': 1 });
+    const died = { at: 0, process: 'producer', kind: 'exit', detail: '' };
+    const input = history(log, { unregistered: [finding], crashes: [finding, finding], underReplicated: [finding], workloadDeaths: [died], producerFatalErrors: [died] });
+    expect(counts(input)).to.deep.equal({ unregistered: 1, crashes: 2, 'under-replicated': 1, 'workload-died': 1 });
+    expect(check(input).find((c) => c.name === 'producer-fatal')).to.include({ count: 1, informational: true });
   });
 });
 
