@@ -417,6 +417,7 @@ class FaultCampaign {
       workloadDeaths: w.unexpectedExits,
       producerFatalErrors: w.fatalErrors,
       groupActivity: (partition, offset) => w.groupActivityAround(partition, offset),
+      clientLog: (from, to) => w.idempotenceLog.filter((e) => e.at >= from && e.at <= to).map((e) => e.line).slice(-20),
       attribute: (partition, at) => ({
         leadershipAfter: (this.observer!.timeline.get(partition) ?? []).filter((t) => t.at >= at).slice(0, 6).map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
         faults: this.faults.filter((f) => (f.healedAt ?? Infinity) + 60_000 >= at).slice(0, 2).map((f) => `${f.index} ${f.nemesis}: ${f.description} (${new Date(f.startedAt).toISOString()})`),
@@ -449,6 +450,7 @@ class FaultCampaign {
         acked: w?.acked.length ?? 0, failed: w?.failed.length ?? 0, failedByError: countBy(w?.failed.map((f) => f.error) ?? []),
         failedByFault: countBy(w?.failed.map((f) => this.faultAt(f.at)) ?? []),
         ackedWithoutOffset: w?.acked.filter((a) => a.offset < 0).length ?? 0,
+        producerEpochBumps: w?.idempotenceLog.filter((e) => /bumped epoch/.test(e.line)).length ?? 0,
         fatalErrors: w?.fatalErrors.length ?? 0, read: w?.read.length ?? 0, consumers: 2, rebalances: w?.rebalances ?? 0,
         consumerErrors: countBy(w?.consumerErrors.map((e) => e.kind) ?? []), summaries: w?.summaries() ?? {},
       },

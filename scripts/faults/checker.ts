@@ -41,6 +41,8 @@ export interface CheckInput {
   producerFatalErrors: WorkloadEvent[];
   /** What happened to a partition after `at` (elections, faults), for the examples of a loss. */
   attribute?: (partition: number, at: number) => unknown;
+  /** The producer's idempotence log lines (sequence errors, epoch bumps) between two times. */
+  clientLog?: (from: number, to: number) => string[];
   /** What the consumer group did around an offset, for the examples of records never read. */
   groupActivity?: (partition: number, offset: number) => unknown;
 }
@@ -104,7 +106,13 @@ export function checkLog(input: CheckInput): CheckResult[] {
     // An acknowledgement without an offset (-1: the client knows it was written, not where) is only checked for presence.
     else if (a.offset >= 0 && !found.some((f) => f.partition === a.partition && f.offset === a.offset)) moved.push({ acked: a, now: found });
   }
-  const duplicates = [...byValue].filter(([, l]) => l.length > 1);
+  // A broker can only recognise a retry within one producer epoch: two copies under the same
+  // producer id and epoch are a duplicate the broker wrote; copies under different epochs are the
+  // client sending the record again after bumping its epoch (librdkafka#4953, also with Kafka).
+  const epochOf = (l: Located): string => l.producer.split('/').slice(0, 2).join('/');
+  const copies = [...byValue].filter(([, l]) => l.length > 1);
+  const duplicates = copies.filter(([, l]) => new Set(l.map(epochOf)).size < l.length);
+  const resent = copies.filter(([, l]) => new Set(l.map(epochOf)).size === l.length);
   const outOfOrder: Array<{ partition: number; offset: number; value: string; previous: string; previousOffset: number }> = [];
   for (const [partition, offsets] of atOffset) {
     const last = new Map<string, { seq: number; value: string; offset: number }>();
@@ -146,11 +154,16 @@ export function checkLog(input: CheckInput): CheckResult[] {
     },
     {
       name: 'duplicates',
-      title: 'records written more than once',
+      title: 'records written more than once (within one producer epoch)',
       count: duplicates.reduce((n, [, l]) => n + l.length - 1, 0),
-      // Each copy with its leader epoch and producer id/epoch/sequence: the same producer epoch and
-      // sequence twice is a retry the broker did not recognise; a new producer epoch is a re-send.
-      examples: duplicates.slice(0, MAX_EXAMPLES).map(([value, at]) => ({ value, at, acked: input.acked.filter((a) => a.value === value), after: input.attribute?.(at[0]!.partition, input.acked.find((a) => a.value === value)?.at ?? 0) })),
+      examples: duplicates.slice(0, MAX_EXAMPLES).map(([value, at]) => duplicateExample(input, value, at)),
+    },
+    {
+      name: 'duplicates-resent',
+      title: 'records the client sent again under a new producer epoch',
+      count: resent.reduce((n, [, l]) => n + l.length - 1, 0),
+      examples: resent.slice(0, MAX_EXAMPLES).map(([value, at]) => duplicateExample(input, value, at)),
+      informational: true,
     },
     {
       name: 'order',
@@ -174,6 +187,13 @@ export function checkLog(input: CheckInput): CheckResult[] {
       examples: ranges(neverRead, (f, l, n) => ({ partition: f.partition, fromOffset: f.offset, toOffset: l.offset, records: n, firstValue: f.value, group: input.groupActivity?.(f.partition, f.offset) })),
     },
   ];
+}
+
+/** A value written more than once: each copy (offset, leader epoch, producer id/epoch/sequence) and what the client logged. */
+function duplicateExample(input: CheckInput, value: string, at: Located[]): Record<string, unknown> {
+  const acked = input.acked.filter((a) => a.value === value);
+  const when = acked[0]?.at ?? 0;
+  return { value, copies: at, acked, clientLog: input.clientLog?.(when - 15_000, when), after: input.attribute?.(at[0]!.partition, when) };
 }
 
 function sameBatch(a: BatchSummary, b: BatchSummary): boolean {

@@ -58,6 +58,8 @@ export class Workload {
   readonly consumerErrors: WorkloadEvent[] = [];
   readonly unexpectedExits: WorkloadEvent[] = [];
   readonly groupOffsets: GroupOffsets[] = [];
+  /** librdkafka's idempotence events from the producer's debug output (sequence errors, epoch bumps, fatal errors). */
+  readonly idempotenceLog: Array<{ at: number; line: string }> = [];
   rebalances = 0;
   private generation = 0;
   private readonly members: Member[] = [];
@@ -92,9 +94,18 @@ export class Workload {
       for (const l of lines) m.onLine(l);
     });
     child.stderr!.setEncoding('utf8');
+    let errRest = '';
     child.stderr!.on('data', (chunk: string) => {
       m.err.write(chunk);
       m.stderr = (m.stderr + chunk).slice(-4000);
+      if (m.name !== 'producer') return;
+      const lines = (errRest + chunk).split('\n');
+      errRest = lines.pop() ?? '';
+      for (const l of lines) {
+        // %7|<seconds>|FACILITY|…
+        const f = /^%\d\|(\d+\.\d+)\|(ERRSEQ|FATAL|IDEMPSTATE|NEWPID)\|/.exec(l) ?? (/epoch bump|bumped epoch/.test(l) ? /^%\d\|(\d+\.\d+)\|/.exec(l) : null);
+        if (f !== null) this.idempotenceLog.push({ at: Math.round(Number(f[1]) * 1000), line: l.slice(0, 600) });
+      }
     });
     m.exited = new Promise((resolve) => child.once('close', (code, signal) => {
       if (rest !== '') m.onLine(rest);

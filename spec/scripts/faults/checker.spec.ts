@@ -79,6 +79,17 @@ describe('fault campaign checker', () => {
     expect(counts(input)).to.deep.equal({ duplicates: 1 });
   });
 
+  it('tells a copy the client re-sent under a new producer epoch (information) from a duplicate within one epoch', () => {
+    const twice = [...log, v(1, 1)];
+    const leader = replica(0, twice);
+    leader.records[5] = { ...leader.records[5]!, producer: '1/1/0' };
+    const input = history(log, { ends: new Map([[0, { leader: 0, highWatermark: 6 }]]), replicas: new Map([[0, [leader]]]) });
+    expect(counts(input)).to.deep.equal({});
+    const resent = check(input).find((c) => c.name === 'duplicates-resent')!;
+    expect(resent).to.include({ count: 1, informational: true });
+    expect((resent.examples[0] as { copies: Array<{ producer: string }> }).copies.map((c) => c.producer)).to.deep.equal(['1/0/3', '1/1/0']);
+  });
+
   it('counts a key whose sequence goes backwards as out of order', () => {
     const swapped = [log[0]!, log[1]!, log[4]!, log[3]!, log[2]!];
     const input = history(swapped, {
