@@ -26,9 +26,17 @@ export interface RunResources {
 
 const STATE_DIR = process.getuid?.() === 0 ? '/run/kafkats-faults' : path.join(os.tmpdir(), 'kafkats-faults-runs');
 
-/** Runs a command quietly; returns whether it succeeded and its output. */
+/**
+ * Runs a command quietly; returns whether it succeeded and its output. A command that could not be
+ * started at all (a spawn error such as ELOOP or EAGAIN on a loaded, shared machine: one left a cut
+ * in place once) is tried again up to 3 times, 200 ms apart; a command that ran and failed is not.
+ */
 export function run(cmd: string, args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 });
+  let r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 });
+  for (let retry = 0; retry < 3 && r.error !== undefined && r.status === null && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT'; retry++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 });
+  }
   return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}`.trim() };
 }
 
