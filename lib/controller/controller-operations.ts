@@ -162,20 +162,24 @@ export class ControllerOperations {
         results.push({ tp: e.tp, errorCode: Errors.NOT_CONTROLLER.code });
         continue;
       }
+      // Epochs newer than ours: the leader heard from a newer controller, so this one is stale.
+      if (e.leaderEpoch > l.leaderEpoch || e.partitionEpoch > l.partitionEpoch) {
+        results.push({ tp: e.tp, errorCode: Errors.NOT_CONTROLLER.code });
+        continue;
+      }
       if (e.leaderEpoch < l.leaderEpoch) {
         results.push({ tp: e.tp, errorCode: Errors.FENCED_LEADER_EPOCH.code });
         continue;
       }
-      if (e.leaderEpoch > l.leaderEpoch) {
-        results.push({ tp: e.tp, errorCode: Errors.NOT_CONTROLLER.code });
+      // Already the committed state (a retry whose answer was lost, maybe sent to a controller that
+      // died after writing it): answer that state, before fencing a stale partition epoch, so the
+      // request stays idempotent (Kafka's equalsAllowStalePartitionEpoch).
+      if (sameIsr(e.newIsr, l.isr) && e.leaderRecoveryState === l.leaderRecoveryState) {
+        results.push({ tp: e.tp, errorCode: Errors.NONE.code, leaderAndIsr: l });
         continue;
       }
       if (e.partitionEpoch < l.partitionEpoch) {
         results.push({ tp: e.tp, errorCode: Errors.INVALID_UPDATE_VERSION.code });
-        continue;
-      }
-      if (sameIsr(e.newIsr, l.isr)) {
-        results.push({ tp: e.tp, errorCode: Errors.NONE.code, leaderAndIsr: l });
         continue;
       }
       const assignment = this.context.partitionReplicaAssignment(e.tp);

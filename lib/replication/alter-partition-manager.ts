@@ -4,7 +4,8 @@
  * state znode (compare-and-set on its zkVersion) and answers with the new leader/ISR/partition
  * epoch. kafkats uses this path (Kafka's IBP >= 2.7) rather than leaders writing ZooKeeper
  * themselves plus /isr_change_notification, so the controller stays the only writer of partition
- * state. At most one change per partition is in flight (the Partition enforces it).
+ * state. At most one change per partition is in flight (the Partition enforces it); it is sent
+ * again until a controller answers.
  */
 import { NetworkClient, type ClientChannelSecurity } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
@@ -16,6 +17,8 @@ import { logger } from '../utils/logger.js';
 
 /** AlterPartition v1: topic names (v2+ use topic ids), leader recovery state. */
 const ALTER_PARTITION_VERSION = 1;
+/** The longest wait between two attempts while no controller answers. */
+const MAX_RETRY_BACKOFF_MS = 1000;
 
 export class DefaultAlterPartitionManager implements AlterPartitionManager {
   private readonly log = logger('kafka.server.AlterPartitionManager');
@@ -34,13 +37,19 @@ export class DefaultAlterPartitionManager implements AlterPartitionManager {
     private readonly security: ClientChannelSecurity | null = null,
   ) {}
 
+  /**
+   * Sends the change until a controller answers it, however long that takes (Kafka's
+   * AlterPartitionManager never times a change out): a controller that died may have committed it
+   * already, so only a controller's answer says what the ISR is now. The Partition ignores the
+   * answer if a LeaderAndIsr moved it on meanwhile. Only close() ends the retries.
+   */
   async submit(item: AlterPartitionItem): Promise<AlterPartitionResult> {
-    for (let attempt = 0; attempt < 10 && !this.closed; attempt++) {
+    for (let attempt = 0; !this.closed; attempt++) {
       try {
         return await this.sendOnce(item);
       } catch (err) {
         this.log.debug(`AlterPartition for ${item.tp.topic}-${item.tp.partition} failed (${(err as Error).message}); retrying`);
-        await delay(this.time, 100 * (attempt + 1));
+        await delay(this.time, Math.min(100 * (attempt + 1), MAX_RETRY_BACKOFF_MS));
       }
     }
     return { errorCode: Errors.NOT_CONTROLLER.code };

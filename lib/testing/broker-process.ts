@@ -5,7 +5,7 @@
  * kept in a ring buffer so a failing test can show the last lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import fs, { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import path from 'node:path';
@@ -31,6 +31,18 @@ export interface BrokerProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** RLIMIT_NOFILE of the broker process (started under prlimit(1)); the inherited limit when absent. */
   maxOpenFiles?: number;
+  /** A command the broker runs under, e.g. `['ip', 'netns', 'exec', 'ns0']`; it must exec the broker (same pid). */
+  launcher?: string[];
+  /** Every output line is also appended to this file (all runs of the broker). */
+  outputFile?: string;
+}
+
+/** How a broker process ended: its exit code, or the signal that ended it. */
+export interface BrokerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Date.now() when the exit was seen. */
+  at: number;
 }
 
 const RUNNING_BROKERS = new Set<BrokerProcess>();
@@ -52,6 +64,7 @@ export class BrokerProcess {
   private readonly lineListeners = new Set<(line: string) => void>();
   private paused = false;
   private lineCount = 0;
+  private exit: BrokerExit | null = null;
 
   constructor(readonly options: BrokerProcessOptions) {}
 
@@ -97,6 +110,11 @@ export class BrokerProcess {
     }
   }
 
+  /** How the last run ended, or null while the first run is still going (or never started). */
+  get lastExit(): BrokerExit | null {
+    return this.exit;
+  }
+
   /** The last lines the broker printed (for failure messages). */
   recentOutput(n = 60): string {
     return this.lines.slice(-n).join('\n');
@@ -123,7 +141,8 @@ export class BrokerProcess {
     installExitHook();
     const command = [process.execPath, CLI, ...this.serverArgs()];
     const limited = this.options.maxOpenFiles === undefined ? command : ['prlimit', `--nofile=${this.options.maxOpenFiles}:${this.options.maxOpenFiles}`, '--', ...command];
-    const child = spawn(limited[0]!, limited.slice(1), {
+    const launched = [...(this.options.launcher ?? []), ...limited];
+    const child = spawn(launched[0]!, launched.slice(1), {
       // The broker logs at info (captured, printed only with output 'inherit'): readiness is its
       // `started` line, whatever level the test process itself logs at.
       env: { ...BROKER_MALLOC_ENV, ...process.env, KAFKATS_LOG_LEVEL: process.env.KAFKATS_BROKER_LOG_LEVEL ?? 'info', KAFKATS_BROKER_ID: String(this.brokerId), ...this.options.env },
@@ -133,11 +152,16 @@ export class BrokerProcess {
       detached: true,
     });
     this.child = child;
+    this.exit = null;
     RUNNING_BROKERS.add(this);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => {
+    const outputFile = this.options.outputFile === undefined ? null : createWriteStream(this.options.outputFile, { flags: 'a' });
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
       RUNNING_BROKERS.delete(this);
+      this.exit = { code, signal, at: Date.now() };
       resolve(code);
     }));
+    // The output pipes close after the exit: the file ends with the last line.
+    child.once('close', () => outputFile?.end());
     let started = false;
     const onLine = (line: string): void => {
       this.lineCount++;
@@ -145,6 +169,7 @@ export class BrokerProcess {
       if (this.lines.length > 500) this.lines.splice(0, this.lines.length - 500);
       for (const l of this.lineListeners) l(line);
       if (this.options.output === 'inherit') process.stdout.write(`[broker ${this.brokerId}] ${line}\n`);
+      outputFile?.write(line + '\n');
       if (line.includes('started (kafka.server.KafkaServer)')) started = true;
     };
     pipeLines(child.stdout!, onLine);

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BrokerProcess, sleep } from './broker-process.js';
+import { BrokerProcess, sleep, type BrokerProcessOptions } from './broker-process.js';
 import { findFreePort, startZooKeeper, type RunningZooKeeper } from './zookeeper-runner.js';
 import { NetworkClient } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
@@ -34,6 +34,11 @@ export interface ClusterOptions {
   brokerOverrides?: (brokerId: number) => Record<string, string | number | boolean>;
   /** Listeners of one broker beside the harness's PLAINTEXT one (BrokerProcessOptions.extraListeners). */
   extraListeners?: (brokerId: number) => string;
+  /**
+   * Per-broker process options (its own host, port, log dir, ZooKeeper connect string, launcher or
+   * output file); win over the cluster-wide values.
+   */
+  brokerOptions?: (brokerId: number) => Partial<Omit<BrokerProcessOptions, 'brokerId' | 'overrides'>>;
   /** Client port of the ZooKeeper started for this cluster (when `zookeeper` is absent); a free port by default. */
   zookeeperPort?: number;
   /** Start-up progress, one short line per step (`kafkats cluster` prints them). */
@@ -114,6 +119,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     overrides: { ...dev, ...small, ...options.overrides, ...options.brokerOverrides?.(i) },
     extraListeners: options.extraListeners?.(i),
     output: options.output ?? 'buffer',
+    ...options.brokerOptions?.(i),
   }));
   const cluster: RunningCluster = {
     brokers,
@@ -159,7 +165,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     },
   };
   try {
-    progress(`starting ${n} broker${n === 1 ? '' : 's'} on ports ${ports.join(', ')}`);
+    progress(`starting ${n} broker${n === 1 ? '' : 's'} on ports ${brokers.map((b) => b.port).join(', ')}`);
     await Promise.all(brokers.map(async (b) => {
       const started = Date.now();
       await b.start(options.startTimeoutMs ?? 60_000);

@@ -79,9 +79,9 @@ export function python(script: string, args: string[] = [], timeoutMs?: number):
 }
 
 /** One request/response with our own codec, for byte-level checks. */
-export async function request<K extends RequestApiKey>(bootstrap: string, apiKey: K, version: number, body: Input<RequestBodies[K]>): Promise<ResponseBodies[K]> {
+export async function request<K extends RequestApiKey>(bootstrap: string, apiKey: K, version: number, body: Input<RequestBodies[K]>, timeoutMs = 30_000): Promise<ResponseBodies[K]> {
   const [host, port] = bootstrap.split(':');
-  const client = new NetworkClient({ host: host!, port: Number(port) }, { requestTimeoutMs: 30_000, connectTimeoutMs: 5000, maxResponseSize: 200 * 1024 * 1024 });
+  const client = new NetworkClient({ host: host!, port: Number(port) }, { requestTimeoutMs: timeoutMs, connectTimeoutMs: Math.min(5000, timeoutMs), maxResponseSize: 200 * 1024 * 1024 });
   try {
     const frame = encodeRequest({ requestApiKey: apiKey, requestApiVersion: version, correlationId: 7, clientId: 'spec' }, body);
     const payload = await client.send(7, [frame]);
