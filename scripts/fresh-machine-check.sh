@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # README's two commands on a machine that has never seen the project.
 #
-#   sudo scripts/fresh-machine-check.sh [--report docs/fresh-machine-check.md] [--no-test] [--keep]
-#   (npm run fresh-machine-check -- --report docs/fresh-machine-check.md)
+#   sudo scripts/fresh-machine-check.sh [--report docs/fresh-machine.md] [--no-test] [--keep]
+#   (npm run fresh-machine-check -- --report docs/fresh-machine.md)
 #
 # Builds a minimal Debian root with debootstrap (the host's release), puts this machine's Node.js
 # in it (node, npm and the headers from node's install prefix), clones this repository's committed
@@ -199,7 +199,7 @@ if [ -n "$report" ]; then
     echo "# Fresh-machine check"
     echo
     echo "README's two commands on a Debian root that has never seen the project, built by"
-    echo "\`scripts/fresh-machine-check.sh\` (\`sudo npm run fresh-machine-check -- --report docs/fresh-machine-check.md\`)."
+    echo "\`scripts/fresh-machine-check.sh\` (\`sudo npm run fresh-machine-check -- --report docs/fresh-machine.md\`)."
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- commit: $commit${branch:+ ($branch)}"
