@@ -28,12 +28,19 @@ export interface SystemRequirement {
   readonly elsewhere: string;
   /** What is wrong with this machine (`not found …`, `too old …`), or null when it is there. */
   problem(): string | null;
+  /**
+   * When what is wrong is a setting that installing the package would not change (a JAVA_HOME
+   * pointing at an old Java), what the user must do instead; asked only when problem() is not null.
+   */
+  remedy?(): string | null;
 }
 
 /** A requirement this machine does not meet, with what is wrong. */
 export interface Unmet {
   readonly requirement: SystemRequirement;
   readonly problem: string;
+  /** What the user must do because a package would not help (SystemRequirement.remedy). */
+  readonly remedy?: string;
 }
 
 /** `cmd` resolved through PATH like a shell would, or null. */
@@ -97,6 +104,11 @@ const JAVA: SystemRequirement = {
     const run = spawnSync(java, ['-cp', classpath, 'org.apache.zookeeper.version.VersionInfoMain'], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
     return javaProblemFrom(java, { error: run.error as NodeJS.ErrnoException | undefined, status: run.status, stderr: run.stderr ?? '' });
   },
+  remedy() {
+    // findJava() prefers $JAVA_HOME/bin/java over the package's /usr/bin/java.
+    const home = process.env.JAVA_HOME;
+    return home !== undefined && home !== '' && findJava() === join(home, 'bin', 'java') ? `JAVA_HOME=${home}: point JAVA_HOME at a Java 8 or newer, or unset it` : null;
+  },
 };
 
 const KCAT: SystemRequirement = {
@@ -136,7 +148,9 @@ export function unmetRequirements(requirements: readonly SystemRequirement[]): U
   const unmet: Unmet[] = [];
   for (const requirement of requirements) {
     const problem = requirement.problem();
-    if (problem !== null) unmet.push({ requirement, problem });
+    if (problem === null) continue;
+    const remedy = requirement.remedy?.() ?? null;
+    unmet.push(remedy === null ? { requirement, problem } : { requirement, problem, remedy });
   }
   return unmet;
 }
@@ -189,6 +203,18 @@ function describeUnmet(unmet: readonly Unmet[]): string {
  * Debian/Ubuntu; else the exact command to run (Debian/Ubuntu) or what to provide (other systems).
  */
 export function planInstall(unmet: readonly Unmet[], host: HostFacts, purpose: string): InstallPlan {
+  const byHand = unmet.filter((u) => u.remedy !== undefined);
+  if (byHand.length > 0) {
+    // Installing packages would not fix these: say what to do first, then what the next run needs.
+    const rest = unmet.filter((u) => u.remedy === undefined);
+    const restPlan = rest.length > 0 ? planInstall(rest, host, purpose) : null;
+    return {
+      kind: 'refuse',
+      message:
+        `${purpose} needs ${describeUnmet(byHand)}; installing a package would not change that: ${byHand.map((u) => u.remedy).join('; ')}.` +
+        (restPlan === null ? '\nthen run the command again.' : restPlan.kind === 'install' ? `\nthen run the command again (it then installs ${restPlan.packages.join(' ')} itself).` : `\n${restPlan.message}`),
+    };
+  }
   const packages = [...new Set(unmet.map((u) => u.requirement.debianPackage))];
   if (host.debianLike && (host.root || host.passwordlessSudo)) {
     // sudo resets the environment: the variables go on its command line (runQuietly sets them for root).

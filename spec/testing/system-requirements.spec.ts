@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,67 @@ describe('system requirements', () => {
       '/opt/jdk7/bin/java is too old for ZooKeeper: org/apache/zookeeper/version/VersionInfoMain has been compiled by a more recent version of the Java Runtime (class file version 52.0), this version of the Java Runtime only recognizes class file versions up to 51.0',
     );
     expect(javaProblemFrom('/usr/bin/java', { status: 0, stderr: '' })).to.equal(null);
+  });
+
+  describe('a JAVA_HOME whose Java is too old for ZooKeeper', function () {
+    this.timeout(60_000);
+    let oldJdk: string;
+    const savedJavaHome = process.env.JAVA_HOME;
+
+    before(() => {
+      // A stand-in for a Java 7 home: its java fails on ZooKeeper's class files exactly as one does.
+      oldJdk = mkdtempSync(join(tmpdir(), 'kafkats-old-jdk-'));
+      mkdirSync(join(oldJdk, 'bin'));
+      writeFileSync(
+        join(oldJdk, 'bin', 'java'),
+        '#!/bin/sh\necho \'Exception in thread "main" java.lang.UnsupportedClassVersionError: org/apache/zookeeper/version/VersionInfoMain : Unsupported major.minor version 52.0\' >&2\nexit 1\n',
+      );
+      chmodSync(oldJdk, 0o755);
+      chmodSync(join(oldJdk, 'bin'), 0o755);
+      chmodSync(join(oldJdk, 'bin', 'java'), 0o755);
+    });
+    afterEach(() => {
+      if (savedJavaHome === undefined) delete process.env.JAVA_HOME;
+      else process.env.JAVA_HOME = savedJavaHome;
+    });
+    after(() => rmSync(oldJdk, { recursive: true, force: true }));
+
+    it('is named with what to do about JAVA_HOME, not answered with a package that would not change it', () => {
+      process.env.JAVA_HOME = oldJdk;
+      const unmet = unmetRequirements(ZOOKEEPER_REQUIREMENTS);
+      expect(unmet.map((u) => u.requirement.name)).to.deep.equal(['Java']);
+      expect(unmet[0]!.problem).to.equal(`${oldJdk}/bin/java is too old for ZooKeeper: org/apache/zookeeper/version/VersionInfoMain : Unsupported major.minor version 52.0`);
+      for (const host of [{ debianLike: true, root: true, passwordlessSudo: false }, { debianLike: true, root: false, passwordlessSudo: false }]) {
+        const plan = planInstall(unmet, host, 'kafkats cluster');
+        if (plan.kind !== 'refuse') throw new Error(`expected a refusal, got: ${plan.line}`);
+        expect(plan.message).to.include(`JAVA_HOME=${oldJdk}`).and.include('point JAVA_HOME at a Java 8 or newer, or unset it');
+        expect(plan.message).to.not.include('apt-get');
+      }
+    });
+
+    it('stops `kafkats zookeeper` (as the user nobody) with that message before ZooKeeper starts', function () {
+      if (process.getuid?.() !== 0) {
+        // Skip reason: becoming an unprivileged user (nobody) needs root; the message itself is covered above.
+        console.log('skipped: not root, so kafkats cannot be run as the user nobody');
+        this.skip();
+      }
+      const bin = join(ROOT, 'bin', 'kafkats.js');
+      if (spawnSync(process.execPath, ['-e', `require('fs').readFileSync(${JSON.stringify(bin)})`], { uid: 65534, gid: 65534, stdio: 'ignore' }).status !== 0) {
+        // Skip reason: the user nobody cannot read this checkout (a clone under /root, say); the message itself is covered above.
+        console.log(`skipped: the user nobody cannot read ${bin}`);
+        this.skip();
+      }
+      const r = spawnSync(process.execPath, [bin, 'zookeeper', '--port', '1'], {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+        uid: 65534,
+        gid: 65534,
+        env: { PATH: '/usr/bin:/bin', HOME: tmpdir(), JAVA_HOME: oldJdk },
+      });
+      expect(r.stdout + r.stderr).to.include(`Java, runs ZooKeeper (${oldJdk}/bin/java is too old for ZooKeeper`).and.include('point JAVA_HOME at a Java 8 or newer, or unset it');
+      expect(r.stdout + r.stderr).to.not.include('apt-get').and.not.include('ZooKeeper serving');
+      expect(r.status).to.equal(1);
+    });
   });
 
   it('finds everything npm test needs on this machine (ZooKeeper run by its Java, kcat, confluent-kafka-python, ps)', function () {
