@@ -13,8 +13,9 @@
 #      command's process group, as a terminal sends it) and a clean stop;
 #   2. `npm install && npm test` — the whole suite.
 #
-# Nothing kafkats needs is in the root beforehand: ZooKeeper, Java, kcat and confluent-kafka-python
-# must be installed by those commands themselves. The root does get python3, make and g++, as
+# Nothing kafkats needs is in the root beforehand: ZooKeeper, Java, kcat, confluent-kafka-python and
+# the compatibility suite's Go and kafka-python packages must be installed by those commands
+# themselves. The root does get python3, make and g++, as
 # node's own Debian package brings python3 and as the Dockerfile does: this sandbox reaches Debian's
 # mirrors and the npm registry only, so zstd-napi's prebuilt addon (a GitHub download) is out of
 # reach and npm compiles it; `nodedir` points node-gyp at the copied headers for the same reason.
@@ -141,8 +142,8 @@ git -C "$root/root/kafkats" checkout --quiet "$commit"
 # The generated-protocol spec reads Kafka's message JSON from ../shared when it is there.
 if [ -d "$repo/../shared" ]; then mkdir -p "$root/root/shared" && cp -a "$(readlink -f "$repo/../shared")/." "$root/root/shared/"; fi
 
-if in_root 'command -v java || command -v kcat || [ -e /usr/share/java/zookeeper.jar ] || python3 -c "import confluent_kafka" 2>/dev/null'; then
-  die "the root already has Java, kcat, ZooKeeper or confluent-kafka-python"
+if in_root 'command -v java || command -v kcat || command -v go || [ -e /usr/share/java/zookeeper.jar ] || python3 -c "import confluent_kafka" 2>/dev/null'; then
+  die "the root already has Java, kcat, Go, ZooKeeper or confluent-kafka-python"
 fi
 
 # ---- 1. npm install && npm start -------------------------------------------------------------------
@@ -204,7 +205,7 @@ if [ -n "$report" ]; then
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- commit: $commit${branch:+ ($branch)}"
     echo "- root: debootstrap --variant=minbase $suite (+ ca-certificates python3 make g++), Node.js $("$node_bin" --version) and npm $(PATH="$node_prefix/bin:$PATH" npm --version) copied from the host;"
-    echo "  no ZooKeeper, Java, kcat, confluent-kafka-python or ps. python3, make and g++ stand in for GitHub, which this"
+    echo "  no ZooKeeper, Java, kcat, confluent-kafka-python, ps, Go or kafka-python. python3, make and g++ stand in for GitHub, which this"
     echo "  sandbox cannot reach: zstd-napi's prebuilt addon is a GitHub download, so npm compiles it (as in the Dockerfile)"
     echo "- \`npm install && npm start\`: cluster ready $(( t_ready - t_start )) s after the command began (npm install and apt-get included); $kcat_lines; Ctrl-C: $(grep -o 'cluster stopped in [0-9]* ms' "$start_log"), npm's exit status $start_status (npm's own after SIGINT)"
     echo "- \`npm install && npm test\`: exit status $test_status$( [ "$run_test" = 1 ] && echo "; $(grep -E '^ +[0-9]+ (passing|failing|pending)' "$test_log" | sed 's/^ *//' | sed 's/ *$//' | paste -sd, | sed 's/,/, /g')")"

@@ -7,7 +7,8 @@
  * `sudo -n` when that works without a password, after one line saying what is installed and why;
  * apt-get's own output is shown only if it fails. Otherwise (no root, a password needed, another
  * system) it stops with the exact command or the steps to take. Nothing asks for input.
- * `npm test` runs this first (scripts/system-requirements.ts), `.ci/run` through `npm test`.
+ * `npm test` runs this first (scripts/system-requirements.ts), `.ci/run` through `npm test`: this is
+ * the one list of what the machine provides (the compatibility suite's Debian-built clients included).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
@@ -24,8 +25,11 @@ export interface SystemRequirement {
   readonly why: string;
   /** The Debian/Ubuntu package that provides it. */
   readonly debianPackage: string;
-  /** How to provide it on other systems. */
-  readonly elsewhere: string;
+  /**
+   * How to provide it on other systems; null when it is asked for on Debian/Ubuntu only (a
+   * compatibility-suite client built from Debian's packages, reported "not tested" elsewhere).
+   */
+  readonly elsewhere: string | null;
   /** What is wrong with this machine (`not found …`, `too old …`), or null when it is there. */
   problem(): string | null;
   /**
@@ -138,10 +142,44 @@ const PS: SystemRequirement = {
   problem: () => (onPath('ps') !== null ? null : 'not found on PATH'),
 };
 
+/** Whether dpkg knows `pkg` as installed. */
+export function debianPackageInstalled(pkg: string): boolean {
+  const dpkgQuery = onPath('dpkg-query', `${process.env.PATH ?? ''}${delimiter}/usr/bin`) ?? 'dpkg-query';
+  const run = spawnSync(dpkgQuery, ['-W', '-f', '${Status}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+  return run.status === 0 && run.stdout.includes('install ok installed');
+}
+
+/** A Debian package a compatibility-suite client (spec/compat) is built or run from. */
+function compatPackage(debianPackage: string, name: string, why: string): SystemRequirement {
+  return {
+    name,
+    why,
+    debianPackage,
+    elsewhere: null,
+    problem: () => (debianPackageInstalled(debianPackage) ? null : `Debian package ${debianPackage} not installed`),
+  };
+}
+
+/** The compatibility suite's further clients: sarama, kafka-go and confluent-kafka-go built offline from Debian's Go sources, kafka-python with its codecs. */
+const COMPAT_PACKAGES: readonly SystemRequirement[] = [
+  compatPackage('golang-go', 'Go', 'builds the Go clients of the compatibility suite'),
+  compatPackage('golang-github-shopify-sarama-dev', 'sarama', 'a Go client of the compatibility suite'),
+  compatPackage('golang-github-segmentio-kafka-go-dev', 'kafka-go', 'a Go client of the compatibility suite'),
+  compatPackage('golang-github-confluentinc-confluent-kafka-go-dev', 'confluent-kafka-go', 'a Go client of the compatibility suite'),
+  compatPackage('librdkafka-dev', "librdkafka's headers", 'confluent-kafka-go builds against them'),
+  compatPackage('python3-kafka', 'kafka-python', 'a Python client of the compatibility suite'),
+  compatPackage('python3-snappy', 'python-snappy', "kafka-python's snappy codec"),
+  compatPackage('python3-lz4', 'python-lz4', "kafka-python's lz4 codec"),
+  compatPackage('python3-zstandard', 'python-zstandard', "kafka-python's zstd codec"),
+];
+
 /** What running ZooKeeper needs: `kafkats cluster` (`npm start`) and `kafkats zookeeper`. */
 export const ZOOKEEPER_REQUIREMENTS: readonly SystemRequirement[] = [ZOOKEEPER, JAVA];
-/** What `npm test` needs: ZooKeeper, the independent clients, and ps (absent from minimal images). */
-export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [...ZOOKEEPER_REQUIREMENTS, KCAT, CONFLUENT_KAFKA_PYTHON, PS];
+/**
+ * What `npm test` needs: ZooKeeper, the independent clients, ps (absent from minimal images), and on
+ * Debian/Ubuntu the compatibility suite's further clients.
+ */
+export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [...ZOOKEEPER_REQUIREMENTS, KCAT, CONFLUENT_KAFKA_PYTHON, PS, ...COMPAT_PACKAGES];
 
 /** The requirements this machine does not meet. */
 export function unmetRequirements(requirements: readonly SystemRequirement[]): Unmet[] {
@@ -170,6 +208,11 @@ export interface HostFacts {
 export function isDebianLike(osRelease: string): boolean {
   const field = (key: string): string => new RegExp(`^${key}=["']?([^"'\\n]*)`, 'm').exec(osRelease)?.[1] ?? '';
   return [field('ID'), ...field('ID_LIKE').split(/\s+/)].some((id) => id === 'debian' || id === 'ubuntu');
+}
+
+/** The unmet requirements that matter on `host`: all on Debian/Ubuntu, elsewhere those with a way to provide them. */
+export function neededOn(host: Pick<HostFacts, 'debianLike'>, unmet: readonly Unmet[]): Unmet[] {
+  return host.debianLike ? [...unmet] : unmet.filter((u) => u.requirement.elsewhere !== null);
 }
 
 /** This machine's facts (`sudo -n true` is run only when it matters). */
@@ -245,7 +288,7 @@ export function planInstall(unmet: readonly Unmet[], host: HostFacts, purpose: s
     kind: 'refuse',
     message:
       `${purpose} needs what this machine lacks (kafkats installs it itself only on Debian/Ubuntu):\n` +
-      unmet.map((u) => `  - ${u.requirement.name}, ${u.requirement.why} (${u.problem}): ${u.requirement.elsewhere}`).join('\n') +
+      neededOn(host, unmet).map((u) => `  - ${u.requirement.name}, ${u.requirement.why} (${u.problem}): ${u.requirement.elsewhere}`).join('\n') +
       '\nthen run the command again (README: "Other systems").',
   };
 }
@@ -288,9 +331,12 @@ export interface EnsureOptions {
  * or when an install failed or did not help.
  */
 export async function ensureSystemRequirements(requirements: readonly SystemRequirement[], opts: EnsureOptions): Promise<void> {
-  const unmet = unmetRequirements(requirements);
-  if (unmet.length === 0) return;
-  const plan = planInstall(unmet, hostFacts(), opts.purpose);
+  const found = unmetRequirements(requirements);
+  if (found.length === 0) return;
+  const host = hostFacts();
+  const unmet = neededOn(host, found);
+  if (unmet.length === 0) return; // only Debian-only pieces, whose specs report "not tested" here
+  const plan = planInstall(unmet, host, opts.purpose);
   if (plan.kind === 'refuse') throw new SystemRequirementsError(plan.message);
   opts.say(plan.line);
   for (const command of plan.commands) {
@@ -302,7 +348,7 @@ export async function ensureSystemRequirements(requirements: readonly SystemRequ
       );
     }
   }
-  const still = unmetRequirements(requirements);
+  const still = neededOn(host, unmetRequirements(requirements));
   if (still.length > 0) {
     throw new SystemRequirementsError(
       `after installing ${plan.packages.join(' ')}, ${opts.purpose} still lacks: ${describeUnmet(still)}` +

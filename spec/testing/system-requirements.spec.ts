@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import {
   isDebianLike,
   javaProblemFrom,
+  neededOn,
   planInstall,
   TEST_REQUIREMENTS,
   unmetRequirements,
@@ -23,6 +24,19 @@ import {
 const SCRIPT = fileURLToPath(new URL('../../scripts/system-requirements.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The compatibility suite's Debian packages (what .ci/run installed before it became `npm test`). */
+const COMPAT_PACKAGES = [
+  'golang-go',
+  'golang-github-shopify-sarama-dev',
+  'golang-github-segmentio-kafka-go-dev',
+  'golang-github-confluentinc-confluent-kafka-go-dev',
+  'librdkafka-dev',
+  'python3-kafka',
+  'python3-snappy',
+  'python3-lz4',
+  'python3-zstandard',
+];
+
 /** Everything `npm test` needs, as missing as on a fresh machine. */
 const ALL_MISSING: Unmet[] = TEST_REQUIREMENTS.map((requirement) => ({ requirement, problem: 'not found' }));
 
@@ -31,13 +45,14 @@ describe('system requirements', () => {
     it('installs every missing Debian package with apt-get as root, announced in one line that says what and why', () => {
       const plan = planInstall(ALL_MISSING, { debianLike: true, root: true, passwordlessSudo: false }, 'npm test');
       if (plan.kind !== 'install') throw new Error(`expected an install plan, got: ${plan.message}`);
-      expect(plan.packages).to.deep.equal(['zookeeper', 'default-jre-headless', 'kcat', 'python3-confluent-kafka', 'procps']);
+      expect(plan.packages).to.deep.equal(['zookeeper', 'default-jre-headless', 'kcat', 'python3-confluent-kafka', 'procps', ...COMPAT_PACKAGES]);
       expect(plan.commands.map((c) => c.slice(0, 2))).to.deep.equal([['apt-get', 'update'], ['apt-get', 'install']]);
       expect(plan.commands[1]).to.include('-y').and.include('--no-install-recommends');
-      expect(plan.commands[1]!.slice(-5)).to.deep.equal(plan.packages);
+      expect(plan.commands[1]!.slice(-plan.packages.length)).to.deep.equal(plan.packages);
       expect(plan.line).to.not.include('\n');
-      expect(plan.line).to.match(/^installing zookeeper default-jre-headless kcat python3-confluent-kafka procps with apt-get as root: npm test needs ZooKeeper, /);
+      expect(plan.line).to.match(/^installing zookeeper default-jre-headless kcat python3-confluent-kafka procps golang-go .* python3-zstandard with apt-get as root: npm test needs ZooKeeper, /);
       expect(plan.line).to.include('Java, runs ZooKeeper (not found)').and.include('kcat').and.include('confluent-kafka-python');
+      expect(plan.line).to.include('sarama, a Go client of the compatibility suite (not found)').and.include("kafka-python's zstd codec");
     });
 
     it('goes through sudo -n (never a password prompt) when not root and sudo needs no password', () => {
@@ -51,7 +66,7 @@ describe('system requirements', () => {
     it('stops with the exact apt-get command when it may not install (no root, sudo wants a password)', () => {
       const plan = planInstall(ALL_MISSING, { debianLike: true, root: false, passwordlessSudo: false }, 'npm test');
       if (plan.kind !== 'refuse') throw new Error('expected a refusal');
-      expect(plan.message).to.include('\n  sudo apt-get update && sudo apt-get install zookeeper default-jre-headless kcat python3-confluent-kafka procps\n');
+      expect(plan.message).to.include(`\n  sudo apt-get update && sudo apt-get install zookeeper default-jre-headless kcat python3-confluent-kafka procps ${COMPAT_PACKAGES.join(' ')}\n`);
     });
 
     it('on other systems names ZOOKEEPER_HOME with an Apache ZooKeeper tarball, Java, kcat and pip, and no apt-get', () => {
@@ -61,6 +76,17 @@ describe('system requirements', () => {
       expect(plan.message).to.include('JAVA_HOME').and.include('brew install kcat').and.include('/usr/bin/python3 -m pip install --user confluent-kafka');
       expect(plan.message).to.include('README: "Other systems"');
       expect(plan.message).to.not.include('apt-get');
+    });
+
+    it("asks for the compatibility suite's Debian-built clients on Debian/Ubuntu only (elsewhere their specs report them not tested)", () => {
+      const compat = ALL_MISSING.filter((u) => COMPAT_PACKAGES.includes(u.requirement.debianPackage));
+      expect(compat.map((u) => u.requirement.debianPackage)).to.deep.equal(COMPAT_PACKAGES);
+      expect(neededOn({ debianLike: true }, compat)).to.deep.equal(compat);
+      expect(neededOn({ debianLike: false }, compat)).to.deep.equal([]);
+      expect(neededOn({ debianLike: false }, ALL_MISSING).map((u) => u.requirement.name)).to.deep.equal(['ZooKeeper', 'Java', 'kcat', 'confluent-kafka-python', 'ps']);
+      const plan = planInstall(ALL_MISSING, { debianLike: false, root: true, passwordlessSudo: false }, 'npm test');
+      if (plan.kind !== 'refuse') throw new Error('expected a refusal');
+      expect(plan.message).to.not.include('sarama').and.not.include('golang');
     });
   });
 
