@@ -2,17 +2,20 @@
  * `kafkats cluster` — a local kafkats cluster in the foreground: ZooKeeper (the one given with
  * --zookeeper, or one started from the installed package with its data in <data-dir>/zookeeper)
  * and N broker processes; broker i has id i, listens on base-port + i and advertises localhost,
- * with its log dir in <data-dir>/broker-i. Broker logs stream to the terminal prefixed by broker
- * (reformatted from pino JSON unless --log-format json). Once every broker serves Metadata showing
- * all brokers and one controller it prints a status table and the line `cluster ready`; Ctrl-C or
- * SIGTERM stops brokers (controlled shutdown) and then ZooKeeper, and exits 0. A failed start
- * prints the reason and exits 1. `npm start` is `kafkats cluster --brokers 3 --base-port 9092 --data-dir ./data`.
+ * with its log dir in <data-dir>/broker-i. Without --zookeeper, a missing ZooKeeper or Java is first
+ * installed on Debian/Ubuntu, announced in one line (lib/testing/system-requirements.ts). Broker
+ * logs stream to the terminal prefixed by broker (reformatted from pino JSON unless --log-format
+ * json). Once every broker serves Metadata showing all brokers and one controller it prints a
+ * status table and the line `cluster ready`; Ctrl-C or SIGTERM stops brokers (controlled
+ * shutdown) and then ZooKeeper, and exits 0. A failed start prints the reason and exits 1.
+ * `npm start` is `kafkats cluster --brokers 3 --base-port 9092 --data-dir ./data`.
  */
 import type { Command } from 'commander';
 import path from 'node:path';
 import { startCluster, type RunningCluster } from '../testing/cluster.js';
 import { canConnect } from '../testing/broker-process.js';
 import { CliError, cliAction, collect, formatTable, parseIntOption, parseKeyValues } from './cli-support.js';
+import { ensureZooKeeperInstalled } from './zookeeper.js';
 import { installBrokerLogFormatter, LEVELS } from './log-format.js';
 
 interface ClusterCliOptions {
@@ -78,6 +81,7 @@ async function runCluster(opts: ClusterCliOptions): Promise<void> {
   const color = process.stdout.isTTY === true;
   installBrokerLogFormatter({ format: opts.logFormat, color, minLevel });
   const say = (msg: string): void => void process.stdout.write(`${color ? '\x1b[1m' : ''}kafkats cluster:${color ? '\x1b[0m' : ''} ${msg}\n`);
+  if (opts.zookeeper === undefined) await ensureZooKeeperInstalled('kafkats cluster', say);
 
   let cluster: RunningCluster | null = null;
   let stopping = false;

@@ -2,11 +2,13 @@
  * `kafkats zookeeper --port 2181 --data-dir DIR` — a standalone ZooKeeper from the installed
  * package (lib/testing/zookeeper-runner.ts), in the foreground until Ctrl-C/SIGTERM, like Kafka's
  * zookeeper-server-start.sh. ZooKeeper's own log goes to DIR/zookeeper.log (and to the terminal
- * with --verbose).
+ * with --verbose). A missing ZooKeeper or Java is first installed on Debian/Ubuntu, announced in
+ * one line (lib/testing/system-requirements.ts).
  */
 import type { Command } from 'commander';
 import path from 'node:path';
 import { startZooKeeper } from '../testing/zookeeper-runner.js';
+import { ensureSystemRequirements, SystemRequirementsError, ZOOKEEPER_REQUIREMENTS } from '../testing/system-requirements.js';
 import { CliError, cliAction, parseIntOption } from './cli-support.js';
 
 interface ZkOptions {
@@ -25,10 +27,20 @@ export function registerZooKeeper(program: Command): void {
     .action(cliAction('zookeeper', runZooKeeper, { longRunning: true }));
 }
 
+/** ZooKeeper and Java, installed when missing on Debian/Ubuntu (one line via `say`), or a CliError saying what to do. */
+export async function ensureZooKeeperInstalled(purpose: string, say: (line: string) => void): Promise<void> {
+  try {
+    await ensureSystemRequirements(ZOOKEEPER_REQUIREMENTS, { purpose, say });
+  } catch (err) {
+    throw err instanceof SystemRequirementsError ? new CliError(err.message) : err;
+  }
+}
+
 async function runZooKeeper(opts: ZkOptions): Promise<void> {
   const port = parseIntOption('--port', opts.port, { min: 1 })!;
   if (port > 65535) throw new CliError(`--port must be at most 65535, got ${port}`);
   const dataDir = opts.dataDir !== undefined ? path.resolve(opts.dataDir) : undefined;
+  await ensureZooKeeperInstalled('kafkats zookeeper', (line) => void process.stdout.write(`kafkats zookeeper: ${line}\n`));
   const started = Date.now();
   let zk;
   try {

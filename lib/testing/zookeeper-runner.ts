@@ -19,13 +19,18 @@ import { createServer, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** How to provide ZooKeeper where kafkats does not install it (anything but Debian/Ubuntu). */
+export const ZOOKEEPER_HOME_HINT =
+  'download an Apache ZooKeeper binary release (apache-zookeeper-<version>-bin.tar.gz from ' +
+  'https://zookeeper.apache.org/releases.html), unpack it and set ZOOKEEPER_HOME to the unpacked directory (the one with lib/*.jar)';
+
 /** Thrown when no ZooKeeper installation can be found. */
 export class ZooKeeperNotInstalledError extends Error {
-  constructor(searched: string[]) {
+  constructor(readonly searched: string[]) {
     super(
       'No ZooKeeper installation found (looked in: ' + searched.join(', ') + '). ' +
-        'Install the Debian package `zookeeper` (apt-get install zookeeper) or set ZOOKEEPER_HOME ' +
-        'to an Apache ZooKeeper directory (with lib/*.jar). A Java runtime (java on PATH or JAVA_HOME) is required too.',
+        '`kafkats cluster` (npm start) and `npm test` install it on Debian/Ubuntu (apt-get install zookeeper); elsewhere, ' +
+        ZOOKEEPER_HOME_HINT + '. A Java runtime (java on PATH or JAVA_HOME) is required too.',
     );
     this.name = 'ZooKeeperNotInstalledError';
   }
@@ -91,7 +96,8 @@ function jarsIn(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-function findJava(): string {
+/** The java executable ZooKeeper is run with: $JAVA_HOME/bin/java, /usr/bin/java, /usr/local/bin/java, else `java` (PATH). */
+export function findJava(): string {
   const home = process.env.JAVA_HOME;
   if (home !== undefined && home !== '' && existsSync(join(home, 'bin', 'java'))) return join(home, 'bin', 'java');
   for (const p of ['/usr/bin/java', '/usr/local/bin/java']) if (existsSync(p)) return p;

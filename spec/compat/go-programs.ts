@@ -45,7 +45,7 @@ function sourcesOf(dir: string): string[] {
  */
 export function missingGoPackages(packages: string[]): string | undefined {
   const missing = ['golang-go', ...packages].filter((p) => debianVersion(p) === undefined);
-  return missing.length > 0 ? `Debian package(s) not installed: ${missing.join(', ')} (.ci/run installs them)` : undefined;
+  return missing.length > 0 ? `Debian package(s) not installed: ${missing.join(', ')} (npm test installs them on Debian/Ubuntu)` : undefined;
 }
 
 /** The upstream part of a Debian package's version ("1.22.1" of "1.22.1-1"), for the matrix. */

@@ -21,9 +21,9 @@ function probe(): { version: string; missing?: string } {
   try {
     const out = execFileSync(PYTHON, ['-c', 'import kafka, kafka.codec as c; print(kafka.__version__, c.has_snappy() and c.has_lz4() and c.has_zstd())'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const [version, codecs] = out.split(' ');
-    return codecs === 'True' ? { version: version! } : { version: version!, missing: 'a codec module is missing: install python3-snappy, python3-lz4 and python3-zstandard (.ci/run does)' };
+    return codecs === 'True' ? { version: version! } : { version: version!, missing: 'a codec module is missing: install python3-snappy, python3-lz4 and python3-zstandard (npm test does on Debian/Ubuntu)' };
   } catch {
-    return { version: 'not installed', missing: 'Debian package python3-kafka not installed (.ci/run installs it)' };
+    return { version: 'not installed', missing: 'Debian package python3-kafka not installed (npm test installs it on Debian/Ubuntu)' };
   }
 }
 

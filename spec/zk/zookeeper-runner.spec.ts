@@ -43,11 +43,11 @@ describe('zookeeper-runner', () => {
     expect(ps).to.not.include(`${zk.dataDir}/zoo.cfg`);
   });
 
-  it('names the Debian package and ZOOKEEPER_HOME when no ZooKeeper is installed', function () {
+  it('names the Debian package, and ZOOKEEPER_HOME with an Apache tarball, when no ZooKeeper is installed', function () {
     if (existsSync('/usr/share/java/zookeeper.jar') || existsSync('/opt/zookeeper') || existsSync('/usr/local/zookeeper')) {
       // Can only check the message shape with a bogus ZOOKEEPER_HOME when nothing else is installed.
       const err = new ZooKeeperNotInstalledError(['x']);
-      expect(err.message).to.include('apt-get install zookeeper').and.include('ZOOKEEPER_HOME');
+      expect(err.message).to.include('apt-get install zookeeper').and.include('ZOOKEEPER_HOME').and.include('apache-zookeeper-<version>-bin.tar.gz');
       expect(findZooKeeper({ ZOOKEEPER_HOME: '/nonexistent' }).classpath).to.include('zookeeper');
       return;
     }
