@@ -45,12 +45,12 @@ describe('system requirements', () => {
     it('installs every missing Debian package with apt-get as root, announced in one line that says what and why', () => {
       const plan = planInstall(ALL_MISSING, { debianLike: true, root: true, passwordlessSudo: false }, 'npm test');
       if (plan.kind !== 'install') throw new Error(`expected an install plan, got: ${plan.message}`);
-      expect(plan.packages).to.deep.equal(['zookeeper', 'default-jre-headless', 'kcat', 'python3-confluent-kafka', 'procps', ...COMPAT_PACKAGES]);
+      expect(plan.packages).to.deep.equal(['zookeeper', 'default-jre-headless', 'kcat', 'python3-confluent-kafka', 'procps', 'chromium', ...COMPAT_PACKAGES]);
       expect(plan.commands.map((c) => c.slice(0, 2))).to.deep.equal([['apt-get', 'update'], ['apt-get', 'install']]);
       expect(plan.commands[1]).to.include('-y').and.include('--no-install-recommends');
       expect(plan.commands[1]!.slice(-plan.packages.length)).to.deep.equal(plan.packages);
       expect(plan.line).to.not.include('\n');
-      expect(plan.line).to.match(/^installing zookeeper default-jre-headless kcat python3-confluent-kafka procps golang-go .* python3-zstandard with apt-get as root: npm test needs ZooKeeper, /);
+      expect(plan.line).to.match(/^installing zookeeper default-jre-headless kcat python3-confluent-kafka procps chromium golang-go .* python3-zstandard with apt-get as root: npm test needs ZooKeeper, /);
       expect(plan.line).to.include('Java, runs ZooKeeper (not found)').and.include('kcat').and.include('confluent-kafka-python');
       expect(plan.line).to.include('sarama, a Go client of the compatibility suite (not found)').and.include("kafka-python's zstd codec");
     });
@@ -66,7 +66,7 @@ describe('system requirements', () => {
     it('stops with the exact apt-get command when it may not install (no root, sudo wants a password)', () => {
       const plan = planInstall(ALL_MISSING, { debianLike: true, root: false, passwordlessSudo: false }, 'npm test');
       if (plan.kind !== 'refuse') throw new Error('expected a refusal');
-      expect(plan.message).to.include(`\n  sudo apt-get update && sudo apt-get install zookeeper default-jre-headless kcat python3-confluent-kafka procps ${COMPAT_PACKAGES.join(' ')}\n`);
+      expect(plan.message).to.include(`\n  sudo apt-get update && sudo apt-get install zookeeper default-jre-headless kcat python3-confluent-kafka procps chromium ${COMPAT_PACKAGES.join(' ')}\n`);
     });
 
     it('on other systems names ZOOKEEPER_HOME with an Apache ZooKeeper tarball, Java, kcat and pip, and no apt-get', () => {
