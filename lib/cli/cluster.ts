@@ -8,6 +8,8 @@
  * json). Once every broker serves Metadata showing all brokers and one controller it prints a
  * status table and the line `cluster ready`; Ctrl-C or SIGTERM stops brokers (controlled
  * shutdown) and then ZooKeeper, and exits 0. A failed start prints the reason and exits 1.
+ * The ZooKeeper it starts listens on 2181 when that port is free; --restart-crashed starts a broker
+ * that exited on its own again (once per 30 s, so a broker that cannot run is not restarted forever).
  * `npm start` is `kafkats cluster --brokers 3 --base-port 9092 --data-dir ./data`.
  */
 import type { Command } from 'commander';
@@ -30,7 +32,13 @@ interface ClusterCliOptions {
   logFormat: string;
   logLevel: string;
   startTimeoutMs: string;
+  restartCrashed?: boolean;
 }
+
+/** ZooKeeper's usual client port, taken by the ZooKeeper `kafkats cluster` starts when it is free. */
+const ZOOKEEPER_DEFAULT_PORT = 2181;
+/** A broker that dies again this soon after a restart is left down (no restart loop). */
+const CRASH_LOOP_MS = 30_000;
 
 export function registerCluster(program: Command): void {
   program
@@ -38,7 +46,7 @@ export function registerCluster(program: Command): void {
     .description('run a local cluster: ZooKeeper and N brokers in the foreground (Ctrl-C stops everything)')
     .option('--brokers <n>', 'number of brokers (ids 0..n-1)', '3')
     .option('--zookeeper <connect>', 'use this ZooKeeper (host:port[/chroot]) instead of starting one')
-    .option('--zookeeper-port <port>', 'client port of the ZooKeeper started here (default: a free port)')
+    .option('--zookeeper-port <port>', `client port of the ZooKeeper started here (default: ${ZOOKEEPER_DEFAULT_PORT} when free, else a free port)`)
     .option('--base-port <port>', 'broker i listens on base-port + i', '9092')
     .option('--data-dir <dir>', 'log dirs (broker-<i>) and ZooKeeper data (default: a temporary dir removed on exit)')
     .option('--host <host>', 'host the brokers listen on and advertise', 'localhost')
@@ -47,6 +55,7 @@ export function registerCluster(program: Command): void {
     .option('--log-format <format>', 'broker log lines: pretty or json', 'pretty')
     .option('--log-level <level>', 'lowest broker log level shown: trace, debug, info, warn, error', 'info')
     .option('--start-timeout-ms <ms>', 'give up when the cluster is not ready within this time', '60000')
+    .option('--restart-crashed', 'start a broker again when it exits on its own (kill -9, crash); not when it crashes again within 30 s')
     .addHelpText('after', `
 Examples:
   kafkats cluster --brokers 3 --base-port 9092 --data-dir ./data
@@ -63,7 +72,7 @@ async function runCluster(opts: ClusterCliOptions): Promise<void> {
   const n = parseIntOption('--brokers', opts.brokers, { min: 1 })!;
   const basePort = parseIntOption('--base-port', opts.basePort, { min: 1 })!;
   const metricsBase = parseIntOption('--metrics-base-port', opts.metricsBasePort, { min: 1 });
-  const zkPort = parseIntOption('--zookeeper-port', opts.zookeeperPort, { min: 1 });
+  const zkPortOption = parseIntOption('--zookeeper-port', opts.zookeeperPort, { min: 1 });
   const startTimeoutMs = parseIntOption('--start-timeout-ms', opts.startTimeoutMs, { min: 1000 })!;
   if (basePort + n - 1 > 65535) throw new CliError(`--base-port ${basePort} leaves no room for ${n} brokers`);
   if (opts.logFormat !== 'pretty' && opts.logFormat !== 'json') throw new CliError('--log-format must be pretty or json');
@@ -82,6 +91,7 @@ async function runCluster(opts: ClusterCliOptions): Promise<void> {
   installBrokerLogFormatter({ format: opts.logFormat, color, minLevel });
   const say = (msg: string): void => void process.stdout.write(`${color ? '\x1b[1m' : ''}kafkats cluster:${color ? '\x1b[0m' : ''} ${msg}\n`);
   if (opts.zookeeper === undefined) await ensureZooKeeperInstalled('kafkats cluster', say);
+  const zkPort = zkPortOption ?? (opts.zookeeper === undefined && !(await portInUse('127.0.0.1', ZOOKEEPER_DEFAULT_PORT)) ? ZOOKEEPER_DEFAULT_PORT : undefined);
 
   let cluster: RunningCluster | null = null;
   let stopping = false;
@@ -143,16 +153,31 @@ async function runCluster(opts: ClusterCliOptions): Promise<void> {
   process.stdout.write(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; Ctrl-C stops the cluster\n`);
   process.stdout.write('cluster ready\n');
 
-  // Keep running; report a broker that dies on its own.
+  // Keep running; report a broker that dies on its own (and start it again with --restart-crashed).
   const reported = new Set<number>();
+  const restartedAt = new Map<number, number>();
   const running = cluster;
   setInterval(() => {
     if (stopping) return;
     for (const b of running.brokers) {
-      if (!b.isRunning && !reported.has(b.brokerId)) {
-        reported.add(b.brokerId);
-        process.stderr.write(`kafkats cluster: broker ${b.brokerId} exited unexpectedly; last lines:\n${b.recentOutput(20)}\n`);
+      if (b.isRunning || reported.has(b.brokerId)) continue;
+      reported.add(b.brokerId);
+      process.stderr.write(`kafkats cluster: broker ${b.brokerId} exited unexpectedly; last lines:\n${b.recentOutput(20)}\n`);
+      if (!opts.restartCrashed) continue;
+      const last = restartedAt.get(b.brokerId);
+      if (last !== undefined && Date.now() - last < CRASH_LOOP_MS) {
+        say(`broker ${b.brokerId} exited again within ${CRASH_LOOP_MS / 1000} s of its restart; leaving it down`);
+        continue;
       }
+      say(`restarting broker ${b.brokerId} (--restart-crashed)`);
+      restartedAt.set(b.brokerId, Date.now());
+      b.start().then(
+        () => {
+          reported.delete(b.brokerId);
+          say(`broker ${b.brokerId} restarted (pid ${b.pid ?? '-'})`);
+        },
+        (err: unknown) => process.stderr.write(`kafkats cluster: broker ${b.brokerId} failed to restart: ${(err as Error).message}\n`),
+      );
     }
   }, 1000);
 }

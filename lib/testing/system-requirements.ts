@@ -171,6 +171,11 @@ const COMPAT_PACKAGES: readonly SystemRequirement[] = [
   compatPackage('python3-snappy', 'python-snappy', "kafka-python's snappy codec"),
   compatPackage('python3-lz4', 'python-lz4', "kafka-python's lz4 codec"),
   compatPackage('python3-zstandard', 'python-zstandard', "kafka-python's zstd codec"),
+  // npm run compat:node-rdkafka compiles node-rdkafka's librdkafka: a compiler, and zlib/zstd for its codecs.
+  compatPackage('g++', 'g++', 'compiles node-rdkafka (npm run compat:node-rdkafka)'),
+  compatPackage('make', 'make', 'builds node-rdkafka (npm run compat:node-rdkafka)'),
+  compatPackage('zlib1g-dev', "zlib's headers", "node-rdkafka's gzip codec"),
+  compatPackage('libzstd-dev', "zstd's headers", "node-rdkafka's zstd codec"),
 ];
 
 /** The console spec drives Debian's Chromium headless through playwright-core (no browser download). */

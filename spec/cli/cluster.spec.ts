@@ -14,6 +14,7 @@ import { canConnect } from '../../lib/testing/broker-process.js';
 import { findFreePort, fourLetterWord, sharedZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runner.js';
 import { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
 import { CliProcess, kafkats, kafkatsOk } from './support.js';
+import { eventually } from '../integration/support.js';
 
 describe('kafkats cluster and kafkats zookeeper', function () {
   this.timeout(90_000);
@@ -32,12 +33,14 @@ describe('kafkats cluster and kafkats zookeeper', function () {
   it('starts ZooKeeper and a broker, reports them ready, serves on the announced ports and stops on SIGTERM', async () => {
     const port = await findFreePort();
     const metricsPort = await findFreePort();
+    const zkDefaultFree = !(await canConnect('127.0.0.1', 2181, 500));
     const started = Date.now();
     const p = new CliProcess(['cluster', '--brokers', '1', '--base-port', String(port), '--data-dir', tmp, '--metrics-base-port', String(metricsPort), '--override', 'num.partitions=5']);
     running.push(p);
     await p.waitFor(/^cluster ready$/m, 60_000);
     process.stdout.write(`      (kafkats cluster --brokers 1 with its own ZooKeeper ready in ${Date.now() - started} ms, process start included)\n`);
     expect(p.stdout).to.match(/kafkats cluster: ZooKeeper serving at 127\.0\.0\.1:\d+/);
+    if (zkDefaultFree) expect(p.stdout).to.match(/^ZooKeeper: +127\.0\.0\.1:2181 /m); // ZooKeeper's usual port when free
     expect(p.stdout).to.match(new RegExp(`^0\\s+PLAINTEXT://localhost:${port}\\s+yes\\s+http://localhost:${metricsPort}/metrics\\s+\\d+\\s+${tmp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/broker-0$`, 'm'));
     expect(p.stdout).to.contain(`bootstrap servers: localhost:${port}`);
     expect(p.stdout).to.match(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] INFO  \[broker 0\] \[KafkaServer id=0\] started \(kafka\.server\.KafkaServer\)/m);
@@ -54,6 +57,21 @@ describe('kafkats cluster and kafkats zookeeper', function () {
     expect(await p.stop('SIGTERM')).to.equal(0);
     expect(p.stdout).to.match(/kafkats cluster: cluster stopped in \d+ ms/);
     expect(await canConnect('localhost', port, 500)).to.equal(false);
+  });
+
+  it('starts a broker killed with -9 again with --restart-crashed', async () => {
+    const zk = await sharedZooKeeper();
+    const port = await findFreePort();
+    const p = new CliProcess(['cluster', '--brokers', '1', '--base-port', String(port), '--zookeeper', `${zk.connectString}${uniqueChroot()}`, '--restart-crashed',
+      '--override', 'zookeeper.session.timeout.ms=6000']);
+    running.push(p);
+    await p.waitFor(/^cluster ready$/m, 60_000);
+    const pid = Number(new RegExp(`^0\\s+PLAINTEXT://localhost:${port}\\s+yes\\s+\\S+\\s+(\\d+)`, 'm').exec(p.stdout)![1]);
+    process.kill(pid, 'SIGKILL');
+    await p.waitFor(/restarting broker 0 \(--restart-crashed\)/, 20_000);
+    await p.waitFor(/broker 0 restarted \(pid \d+\)/, 60_000);
+    await eventually(async () => (await fetchClusterMetadata('localhost', port)).brokers.length === 1, 20_000, 'the restarted broker in its own metadata');
+    expect(await p.stop('SIGTERM')).to.equal(0);
   });
 
   it('joins a given ZooKeeper under its chroot with --zookeeper', async () => {

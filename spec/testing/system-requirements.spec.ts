@@ -35,6 +35,10 @@ const COMPAT_PACKAGES = [
   'python3-snappy',
   'python3-lz4',
   'python3-zstandard',
+  'g++',
+  'make',
+  'zlib1g-dev',
+  'libzstd-dev',
 ];
 
 /** Everything `npm test` needs, as missing as on a fresh machine. */
@@ -50,7 +54,7 @@ describe('system requirements', () => {
       expect(plan.commands[1]).to.include('-y').and.include('--no-install-recommends');
       expect(plan.commands[1]!.slice(-plan.packages.length)).to.deep.equal(plan.packages);
       expect(plan.line).to.not.include('\n');
-      expect(plan.line).to.match(/^installing zookeeper default-jre-headless kcat python3-confluent-kafka procps chromium golang-go .* python3-zstandard with apt-get as root: npm test needs ZooKeeper, /);
+      expect(plan.line).to.match(/^installing zookeeper default-jre-headless kcat python3-confluent-kafka procps chromium golang-go .* libzstd-dev with apt-get as root: npm test needs ZooKeeper, /);
       expect(plan.line).to.include('Java, runs ZooKeeper (not found)').and.include('kcat').and.include('confluent-kafka-python');
       expect(plan.line).to.include('sarama, a Go client of the compatibility suite (not found)').and.include("kafka-python's zstd codec");
     });
