@@ -9,7 +9,7 @@
  */
 import { sharedZooKeeper, uniqueChroot, stopSharedZooKeeper } from '../../lib/testing/zookeeper-runner.js';
 import { startCluster, type RunningCluster } from '../../lib/testing/cluster.js';
-import { createTopic, eventually, request } from '../../spec/integration/support.js';
+import { eventually, request } from '../../spec/integration/support.js';
 import { machineLine, markdownTable, sampleProc } from './bench-support.js';
 
 function arg(name: string, fallback: number): number {
@@ -43,7 +43,14 @@ async function run(sessions: boolean): Promise<Sample[]> {
     startTimeoutMs: 120_000,
   });
   try {
-    await createTopic(cluster, 'idle', PARTITIONS, 3);
+    // CreateTopics with timeoutMs 0 answers once the assignment is in ZooKeeper; creating 1,000 RF=3
+    // partitions can outlast a request timeout on a busy machine, so the wait is for full ISRs below.
+    const meta = await cluster.waitUntilReady(60_000);
+    const created = await request(cluster.broker(meta.controllerId).bootstrap, 19 /* CreateTopics */, 5, {
+      topics: [{ name: 'idle', numPartitions: PARTITIONS, replicationFactor: 3, assignments: [], configs: [] }], timeoutMs: 0, validateOnly: false,
+    });
+    const code = created.topics[0]?.errorCode ?? -1;
+    if (code !== 0 && code !== 7 /* REQUEST_TIMED_OUT: created, not yet everywhere */) throw new Error(`CreateTopics failed with error ${code}`);
     await eventually(async () => {
       const m = await request(cluster.bootstrapServers[0]!, 3, 9, { topics: [{ name: 'idle' }], allowAutoTopicCreation: false });
       return m.topics[0]!.partitions.every((p) => p.isrNodes.length === 3);
