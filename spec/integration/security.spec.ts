@@ -5,6 +5,8 @@
  * whose credentials are written to /config/users before the brokers start, as Kafka's docs say),
  * and an SSL listener requiring client certificates. Users are created with
  * AlterUserScramCredentials; the principal each client authenticates as reaches the ACL authorizer.
+ * Over SASL_SSL: produce, group consume, admin (kafkajs, kcat, confluent-kafka-python, the CLI) and
+ * kafkajs transactions; a leader and then the controller are killed with -9 and replaced.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -255,6 +257,49 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     }
   });
 
+  it('kafkajs over SASL_SSL with SCRAM-SHA-512: admin creates a topic, a transactional producer commits and aborts, a read_committed group sees only the committed', async () => {
+    const kafka = saslKafka('alice', 'alice-secret');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      expect(await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'secured-tx', numPartitions: 1, replicationFactor: 3 }] })).to.equal(true);
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = kafka.producer({ transactionalId: 'alice-tx', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      for (const [values, outcome] of [[['c1', 'c2'], 'commit'], [['a1', 'a2'], 'abort'], [['c3'], 'commit']] as const) {
+        const tx = await producer.transaction();
+        await tx.send({ topic: 'secured-tx', messages: values.map((value) => ({ value })) });
+        await (outcome === 'commit' ? tx.commit() : tx.abort());
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    // c3 follows the aborted records, so reading it means the aborted ones were passed over.
+    const got = await consumeWithGroup(kafka, 'secured-tx', 3, 'secured-tx-group', 30_000, { readUncommitted: false });
+    expect(got.map((m) => m.value!.toString())).to.deep.equal(['c1', 'c2', 'c3']);
+  });
+
+  it('confluent-kafka-python AdminClient over SASL_SSL with PLAIN creates, lists and deletes a topic', async () => {
+    const r = await python(`
+import sys, json, time
+from confluent_kafka.admin import AdminClient, NewTopic
+a = AdminClient({'bootstrap.servers': sys.argv[1], 'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'PLAIN',
+                 'sasl.username': 'carol', 'sasl.password': 'carol-secret', 'ssl.ca.location': sys.argv[2]})
+a.create_topics([NewTopic('py-admin', num_partitions=2, replication_factor=3)])['py-admin'].result(30)
+listed = []
+deadline = time.time() + 20
+while time.time() < deadline and 'py-admin' not in listed:
+    listed = list(a.list_topics(timeout=10).topics)
+a.delete_topics(['py-admin'])['py-admin'].result(30)
+print(json.dumps({'listed': 'py-admin' in listed}))
+`, [internal().join(','), ca.caPath], 90_000);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout.toString().trim().split('\n').pop()!)).to.deep.equal({ listed: true });
+  });
+
   it('a leader killed with -9 is replaced over the SASL_SSL inter-broker listener; acks=all produce goes on; it rejoins the ISR', async () => {
     const leader = await cluster().leaderOf('secured', 0);
     expect(leader).to.be.at.least(0);
@@ -334,5 +379,33 @@ except Exception as e:
     print('failed', e)
 `, [internal()[0]!, ca.caPath], 60_000);
     expect(bad.stdout.toString()).to.match(/^failed/);
+  });
+
+  it('the controller killed with -9 is replaced over the SASL_SSL inter-broker listener: a new topic gets leaders and takes acks=all records', async () => {
+    const old = (await cluster().waitUntilReady()).controllerId;
+    await cluster().killBroker(old);
+    const live = cluster().brokers.filter((b) => b.isRunning);
+    const controller = await eventually(async () => {
+      const meta = await cluster().waitUntilReady(5_000, 2).catch(() => undefined);
+      return meta !== undefined && meta.controllerId >= 0 && meta.controllerId !== old ? meta.controllerId : undefined;
+    }, 60_000, 'a new controller');
+    expect(live.map((b) => b.brokerId)).to.include(controller);
+    const kafka = saslKafka('alice', 'alice-secret');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      expect(await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'after-failover', numPartitions: 2, replicationFactor: 2 }] })).to.equal(true);
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: 'after-failover', acks: -1, messages: [{ value: 'p0', partition: 0 }, { value: 'p1', partition: 1 }] });
+    } finally {
+      await producer.disconnect();
+    }
+    for (let p = 0; p < 2; p++) expect(await cluster().waitForIsr('after-failover', p, { size: 2, timeoutMs: 30_000 })).to.have.length(2);
+    await cluster().restartBroker(old, 90_000);
   });
 });
