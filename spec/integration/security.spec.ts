@@ -5,6 +5,8 @@
  * whose credentials are written to /config/users before the brokers start, as Kafka's docs say),
  * and an SSL listener requiring client certificates. Users are created with
  * AlterUserScramCredentials; the principal each client authenticates as reaches the ACL authorizer.
+ * Over SASL_SSL: produce, group consume, admin (kafkajs, kcat, confluent-kafka-python, the CLI) and
+ * kafkajs transactions; a leader and then the controller are killed with -9 and replaced.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -179,12 +181,15 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     expect(r.stderr).to.match(/Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256/);
   });
 
-  it('kcat over SASL_SSL with SCRAM-SHA-256 (a user made with kafkats configs --entity-type users) produces and consumes', async () => {
+  it('kcat over SASL_SSL with SCRAM-SHA-256 (a user made with kafkats configs --entity-type users) produces, consumes, and consumes in a group', async () => {
     const b = internal()[1]!;
     const p = await kcat(['-b', b, '-P', '-t', 'secured', '-p', '1', '-X', 'acks=all', ...saslArgs('alice', 'alice-secret', 'SCRAM-SHA-256')], 'one\ntwo\nthree\n');
     expect(p.code, p.stderr).to.equal(0);
     const c = await kcat(['-b', b, '-C', '-t', 'secured', '-p', '1', '-o', '-3', '-e', '-q', ...saslArgs('alice', 'alice-secret', 'SCRAM-SHA-256')]);
     expect(c.stdout.toString().trim().split('\n').slice(-3)).to.deep.equal(['one', 'two', 'three']);
+    const g = await kcat(['-b', b, '-G', 'kcat-scram', '-e', '-q', '-X', 'auto.offset.reset=earliest', ...saslArgs('alice', 'alice-secret', 'SCRAM-SHA-256'), 'secured'], undefined, 60_000);
+    expect(g.code, g.stderr).to.equal(0);
+    expect(g.stdout.toString().split('\n')).to.include.members(['one', 'two', 'three']);
   });
 
   it('kcat over SSL with a client certificate is User:CN=alice-client,O=kafkats to the authorizer; the SASL user alice is not', async () => {
@@ -253,6 +258,66 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     } finally {
       client.close();
     }
+  });
+
+  it('kafkajs over SASL_SSL with SCRAM-SHA-512: admin creates a topic, a transactional producer commits and aborts, a read_committed group sees only the committed', async () => {
+    const kafka = saslKafka('alice', 'alice-secret');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      expect(await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'secured-tx', numPartitions: 1, replicationFactor: 3 }] })).to.equal(true);
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = kafka.producer({ transactionalId: 'alice-tx', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      for (const [values, outcome] of [[['c1', 'c2'], 'commit'], [['a1', 'a2'], 'abort'], [['c3'], 'commit']] as const) {
+        const tx = await producer.transaction();
+        await tx.send({ topic: 'secured-tx', messages: values.map((value) => ({ value })) });
+        await (outcome === 'commit' ? tx.commit() : tx.abort());
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    // c3 follows the aborted records, so reading it means the aborted ones were passed over.
+    const got = await consumeWithGroup(kafka, 'secured-tx', 3, 'secured-tx-group', 30_000, { readUncommitted: false });
+    expect(got.map((m) => m.value!.toString())).to.deep.equal(['c1', 'c2', 'c3']);
+  });
+
+  it('confluent-kafka-python over SASL_SSL with PLAIN: AdminClient creates, lists and deletes a topic; transactions commit and abort, read_committed sees only the committed', async () => {
+    const r = await python(`
+import sys, json, time
+from confluent_kafka import Producer, Consumer
+from confluent_kafka.admin import AdminClient, NewTopic
+conf = {'bootstrap.servers': sys.argv[1], 'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'PLAIN',
+        'sasl.username': 'carol', 'sasl.password': 'carol-secret', 'ssl.ca.location': sys.argv[2]}
+a = AdminClient(conf)
+a.create_topics([NewTopic('py-admin', num_partitions=1, replication_factor=3)])['py-admin'].result(30)
+listed = []
+deadline = time.time() + 20
+while time.time() < deadline and 'py-admin' not in listed:
+    listed = list(a.list_topics(timeout=10).topics)
+p = Producer(dict(conf, **{'transactional.id': 'carol-tx'}))
+p.init_transactions(30)
+p.begin_transaction(); p.produce('py-admin', b'keep1'); p.produce('py-admin', b'keep2'); p.commit_transaction(30)
+p.begin_transaction(); p.produce('py-admin', b'drop'); p.abort_transaction(30)
+p.begin_transaction(); p.produce('py-admin', b'keep3'); p.commit_transaction(30)
+c = Consumer(dict(conf, **{'group.id': 'carol-tx-g', 'auto.offset.reset': 'earliest', 'isolation.level': 'read_committed'}))
+c.subscribe(['py-admin'])
+got = []
+deadline = time.time() + 30
+while time.time() < deadline and len(got) < 3:
+    m = c.poll(0.5)
+    if m is not None and m.error() is None:
+        got.append(m.value().decode())
+c.close()
+a.delete_topics(['py-admin'])['py-admin'].result(30)
+print(json.dumps({'listed': 'py-admin' in listed, 'got': got}))
+`, [internal().join(','), ca.caPath], 90_000);
+    expect(r.code, r.stderr).to.equal(0);
+    // keep3 follows the aborted record, so reading it means the aborted one was passed over.
+    expect(JSON.parse(r.stdout.toString().trim().split('\n').pop()!)).to.deep.equal({ listed: true, got: ['keep1', 'keep2', 'keep3'] });
   });
 
   it('a leader killed with -9 is replaced over the SASL_SSL inter-broker listener; acks=all produce goes on; it rejoins the ISR', async () => {
@@ -334,5 +399,33 @@ except Exception as e:
     print('failed', e)
 `, [internal()[0]!, ca.caPath], 60_000);
     expect(bad.stdout.toString()).to.match(/^failed/);
+  });
+
+  it('the controller killed with -9 is replaced over the SASL_SSL inter-broker listener: a new topic gets leaders and takes acks=all records', async () => {
+    const old = (await cluster().waitUntilReady()).controllerId;
+    await cluster().killBroker(old);
+    const live = cluster().brokers.filter((b) => b.isRunning);
+    const controller = await eventually(async () => {
+      const meta = await cluster().waitUntilReady(5_000, 2).catch(() => undefined);
+      return meta !== undefined && meta.controllerId >= 0 && meta.controllerId !== old ? meta.controllerId : undefined;
+    }, 60_000, 'a new controller');
+    expect(live.map((b) => b.brokerId)).to.include(controller);
+    const kafka = saslKafka('alice', 'alice-secret');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      expect(await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'after-failover', numPartitions: 2, replicationFactor: 2 }] })).to.equal(true);
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: 'after-failover', acks: -1, messages: [{ value: 'p0', partition: 0 }, { value: 'p1', partition: 1 }] });
+    } finally {
+      await producer.disconnect();
+    }
+    for (let p = 0; p < 2; p++) expect(await cluster().waitForIsr('after-failover', p, { size: 2, timeoutMs: 30_000 })).to.have.length(2);
+    await cluster().restartBroker(old, 90_000);
   });
 });
