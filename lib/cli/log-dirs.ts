@@ -62,7 +62,9 @@ async function runLogDirs(opts: LogDirsOptions): Promise<void> {
         logDirs: r.results.map((d) => ({
           partitions: d.topics
             .filter((t) => topics.size === 0 || topics.has(t.name))
-            .flatMap((t) => t.partitions.map((p) => ({ partition: `${t.name}-${p.partitionIndex}`, size: Number(p.partitionSize), offsetLag: Number(p.offsetLag), isFuture: p.isFutureKey }))),
+            .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, p })))
+            .sort((a, b) => (a.topic === b.topic ? a.p.partitionIndex - b.p.partitionIndex : a.topic < b.topic ? -1 : 1))
+            .map(({ topic, p }) => ({ partition: `${topic}-${p.partitionIndex}`, size: Number(p.partitionSize), offsetLag: Number(p.offsetLag), isFuture: p.isFutureKey })),
           error: d.errorCode === Errors.NONE.code ? null : errorForCode(d.errorCode).name,
           logDir: d.logDir,
         })),

@@ -79,6 +79,6 @@ describe('kafkats log-dirs and delete-records', function () {
     expect(d.stderr).to.contain('Offset json file contains duplicate topic partitions: cli-dirs-0');
     const bad = await kafkats(['delete-records', '--bootstrap-server', bs(), '--offset-json-file', file('bad.json', '{"version":1,"partitions":[{"topic":"cli-dirs"')]);
     expect(bad.code).to.equal(1);
-    expect(bad.stderr).to.contain('not valid JSON');
+    expect(bad.stderr).to.contain('The input string is not a valid JSON'); // Kafka's message
   });
 });
