@@ -5,8 +5,8 @@
  * sources (go-programs.ts).
  */
 import { expect } from 'chai';
-import { createTopic, useCompatCluster } from './cluster.js';
-import { goProgram, missingGoPackages, upstreamVersion, type GoProgram } from './go-programs.js';
+import { createTopic } from './cluster.js';
+import { expectSixFullPartitions, missingGoPackages, upstreamVersion, useGoClient } from './go-programs.js';
 import { check, compatClient, noSuchApi } from './matrix.js';
 import { expectExactReadBack, expectGroupRestart, type GroupRestart, type WireRecord } from './read-back.js';
 
@@ -23,26 +23,14 @@ interface ReadBack { sent: WireRecord[]; read: WireRecord[] | null }
 describe(`compat: confluent-kafka-go ${client.version}`, function () {
   this.timeout(120_000);
   if (missing) return;
-  const cluster = useCompatCluster();
-  let program: GoProgram;
-  before(async function () {
-    this.timeout(600_000);
-    program = await goProgram('confluentgo', PACKAGES);
-  });
-  const bootstrap = (): string => cluster().bootstrapServers.join(',');
-  const go = <T>(name: string, arg: string, extra: string[] = [], timeoutMs?: number): Promise<T> => program.run<T>(name, bootstrap(), arg, extra, timeoutMs);
+  const { cluster, run: go } = useGoClient('confluentgo', PACKAGES);
 
   check(client, 'metadata from one broker', async () => {
     await createTopic(cluster(), 'ckg-meta', 6, 3);
-    const md = await program.run<{ brokers: string[]; from: number; partitions: Array<{ ID: number; Leader: number; Replicas: number[]; Isrs: number[] }> }>('metadata', cluster().bootstrapServers[1]!, 'ckg-meta');
+    const md = await go<{ brokers: string[]; from: number; partitions: Array<{ ID: number; Leader: number; Replicas: number[]; Isrs: number[] }> }>('metadata', 'ckg-meta', [], undefined, cluster().bootstrapServers[1]!);
     expect(md.brokers).to.deep.equal(cluster().brokers.map((b) => `${b.brokerId}:${b.bootstrap}`).sort());
     expect(md.from).to.equal(cluster().brokers[1]!.brokerId);
-    expect(md.partitions.map((p) => p.ID).sort()).to.deep.equal([0, 1, 2, 3, 4, 5]);
-    for (const p of md.partitions) {
-      expect([...p.Replicas].sort()).to.deep.equal([0, 1, 2]);
-      expect([...p.Isrs].sort()).to.deep.equal([0, 1, 2]);
-      expect(p.Replicas).to.include(p.Leader);
-    }
+    expectSixFullPartitions(md.partitions.map((p) => ({ partition: p.ID, leader: p.Leader, replicas: p.Replicas, isr: p.Isrs })));
     return 'AdminClient.GetMetadata bootstrapped from broker 1: 3 brokers; 6 partitions RF 3 with full ISR';
   });
 

@@ -11,7 +11,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import type { RunningCluster } from '../../lib/testing/cluster.js';
 import { run } from '../integration/support.js';
+import { useCompatCluster } from './cluster.js';
 
 const GOPATH_ROOT = fileURLToPath(new URL('./go/', import.meta.url));
 const CACHE = path.join(os.tmpdir(), 'kafkats-compat-go');
@@ -93,4 +96,33 @@ export async function goProgram(name: string, packages: string[]): Promise<GoPro
       return JSON.parse(r.stdout.toString()) as T;
     },
   };
+}
+
+/** Each Go client's spec set-up: the shared compat cluster and its Go program, built once before the rows. */
+export function useGoClient(name: string, packages: string[]): {
+  cluster: () => RunningCluster;
+  /** Runs a command of the program with a broker list (default: every broker of the cluster). */
+  run: <T>(command: string, arg: string, extra?: string[], timeoutMs?: number, bootstrap?: string) => Promise<T>;
+} {
+  const cluster = useCompatCluster();
+  let program: GoProgram | undefined;
+  before(async function () {
+    this.timeout(600_000);
+    program = await goProgram(name, packages);
+  });
+  return {
+    cluster,
+    run: <T>(command: string, arg: string, extra: string[] = [], timeoutMs?: number, bootstrap = cluster().bootstrapServers.join(',')) =>
+      program!.run<T>(command, bootstrap, arg, extra, timeoutMs),
+  };
+}
+
+/** A metadata row's partitions: 0-5 of an RF=3 topic, each with the full ISR and its leader among the replicas. */
+export function expectSixFullPartitions(partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }>): void {
+  expect(partitions.map((p) => p.partition).sort()).to.deep.equal([0, 1, 2, 3, 4, 5]);
+  for (const p of partitions) {
+    expect([...p.replicas].sort()).to.deep.equal([0, 1, 2]);
+    expect([...p.isr].sort()).to.deep.equal([0, 1, 2]);
+    expect(p.replicas).to.include(p.leader);
+  }
 }

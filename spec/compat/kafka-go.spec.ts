@@ -7,8 +7,8 @@
 import { expect } from 'chai';
 import kafkajs from 'kafkajs';
 import { eventually, kafkajsClient } from '../integration/support.js';
-import { createTopic, useCompatCluster } from './cluster.js';
-import { goProgram, missingGoPackages, upstreamVersion, type GoProgram } from './go-programs.js';
+import { createTopic } from './cluster.js';
+import { expectSixFullPartitions, missingGoPackages, upstreamVersion, useGoClient } from './go-programs.js';
 import { check, compatClient, noSuchApi } from './matrix.js';
 import { expectExactReadBack, expectGroupRestart, type GroupRestart, type WireRecord } from './read-back.js';
 
@@ -21,25 +21,13 @@ interface ReadBack { sent: WireRecord[]; read: WireRecord[] | null }
 describe(`compat: kafka-go ${client.version}`, function () {
   this.timeout(120_000);
   if (missing) return;
-  const cluster = useCompatCluster();
-  let program: GoProgram;
-  before(async function () {
-    this.timeout(600_000);
-    program = await goProgram('kafkago', PACKAGES);
-  });
-  const bootstrap = (): string => cluster().bootstrapServers.join(',');
-  const go = <T>(name: string, arg: string, extra: string[] = [], timeoutMs?: number): Promise<T> => program.run<T>(name, bootstrap(), arg, extra, timeoutMs);
+  const { cluster, run: go } = useGoClient('kafkago', PACKAGES);
 
   check(client, 'metadata from one broker', async () => {
     await createTopic(cluster(), 'kgo-meta', 6, 3);
-    const md = await program.run<{ brokers: string[]; partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }> }>('metadata', cluster().bootstrapServers[1]!, 'kgo-meta');
+    const md = await go<{ brokers: string[]; partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }> }>('metadata', 'kgo-meta', [], undefined, cluster().bootstrapServers[1]!);
     expect(md.brokers).to.deep.equal(cluster().brokers.map((b) => `${b.brokerId}:${b.bootstrap}`).sort());
-    expect(md.partitions.map((p) => p.partition).sort()).to.deep.equal([0, 1, 2, 3, 4, 5]);
-    for (const p of md.partitions) {
-      expect([...p.replicas].sort()).to.deep.equal([0, 1, 2]);
-      expect([...p.isr].sort()).to.deep.equal([0, 1, 2]);
-      expect(p.replicas).to.include(p.leader);
-    }
+    expectSixFullPartitions(md.partitions);
     return 'Conn.ReadPartitions (Metadata v1) on broker 1: 6 partitions RF 3 with full ISR, the 3 brokers\' addresses';
   });
 

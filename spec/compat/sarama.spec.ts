@@ -5,8 +5,8 @@
  * sarama's default configuration, Version 0.8.2: Produce v0 and Fetch v0 with magic-0 messages.
  */
 import { expect } from 'chai';
-import { createTopic, useCompatCluster } from './cluster.js';
-import { goProgram, missingGoPackages, upstreamVersion, type GoProgram } from './go-programs.js';
+import { createTopic } from './cluster.js';
+import { expectSixFullPartitions, missingGoPackages, upstreamVersion, useGoClient } from './go-programs.js';
 import { check, compatClient, noSuchApi } from './matrix.js';
 import { expectExactReadBack, expectGroupRestart, type GroupRestart, type WireRecord } from './read-back.js';
 
@@ -19,26 +19,14 @@ interface ReadBack { sent: WireRecord[]; read: WireRecord[] | null; produceError
 describe(`compat: sarama ${client.version}`, function () {
   this.timeout(120_000);
   if (missing) return;
-  const cluster = useCompatCluster();
-  let program: GoProgram;
-  before(async function () {
-    this.timeout(600_000);
-    program = await goProgram('sarama', PACKAGES);
-  });
-  const bootstrap = (): string => cluster().bootstrapServers.join(',');
-  const go = <T>(name: string, arg: string, extra: string[] = [], timeoutMs?: number): Promise<T> => program.run<T>(name, bootstrap(), arg, extra, timeoutMs);
+  const { cluster, run: go } = useGoClient('sarama', PACKAGES);
 
   check(client, 'metadata from one broker', async () => {
     await createTopic(cluster(), 'sarama-meta', 6, 3);
-    const md = await program.run<{ brokers: Array<{ id: number; addr: string }>; controller: number; partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }> }>('metadata', cluster().bootstrapServers[1]!, 'sarama-meta');
+    const md = await go<{ brokers: Array<{ id: number; addr: string }>; controller: number; partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }> }>('metadata', 'sarama-meta', [], undefined, cluster().bootstrapServers[1]!);
     expect(md.brokers.map((b) => `${b.id}:${b.addr}`).sort()).to.deep.equal(cluster().brokers.map((b) => `${b.brokerId}:${b.bootstrap}`).sort());
     expect([0, 1, 2]).to.include(md.controller);
-    expect(md.partitions.map((p) => p.partition).sort()).to.deep.equal([0, 1, 2, 3, 4, 5]);
-    for (const p of md.partitions) {
-      expect([...p.replicas].sort()).to.deep.equal([0, 1, 2]);
-      expect([...p.isr].sort()).to.deep.equal([0, 1, 2]);
-      expect(p.replicas).to.include(p.leader);
-    }
+    expectSixFullPartitions(md.partitions);
     return 'bootstrapped from broker 1: 3 brokers, the controller; 6 partitions RF 3 with full ISR';
   });
 
