@@ -19,7 +19,8 @@ function ctx(apiVersion: number): RequestContext {
   const metadataCache = { getTopicId: () => undefined, getTopicName: () => undefined };
   const config = { getNumber: () => 52428800 };
   const fetchManager = new FetchManager(SYSTEM_TIME, new FetchSessionCache(10));
-  return { apiVersion, broker: { replicaManager, metadataCache, config, fetchManager } } as unknown as RequestContext;
+  const connection = { closedSignal: new AbortController().signal };
+  return { apiVersion, connection, broker: { replicaManager, metadataCache, config, fetchManager } } as unknown as RequestContext;
 }
 
 describe('Fetch handler', () => {
