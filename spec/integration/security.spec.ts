@@ -144,6 +144,8 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
         principal: 'User:CN=alice-client,O=kafkats', host: '*',
         operation: kafkajs.AclOperationTypes[op as 'READ'], permissionType: kafkajs.AclPermissionTypes.ALLOW,
       })) });
+      await admin.createAcls({ acl: [{ resourceType: kafkajs.AclResourceTypes.GROUP, resourceName: 'cert-group', resourcePatternType: kafkajs.ResourcePatternTypes.LITERAL,
+        principal: 'User:CN=alice-client,O=kafkats', host: '*', operation: kafkajs.AclOperationTypes.READ, permissionType: kafkajs.AclPermissionTypes.ALLOW }] });
       // An ACL on the cluster resource, so that allow.everyone.if.no.acl.found no longer lets anyone act as a broker.
       await admin.createAcls({ acl: [{ resourceType: kafkajs.AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', resourcePatternType: kafkajs.ResourcePatternTypes.LITERAL,
         principal: 'User:broker', host: '*', operation: kafkajs.AclOperationTypes.CLUSTER_ACTION, permissionType: kafkajs.AclPermissionTypes.ALLOW }] });
@@ -198,6 +200,13 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
     expect(p.code, p.stderr).to.equal(0);
     const c = await kcat(['-b', b, '-C', '-t', 'cert-only', '-p', '0', '-o', 'beginning', '-c', '1', '-q', ...sslArgs()]);
     expect(c.stdout.toString().trim()).to.equal('by-certificate');
+    // In a consumer group (its READ ACL is the certificate's principal's), and metadata (kcat's admin side).
+    const g = await kcat(['-b', b, '-G', 'cert-group', '-e', '-q', '-X', 'auto.offset.reset=earliest', ...sslArgs(), 'cert-only'], undefined, 60_000);
+    expect(g.code, g.stderr).to.equal(0);
+    expect(g.stdout.toString().split('\n')).to.include('by-certificate');
+    const md = await kcat(['-b', b, '-L', '-t', 'cert-only', ...sslArgs()]);
+    expect(md.code, md.stderr).to.equal(0);
+    expect(md.stdout.toString()).to.match(/topic "cert-only" with 1 partitions/);
     const producer = saslKafka('alice', 'alice-secret').producer({ retry: { retries: 0 } });
     await producer.connect();
     try {
