@@ -15,10 +15,9 @@
 #
 # Nothing kafkats needs is in the root beforehand: ZooKeeper, Java, kcat, confluent-kafka-python and
 # the compatibility suite's Go and kafka-python packages must be installed by those commands
-# themselves. The root does get python3, make and g++, as
-# node's own Debian package brings python3 and as the Dockerfile does: this sandbox reaches Debian's
-# mirrors and the npm registry only, so zstd-napi's prebuilt addon (a GitHub download) is out of
-# reach and npm compiles it; `nodedir` points node-gyp at the copied headers for the same reason.
+# themselves. The root does get python3, make and g++, as node's own Debian package brings python3
+# (nothing in kafkats' dependencies compiles any more; node-gyp would, for `npm run
+# compat:node-rdkafka`, whose `nodedir` points at the copied headers: no download from nodejs.org).
 # The root trusts the TLS certificate authorities this machine adds locally (an egress proxy's).
 #
 # Needs root, debootstrap, git, kcat, unshare (util-linux), ports 9092-9094 free, about 2 GB in
@@ -205,8 +204,7 @@ if [ -n "$report" ]; then
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- commit: $commit${branch:+ ($branch)}"
     echo "- root: debootstrap --variant=minbase $suite (+ ca-certificates python3 make g++), Node.js $("$node_bin" --version) and npm $(PATH="$node_prefix/bin:$PATH" npm --version) copied from the host;"
-    echo "  no ZooKeeper, Java, kcat, confluent-kafka-python, ps, Go or kafka-python. python3, make and g++ stand in for GitHub, which this"
-    echo "  sandbox cannot reach: zstd-napi's prebuilt addon is a GitHub download, so npm compiles it (as in the Dockerfile)"
+    echo "  no ZooKeeper, Java, kcat, confluent-kafka-python, ps, Go or kafka-python"
     echo "- \`npm install && npm start\`: cluster ready $(( t_ready - t_start )) s after the command began (npm install and apt-get included); $kcat_lines; Ctrl-C: $(grep -o 'cluster stopped in [0-9]* ms' "$start_log"), npm's exit status $start_status (npm's own after SIGINT)"
     echo "- \`npm install && npm test\`: exit status $test_status$( [ "$run_test" = 1 ] && echo "; $(grep -E '^ +[0-9]+ (passing|failing|pending)' "$test_log" | sed 's/^ *//' | sed 's/ *$//' | paste -sd, | sed 's/,/, /g')")"
     echo
