@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { CliError, cliAction, parseBootstrapServers, parseIntOption } from './cli-support.js';
 import { createKafka } from './kafkajs-support.js';
 import { Progress } from './progress.js';
+import { SYSTEM_TIME } from '../common/time.js';
 
 interface ConsumerPerfOptions {
   bootstrapServer?: string;
@@ -124,11 +125,14 @@ async function runConsumerPerf(opts: ConsumerPerfOptions): Promise<void> {
       if (messages >= numMessages) finish();
     },
   });
-  const idle = setInterval(() => {
-    if (Date.now() - lastConsumed > timeoutMs) finish();
-  }, 50);
+  let consuming = true;
+  void (async () => {
+    // --timeout: no record for that long ends the test.
+    while (consuming && Date.now() - lastConsumed <= timeoutMs) await SYSTEM_TIME.sleep(50);
+    finish();
+  })();
   await finished;
-  clearInterval(idle);
+  consuming = false;
   const endMs = Date.now();
   progress.done();
   await consumer.disconnect().catch(() => undefined);

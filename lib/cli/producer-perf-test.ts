@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { CliError, cliAction, parseBootstrapServers, parseIntOption, parseKeyValues } from './cli-support.js';
 import { compressionTypeFor, createKafka } from './kafkajs-support.js';
 import { Progress } from './progress.js';
+import { SYSTEM_TIME } from '../common/time.js';
 
 interface ProducerPerfOptions {
   topic?: string;
@@ -178,7 +179,7 @@ async function runProducerPerf(opts: ProducerPerfOptions): Promise<void> {
           const wait = due - Date.now();
           if (wait > 0) {
             if (batch.length > 0) break;
-            await new Promise((r) => setTimeout(r, Math.min(wait, 100)));
+            await SYSTEM_TIME.sleep(Math.min(wait, 100));
             continue;
           }
         }

@@ -55,6 +55,8 @@ describe('kafkats console in headless Chromium', function () {
   const metricsPorts = new Map<number, number>();
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
+      // Skip reason: the console is driven in Debian's chromium (no browser download here); npm test's
+      // pretest installs it on Debian/Ubuntu, so this skips only where that package cannot be had.
       console.log('      not tested: no chromium (apt-get install chromium; .ci/run installs it)');
       this.skip();
     }

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiError } from '../../protocol/errors.js';
 import { CliError, describeError } from '../cli-support.js';
 import { ConsoleApi, ConsoleError } from './console-api.js';
+import { SYSTEM_TIME, type Time, type TimerHandle } from '../../common/time.js';
 
 export interface ConsoleServerOptions {
   bootstrap: string[];
@@ -22,6 +23,8 @@ export interface ConsoleServerOptions {
   port: number;
   readOnly: boolean;
   refreshMs?: number;
+  /** The clock of the live pushes (default: the system clock). */
+  time?: Time;
   log?: (line: string) => void;
 }
 
@@ -59,7 +62,7 @@ export class ConsoleServer {
   private readonly server: http.Server;
   private readonly routes: Array<[string, RegExp, Handler]>;
   private readonly streams = new Set<http.ServerResponse>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private readonly assets: Map<string, Asset>;
   private readonly csp: string;
   private readonly log: (line: string) => void;
@@ -148,10 +151,7 @@ export class ConsoleServer {
     this.streams.add(res);
     res.on('close', () => {
       this.streams.delete(res);
-      if (this.streams.size === 0 && this.timer) {
-        clearTimeout(this.timer);
-        this.timer = null;
-      }
+      if (this.streams.size === 0) this.cancelPush();
     });
     this.refreshSoon();
   }
@@ -159,8 +159,7 @@ export class ConsoleServer {
   /** The next push at once (after a change, or for a newly opened page), then every refreshMs. */
   private refreshSoon(): void {
     if (this.streams.size === 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.push(), 0);
+    this.schedulePush(0);
   }
 
   private async push(): Promise<void> {
@@ -171,11 +170,21 @@ export class ConsoleServer {
       event = `event: failure\ndata: ${JSON.stringify({ error: describeError(err) })}\n\n`;
     }
     for (const s of this.streams) s.write(event);
-    if (this.streams.size > 0) this.timer = setTimeout(() => void this.push(), this.options.refreshMs ?? 2000);
+    if (this.streams.size > 0) this.schedulePush(this.options.refreshMs ?? 2000);
+  }
+
+  private schedulePush(delayMs: number): void {
+    this.cancelPush();
+    this.timer = (this.options.time ?? SYSTEM_TIME).setTimer(() => void this.push(), delayMs);
+  }
+
+  private cancelPush(): void {
+    this.timer?.cancel();
+    this.timer = null;
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelPush();
     for (const s of this.streams) s.end();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
