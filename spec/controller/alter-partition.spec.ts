@@ -9,14 +9,13 @@
 import { expect } from 'chai';
 import { ControllerContext } from '../../lib/controller/controller-context.js';
 import { ControllerOperations } from '../../lib/controller/controller-operations.js';
-import { ControllerBrokerRequestBatch } from '../../lib/controller/controller-request-batch.js';
 import { PartitionStateMachine } from '../../lib/controller/partition-state-machine.js';
 import { ReplicaStateMachine } from '../../lib/controller/replica-state-machine.js';
 import { ReassignmentManager } from '../../lib/controller/reassignment-manager.js';
 import { TopicDeletionManager } from '../../lib/controller/topic-deletion-manager.js';
 import { ReassignPartitionsZNode } from '../../lib/zk/zk-data.js';
 import { Errors } from '../../lib/protocol/errors.js';
-import { FakeKafkaZkClient, RecordingRequestSender, liveBroker } from './support.js';
+import { controllerAtEpoch, type FakeKafkaZkClient } from './support.js';
 
 const tp = { topic: 'orders', partition: 0 };
 const CONTROLLER_EPOCH = 3;
@@ -24,17 +23,10 @@ const CONTROLLER_EPOCH = 3;
 describe('Controller AlterPartition (KafkaController.tryProcessAlterPartition)', () => {
   /** Controller 0; brokers 1, 2, 3 live; orders-0 on [1, 2, 3] led by 1 at leader epoch 5 with ISR [1, 2, 3]. */
   function setup(): { ops: ControllerOperations; zk: FakeKafkaZkClient; context: ControllerContext } {
-    const context = new ControllerContext();
-    context.epoch = CONTROLLER_EPOCH;
-    context.epochZkVersion = 4;
-    const zk = new FakeKafkaZkClient();
-    zk.controllerEpoch = CONTROLLER_EPOCH;
-    zk.controllerEpochZkVersion = 4;
-    context.setLiveBrokers([1, 2, 3].map(liveBroker));
+    const { context, zk, batch } = controllerAtEpoch(CONTROLLER_EPOCH);
     context.setAssignment(tp.topic, tp.partition, [1, 2, 3]);
     zk.setPartitionState(tp, 1, 5, [1, 2, 3], CONTROLLER_EPOCH);
     context.putPartitionLeadershipInfo(tp, zk.partitionState(tp)!);
-    const batch = new ControllerBrokerRequestBatch(0, context, new RecordingRequestSender(context));
     const client = zk.asKafkaZkClient();
     const psm = new PartitionStateMachine(0, context, client, batch, () => Promise.resolve(false));
     const rsm = new ReplicaStateMachine(0, context, client, batch);

@@ -1,18 +1,13 @@
 import { expect } from 'chai';
-import { ControllerContext } from '../../lib/controller/controller-context.js';
-import { ControllerBrokerRequestBatch } from '../../lib/controller/controller-request-batch.js';
 import { PartitionStateMachine, type ElectionStrategy } from '../../lib/controller/partition-state-machine.js';
 import { PartitionState, partitionValidPreviousStates } from '../../lib/controller/states.js';
 import { ControllerMovedError } from '../../lib/zk/keeper-errors.js';
-import { FakeKafkaZkClient, LogCapture, RecordingRequestSender, liveBroker } from './support.js';
+import { LogCapture, controllerAtEpoch, type ControllerFixture } from './support.js';
 
 const tp = { topic: 'orders', partition: 0 };
 const CONTROLLER_EPOCH = 3;
 
-interface Setup {
-  context: ControllerContext;
-  zk: FakeKafkaZkClient;
-  sender: RecordingRequestSender;
+interface Setup extends ControllerFixture {
   psm: PartitionStateMachine;
 }
 
@@ -27,19 +22,10 @@ describe('PartitionStateMachine (Kafka\'s ZkPartitionStateMachine)', () => {
 
   /** Controller 0 at epoch 3; brokers `live` registered (`shuttingDown` among them); topic orders-0 assigned to `replicas`. */
   function setup(opts: { live?: number[]; shuttingDown?: number[]; replicas?: number[]; uncleanTopicConfig?: boolean } = {}): Setup {
-    const context = new ControllerContext();
-    context.epoch = CONTROLLER_EPOCH;
-    context.epochZkVersion = 4;
-    const zk = new FakeKafkaZkClient();
-    zk.controllerEpoch = CONTROLLER_EPOCH;
-    zk.controllerEpochZkVersion = 4;
-    context.setLiveBrokers((opts.live ?? [1, 2, 3]).map(liveBroker));
-    for (const id of opts.shuttingDown ?? []) context.shuttingDownBrokerIds.add(id);
+    const { context, zk, sender, batch } = controllerAtEpoch(CONTROLLER_EPOCH, opts);
     context.setAssignment(tp.topic, tp.partition, opts.replicas ?? [1, 2, 3]);
-    const sender = new RecordingRequestSender(context);
-    const batch = new ControllerBrokerRequestBatch(0, context, sender);
     const psm = new PartitionStateMachine(0, context, zk.asKafkaZkClient(), batch, () => Promise.resolve(opts.uncleanTopicConfig ?? false));
-    return { context, zk, sender, psm };
+    return { context, zk, sender, batch, psm };
   }
 
   /** The partition in `state` with a leader and ISR in ZooKeeper (written by an older controller) and in the context. */

@@ -1,17 +1,13 @@
 import { expect } from 'chai';
-import { ControllerContext, type PartitionReplica } from '../../lib/controller/controller-context.js';
-import { ControllerBrokerRequestBatch } from '../../lib/controller/controller-request-batch.js';
+import type { PartitionReplica } from '../../lib/controller/controller-context.js';
 import { ReplicaStateMachine } from '../../lib/controller/replica-state-machine.js';
 import { ReplicaState, replicaValidPreviousStates } from '../../lib/controller/states.js';
-import { FakeKafkaZkClient, LogCapture, RecordingRequestSender, liveBroker } from './support.js';
+import { LogCapture, controllerAtEpoch, type ControllerFixture } from './support.js';
 
 const tp = { topic: 'orders', partition: 0 };
 const CONTROLLER_EPOCH = 3;
 
-interface Setup {
-  context: ControllerContext;
-  zk: FakeKafkaZkClient;
-  sender: RecordingRequestSender;
+interface Setup extends ControllerFixture {
   rsm: ReplicaStateMachine;
 }
 
@@ -26,23 +22,14 @@ describe('ReplicaStateMachine (Kafka\'s ZkReplicaStateMachine)', () => {
 
   /** Controller 0 at epoch 3; brokers `live` registered; orders-0 on [1, 2, 3], led by 1 with ISR [1, 2, 3] unless `noLeadership`. */
   function setup(opts: { live?: number[]; shuttingDown?: number[]; noLeadership?: boolean; isr?: number[]; leader?: number } = {}): Setup {
-    const context = new ControllerContext();
-    context.epoch = CONTROLLER_EPOCH;
-    context.epochZkVersion = 4;
-    const zk = new FakeKafkaZkClient();
-    zk.controllerEpoch = CONTROLLER_EPOCH;
-    zk.controllerEpochZkVersion = 4;
-    context.setLiveBrokers((opts.live ?? [1, 2, 3]).map(liveBroker));
-    for (const id of opts.shuttingDown ?? []) context.shuttingDownBrokerIds.add(id);
+    const { context, zk, sender, batch } = controllerAtEpoch(CONTROLLER_EPOCH, opts);
     context.setAssignment(tp.topic, tp.partition, [1, 2, 3]);
     if (!opts.noLeadership) {
       zk.setPartitionState(tp, opts.leader ?? 1, 5, opts.isr ?? [1, 2, 3], CONTROLLER_EPOCH - 1);
       context.putPartitionLeadershipInfo(tp, zk.partitionState(tp)!);
     }
-    const sender = new RecordingRequestSender(context);
-    const batch = new ControllerBrokerRequestBatch(0, context, sender);
     const rsm = new ReplicaStateMachine(0, context, zk.asKafkaZkClient(), batch);
-    return { context, zk, sender, rsm };
+    return { context, zk, sender, batch, rsm };
   }
 
   const replica = (id: number): PartitionReplica => ({ tp, replica: id });

@@ -10,7 +10,8 @@ import { pino } from 'pino';
 import { ApiKeys } from '../../lib/protocol/index.js';
 import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } from '../../lib/protocol/generated/types.js';
 import type { ControllerRequestSender } from '../../lib/controller/controller-request-batch.js';
-import type { ControllerContext, LiveBroker } from '../../lib/controller/controller-context.js';
+import { ControllerContext, type LiveBroker } from '../../lib/controller/controller-context.js';
+import { ControllerBrokerRequestBatch } from '../../lib/controller/controller-request-batch.js';
 import type { BrokerAndEpoch, KafkaZkClient, UpdateLeaderAndIsrResult } from '../../lib/zk/kafka-zk-client.js';
 import { ControllerMovedError, NodeExistsError } from '../../lib/zk/keeper-errors.js';
 import { ControllerZNode, PreferredReplicaElectionZNode, ReassignPartitionsZNode, type BrokerInfo, type LeaderAndIsr, type LeaderIsrAndControllerEpoch, type TopicIdReplicaAssignment } from '../../lib/zk/zk-data.js';
@@ -373,4 +374,29 @@ export class FakeKafkaZkClient {
   unregisterZNodeChildChangeHandler(path: string): void {
     this.childHandlers.delete(path);
   }
+}
+
+/** What a controller state machine spec starts from (controllerAtEpoch). */
+export interface ControllerFixture {
+  context: ControllerContext;
+  zk: FakeKafkaZkClient;
+  sender: RecordingRequestSender;
+  batch: ControllerBrokerRequestBatch;
+}
+
+/**
+ * Controller 0 at `epoch` (its /controller_epoch at zkVersion 4 in the fake ZooKeeper and in the
+ * context) with brokers `live` registered, `shuttingDown` among them, and a recording request batch.
+ */
+export function controllerAtEpoch(epoch: number, opts: { live?: number[]; shuttingDown?: number[] } = {}): ControllerFixture {
+  const context = new ControllerContext();
+  context.epoch = epoch;
+  context.epochZkVersion = 4;
+  const zk = new FakeKafkaZkClient();
+  zk.controllerEpoch = epoch;
+  zk.controllerEpochZkVersion = 4;
+  context.setLiveBrokers((opts.live ?? [1, 2, 3]).map(liveBroker));
+  for (const id of opts.shuttingDown ?? []) context.shuttingDownBrokerIds.add(id);
+  const sender = new RecordingRequestSender(context);
+  return { context, zk, sender, batch: new ControllerBrokerRequestBatch(0, context, sender) };
 }
