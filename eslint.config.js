@@ -1,4 +1,5 @@
-// Lint: typed rules that catch async mistakes (no floating promises), nothing stylistic.
+// Lint: typed rules that catch async mistakes (no floating promises), and type-only imports marked
+// as such; nothing else stylistic.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -13,6 +14,9 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/await-thenable': 'error',
+      // Type-only imports say so (tsconfig's verbatimModuleSyntax keeps every other import as written).
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/consistent-type-exports': 'error',
     },
   },
 );

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { ApiKeys } from '../protocol/index.js';
-import { AdminClient, errorText, withAdmin } from './admin-client.js';
+import { type AdminClient, errorText, withAdmin } from './admin-client.js';
 import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { CliError, cliAction, parseBootstrapServers } from './cli-support.js';
 import { Errors } from '../protocol/errors.js';

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ApiKeys } from '../protocol/index.js';
-import { AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
+import { type AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
 import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { CliError, cliAction, parseBootstrapServers, parseIntOption } from './cli-support.js';
 import { Errors } from '../protocol/errors.js';

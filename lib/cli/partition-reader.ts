@@ -9,7 +9,7 @@
 import { ApiKeys, ZERO_UUID } from '../protocol/index.js';
 import { readBatchHeader } from '../record/batch-header.js';
 import { batchesIn, isControlBatch, iterateRecords, timestampTypeOf } from '../record/record-batch.js';
-import { AdminClient, errorText } from './admin-client.js';
+import { type AdminClient, errorText } from './admin-client.js';
 import { CliError } from './cli-support.js';
 import type { FormattedRecord } from './message-formatter.js';
 import { Errors } from '../protocol/errors.js';

@@ -11,7 +11,7 @@ import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { NodeExistsError } from '../zk/keeper-errors.js';
 import { ConfigType } from '../zk/zk-data.js';
 import { AdminZkClient } from '../server/admin/admin-zk-client.js';
-import { AdminClient, errorText, NOT_CONTROLLER } from './admin-client.js';
+import { type AdminClient, errorText, NOT_CONTROLLER } from './admin-client.js';
 import { CliError } from './cli-support.js';
 import { tpString, type OngoingReassignment, type ProposedPartition, type TopicPartitionKey } from './reassignment-json.js';
 

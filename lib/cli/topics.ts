@@ -12,7 +12,7 @@ import { ApiKeys } from '../protocol/index.js';
 import { ConfigSource } from '../config/config-def.js';
 import { isInternalTopic } from '../common/topic.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import { AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
+import { type AdminClient, errorText, NOT_CONTROLLER, withAdmin } from './admin-client.js';
 import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { CliError, cliAction, collect, parseBootstrapServers, parseIntOption, parseKeyValues } from './cli-support.js';
 import { Errors } from '../protocol/errors.js';

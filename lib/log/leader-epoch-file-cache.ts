@@ -3,7 +3,7 @@
  * persisted in the partition's `leader-epoch-checkpoint`. Serves OffsetsForLeaderEpoch
  * (`endOffsetFor`) and is truncated with the log.
  */
-import { LeaderEpochCheckpointFile, type EpochEntry } from './checkpoint-file.js';
+import { type LeaderEpochCheckpointFile, type EpochEntry } from './checkpoint-file.js';
 
 export const UNDEFINED_EPOCH = -1;
 export const UNDEFINED_EPOCH_OFFSET = -1n;

@@ -20,14 +20,15 @@ import * as snappy from 'snappyjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import type * as Lz4 from 'lz4-napi';
 import { CorruptMessageError, UnsupportedCompressionTypeError } from '../protocol/errors.js';
 
 // The native codecs are loaded on first use: a broker that never sees lz4 or zstd batches does not
 // pay their memory (5–14 MB each at load).
 const require = createRequire(import.meta.url);
-let lz4Module: typeof import('lz4-napi') | undefined;
+let lz4Module: typeof Lz4 | undefined;
 let zstdCodecModule: ZstdCodec | undefined;
-const lz4 = (): typeof import('lz4-napi') => (lz4Module ??= require('lz4-napi') as typeof import('lz4-napi'));
+const lz4 = (): typeof Lz4 => (lz4Module ??= require('lz4-napi') as typeof Lz4);
 const zstd = (): ZstdCodec => (zstdCodecModule ??= nodeZlibZstd() ?? wasmZstd());
 
 /** Kafka's `CompressionType` ids, as stored in the low three attribute bits. */

@@ -8,7 +8,7 @@
  * Lengths of -1 mean null (header keys may not be null). Malformed records are InvalidRecordError.
  */
 import { InvalidRecordError } from '../protocol/errors.js';
-import { ByteCursor, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './byte-utils.js';
+import { type ByteCursor, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './byte-utils.js';
 
 export interface RecordHeader {
   key: string;

@@ -10,7 +10,7 @@
  * leadership), the LogManager closes their logs (halting the broker when no dir is left), and the
  * controller is told through /log_dir_event_notification.
  */
-import { Partition, FetchIsolation, type AlterPartitionManager, type PartitionState } from '../cluster/partition.js';
+import { Partition, type FetchIsolation, type AlterPartitionManager, type PartitionState } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { isInternalTopic } from '../common/topic.js';
 import type { LogManager } from '../log/log-manager.js';

@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { KafkaConfig } from '../config/kafka-config.js';
+import { type KafkaConfig } from '../config/kafka-config.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { NodeExistsError } from '../zk/keeper-errors.js';
 import type { BrokerInfo, EndPoint as ZkEndPoint } from '../zk/zk-data.js';
@@ -29,7 +29,7 @@ import { controlledShutdown } from './controlled-shutdown.js';
 import { runShutdownStep } from './shutdown-step.js';
 import { ZkAdminManager } from './zk-admin-manager.js';
 import { ZkConfigManager } from './zk-config-manager.js';
-import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import { type GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import { createGroupCoordinator } from './group-coordinator-wiring.js';
 import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
 import { createTransactionCoordinator } from './transaction-coordinator-wiring.js';

@@ -7,7 +7,7 @@
  * as a stale update left the leader on its old ISR, and the partition under-replicated for good.
  */
 import { expect } from 'chai';
-import { ControllerContext } from '../../lib/controller/controller-context.js';
+import { type ControllerContext } from '../../lib/controller/controller-context.js';
 import { ControllerOperations } from '../../lib/controller/controller-operations.js';
 import { PartitionStateMachine } from '../../lib/controller/partition-state-machine.js';
 import { ReplicaStateMachine } from '../../lib/controller/replica-state-machine.js';

@@ -13,7 +13,7 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import kafkajs from 'kafkajs';
+import type kafkajs from 'kafkajs';
 import { createTopic, eventually, kafkajsClient, kcat, request, useCluster } from './support.js';
 import type { RunningCluster } from '../../lib/testing/cluster.js';
 import { partitionForTransactionalId } from '../../lib/coordinator/transaction/transaction-log.js';

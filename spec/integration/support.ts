@@ -3,7 +3,7 @@
  * ZooKeeper under a fresh chroot, kcat and /usr/bin/python3 runners, and a raw Kafka client for
  * byte-level checks.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { sharedZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runner.js';
 import { startCluster, type ClusterOptions, type RunningCluster } from '../../lib/testing/cluster.js';
@@ -221,7 +221,7 @@ export async function consumeWithGroup(kafka: kafkajs.Kafka, topic: string, coun
 
 /** A long-running child (kcat -G, a python consumer, a kafkajs member) whose stdout lines are collected. */
 export interface BackgroundProcess {
-  readonly child: import('node:child_process').ChildProcess;
+  readonly child: ChildProcess;
   /** Complete stdout lines so far. */
   lines(): string[];
   stderr(): string;

@@ -4,7 +4,7 @@
  * zombie producer, and the transactional APIs' answers on the wire.
  */
 import { expect } from 'chai';
-import kafkajs from 'kafkajs';
+import type kafkajs from 'kafkajs';
 import { consumeWithGroup, createTopic, kafkajsClient, python, request, useCluster } from './support.js';
 import { ApiKeys } from '../../lib/protocol/index.js';
 

@@ -3,7 +3,7 @@
  * with UpdateMetadata-shaped objects the way the controller would (live brokers, leaders).
  */
 import { KafkaConfig } from '../../lib/config/kafka-config.js';
-import { MetadataCache } from '../../lib/server/metadata-cache.js';
+import { type MetadataCache } from '../../lib/server/metadata-cache.js';
 import type { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
 import type { UpdateMetadataRequest } from '../../lib/protocol/generated/types.js';
 

@@ -15,7 +15,7 @@ import { logger } from '../../utils/logger.js';
 import { SYSTEM_TIME, type Time } from '../../common/time.js';
 import { DelayedHeartbeat, type HeartbeatCallbacks } from './delayed-heartbeat.js';
 import { DelayedJoin, DelayedSync, InitialDelayedJoin, type RebalanceCallbacks } from './delayed-join.js';
-import { GroupMetadata } from './group-metadata.js';
+import { type GroupMetadata } from './group-metadata.js';
 import { GroupMetadataManager } from './group-metadata-manager.js';
 import { GroupState } from './group-state.js';
 import {

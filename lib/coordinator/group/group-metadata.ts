@@ -12,7 +12,7 @@ import type { Time } from '../../common/time.js';
 import { CONSUMER_PROTOCOL_TYPE, subscribedTopicsOf } from './consumer-protocol.js';
 import { GroupState, IllegalGroupStateTransition, isValidTransition } from './group-state.js';
 import {
-  joinError, MemberMetadata, NO_PROTOCOL, syncError,
+  joinError, type MemberMetadata, NO_PROTOCOL, syncError,
   type JoinCallback, type JoinGroupResult, type MemberSummary, type Protocol, type SyncGroupResult,
 } from './member-metadata.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from './offset-and-metadata.js';
