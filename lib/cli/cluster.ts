@@ -5,7 +5,9 @@
  * with its log dir in <data-dir>/broker-i. Without --zookeeper, a missing ZooKeeper or Java is first
  * installed on Debian/Ubuntu, announced in one line (lib/testing/system-requirements.ts). Broker
  * logs stream to the terminal prefixed by broker (reformatted from pino JSON unless --log-format
- * json). Once every broker serves Metadata showing all brokers and one controller it prints a
+ * json); the controller's and state-change loggers' lines go to <data-dir>/logs/controller.log and
+ * state-change.log as Kafka's log4j.properties sends them, and to the terminal only from
+ * --log-level debug (their warnings and errors always). Once every broker serves Metadata showing all brokers and one controller it prints a
  * status table and the line `cluster ready`; Ctrl-C or SIGTERM stops brokers (controlled
  * shutdown) and then ZooKeeper, and exits 0. A failed start prints the reason and exits 1.
  * The ZooKeeper it starts listens on 2181 when that port is free; --restart-crashed starts a broker
@@ -88,7 +90,10 @@ async function runCluster(opts: ClusterCliOptions): Promise<void> {
   }
   const dataDir = opts.dataDir !== undefined ? path.resolve(opts.dataDir) : undefined;
   const color = process.stdout.isTTY === true;
-  installBrokerLogFormatter({ format: opts.logFormat, color, minLevel });
+  const logsDir = dataDir !== undefined ? path.join(dataDir, 'logs') : undefined;
+  installBrokerLogFormatter({ format: opts.logFormat, color, minLevel, logsDir });
+  // Brokers emit what is shown: --log-level debug reaches their debug lines too.
+  process.env.KAFKATS_BROKER_LOG_LEVEL ??= opts.logLevel.toLowerCase();
   const say = (msg: string): void => void process.stdout.write(`${color ? '\x1b[1m' : ''}kafkats cluster:${color ? '\x1b[0m' : ''} ${msg}\n`);
   if (opts.zookeeper === undefined) await ensureZooKeeperInstalled('kafkats cluster', say);
   const zkPort = zkPortOption ?? (opts.zookeeper === undefined && !(await portInUse('127.0.0.1', ZOOKEEPER_DEFAULT_PORT)) ? ZOOKEEPER_DEFAULT_PORT : undefined);
@@ -150,6 +155,7 @@ async function runCluster(opts: ClusterCliOptions): Promise<void> {
   process.stdout.write(`\n${table}\n\n`);
   process.stdout.write(`ZooKeeper:         ${cluster.zookeeperConnect}${opts.zookeeper ? '' : ` (started by kafkats, data in ${path.join(cluster.dataDir, 'zookeeper')})`}\n`);
   process.stdout.write(`bootstrap servers: ${cluster.bootstrapServers.join(',')}\n`);
+  if (logsDir !== undefined) process.stdout.write(`controller and state-change logs: ${logsDir}/controller.log, state-change.log\n`);
   process.stdout.write(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; Ctrl-C stops the cluster\n`);
   process.stdout.write('cluster ready\n');
 

@@ -130,7 +130,7 @@ export class ReplicaStateMachine {
 
   private transition(r: PartitionReplica, target: ReplicaState): void {
     const from = this.context.replicaState(r);
-    if (from !== target) this.stateChangeLog.info(`Controller ${this.controllerId} epoch ${this.context.epoch} changed state of replica ${r.replica} for ${tpKey(r.tp)} from ${from} to ${target}`);
+    if (from !== target) this.stateChangeLog.trace(`Controller ${this.controllerId} epoch ${this.context.epoch} changed state of replica ${r.replica} for ${tpKey(r.tp)} from ${from} to ${target}`);
     this.context.putReplicaState(r, target);
   }
 

@@ -250,7 +250,7 @@ export class KafkaServer {
     this.registerGauges();
     this.state = 'RUNNING';
     this.apis.startProcessingRequests();
-    this.log.info(`[KafkaServer id=${this.brokerId}] started (kafka.server.KafkaServer) in ${Date.now() - started} ms`);
+    this.log.info({ startupMs: Date.now() - started }, `[KafkaServer id=${this.brokerId}] started`);
   }
 
   private registerGauges(): void {

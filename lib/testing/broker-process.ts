@@ -170,7 +170,7 @@ export class BrokerProcess {
       for (const l of this.lineListeners) l(line);
       if (this.options.output === 'inherit') process.stdout.write(`[broker ${this.brokerId}] ${line}\n`);
       outputFile?.write(line + '\n');
-      if (line.includes('started (kafka.server.KafkaServer)')) started = true;
+      if (isStartedLine(line)) started = true;
     };
     pipeLines(child.stdout!, onLine);
     pipeLines(child.stderr!, onLine);
@@ -248,6 +248,11 @@ export class BrokerProcess {
     await this.stop();
     await this.start(timeoutMs);
   }
+}
+
+/** A broker's `[KafkaServer id=N] started` line (KafkaServer.startup's last), JSON as it prints it. */
+export function isStartedLine(line: string): boolean {
+  return /"msg":"\[KafkaServer id=-?\d+\] started"/.test(line);
 }
 
 function pipeLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {

@@ -1,7 +1,8 @@
 /**
  * Structured logging with pino. One root logger per process; components take child loggers
  * (`logger('log.Log')`, `logger('state.change')`) named like Kafka's log4j categories.
- * Level: KAFKATS_LOG_LEVEL (trace|debug|info|warn|error|fatal|silent), default info.
+ * Level: KAFKATS_LOG_LEVEL (trace|debug|info|warn|error|fatal|silent), default info. Lines carry the
+ * level's name (`"level":"info"`), as log4j prints it, not pino's number.
  *
  * Levels change at runtime per logger name, as Kafka's Log4jController does for BROKER_LOGGER
  * configs: a name's level applies to its own loggers and to those below it (`kafka.controller`
@@ -11,10 +12,20 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
+/** pino's level numbers by name (what a JSON line's `level` names). */
+export const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+/** The pino number of a JSON line's `level`: a name (what kafkats writes) or a number (pino's default). */
+export function levelValue(level: unknown): number | undefined {
+  if (typeof level === 'number') return level;
+  return typeof level === 'string' ? LEVELS[level.toLowerCase()] : undefined;
+}
+
 let root: Logger = pino({
   level: process.env.KAFKATS_LOG_LEVEL ?? 'info',
   base: process.env.KAFKATS_BROKER_ID !== undefined ? { broker: Number(process.env.KAFKATS_BROKER_ID) } : {},
   timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label) => ({ level: label }) },
 });
 
 /** Logger names created so far, with their live loggers; and the levels set at runtime by name. */
@@ -32,9 +43,14 @@ export function rootLogger(): Logger {
   return root;
 }
 
-/** A child logger for one component; Kafka's category names are the convention. */
+/**
+ * A child logger for one component; Kafka's category names are the convention. A binding the root
+ * already carries (the broker id of a broker process) is not repeated: one key once per line.
+ */
 export function logger(component: string, bindings: Record<string, unknown> = {}): Logger {
-  const l = root.child({ component, ...bindings });
+  const bound = root.bindings();
+  const own = Object.fromEntries(Object.entries(bindings).filter(([k]) => !(k in bound)));
+  const l = root.child({ component, ...own });
   let live = loggers.get(component);
   if (!live) loggers.set(component, (live = new Set()));
   const ref = new WeakRef(l);

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BrokerProcess, REPO_ROOT } from '../../lib/testing/broker-process.js';
+import { BrokerProcess, isStartedLine, REPO_ROOT } from '../../lib/testing/broker-process.js';
 import { findFreePort, startZooKeeper } from '../../lib/testing/zookeeper-runner.js';
 import { createTopic } from '../../spec/integration/support.js';
 import type { RunningCluster } from '../../lib/testing/cluster.js';
@@ -44,7 +44,7 @@ function startProfiled(b: BrokerProcess, dir: string): { child: ChildProcess; st
   const started = new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer): void => {
       output = (output + d.toString()).slice(-20_000);
-      if (output.includes('started (kafka.server.KafkaServer)')) resolve();
+      if (output.split('\n').some(isStartedLine)) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

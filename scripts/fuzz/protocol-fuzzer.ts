@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import type { BrokerProcess } from '../../lib/testing/broker-process.js';
 import { ApiKeys } from '../../lib/protocol/index.js';
+import { levelValue } from '../../lib/utils/logger.js';
 import { seededRandom, type Rng } from '../../spec/protocol/support/random-values.js';
 import { bombCorpus, capturedCorpus, encodedCorpus, produceCorpus, type SeedRequest } from './corpus.js';
 import { frame, mutate, pick, type LengthMode } from './mutations.js';
@@ -249,8 +250,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     let level = 0;
     let msg = line;
     try {
-      const j = JSON.parse(line) as { level?: number; msg?: string };
-      level = j.level ?? 0;
+      const j = JSON.parse(line) as { level?: unknown; msg?: string };
+      level = levelValue(j.level) ?? 0;
       msg = j.msg ?? line;
     } catch {
       // not a JSON line (a crash trace, say): counted as it is

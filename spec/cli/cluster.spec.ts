@@ -82,7 +82,7 @@ describe('kafkats cluster and kafkats zookeeper', function () {
     running.push(p);
     await p.waitFor(/^cluster ready$/m, 60_000);
     expect(p.stdout).to.contain(`ZooKeeper:         ${connect}\n`);
-    expect(p.stdout).to.match(/^\[broker 0\] \{"level":30,/m);
+    expect(p.stdout).to.match(/^\[broker 0\] \{"level":"info",/m);
     const client = await KafkaZkClient.create({ connectString: connect, sessionTimeoutMs: 10_000 });
     try {
       expect(await client.getSortedBrokerList()).to.deep.equal([0]);

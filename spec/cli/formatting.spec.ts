@@ -47,5 +47,8 @@ describe('kafkats CLI formatting', () => {
     expect(out).to.match(/^\[2024-05-0[12] \d\d:\d\d:00,123\] WARN {2}\[broker 2\] slow \(kafka\.server\.KafkaServer\) ms=12 error=boom$/);
     expect(formatLogLine(JSON.stringify({ level: 20, msg: 'x' }))).to.equal(null);
     expect(formatLogLine('plain text', { source: '[broker 1]' })).to.equal('[broker 1] plain text');
+    // kafkats' own lines name their level, as log4j does.
+    expect(formatLogLine(JSON.stringify({ level: 'error', time: '2024-05-01T10:00:00.123Z', broker: 0, msg: 'bad' }))).to.match(/\] ERROR \[broker 0\] bad$/);
+    expect(formatLogLine(JSON.stringify({ level: 'debug', msg: 'x' }))).to.equal(null);
   });
 });

@@ -131,7 +131,7 @@ describe('malformed and hostile requests', function () {
     const broker = cluster().brokers[0]!;
     const errors: string[] = [];
     const unsubscribe = broker.onOutputLine((line) => {
-      if (line.includes('"level":50')) errors.push(line);
+      if (line.includes('"level":"error"')) errors.push(line);
     });
     try {
       const r = await request(bootstrap(), 37, 1, { topics: [{ name: '', count: 3, assignments: null }, { name: 'a/b', count: 3, assignments: null }], timeoutMs: 5000, validateOnly: false });
@@ -146,7 +146,7 @@ describe('malformed and hostile requests', function () {
     const broker = cluster().brokers[0]!;
     const errors: string[] = [];
     const unsubscribe = broker.onOutputLine((line) => {
-      if (line.includes('"level":50')) errors.push(line);
+      if (line.includes('"level":"error"')) errors.push(line);
     });
     try {
       const frame = encodeRequest({ requestApiKey: 0, requestApiVersion: 7, correlationId: 5, clientId: 'spec' }, {
@@ -180,7 +180,7 @@ describe('malformed and hostile requests', function () {
     const broker = cluster().brokers[0]!;
     const warnings: Array<{ msg: string; suppressed?: number }> = [];
     const unsubscribe = broker.onOutputLine((line) => {
-      if (line.includes('"level":40')) warnings.push(JSON.parse(line) as { msg: string; suppressed?: number });
+      if (line.includes('"level":"warn"')) warnings.push(JSON.parse(line) as { msg: string; suppressed?: number });
     });
     const oversized = Buffer.alloc(4);
     oversized.writeInt32BE(2_000_000, 0);
