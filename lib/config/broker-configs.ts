@@ -295,7 +295,7 @@ function replication(def: ConfigDef): ConfigDef {
       'kafkats only: port of the HTTP endpoint serving Prometheus /metrics and /health; -1 disables it, 0 picks a free port.',
       { validator: between(-1, 65535) })
     .define('kafkats.metrics.host', 'string', '', 'low',
-      'kafkats only: interface the /metrics and /health endpoint binds; empty binds every interface.')
+      'kafkats only: interface the /metrics and /health endpoint binds; empty means the host of the first listener (every interface when that host is empty), 0.0.0.0 binds every interface.')
 
     // ----- Security (Kafka's SslConfigs / SaslConfigs / BrokerSecurityConfigs; each may be given per
     // listener as listener.name.<listener>.<key>, SASL JAAS per mechanism as

@@ -103,7 +103,7 @@ export interface KafkaMetricsOptions {
   brokerId: number;
   /** HTTP port of /metrics and /health: -1 disables the endpoint (the default), 0 picks a free port. */
   port?: number;
-  /** Interface to bind; '' (the default) binds every interface. */
+  /** Interface to bind; '' (the default) binds every interface (fromConfig: the listener's host). */
   host?: string;
   /** Also collect prom-client's process and Node.js metrics into this registry (default true). */
   defaultMetrics?: boolean;
@@ -156,12 +156,15 @@ export class KafkaMetrics {
     });
   }
 
-  /** Reads `kafkats.metrics.port` and `kafkats.metrics.host` from the broker config. */
+  /**
+   * Reads `kafkats.metrics.port` and `kafkats.metrics.host` from the broker config; an unset host
+   * is the first listener's, so /metrics is reachable where the broker is (and no further).
+   */
   static fromConfig(config: KafkaConfig, options: { defaultMetrics?: boolean; brokerId?: number } = {}): KafkaMetrics {
     return new KafkaMetrics({
       brokerId: options.brokerId ?? config.brokerId,
       port: config.getNumber('kafkats.metrics.port'),
-      host: config.getString('kafkats.metrics.host') ?? '',
+      host: config.getString('kafkats.metrics.host') || (config.listeners[0]?.host ?? ''),
       defaultMetrics: options.defaultMetrics,
     });
   }

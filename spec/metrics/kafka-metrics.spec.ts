@@ -225,5 +225,21 @@ describe('KafkaMetrics', () => {
       expect(() => KafkaConfig.fromProps({ ...base, 'kafkats.metrics.port': 70000 })).to.throw(/kafkats\.metrics\.port/);
       expect(KafkaMetrics.fromConfig(c, { defaultMetrics: false }).brokerId).to.equal(4);
     });
+
+    it('binds /metrics to the listener\'s host unless kafkats.metrics.host says otherwise', async () => {
+      const base = { 'zookeeper.connect': 'zk:2181', 'broker.id': 4, 'kafkats.metrics.port': 0 };
+      const boundTo = async (props: Record<string, string | number>): Promise<string | undefined> => {
+        const m = KafkaMetrics.fromConfig(KafkaConfig.fromProps({ ...base, ...props }), { defaultMetrics: false });
+        try {
+          return (await m.start())?.address;
+        } finally {
+          await m.stop();
+        }
+      };
+      expect(await boundTo({ listeners: 'PLAINTEXT://127.0.0.1:9092' })).to.equal('127.0.0.1');
+      expect(await boundTo({ listeners: 'PLAINTEXT://127.0.0.1:9092', 'kafkats.metrics.host': '0.0.0.0' })).to.equal('0.0.0.0');
+      // An empty listener host binds every interface, and so does /metrics.
+      expect(await boundTo({ listeners: 'PLAINTEXT://:9092' })).to.be.oneOf(['::', '0.0.0.0']);
+    });
   });
 });
