@@ -113,7 +113,31 @@ function ClusterPage({ cluster, error }) {
       : html`<${PartitionList} testid="under-replicated" partitions=${c.underReplicated} />`}
     <h2>Offline partitions</h2>
     ${c.offline.length === 0 ? html`<p class="ok">None.</p>`
-      : html`<${PartitionList} testid="offline" partitions=${c.offline} />`}`;
+      : html`<${PartitionList} testid="offline" partitions=${c.offline} />`}
+    ${c.zookeeper ? html`<${ZooKeeperSection} zk=${c.zookeeper} />` : null}`;
+}
+
+/** What only ZooKeeper knows (kafkats console --zookeeper). */
+function ZooKeeperSection({ zk }) {
+  return html`<h2>ZooKeeper <span class="muted">${zk.connect}</span></h2>
+    ${zk.error ? html`<${ErrorBox} error=${zk.error} />` : html`<div data-testid="zookeeper">
+      <div class="cards">
+        <div class="card"><div class="label">Controller epoch</div><div class="value" data-testid="zk-controller-epoch">${zk.controllerEpoch ?? 'none'}</div></div>
+        <div class=${`card ${zk.topicsPendingDeletion.length ? 'bad' : ''}`}><div class="label">Topics marked for deletion</div><div class="value" data-testid="zk-pending-deletions">${zk.topicsPendingDeletion.length}</div></div>
+      </div>
+      <table data-testid="zk-brokers"><thead><tr><th>Registered broker</th><th class="num">Broker epoch (czxid)</th></tr></thead>
+      <tbody>${zk.brokers.map((b) => html`<tr data-testid="zk-broker"><td>${b.id}</td><td class="num">${b.epoch}</td></tr>`)}</tbody></table>
+      ${zk.topicsPendingDeletion.length ? html`<p class="muted">Marked for deletion: ${zk.topicsPendingDeletion.join(', ')}</p>` : null}</div>`}`;
+}
+
+function ReassignmentsPage({ tick }) {
+  const [rows, error] = useData('/api/reassignments', tick);
+  return html`<h1>Partition reassignments</h1><${ErrorBox} error=${error} />
+    <p class="muted">In progress, as the controller lists them (ListPartitionReassignments); a row goes when its new replicas are in sync.</p>
+    ${!rows ? html`<p class="muted">Loading…</p>` : rows.length === 0 ? html`<p class="ok" data-testid="no-reassignments">No reassignment in progress.</p>` : html`
+    <table data-testid="reassignments"><thead><tr><th>Topic</th><th class="num">Partition</th><th>Replicas</th><th>Adding</th><th>Removing</th></tr></thead>
+    <tbody>${rows.map((r) => html`<tr data-testid="reassignment-row"><td><a href=${`#/topics/${enc(r.topic)}`}>${r.topic}</a></td><td class="num">${r.partition}</td>
+      <td>${r.replicas.join(',')}</td><td>${r.adding.join(',') || '–'}</td><td>${r.removing.join(',') || '–'}</td></tr>`)}</tbody></table>`}`;
 }
 
 function useAction(onDone) {
@@ -332,10 +356,11 @@ function App() {
   else if (page === 'groups' && arg) body = html`<${GroupPage} id=${arg} tick=${tick} readOnly=${readOnly} />`;
   else if (page === 'groups') body = html`<${GroupsPage} tick=${tick} />`;
   else if (page === 'acls') body = html`<${AclsPage} tick=${tick} />`;
+  else if (page === 'reassignments') body = html`<${ReassignmentsPage} tick=${tick} />`;
   else body = html`<${ClusterPage} cluster=${cluster} error=${streamError} />`;
   const nav = (href, label, key) => html`<a href=${href} class=${(page ?? 'cluster') === key ? 'active' : ''}>${label}</a>`;
   return html`<header><span class="brand">kafkats console</span>
-      <nav>${nav('#/', 'Cluster', 'cluster')}${nav('#/topics', 'Topics', 'topics')}${nav('#/groups', 'Consumer groups', 'groups')}${nav('#/acls', 'ACLs', 'acls')}</nav>
+      <nav>${nav('#/', 'Cluster', 'cluster')}${nav('#/topics', 'Topics', 'topics')}${nav('#/groups', 'Consumer groups', 'groups')}${nav('#/reassignments', 'Reassignments', 'reassignments')}${nav('#/acls', 'ACLs', 'acls')}</nav>
       <span class="status" data-testid="status">${cluster?.readOnly ? 'read-only · ' : ''}${live ? html`<span class="live">● live</span>` : html`<span class="down">● reconnecting</span>`}</span></header>
     <main data-tick=${tick}>${body}</main>`;
 }

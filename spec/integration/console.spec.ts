@@ -3,7 +3,9 @@
  * 3-broker cluster, driven in headless Chromium (Debian's chromium through playwright-core). It
  * creates a topic and produces a record through the page, sees the record in the message browser,
  * sees a kafkajs group's lag reset through the page and then go to 0 as the group consumes, and
- * sees an under-replicated partition appear after a broker is killed — live, without reloading.
+ * sees a throttled partition reassignment in progress and its end after a cancel, reads the
+ * controller epoch and broker epochs from ZooKeeper (--zookeeper), and sees an under-replicated
+ * partition appear after a broker is killed — live, without reloading.
  * Each page is saved as a screenshot: in docs/console/ when KAFKATS_CONSOLE_SCREENSHOTS=docs (to
  * refresh the committed ones), otherwise in a temporary directory, so `npm test` leaves the tree clean.
  */
@@ -15,12 +17,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { findFreePort } from '../../lib/testing/zookeeper-runner.js';
 import { REPO_ROOT } from '../../lib/testing/broker-process.js';
-import { consumeWithGroup, eventually, kafkajsClient, run, useCluster } from './support.js';
+import { consumeWithGroup, eventually, kafkajsClient, request, run, useCluster } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.KAFKATS_CONSOLE_SCREENSHOTS === 'docs' ? path.join(REPO_ROOT, 'docs', 'console') : path.join(os.tmpdir(), 'kafkats-console-screenshots');
 const TOPIC = 'console-orders';
 const GROUP = 'console-billing';
+const MOVES = 'console-moves';
 
 interface ConsoleProcess { child: ChildProcess; url: string; output: () => string }
 
@@ -75,7 +78,7 @@ describe('kafkats console in headless Chromium', function () {
   before(async function () {
     this.timeout(60_000);
     const { chromium } = await import('playwright-core');
-    consoleProcess = await startConsole(cluster().bootstrapServers);
+    consoleProcess = await startConsole(cluster().bootstrapServers, ['--zookeeper', cluster().zookeeperConnect]);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -103,6 +106,19 @@ describe('kafkats console in headless Chromium', function () {
     const controller = await page.getByTestId('controller').textContent();
     expect(Number(controller)).to.be.within(0, 2);
     expect(await page.getByTestId('under-replicated-count').textContent()).to.equal('0');
+  });
+
+  it('reads what only ZooKeeper knows with --zookeeper: controller epoch, broker epochs', async () => {
+    await page.getByTestId('zookeeper').waitFor();
+    expect(Number(await page.getByTestId('zk-controller-epoch').textContent())).to.be.at.least(1);
+    expect(await page.getByTestId('zk-broker').locator('td:first-child').allTextContents()).to.deep.equal(['0', '1', '2']);
+    const epochs = await page.getByTestId('zk-broker').locator('td:last-child').allTextContents();
+    expect(epochs.every((e) => /^\d+$/.test(e) && Number(e) > 0), epochs.join(',')).to.equal(true);
+    expect(await page.getByTestId('zk-pending-deletions').textContent()).to.equal('0');
+    // The pushed overview names the ZooKeeper and nothing secret.
+    const overview = await (await fetch(new URL('/api/cluster', consoleProcess!.url))).json() as { zookeeper: { connect: string; brokers: unknown[] } };
+    expect(overview.zookeeper.connect).to.equal(cluster().zookeeperConnect);
+    expect(overview.zookeeper.brokers).to.have.length(3);
   });
 
   it('creates a topic through the page, and refuses a second one of that name readably', async () => {
@@ -188,6 +204,48 @@ describe('kafkats console in headless Chromium', function () {
     await page.goto(`${consoleProcess!.url}#/acls`);
     await page.getByTestId('acl-note').filter({ hasText: 'SECURITY_DISABLED' }).waitFor();
     await shot('acls');
+  });
+
+  it('shows a throttled reassignment in progress, live, and no reassignment once it is cancelled', async () => {
+    const c = cluster();
+    const meta = await c.waitUntilReady(30_000);
+    const created = await request(c.broker(meta.controllerId).bootstrap, 19, 5, {
+      topics: [{ name: MOVES, numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [0] }], configs: [] }],
+      timeoutMs: 30_000,
+      validateOnly: false,
+    });
+    expect(created.topics[0]!.errorCode).to.equal(0);
+    await page.goto(`${consoleProcess!.url}#/reassignments`);
+    await page.getByTestId('no-reassignments').waitFor();
+    // 3 MB on broker 0; the new replica on broker 1 copies at most one 1 MB fetch, then waits on the
+    // 10 KB/s throttle for minutes: the reassignment stays in progress while the page is looked at.
+    const producer = kafkajsClient(c).producer();
+    await producer.connect();
+    for (let i = 0; i < 3; i++) {
+      await producer.send({ topic: MOVES, acks: -1, messages: Array.from({ length: 10 }, (_, j) => ({ key: `m${i}-${j}`, value: 'x'.repeat(100_000) })) });
+    }
+    await producer.disconnect();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafkats-console-moves-'));
+    const plan = path.join(dir, 'plan.json');
+    fs.writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic: MOVES, partition: 0, replicas: [0, 1] }] }));
+    const tool = (args: string[]) => run(process.execPath, [path.join(REPO_ROOT, 'bin', 'kafkats.js'), 'reassign-partitions', '--bootstrap-server', c.bootstrapServers.join(','), '--reassignment-json-file', plan, ...args], undefined, 60_000);
+    try {
+      const executed = await tool(['--execute', '--throttle', '10000']);
+      expect(executed.code, executed.stderr).to.equal(0);
+      // Live: the page, not reloaded, shows the move with its adding replica.
+      const row = page.getByTestId('reassignment-row').filter({ hasText: MOVES });
+      await row.waitFor({ timeout: 30_000 });
+      expect((await row.locator('td').allTextContents())).to.deep.equal([MOVES, '0', '0,1', '1', '–']);
+      await shot('reassignments');
+      const cancelled = await tool(['--cancel']);
+      expect(cancelled.code, cancelled.stderr).to.equal(0);
+      await page.getByTestId('no-reassignments').waitFor({ timeout: 30_000 });
+      // Its one replica would be an offline partition in the next test's broker kill: gone instead.
+      const deleted = await request(c.broker((await c.waitUntilReady(30_000)).controllerId).bootstrap, 20, 4, { topicNames: [MOVES], timeoutMs: 30_000 });
+      expect(deleted.responses[0]!.errorCode).to.equal(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows an under-replicated partition appear after a broker is killed, without a reload', async () => {

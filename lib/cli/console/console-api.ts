@@ -5,7 +5,9 @@
  * values never leave the server), CreateTopics/DeleteTopics/CreatePartitions on the controller,
  * Fetch for the message browser, kafkajs' producer for a test record, kafkajs' admin plus
  * OffsetFetch/OffsetCommit for consumer groups (lag per partition, offset resets of an inactive
- * group as kafka-consumer-groups does them) and DescribeAcls. Every refusal surfaces as a
+ * group as kafka-consumer-groups does them), DescribeAcls and ListPartitionReassignments. With
+ * --zookeeper it also reads what only ZooKeeper knows: the controller epoch, each broker's epoch
+ * (its registration's czxid) and the topics marked for deletion. Every refusal surfaces as a
  * ConsoleError with the Kafka error name and message, never as a crash.
  */
 import type { Admin, Producer } from 'kafkajs';
@@ -21,6 +23,8 @@ import { createKafka, type KafkaClient } from '../kafkajs-support.js';
 import { PartitionReader, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../partition-reader.js';
 import { committedOffsets, describeGroup } from '../consumer-groups.js';
 import { commitOffsets } from '../consumer-group-reset.js';
+import { AdminReassignmentCluster } from '../reassignment-cluster.js';
+import { KafkaZkClient } from '../../zk/kafka-zk-client.js';
 import { BrokerMetrics, type BrokerRate, type RatePoint } from './broker-metrics.js';
 import { viewOfRecord, type RecordView } from './record-view.js';
 
@@ -53,7 +57,20 @@ export interface ClusterOverview {
   offline: PartitionState[];
   rates: RatePoint[];
   readOnly: boolean;
+  /** What only ZooKeeper knows; null without --zookeeper. */
+  zookeeper: ZooKeeperView | null;
 }
+
+export interface ZooKeeperView {
+  connect: string;
+  /** Why ZooKeeper could not be read this time (the rest is then absent). */
+  error: string | null;
+  controllerEpoch: number | null;
+  brokers: Array<{ id: number; epoch: string }>;
+  topicsPendingDeletion: string[];
+}
+
+export interface ReassignmentRow { topic: string; partition: number; replicas: number[]; adding: number[]; removing: number[] }
 
 export interface TopicSummary {
   name: string;
@@ -119,8 +136,10 @@ export class ConsoleApi {
   private producer: Promise<Producer> | null = null;
   private readonly metrics: BrokerMetrics;
   private lastRates: BrokerRate[] = [];
+  private zk: Promise<KafkaZkClient> | null = null;
 
-  constructor(readonly bootstrap: string[], readonly readOnly: boolean) {
+  /** `zookeeper`: host:port[/chroot] of the cluster's ZooKeeper, read only (never written). */
+  constructor(readonly bootstrap: string[], readonly readOnly: boolean, readonly zookeeper?: string) {
     this.admin = new AdminClient(bootstrap, { clientId: 'kafkats-console', requestTimeoutMs: 15_000 });
     this.kafka = createKafka(bootstrap, 'kafkats-console');
     this.metrics = new BrokerMetrics(this.admin);
@@ -179,7 +198,36 @@ export class ConsoleApi {
       offline: states.filter((s) => s.leader < 0),
       rates: this.metrics.rateHistory(),
       readOnly: this.readOnly,
+      zookeeper: await this.zookeeperView(),
     };
+  }
+
+  private async zookeeperView(): Promise<ZooKeeperView | null> {
+    const connect = this.zookeeper;
+    if (connect === undefined) return null;
+    try {
+      if (!this.zk) {
+        this.zk = KafkaZkClient.create({ connectString: connect, sessionTimeoutMs: 10_000, connectionTimeoutMs: 10_000, name: 'kafkats-console' });
+        this.zk.catch(() => (this.zk = null));
+      }
+      const zk = await this.zk;
+      const [epoch, brokers, deletions] = await Promise.all([zk.getControllerEpoch(), zk.getAllBrokerAndEpochsInCluster(), zk.getTopicDeletions()]);
+      return {
+        connect, error: null,
+        controllerEpoch: epoch?.epoch ?? null,
+        brokers: [...brokers].map(([id, b]) => ({ id, epoch: String(b.epoch) })),
+        topicsPendingDeletion: [...deletions].sort(),
+      };
+    } catch (err) {
+      return { connect, error: `cannot read ZooKeeper: ${(err as Error).message}`, controllerEpoch: null, brokers: [], topicsPendingDeletion: [] };
+    }
+  }
+
+  /** The partition reassignments in progress (ListPartitionReassignments to the controller). */
+  async reassignments(): Promise<ReassignmentRow[]> {
+    const ongoing = await refusals(() => new AdminReassignmentCluster(this.admin).ongoing());
+    return ongoing.map((r) => ({ topic: r.tp.topic, partition: r.tp.partition, replicas: r.replicas, adding: r.adding, removing: r.removing }))
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 
   async topics(): Promise<TopicSummary[]> {
@@ -452,6 +500,7 @@ export class ConsoleApi {
   async close(): Promise<void> {
     this.admin.close();
     await Promise.all([
+      this.zk?.then((zk) => zk.close()).catch(() => undefined),
       this.kafkaAdmin?.then((a) => a.disconnect()).catch(() => undefined),
       this.producer?.then((p) => p.disconnect()).catch(() => undefined),
     ]);

@@ -22,6 +22,8 @@ export interface ConsoleServerOptions {
   host: string;
   port: number;
   readOnly: boolean;
+  /** The cluster's ZooKeeper (host:port[/chroot]), read for what only it knows. */
+  zookeeper?: string;
   refreshMs?: number;
   /** The clock of the live pushes (default: the system clock). */
   time?: Time;
@@ -68,7 +70,7 @@ export class ConsoleServer {
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: ConsoleServerOptions) {
-    this.api = new ConsoleApi(options.bootstrap, options.readOnly);
+    this.api = new ConsoleApi(options.bootstrap, options.readOnly, options.zookeeper);
     ({ assets: this.assets, csp: this.csp } = loadAssets());
     this.log = options.log ?? ((line) => process.stderr.write(line + '\n'));
     const api = this.api;
@@ -86,6 +88,7 @@ export class ConsoleServer {
       ['GET', /^\/api\/groups\/([^/]+)$/, (m) => api.group(name(m))],
       ['POST', /^\/api\/groups\/([^/]+)\/offsets$/, (m, _q, b) => api.resetOffsets(name(m), b)],
       ['GET', /^\/api\/acls$/, () => api.acls()],
+      ['GET', /^\/api\/reassignments$/, () => api.reassignments()],
     ];
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
