@@ -6,12 +6,14 @@
  * data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec`
  * and one line of figures (--show-detailed-stats: a line per --reporting-interval instead; times
  * in --date-format, Java's SimpleDateFormat letters y M d H m s S). kafkajs is the consumer;
- * rebalance time is the time until its first group join.
+ * rebalance time is the time until its first group join. --print-metrics prints the consumer's
+ * metrics at the end (Kafka's ToolsUtils.printMetrics layout).
  */
 import type { Command } from 'commander';
 import { CliError, cliAction, parseBootstrapServers, parseIntOption } from './cli-support.js';
 import { createKafka } from './kafkajs-support.js';
 import { Progress } from './progress.js';
+import { avg, formatMetrics, RequestStats } from './client-metrics.js';
 import { SYSTEM_TIME } from '../common/time.js';
 
 interface ConsumerPerfOptions {
@@ -25,7 +27,10 @@ interface ConsumerPerfOptions {
   showDetailedStats?: boolean;
   hideHeader?: boolean;
   dateFormat: string;
+  printMetrics?: boolean;
 }
+
+const CLIENT_ID = 'perf-consumer-client';
 
 export function registerConsumerPerfTest(program: Command): void {
   program
@@ -41,6 +46,7 @@ export function registerConsumerPerfTest(program: Command): void {
     .option('--show-detailed-stats', 'print a line per reporting interval instead of the final line')
     .option('--hide-header', 'leave out the CSV header')
     .option('--date-format <format>', 'the time format (Java SimpleDateFormat letters)', 'yyyy-MM-dd HH:mm:ss:SSS')
+    .option('--print-metrics', 'print the consumer\'s metrics at the end')
     .addHelpText('after', `
 Example:
   kafkats consumer-perf-test --bootstrap-server localhost:9092 --topic perf --messages 100000`)
@@ -72,7 +78,7 @@ async function runConsumerPerf(opts: ConsumerPerfOptions): Promise<void> {
   const fmt = (ms: number): string => formatDate(ms, opts.dateFormat);
   const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : x > 0 ? 'Infinity' : 'NaN');
 
-  const kafka = createKafka(bootstrap, 'perf-consumer-client');
+  const kafka = createKafka(bootstrap, CLIENT_ID);
   const admin = kafka.admin();
   await admin.connect();
   const topics = await admin.listTopics().finally(() => admin.disconnect().catch(() => undefined));
@@ -80,15 +86,20 @@ async function runConsumerPerf(opts: ConsumerPerfOptions): Promise<void> {
 
   if (!opts.hideHeader) process.stdout.write((opts.showDetailedStats ? DETAILED_HEADER : CONSUMER_PERF_HEADER) + '\n');
   const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
+  const requests = new RequestStats(consumer);
   const startMs = Date.now();
   let joinTimeMs = 0;
   let joinRoundMs = 0;
+  let joins = 0;
+  let joinMaxMs = 0;
   let joinStart = startMs;
   consumer.on(consumer.events.REBALANCING, () => { joinStart = Date.now(); });
   consumer.on(consumer.events.GROUP_JOIN, () => {
     const t = Date.now() - joinStart;
     joinTimeMs += t;
     joinRoundMs += t;
+    joins++;
+    joinMaxMs = Math.max(joinMaxMs, t);
   });
   let messages = 0;
   let bytes = 0;
@@ -142,5 +153,25 @@ async function runConsumerPerf(opts: ConsumerPerfOptions): Promise<void> {
     const fetchMs = endMs - startMs - joinTimeMs;
     const mb = bytes / (1024 * 1024);
     process.stdout.write(`${fmt(startMs)}, ${fmt(endMs)}, ${f4(mb)}, ${f4(mb / elapsedSec)}, ${messages}, ${f4(messages / elapsedSec)}, ${joinTimeMs}, ${fetchMs}, ${f4(mb / (fetchMs / 1000))}, ${f4(messages / (fetchMs / 1000))}\n`);
+  }
+  if (opts.printMetrics) {
+    const fetches = requests.of('Fetch');
+    const all = requests.of();
+    const elapsedSec = Math.max(1, endMs - startMs) / 1000;
+    process.stdout.write(formatMetrics(new Map([
+      ['consumer-fetch-manager-metrics:records-consumed-total', messages],
+      ['consumer-fetch-manager-metrics:records-consumed-rate', messages / elapsedSec],
+      ['consumer-fetch-manager-metrics:bytes-consumed-total', bytes],
+      ['consumer-fetch-manager-metrics:bytes-consumed-rate', bytes / elapsedSec],
+      ['consumer-fetch-manager-metrics:fetch-total', fetches.count],
+      ['consumer-fetch-manager-metrics:fetch-rate', fetches.count / elapsedSec],
+      ['consumer-fetch-manager-metrics:fetch-latency-avg', avg(fetches.latencySum, fetches.count)],
+      ['consumer-fetch-manager-metrics:fetch-latency-max', fetches.count === 0 ? NaN : fetches.latencyMax],
+      ['consumer-coordinator-metrics:join-total', joins],
+      ['consumer-coordinator-metrics:join-time-avg', avg(joinTimeMs, joins)],
+      ['consumer-coordinator-metrics:join-time-max', joins === 0 ? NaN : joinMaxMs],
+      ['consumer-metrics:request-total', all.count],
+      ['consumer-metrics:incoming-byte-total', all.bytes],
+    ]), CLIENT_ID));
   }
 }

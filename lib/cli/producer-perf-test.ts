@@ -8,9 +8,17 @@
  * 99th and 99.9th latency percentiles. Latency is a record's time from creation to the broker's
  * acknowledgement of its batch. kafkajs is the producer: records are grouped into batches of up to
  * batch.size bytes, with up to 5 batches in flight.
+ *
+ * Transactions as in Kafka 3.5+: on when a transactional id is given (--transactional-id, which wins
+ * over a transactional.id producer setting) or --transaction-duration-ms is; a transaction is
+ * committed once it is that old (default 3000 ms) and at the end; the default id is
+ * performance-producer-<random uuid>. --print-metrics prints the producer's metrics at the end.
  */
 import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Transaction } from 'kafkajs';
+import { avg, formatMetrics, RequestStats, type MetricValues } from './client-metrics.js';
 import { CliError, cliAction, parseBootstrapServers, parseIntOption, parseKeyValues } from './cli-support.js';
 import { compressionTypeFor, createKafka } from './kafkajs-support.js';
 import { Progress } from './progress.js';
@@ -26,7 +34,13 @@ interface ProducerPerfOptions {
   producerProps: string[];
   producerConfig?: string;
   bootstrapServer?: string;
+  transactionalId?: string;
+  transactionDurationMs?: string;
+  printMetrics?: boolean;
 }
+
+/** Kafka's default transaction duration when a transactional id is given without one. */
+const DEFAULT_TRANSACTION_DURATION_MS = 3000;
 
 export function registerProducerPerfTest(program: Command): void {
   program
@@ -41,9 +55,13 @@ export function registerProducerPerfTest(program: Command): void {
     .option('--producer-props <k=v...>', 'producer settings: bootstrap.servers=h:p, acks, compression.type, batch.size, linger.ms, client.id', (v: string, prev: string[]) => [...prev, ...v.split(/\s+/).filter((x) => x !== '')], [] as string[])
     .option('--producer.config <file>', 'a properties file of producer settings')
     .option('--bootstrap-server <servers>', 'shorthand for --producer-props bootstrap.servers=…')
+    .option('--transactional-id <id>', 'send in transactions with this transactional id (wins over transactional.id in the producer settings)')
+    .option('--transaction-duration-ms <ms>', `commit each transaction once it is this old; turns transactions on (default with a transactional id: ${DEFAULT_TRANSACTION_DURATION_MS})`)
+    .option('--print-metrics', 'print the producer\'s metrics at the end')
     .addHelpText('after', `
 Example:
-  kafkats producer-perf-test --topic perf --num-records 100000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=localhost:9092 acks=all`)
+  kafkats producer-perf-test --topic perf --num-records 100000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=localhost:9092 acks=all
+  kafkats producer-perf-test --topic perf --num-records 100000 --record-size 100 --throughput -1 --bootstrap-server localhost:9092 --transaction-duration-ms 500 --print-metrics`)
     .action(cliAction('producer-perf-test', runProducerPerf));
 }
 
@@ -61,7 +79,7 @@ export class PerfStats {
   private windowTotalLatency = 0;
   private windowMaxLatency = 0;
   count = 0;
-  private bytes = 0;
+  bytes = 0;
   private totalLatency = 0;
   private maxLatency = 0;
   private readonly latencies: number[] = [];
@@ -157,14 +175,42 @@ async function runProducerPerf(opts: ProducerPerfOptions): Promise<void> {
   const batchSize = parseIntOption('batch.size', props.get('batch.size') ?? '16384', { min: 1 })!;
   const lingerMs = parseIntOption('linger.ms', props.get('linger.ms') ?? '0')!;
 
-  const kafka = createKafka(bootstrap, props.get('client.id') ?? 'perf-producer-client');
-  const producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: props.get('enable.idempotence') === 'true', maxInFlightRequests: 5 });
+  const transactionDurationOption = parseIntOption('--transaction-duration-ms', opts.transactionDurationMs, { min: 1 });
+  const transactionalId = opts.transactionalId ?? props.get('transactional.id') ?? (transactionDurationOption !== undefined ? `performance-producer-${randomUUID()}` : undefined);
+  const transactionDurationMs = transactionalId === undefined ? undefined : transactionDurationOption ?? DEFAULT_TRANSACTION_DURATION_MS;
+
+  const clientId = props.get('client.id') ?? 'perf-producer-client';
+  const kafka = createKafka(bootstrap, clientId);
+  const producer = transactionalId !== undefined
+    ? kafka.producer({ allowAutoTopicCreation: true, transactionalId, idempotent: true, maxInFlightRequests: 1 })
+    : kafka.producer({ allowAutoTopicCreation: true, idempotent: props.get('enable.idempotence') === 'true', maxInFlightRequests: 5 });
+  const requests = new RequestStats(producer);
+  const txnTimesNs = { begin: 0, commit: 0 };
+  /** Runs a transaction step and adds its duration in nanoseconds (Kafka's txn-*-time-ns-total). */
+  const timed = async <T>(which: keyof typeof txnTimesNs, fn: () => Promise<T>): Promise<T> => {
+    const t0 = process.hrtime.bigint();
+    try {
+      return await fn();
+    } finally {
+      txnTimesNs[which] += Number(process.hrtime.bigint() - t0);
+    }
+  };
   await producer.connect();
   const stats = new PerfStats(numRecords);
   const progress = new Progress('records sent', numRecords);
   const start = Date.now();
   const inFlight = new Set<Promise<void>>();
   let failure: unknown = null;
+  let errors = 0;
+  let transaction: Transaction | null = null;
+  let transactionStart = 0;
+  const commit = async (): Promise<void> => {
+    await Promise.all(inFlight);
+    if (failure !== null || transaction === null) return;
+    const t = transaction;
+    transaction = null;
+    await timed('commit', () => t.commit());
+  };
   try {
     let i = 0;
     while (i < numRecords && failure === null) {
@@ -191,21 +237,53 @@ async function runProducerPerf(opts: ProducerPerfOptions): Promise<void> {
         if (lingerMs > 0 && Date.now() - batchStart >= lingerMs) break;
       }
       if (batch.length === 0) continue;
+      if (transactionalId !== undefined && transaction === null) {
+        transaction = await timed('begin', () => producer.transaction());
+        transactionStart = Date.now();
+      }
       while (inFlight.size >= 5) await Promise.race(inFlight);
-      const p = producer.send({ topic: opts.topic, acks, compression, messages: batch }).then(() => {
+      const sender = transaction ?? producer;
+      const p = sender.send({ topic: opts.topic, acks, compression, messages: batch }).then(() => {
         const now = Date.now();
         batch.forEach((m, k) => stats.record(now - created[k]!, m.value.length, now));
         progress.update(stats.count);
       }, (err: unknown) => {
+        errors += batch.length;
         failure ??= err;
       }).finally(() => inFlight.delete(p));
       inFlight.add(p);
+      if (transaction !== null && Date.now() - transactionStart >= transactionDurationMs!) await commit();
     }
+    await commit();
     await Promise.all(inFlight);
   } finally {
     progress.done();
+    if (transaction !== null) await (transaction as Transaction).abort().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
   }
   if (failure !== null) throw failure;
   stats.printTotal();
+  if (opts.printMetrics) {
+    const produce = requests.of('Produce');
+    const all = requests.of();
+    const elapsedSec = Math.max(1, Date.now() - start) / 1000;
+    const values: MetricValues = new Map([
+      ['producer-metrics:record-send-total', stats.count],
+      ['producer-metrics:record-send-rate', stats.count / elapsedSec],
+      ['producer-metrics:record-error-total', errors],
+      ['producer-metrics:record-size-avg', avg(stats.bytes, stats.count)],
+      ['producer-metrics:records-per-request-avg', avg(stats.count, produce.count)],
+      ['producer-metrics:produce-request-total', produce.count],
+      ['producer-metrics:request-latency-avg', avg(produce.latencySum, produce.count)],
+      ['producer-metrics:request-latency-max', produce.count === 0 ? NaN : produce.latencyMax],
+      ['producer-metrics:request-total', all.count],
+      ['producer-metrics:request-rate', all.count / elapsedSec],
+      ['producer-metrics:incoming-byte-total', all.bytes],
+    ]);
+    if (transactionalId !== undefined) {
+      values.set('producer-metrics:txn-begin-time-ns-total', txnTimesNs.begin);
+      values.set('producer-metrics:txn-commit-time-ns-total', txnTimesNs.commit);
+    }
+    process.stdout.write(formatMetrics(values, clientId));
+  }
 }
