@@ -7,9 +7,10 @@
  * logs stream to the terminal prefixed by broker (reformatted from pino JSON unless --log-format
  * json); the controller's and state-change loggers' lines go to <data-dir>/logs/controller.log and
  * state-change.log as Kafka's log4j.properties sends them, and to the terminal only from
- * --log-level debug (their warnings and errors always). Once every broker serves Metadata showing all brokers and one controller it prints a
- * status table and the line `cluster ready`; Ctrl-C or SIGTERM stops brokers (controlled
- * shutdown) and then ZooKeeper, and exits 0. A failed start prints the reason and exits 1.
+ * --log-level debug (their warnings and errors always). Once every broker serves Metadata showing
+ * all brokers and one controller it prints a status table and the line `cluster ready`; Ctrl-C or
+ * SIGTERM stops brokers (controlled shutdown) and then ZooKeeper, and exits 0. A failed start
+ * prints the reason and exits 1.
  * The ZooKeeper it starts listens on 2181 when that port is free; --restart-crashed starts a broker
  * that exited on its own again (once per 30 s, so a broker that cannot run is not restarted forever).
  * `npm start` is `kafkats cluster --brokers 3 --base-port 9092 --data-dir ./data`.
@@ -55,7 +56,7 @@ export function registerCluster(program: Command): void {
     .option('--override <key=value>', 'server.properties key for every broker (repeatable)', collect, [] as string[])
     .option('--metrics-base-port <port>', 'serve /metrics and /health on metrics-base-port + i (kafkats.metrics.port)')
     .option('--log-format <format>', 'broker log lines: pretty or json', 'pretty')
-    .option('--log-level <level>', 'lowest broker log level shown: trace, debug, info, warn, error', 'info')
+    .option('--log-level <level>', 'lowest broker log level shown: trace, debug (also shows the controller and state-change lines), info, warn, error', 'info')
     .option('--start-timeout-ms <ms>', 'give up when the cluster is not ready within this time', '60000')
     .option('--restart-crashed', 'start a broker again when it exits on its own (kill -9, crash); not when it crashes again within 30 s')
     .addHelpText('after', `

@@ -120,7 +120,7 @@ export class PartitionStateMachine {
 
   private transition(tp: TopicPartition, target: PartitionState): void {
     const from = this.context.partitionState(tp);
-    if (from !== target) this.stateChangeLog.trace(`Controller ${this.controllerId} epoch ${this.context.epoch} changed partition ${tpKey(tp)} from ${from} to ${target}`);
+    if (from !== target) this.stateChangeLog.info(`Controller ${this.controllerId} epoch ${this.context.epoch} changed partition ${tpKey(tp)} from ${from} to ${target}`);
     this.context.putPartitionState(tp, target);
   }
 
