@@ -296,6 +296,18 @@ describe('kafkats console in headless Chromium', function () {
     expect(taken.code).to.equal(1);
     expect(taken.stderr).to.match(/^kafkats console: cannot serve the console on 127\.0\.0\.1:\d+: listen EADDRINUSE/);
 
+    // A ZooKeeper that does not answer is shown as such; the overview still comes, in bounded time.
+    const noZooKeeper = await startConsole(cluster().bootstrapServers.filter((_, i) => cluster().brokers[i]!.isRunning), ['--zookeeper', `127.0.0.1:${await findFreePort()}`]);
+    try {
+      const started = Date.now();
+      const overview = await (await fetch(new URL('/api/cluster', noZooKeeper.url))).json() as { brokers: unknown[]; zookeeper: { error: string | null } };
+      expect(overview.zookeeper.error).to.match(/^cannot read ZooKeeper: /);
+      expect(overview.brokers).to.have.length(2);
+      expect(Date.now() - started).to.be.below(15_000);
+    } finally {
+      await stopConsole(noZooKeeper);
+    }
+
     const readOnly = await startConsole(cluster().bootstrapServers.filter((_, i) => cluster().brokers[i]!.isRunning), ['--read-only']);
     try {
       const refused = await fetch(new URL('/api/topics', readOnly.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'ro', partitions: 1 }) });

@@ -25,6 +25,7 @@ import { committedOffsets, describeGroup } from '../consumer-groups.js';
 import { commitOffsets } from '../consumer-group-reset.js';
 import { AdminReassignmentCluster } from '../reassignment-cluster.js';
 import { KafkaZkClient } from '../../zk/kafka-zk-client.js';
+import { SYSTEM_TIME, type TimerHandle } from '../../common/time.js';
 import { BrokerMetrics, type BrokerRate, type RatePoint } from './broker-metrics.js';
 import { viewOfRecord, type RecordView } from './record-view.js';
 
@@ -105,6 +106,9 @@ export interface AclRow { resourceType: string; name: string; patternType: strin
 const CONFIG_SOURCE_NAMES = new Map<number, string>(Object.entries(ConfigSource).map(([k, v]) => [v, k]));
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/** How long one refresh waits for ZooKeeper (--zookeeper) before showing it as not answering. */
+const ZOOKEEPER_READ_TIMEOUT_MS = 5000;
 
 function requireInt(value: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
@@ -205,7 +209,7 @@ export class ConsoleApi {
   private async zookeeperView(): Promise<ZooKeeperView | null> {
     const connect = this.zookeeper;
     if (connect === undefined) return null;
-    try {
+    const read = async (): Promise<ZooKeeperView> => {
       if (!this.zk) {
         this.zk = KafkaZkClient.create({ connectString: connect, sessionTimeoutMs: 10_000, connectionTimeoutMs: 10_000, name: 'kafkats-console' });
         this.zk.catch(() => (this.zk = null));
@@ -218,8 +222,18 @@ export class ConsoleApi {
         brokers: [...brokers].map(([id, b]) => ({ id, epoch: String(b.epoch) })),
         topicsPendingDeletion: [...deletions].sort(),
       };
+    };
+    // A ZooKeeper that does not answer must not hold up the page's live updates.
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = SYSTEM_TIME.setTimer(() => reject(new Error(`no answer within ${ZOOKEEPER_READ_TIMEOUT_MS} ms`)), ZOOKEEPER_READ_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([read(), timeout]);
     } catch (err) {
       return { connect, error: `cannot read ZooKeeper: ${(err as Error).message}`, controllerEpoch: null, brokers: [], topicsPendingDeletion: [] };
+    } finally {
+      timer?.cancel();
     }
   }
 
