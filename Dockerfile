@@ -34,11 +34,13 @@ COPY --from=build /opt/kafkats/bin ./bin
 COPY --from=build /opt/kafkats/config ./config
 COPY --from=build /opt/kafkats/console-ui ./console-ui
 # The image's broker defaults use the Confluent names, the weaker environment form, so that a user's
-# KAFKA_LOG_DIRS or KAFKA_CFG_LOG_DIRS replaces them. glibc malloc settings for the broker
-# (lib/server/heap-tuning.ts, BROKER_MALLOC_ENV).
+# KAFKA_LOG_DIRS or KAFKA_CFG_LOG_DIRS replaces them. /metrics binds every interface in the image
+# (published with -p, and the health check below reaches it on 127.0.0.1, whatever the listeners'
+# host). glibc malloc settings for the broker (lib/server/heap-tuning.ts, BROKER_MALLOC_ENV).
 ENV NODE_ENV=production \
     KAFKA_LOG_DIRS=/var/lib/kafkats/data \
     KAFKA_KAFKATS_METRICS_PORT=9404 \
+    KAFKA_KAFKATS_METRICS_HOST=0.0.0.0 \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     MALLOC_TRIM_THRESHOLD_=524288

@@ -38,7 +38,7 @@ async function cases(): Promise<Case[]> {
 }
 
 async function lagMaxMs(metricsPort: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const text = await (await fetch(`http://localhost:${metricsPort}/metrics`)).text();
   const m = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? (\S+)/m.exec(text);
   if (!m) throw new Error('no nodejs_eventloop_lag_max_seconds in /metrics');
   return Number(m[1]) * 1000;

@@ -232,7 +232,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const poolSamples: number[] = [];
   const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, broker.rssBytes() ?? 0)), 100);
   const poolTimer = o.metricsPort === undefined ? undefined : setInterval(() => {
-    fetch(`http://127.0.0.1:${o.metricsPort}/metrics`).then((r) => r.text()).then((text) => {
+    fetch(`http://localhost:${o.metricsPort}/metrics`).then((r) => r.text()).then((text) => {
       const m = /^kafka_network_socketserver_memorypoolused(?:\{[^}]*\})? (\S+)/m.exec(text);
       if (m) poolMax = Math.max(poolMax ?? 0, Number(m[1]));
       if (m && process.env.FUZZ_DEBUG) poolSamples.push(Number(m[1]));

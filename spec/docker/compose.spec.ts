@@ -442,6 +442,8 @@ describe('Dockerfile', () => {
     expect(defaults.warnings).to.deep.equal([]);
     expect(defaults.logDirs).to.deep.equal(['/var/lib/kafkats/data']);
     expect(defaults.getNumber('kafkats.metrics.port')).to.equal(9404);
+    // Every interface: the published port and the health check on 127.0.0.1 reach it whatever the listeners' host.
+    expect(defaults.getString('kafkats.metrics.host')).to.equal('0.0.0.0');
     expect(KafkaConfig.fromProps(ZK, { env: { ...env, KAFKA_LOG_DIRS: '/confluent' } }).logDirs).to.deep.equal(['/confluent']);
     expect(KafkaConfig.fromProps(ZK, { env: { ...env, KAFKA_CFG_LOG_DIRS: '/cfg' } }).logDirs).to.deep.equal(['/cfg']);
   });

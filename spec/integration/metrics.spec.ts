@@ -34,7 +34,7 @@ describe('metrics endpoint', function () {
     const p = await kcat(['-b', b.bootstrap, '-P', '-t', 'measured', '-p', '0'], Array.from({ length: 500 }, (_, i) => `m${i}`).join('\n') + '\n');
     expect(p.code, p.stderr).to.equal(0);
     await kcat(['-b', b.bootstrap, '-C', '-t', 'measured', '-p', '0', '-o', 'beginning', '-e', '-q']);
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const text = await (await fetch(`http://localhost:${port}/metrics`)).text();
     expect(sample(text, 'kafka_server_brokertopicmetrics_bytesin_total', 'topic="measured"')).to.be.greaterThan(0);
     expect(sample(text, 'kafka_server_brokertopicmetrics_messagesin_total', 'topic="measured"')).to.equal(500);
     expect(sample(text, 'kafka_server_brokertopicmetrics_bytesout_total', 'topic="measured"')).to.be.greaterThan(0);
@@ -44,7 +44,7 @@ describe('metrics endpoint', function () {
     expect(text).to.match(/^kafka_server_replicamanager_leadercount 2$/m);
     expect(text).to.match(/^kafka_server_replicamanager_partitioncount 2$/m);
     expect(sample(text, 'kafka_log_log_size', 'topic="measured",partition="0"')).to.be.greaterThan(0);
-    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    const health = await fetch(`http://localhost:${port}/health`);
     expect(health.status).to.equal(200);
     expect(await health.json()).to.include({ status: 'ok', brokerId: 0, controller: true });
   });
@@ -57,7 +57,7 @@ describe('metrics endpoint', function () {
     // 50,000 records in small requests: plenty of short-lived request objects.
     const p = await kcat(['-b', b.bootstrap, '-P', '-t', 'churn', '-X', 'linger.ms=0'], 'x'.repeat(99).concat('\n').repeat(50_000));
     expect(p.code, p.stderr).to.equal(0);
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const text = await (await fetch(`http://localhost:${port}/metrics`)).text();
     const newSpace = sample(text, 'nodejs_heap_space_size_total_bytes', 'space="new"');
     // V8 grows it to 32 MB under such load when it may (two 16 MB semi-spaces).
     expect(newSpace / 1048576, 'new space (MB)').to.be.at.most(4);

@@ -101,7 +101,7 @@ describe('memory of requests waiting for their response', function () {
   const cluster = useCluster({ brokers: 1, overrides });
 
   async function delayedFetches(): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${overrides['kafkats.metrics.port']}/metrics`)).text();
+    const text = await (await fetch(`http://localhost:${overrides['kafkats.metrics.port']}/metrics`)).text();
     const m = /^kafka_server_delayedoperationpurgatory_numdelayedoperations\{delayedOperation="Fetch"\} (\S+)/m.exec(text);
     if (!m) throw new Error('no delayed fetch gauge in /metrics');
     return Number(m[1]);

@@ -75,7 +75,7 @@ describe('brokers under ZooKeeper faults (restart, silence, cut-off controller, 
 
   /** kafka_controller_kafkacontroller_activecontrollercount of one broker. */
   async function activeControllerCount(id: number): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${metricsPorts[id]}/metrics`)).text();
+    const text = await (await fetch(`http://localhost:${metricsPorts[id]}/metrics`)).text();
     const m = /^kafka_controller_kafkacontroller_activecontrollercount (\d+)$/m.exec(text);
     if (!m) throw new Error(`no activecontrollercount on broker ${id}`);
     return Number(m[1]);
@@ -134,7 +134,7 @@ describe('brokers under ZooKeeper faults (restart, silence, cut-off controller, 
     // The old controller resigned when its session was lost, which is no later than ZooKeeper's
     // expiry of that session (what let the other broker win): allow one scrape round trip.
     await eventually(async () => (await activeControllerCount(old.brokerId)) === 0, 1000, 'the cut-off controller to have resigned');
-    const health = (await (await fetch(`http://127.0.0.1:${metricsPorts[old.brokerId]}/health`)).json()) as { controller: boolean };
+    const health = (await (await fetch(`http://localhost:${metricsPorts[old.brokerId]}/health`)).json()) as { controller: boolean };
     expect(health.controller).to.equal(false);
     await expectExactlyOneController(20_000);
 
