@@ -100,4 +100,17 @@ describe('kafkats cluster logs', function () {
     }, 10_000, 'controller.log and state-change.log');
     expect(await p.stop('SIGTERM')).to.equal(0);
   });
+
+  it('shows the controller and state-change lines, and the brokers\' DEBUG lines, with --log-level debug', async () => {
+    const zk = await sharedZooKeeper();
+    const base = await findFreePort();
+    p = new CliProcess(['cluster', '--brokers', '1', '--zookeeper', `${zk.connectString}${uniqueChroot()}`, '--base-port', String(base), '--log-format', 'json', '--log-level', 'debug']);
+    await p.waitFor(/^cluster ready$/m, 90_000);
+    await kafkatsOk(['topics', '--bootstrap-server', `localhost:${base}`, '--create', '--topic', 'loud', '--partitions', '1', '--replication-factor', '1']);
+    await eventually(async () => brokerLines(p!.stdout).some((l) => l.rec.component === 'state.change.logger' && /Leader 0 for loud-0/.test(l.rec.msg ?? '')), 30_000, 'the state-change line of loud-0');
+    const lines = brokerLines(p.stdout);
+    expect(lines.some((l) => l.rec.component === 'kafka.controller.KafkaController' && l.rec.msg === 'New topics: [loud]')).to.equal(true);
+    expect(lines.some((l) => l.rec.level === 'debug')).to.equal(true);
+    expect(await p.stop('SIGTERM')).to.equal(0);
+  });
 });
