@@ -132,6 +132,7 @@ export class KafkaServer {
     this.quotas = {
       leader: new ReplicationQuotaManager('LeaderReplication', quotaWindow, this.time),
       follower: new ReplicationQuotaManager('FollowerReplication', quotaWindow, this.time),
+      alterLogDirs: new ReplicationQuotaManager('AlterLogDirsReplication', quotaWindow, this.time),
     };
     this.updateReplicationQuotas();
 
@@ -273,7 +274,7 @@ export class KafkaServer {
         .map((p) => ({ delayedOperation: p.purgatoryName, watched: p.watched(), numDelayed: p.numDelayed() })),
       memoryPoolAvailable: () => this.socketServer.memoryPool.availableMemory,
       memoryPoolUsed: () => this.socketServer.memoryPool.usedMemory,
-      logs: () => this.logManager.allLogs().map((l) => ({
+      logs: () => this.logManager.currentLogs().map((l) => ({
         topic: l.topicPartition.topic,
         partition: l.topicPartition.partition,
         size: l.size(),
@@ -307,6 +308,7 @@ export class KafkaServer {
   private updateReplicationQuotas(): void {
     this.quotas.leader.updateQuota(this.dynamicConfig.replicationThrottledRate('leader.replication.throttled.rate'));
     this.quotas.follower.updateQuota(this.dynamicConfig.replicationThrottledRate('follower.replication.throttled.rate'));
+    this.quotas.alterLogDirs.updateQuota(this.dynamicConfig.replicationThrottledRate('replica.alter.log.dirs.io.max.bytes.per.second'));
   }
 
   /** Kafka's DynamicBrokerConfig.addReconfigurables: the components that follow dynamic broker configs. */
