@@ -40,8 +40,7 @@ import { KafkaScheduler, type ScheduledTask } from '../common/scheduler.js';
 import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, logDeleteDirName, logDirName, logFutureDirName, parseLogDirName } from './log-file-utils.js';
 import type { TopicPartition } from '../common/topic-partition.js';
 import { Log } from './log.js';
-
-export const META_PROPERTIES_FILE = 'meta.properties';
+import { readMetaProperties, writeMetaProperties } from './meta-properties.js';
 
 export interface LogManagerOptions {
   logDirs: string[];
@@ -84,32 +83,6 @@ interface LogEntry {
 }
 
 const key = (tp: TopicPartition): string => `${tp.topic}-${tp.partition}`;
-
-/** Kafka's meta.properties (ZooKeeper mode, version 0). */
-export function readMetaProperties(dir: string): Map<string, string> | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, META_PROPERTIES_FILE), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const t = line.trim();
-    if (!t || t.startsWith('#') || t.startsWith('!')) continue;
-    const eq = t.indexOf('=');
-    if (eq > 0) out.set(t.slice(0, eq).trim(), t.slice(eq + 1).trim());
-  }
-  return out;
-}
-
-export function writeMetaProperties(dir: string, brokerId: number, clusterId: string | undefined): void {
-  const lines = ['#', `#${new Date().toString()}`, 'version=0', `broker.id=${brokerId}`];
-  if (clusterId) lines.push(`cluster.id=${clusterId}`);
-  const file = path.join(dir, META_PROPERTIES_FILE);
-  fs.writeFileSync(`${file}.tmp`, `${lines.join('\n')}\n`);
-  fs.renameSync(`${file}.tmp`, file);
-}
 
 export class LogManager {
   private readonly log = logger('log.LogManager');

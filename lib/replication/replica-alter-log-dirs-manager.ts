@@ -129,6 +129,9 @@ export class ReplicaAlterLogDirsManager {
         this.moving.delete(k);
       } else {
         this.limited.error(`error-${k}`, { err }, `Error moving ${k} between log dirs; retrying after ${this.config.fetchBackoffMs} ms`);
+        // To the back of the queue, so one failing move does not hold up the others.
+        this.moving.delete(k);
+        this.moving.set(k, tp);
       }
       return false;
     }
