@@ -67,6 +67,8 @@ export interface LogManagerOptions {
   cleanerEnabled?: boolean;
   /** log.cleaner.backoff.ms (Kafka: 15000). */
   cleanerBackoffMs?: number;
+  /** log.cleaner.threads (Kafka: 1): how many logs a cleaner pass cleans at once. */
+  cleanerThreads?: number;
   /** Logs loaded at once per start-up (Kafka: num.recovery.threads.per.data.dir = 1 per dir). */
   loadConcurrency?: number;
   /** Where I/O errors are reported (shared with ReplicaManager's failure handler). */
@@ -98,6 +100,9 @@ export class LogManager {
   private readonly tasks: ScheduledTask[] = [];
   private readonly pendingDirDeletes = new Map<ScheduledTask, string>();
   readonly cleaner: LogCleaner;
+  private cleanerThreads: number;
+  /** Logs being cleaned now (Kafka's LogCleanerManager in-progress set). */
+  readonly cleaningInProgress = new Set<string>();
   private started = false;
   readonly logDirFailureChannel: LogDirFailureChannel;
   readonly fileHandleCache: FileHandleCache;
@@ -105,6 +110,7 @@ export class LogManager {
   constructor(readonly options: LogManagerOptions) {
     this.clock = options.clock ?? SYSTEM_TIME;
     this.cleaner = new LogCleaner(this.clock);
+    this.cleanerThreads = Math.max(1, options.cleanerThreads ?? 1);
     this.ownScheduler = options.scheduler === undefined;
     this.scheduler = options.scheduler ?? new KafkaScheduler({ time: this.clock, threadNamePrefix: 'log-manager-' });
     this.logDirFailureChannel = options.logDirFailureChannel ?? new LogDirFailureChannel();
@@ -495,23 +501,53 @@ export class LogManager {
 
   /**
    * One cleaner pass over every compacted log whose dirty ratio reaches min.cleanable.dirty.ratio or
-   * whose oldest dirty record passed max.compaction.lag.ms. Rounds yield to the event loop.
+   * whose oldest dirty record passed max.compaction.lag.ms, the dirtiest first, log.cleaner.threads
+   * logs at a time (Kafka's cleaner threads; here their rounds interleave on the event loop).
    */
   async cleanLogs(): Promise<number> {
-    let cleaned = 0;
-    for (const [k, { log }] of [...this.logs]) {
+    const candidates: Array<{ k: string; log: Log; from: bigint; ratio: number }> = [];
+    for (const [k, { log }] of this.logs) {
       // A replica being moved is not cleaned (Kafka's abortAndPauseCleaning) until it is swapped.
-      if (log.isClosed || !isCompact(log.config) || this.futureLogs.has(k)) continue;
+      if (log.isClosed || !isCompact(log.config) || this.futureLogs.has(k) || this.cleaningInProgress.has(k)) continue;
       const firstDirty = this.cleanerCheckpoints.get(k) ?? log.logStartOffset;
       const from = firstDirty < log.logStartOffset ? log.logStartOffset : firstDirty;
-      if (this.cleaner.cleanableRatio(log, from) < log.config['min.cleanable.dirty.ratio'] && !this.cleaner.compactionLagExceeded(log, from)) continue;
-      const stats = await this.cleaner.clean(log, from);
-      if (this.logs.get(k)?.log !== log) continue; // deleted or replaced while it was cleaned
-      this.cleanerCheckpoints.set(k, stats.endOffset);
-      cleaned++;
+      const ratio = this.cleaner.cleanableRatio(log, from);
+      if (ratio >= log.config['min.cleanable.dirty.ratio'] || this.cleaner.compactionLagExceeded(log, from)) candidates.push({ k, log, from, ratio });
     }
+    candidates.sort((a, b) => b.ratio - a.ratio);
+    let cleaned = 0;
+    const cleanerThread = async (): Promise<void> => {
+      for (let next = candidates.shift(); next; next = candidates.shift()) {
+        const { k, log, from } = next;
+        if (this.cleaningInProgress.has(k) || this.logs.get(k)?.log !== log) continue;
+        this.cleaningInProgress.add(k);
+        try {
+          const stats = await this.cleaner.clean(log, from);
+          if (this.logs.get(k)?.log !== log) continue; // deleted or replaced while it was cleaned
+          this.cleanerCheckpoints.set(k, stats.endOffset);
+          cleaned++;
+        } finally {
+          this.cleaningInProgress.delete(k);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.cleanerThreads }, cleanerThread));
     if (cleaned > 0) this.checkpointCleanerOffsets();
     return cleaned;
+  }
+
+  /**
+   * Kafka's LogCleaner.reconfigure (log.cleaner.threads as a dynamic broker config): the cleaner
+   * goes on with `threads` threads — from its next pass; a pass under way finishes its logs.
+   */
+  reconfigureCleaner(threads: number): void {
+    const next = Math.max(1, threads);
+    if (next !== this.cleanerThreads) this.log.info({ from: this.cleanerThreads, to: next }, 'Log cleaner reconfigured: log.cleaner.threads');
+    this.cleanerThreads = next;
+  }
+
+  get cleanerThreadCount(): number {
+    return this.cleanerThreads;
   }
 
   private entriesIn(dir: string, value: (log: Log, k: string) => bigint | undefined): Map<string, { tp: TopicPartition; offset: bigint }> {

@@ -150,6 +150,7 @@ export class KafkaServer {
       producerIdExpirationMs: c.getNumber('producer.id.expiration.ms'),
       producerIdExpirationCheckIntervalMs: c.getNumber('producer.id.expiration.check.interval.ms'),
       cleanerEnabled: c.getBoolean('log.cleaner.enable'),
+      cleanerThreads: this.dynamicConfig.currentConfig.getNumber('log.cleaner.threads'),
     });
     await this.logManager.startup();
     // Overrides of the topics whose logs were just loaded.
@@ -334,7 +335,7 @@ export class KafkaServer {
         if (threads < current / 2) throw new ConfigError(`Log cleaner threads cannot be reduced to less than half the current value ${current}`);
         if (threads > current * 2) throw new ConfigError(`Log cleaner threads cannot be increased to more than double the current value ${current}`);
       },
-      reconfigure: (_old, newConfig) => this.log.info(`Log cleaner reconfigured: log.cleaner.threads=${newConfig.getNumber('log.cleaner.threads')} (one cleaner runs on the event loop)`),
+      reconfigure: (_old, newConfig) => this.logManager.reconfigureCleaner(newConfig.getNumber('log.cleaner.threads')),
     });
     // SocketServer: connection limits.
     this.dynamicConfig.addReconfigurable({
