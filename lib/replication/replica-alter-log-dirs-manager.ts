@@ -190,6 +190,8 @@ export class ReplicaAlterLogDirsManager {
     // Everything below runs without yielding: no append can come between the check and the swap.
     if (this.stopped || !this.moving.has(tpKey(tp)) || partition?.localLogOrNull !== current || this.logManager.getLog(tp, true) !== future) return false;
     if (future.logEndOffset !== current.logEndOffset || future.hasPendingFlushes || current.hasPendingFlushes) return false;
+    // A cleaning that began before the move finishes on the current log first (Kafka aborts it).
+    if (this.logManager.cleaningInProgress.has(tpKey(tp))) return false;
     const from = this.logManager.logDirOf(tp);
     const log = this.logManager.replaceCurrentWithFutureLog(tp);
     partition.replaceCurrentLog(log);

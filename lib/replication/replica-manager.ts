@@ -19,6 +19,7 @@ import { Partition, type FetchIsolation, type AlterPartitionManager, type Partit
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { isInternalTopic } from '../common/topic.js';
 import type { LogManager } from '../log/log-manager.js';
+import { logFutureDirName } from '../log/log-file-utils.js';
 import type { LogOffsetMetadata } from '../log/log.js';
 import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory.js';
 import type { DecompressionPool } from '../record/decompression-pool.js';
@@ -473,6 +474,8 @@ export class ReplicaManager {
   alterReplicaLogDirs(entries: ReadonlyArray<{ tp: TopicPartition; logDir: string }>): Array<{ tp: TopicPartition; errorCode: number }> {
     return entries.map(({ tp, logDir }) => {
       try {
+        // A future dir name must fit in 255 bytes (Kafka: KAFKA-4893).
+        if (Buffer.byteLength(logFutureDirName(tp, '0'.repeat(32))) > 255) throw new InvalidTopicError('The topic name is too long.');
         const dir = this.logManager.configuredLogDir(logDir);
         if (dir === undefined) throw new LogDirNotFoundError(`Log dir ${logDir} is not found in the config.`);
         if (!this.logManager.isLogDirOnline(dir)) throw new KafkaStorageError(`Log directory ${logDir} is offline`);

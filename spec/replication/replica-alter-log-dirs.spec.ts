@@ -266,4 +266,46 @@ describe('ReplicaManager.alterReplicaLogDirs (JBOD moves with a future log)', ()
     await pumpUntil(() => b.logs.getLog(TP, true) === undefined, 2000);
     expect(b.logs.logDirOf(TP)).to.equal(dirB);
   });
+
+  it('truncates the future log where the current log was truncated (by leader epoch) and ends up with the current log\'s batches and epochs', async () => {
+    const b = await start();
+    leaderAndIsr(b);
+    await produce(b, 20);
+    expect(alter(b, dirB)).to.equal(Errors.NONE.code);
+    const future = b.logs.getLog(TP, true)!;
+    await pumpUntil(() => future.logEndOffset >= 100n);
+    const current = b.rm.getPartition(TP)!.localLogOrException();
+    current.truncateTo(50n);
+    expect(leaderAndIsr(b, TP, 2)).to.equal(Errors.NONE.code);
+    await produce(b, 5);
+    await pumpUntil(() => b.logs.getLog(TP, true) === undefined);
+    const moved = b.rm.getPartition(TP)!.localLogOrException();
+    expect(moved.parentDir).to.equal(dirB);
+    expect(moved.logEndOffset).to.equal(100n);
+    expect(moved.leaderEpochCache.entries().map((e) => [e.epoch, e.startOffset])).to.deep.equal([[1, 0n], [2, 50n]]);
+    const epochs = allBatches(moved).map((x) => x.readInt32BE(12));
+    expect(epochs).to.deep.equal([...Array(5).fill(1), ...Array(5).fill(2)]);
+  });
+
+  it('swaps only once a cleaning of the current log that began before the move is over', async () => {
+    const b = await start();
+    leaderAndIsr(b);
+    await produce(b, 5);
+    b.logs.cleaningInProgress.add('t-0');
+    alter(b, dirB);
+    for (let i = 0; i < 20; i++) {
+      time.advance(BACKOFF_MS);
+      await settled();
+    }
+    expect(b.logs.getLog(TP, true)?.logEndOffset, 'caught up, not swapped').to.equal(50n);
+    b.logs.cleaningInProgress.delete('t-0');
+    time.advance(BACKOFF_MS);
+    await pumpUntil(() => b.logs.getLog(TP, true) === undefined, 20);
+    expect(b.logs.logDirOf(TP)).to.equal(dirB);
+  });
+
+  it('answers INVALID_TOPIC_EXCEPTION when the future dir name would pass 255 bytes', async () => {
+    const b = await start();
+    expect(alter(b, dirB, { topic: 'x'.repeat(249), partition: 0 })).to.equal(Errors.INVALID_TOPIC_EXCEPTION.code);
+  });
 });
