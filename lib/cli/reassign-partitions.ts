@@ -1,7 +1,7 @@
 /**
  * `kafkats reassign-partitions` — Kafka's kafka-reassign-partitions.sh (ReassignPartitionsCommand):
  *   --generate --topics-to-move-json-file F --broker-list 0,1,2   proposes an assignment
- *   --execute  --reassignment-json-file F [--throttle B/s] [--additional]
+ *   --execute  --reassignment-json-file F [--throttle B/s] [--replica-alter-log-dirs-throttle B/s] [--additional] [--timeout ms]
  *   --verify   --reassignment-json-file F [--preserve-throttles]  status; removes the throttles once done
  *   --cancel   --reassignment-json-file F [--preserve-throttles]  (--bootstrap-server only)
  *   --list
@@ -9,6 +9,13 @@
  * /admin/reassign_partitions). A throttle sets leader/follower.replication.throttled.rate on every
  * broker taking part and leader/follower.replication.throttled.replicas on the topics, as Kafka's
  * tool does; --verify clears them when nothing is in progress any more. Output lines are Kafka's.
+ *
+ * A file entry may name a log dir per replica (`"log_dirs": ["/data/b", "any"]`): --execute then
+ * sends AlterReplicaLogDirs to the replica's broker, retrying for --timeout ms while the replica does
+ * not exist there yet (REPLICA_NOT_AVAILABLE: a replica being added), and --verify reports each
+ * move from DescribeLogDirs. --replica-alter-log-dirs-throttle sets
+ * replica.alter.log.dirs.io.max.bytes.per.second on the brokers moving replicas. Log dir moves need
+ * --bootstrap-server.
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -17,6 +24,8 @@ import { ApiError } from '../protocol/errors.js';
 import { AdminClient } from './admin-client.js';
 import { CliError, cliAction, parseBootstrapServers } from './cli-support.js';
 import { AdminReassignmentCluster, ZkReassignmentCluster, type ConfigChange, type ReassignmentCluster } from './reassignment-cluster.js';
+import { Errors, errorForCode } from '../protocol/errors.js';
+import { delay, SYSTEM_TIME } from '../common/time.js';
 import {
   calculateProposedMoveMap,
   compareTopicPartitions,
@@ -27,12 +36,17 @@ import {
   parseReassignmentJson,
   parseTopicsToMove,
   partitionReassignmentStatesToString,
+  compareReplicas,
+  logDirMoveState,
   reassigningBrokers,
+  replicaMoveStatesToString,
+  replicaString,
   tpString,
   validateExecuteAssignment,
   validateGenerateArgs,
   type PartitionReassignmentState,
   type ProposedPartition,
+  type ProposedReplicaDir,
 } from './reassignment-json.js';
 
 interface ReassignOptions {
@@ -48,6 +62,8 @@ interface ReassignOptions {
   brokerList?: string;
   disableRackAware?: boolean;
   throttle?: string;
+  replicaAlterLogDirsThrottle?: string;
+  timeout?: string;
   additional?: boolean;
   preserveThrottles?: boolean;
 }
@@ -75,6 +91,8 @@ export function registerReassignPartitions(program: Command): void {
     .option('--broker-list <ids>', 'with --generate: the brokers to assign to, e.g. 0,1,2')
     .option('--disable-rack-aware', 'with --generate: ignore broker racks')
     .option('--throttle <bytes/s>', 'with --execute: throttle replication of the moving replicas to this rate')
+    .option('--replica-alter-log-dirs-throttle <bytes/s>', 'with --execute: throttle moves between log dirs on the brokers to this rate')
+    .option('--timeout <ms>', 'with --execute: how long to keep trying to start the log dir moves', '10000')
     .option('--additional', 'with --execute: add to (or re-throttle) reassignments already in progress')
     .option('--preserve-throttles', 'with --verify/--cancel: leave the throttles in place')
     .addHelpText('after', `
@@ -101,8 +119,10 @@ async function run(opts: ReassignOptions): Promise<void> {
   if ((opts.bootstrapServer === undefined) === (opts.zookeeper === undefined)) throw new CliError('Please specify either --bootstrap-server or --zookeeper');
   if (opts.throttle !== undefined && action !== 'execute') throw new CliError(`Option "--throttle" can't be used with action "--${action}"`);
   if (opts.zookeeper !== undefined && (action === 'cancel' || action === 'list')) throw new CliError(`Option "--zookeeper" can't be used with action "--${action}"`);
-  const throttle = opts.throttle === undefined ? -1 : Number(opts.throttle);
-  if (opts.throttle !== undefined && (!/^\d+$/.test(opts.throttle.trim()) || !Number.isSafeInteger(throttle))) throw new CliError(`--throttle must be a number of bytes per second, got '${opts.throttle}'`);
+  const throttle = parseNonNegative('--throttle', opts.throttle, 'a number of bytes per second');
+  const logDirThrottle = parseNonNegative('--replica-alter-log-dirs-throttle', opts.replicaAlterLogDirsThrottle, 'a number of bytes per second');
+  if (logDirThrottle >= 0 && action !== 'execute') throw new CliError(`Option "--replica-alter-log-dirs-throttle" can't be used with action "--${action}"`);
+  const timeoutMs = parseNonNegative('--timeout', opts.timeout, 'a number of milliseconds');
   const cluster: ReassignmentCluster = opts.zookeeper !== undefined
     ? await ZkReassignmentCluster.connect(opts.zookeeper)
     : new AdminReassignmentCluster(new AdminClient(parseBootstrapServers(opts.bootstrapServer), { clientId: 'reassign-partitions-tool' }));
@@ -111,7 +131,7 @@ async function run(opts: ReassignOptions): Promise<void> {
       case 'generate':
         return await generate(cluster, readFile('--topics-to-move-json-file', opts.topicsToMoveJsonFile), opts.brokerList, opts.disableRackAware !== true);
       case 'execute':
-        return await execute(cluster, readFile('--reassignment-json-file', opts.reassignmentJsonFile), throttle, opts.additional === true);
+        return await execute(cluster, readFile('--reassignment-json-file', opts.reassignmentJsonFile), { throttle, logDirThrottle, timeoutMs }, opts.additional === true);
       case 'verify':
         return await verify(cluster, readFile('--reassignment-json-file', opts.reassignmentJsonFile), opts.preserveThrottles === true);
       case 'cancel':
@@ -123,6 +143,13 @@ async function run(opts: ReassignOptions): Promise<void> {
   } finally {
     await cluster.close();
   }
+}
+
+function parseNonNegative(flag: string, value: string | undefined, what: string): number {
+  if (value === undefined) return -1;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new CliError(`${flag} must be ${what}, got '${value}'`);
+  return n;
 }
 
 function out(text: string): void {
@@ -168,10 +195,11 @@ function toProposed(assignments: ReadonlyMap<string, number[]>): ProposedPartiti
 }
 
 /** Kafka's executeAssignment. */
-async function execute(cluster: ReassignmentCluster, json: string, throttle: number, additional: boolean): Promise<void> {
+async function execute(cluster: ReassignmentCluster, json: string, limits: { throttle: number; logDirThrottle: number; timeoutMs: number }, additional: boolean): Promise<void> {
+  const { throttle, logDirThrottle, timeoutMs } = limits;
   const { partitions, replicaDirs } = parseReassignmentJson(json);
   validateExecuteAssignment(partitions);
-  if (replicaDirs.length > 0) throw new CliError('moving replicas between log directories (log_dirs other than "any") is not supported by this kafkats version');
+  if (replicaDirs.length > 0 && !cluster.alterReplicaLogDirs) throw new CliError('--bootstrap-server needs to be provided in order to reassign replica to the specified log directory');
   const ongoing = await cluster.ongoing();
   if (!additional && ongoing.length > 0) throw new CliError(CANNOT_EXECUTE_BECAUSE_OF_EXISTING);
   const all = new Set((await cluster.brokers()).map((b) => b.id));
@@ -182,8 +210,8 @@ async function execute(cluster: ReassignmentCluster, json: string, throttle: num
   if (missing.length > 0) throw new CliError(`Unable to find partition: ${missing.map((p) => tpString(p.tp)).join(', ')}`);
   const currentParts = toProposed(current).filter((c) => partitions.some((p) => tpString(p.tp) === tpString(c.tp)));
   out(`Current partition replica assignment\n\n${formatAsReassignmentJson(currentParts)}\n\nSave this to use as the --reassignment-json-file option during rollback`);
+  if (throttle >= 0 || logDirThrottle >= 0) out(YOU_MUST_RUN_VERIFY_PERIODICALLY);
   if (throttle >= 0) {
-    out(YOU_MUST_RUN_VERIFY_PERIODICALLY);
     const moves = calculateProposedMoveMap(ongoing, partitions, current);
     const leader = leaderThrottles(moves);
     const follower = followerThrottles(moves);
@@ -205,17 +233,50 @@ async function execute(cluster: ReassignmentCluster, json: string, throttle: num
     })));
     out(`The inter-broker throttle limit was set to ${throttle} B/s`);
   }
+  if (logDirThrottle >= 0) {
+    const movingBrokers = [...new Set(replicaDirs.map((d) => d.brokerId))].sort((a, b) => a - b);
+    await cluster.alterConfigs(movingBrokers.map((b) => ({ type: 'brokers', name: String(b), set: { 'replica.alter.log.dirs.io.max.bytes.per.second': String(logDirThrottle) }, delete: [] })));
+    out(`The replica-alter-dir throttle limit was set to ${logDirThrottle} B/s`);
+  }
   const errors = await cluster.alter(partitions);
   if (errors.size > 0) {
     throw new CliError(`Error reassigning partition(s):\n${[...errors].sort(([a], [b]) => a.localeCompare(b)).map(([k, m]) => `${k}: ${m}`).join('\n')}`);
   }
   const names = [...partitions].sort((a, b) => compareTopicPartitions(a.tp, b.tp)).map((p) => tpString(p.tp));
   out(`Successfully started partition reassignment${names.length === 1 ? '' : 's'} for ${names.join(',')}`);
+  if (replicaDirs.length > 0) await executeMoves(cluster, replicaDirs, timeoutMs);
+}
+
+/**
+ * Kafka's executeMoves: AlterReplicaLogDirs for every replica that names a dir; a replica its
+ * broker does not host yet (REPLICA_NOT_AVAILABLE, e.g. one being added) is asked again every
+ * 100 ms until it starts or the timeout passes.
+ */
+async function executeMoves(cluster: ReassignmentCluster, moves: readonly ProposedReplicaDir[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let pending = [...moves];
+  for (;;) {
+    const codes = await cluster.alterReplicaLogDirs!(pending);
+    const retriable = new Set<number | undefined>([Errors.NONE.code, Errors.REPLICA_NOT_AVAILABLE.code, undefined]);
+    const failed = pending.filter((m) => !retriable.has(codes.get(replicaString(m))));
+    if (failed.length > 0) {
+      throw new CliError(failed.map((m) => `Failed to alter dir for ${replicaString(m)}: ${errorForCode(codes.get(replicaString(m))!).name}`).join('\n'));
+    }
+    const completed = pending.filter((m) => codes.get(replicaString(m)) === Errors.NONE.code).sort(compareReplicas);
+    if (completed.length > 0) out(`Successfully started log directory move${completed.length === 1 ? '' : 's'} for: ${completed.map(replicaString).join(',')}`);
+    pending = pending.filter((m) => !completed.includes(m));
+    if (pending.length === 0) return;
+    if (Date.now() >= deadline) {
+      throw new CliError(`Timed out before log directory move${pending.length === 1 ? '' : 's'} could be started for: ${[...pending].sort(compareReplicas).map(replicaString).join(',')}`);
+    }
+    await delay(SYSTEM_TIME, 100);
+  }
 }
 
 /** Kafka's verifyAssignment: per partition in progress, completed, or not as the file says; throttles cleared when nothing is in progress. */
 async function verify(cluster: ReassignmentCluster, json: string, preserveThrottles: boolean): Promise<void> {
-  const { partitions } = parseReassignmentJson(json);
+  const { partitions, replicaDirs } = parseReassignmentJson(json);
+  if (replicaDirs.length > 0 && !cluster.describeReplicaLogDirs) throw new CliError('--bootstrap-server needs to be provided in order to verify replica moves between log directories');
   const ongoing = await cluster.ongoing();
   const ongoingKeys = new Map(ongoing.map((r) => [tpString(r.tp), r]));
   const notFound = partitions.filter((p) => !ongoingKeys.has(tpString(p.tp)));
@@ -227,7 +288,15 @@ async function verify(cluster: ReassignmentCluster, json: string, preserveThrott
   });
   out(partitionReassignmentStatesToString(states));
   out('');
-  if (ongoing.length === 0 && !preserveThrottles) await clearAllThrottles(cluster, partitions);
+  let movesOngoing = false;
+  if (replicaDirs.length > 0) {
+    const infos = await cluster.describeReplicaLogDirs!(replicaDirs);
+    const moves = replicaDirs.map((d) => ({ ...d, info: infos.get(replicaString(d)) }));
+    out(replicaMoveStatesToString(moves));
+    out('');
+    movesOngoing = moves.some((m) => !logDirMoveState(m.logDir, m.info).done);
+  }
+  if (ongoing.length === 0 && !movesOngoing && !preserveThrottles) await clearAllThrottles(cluster, partitions);
 }
 
 /** Current replicas of the topics' partitions; a missing topic has none (as Kafka reports it). */

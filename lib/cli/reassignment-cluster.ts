@@ -13,7 +13,7 @@ import { ConfigType } from '../zk/zk-data.js';
 import { AdminZkClient } from '../server/admin/admin-zk-client.js';
 import { type AdminClient, errorText, NOT_CONTROLLER } from './admin-client.js';
 import { CliError } from './cli-support.js';
-import { tpString, type OngoingReassignment, type ProposedPartition, type TopicPartitionKey } from './reassignment-json.js';
+import { replicaString, tpString, type OngoingReassignment, type ProposedPartition, type ProposedReplicaDir, type ReplicaLogDirInfo, type TopicPartitionKey } from './reassignment-json.js';
 
 export interface ConfigChange {
   /** 'topics' or 'brokers'. */
@@ -34,6 +34,13 @@ export interface ReassignmentCluster {
   alterConfigs(changes: readonly ConfigChange[]): Promise<void>;
   /** Whether cancelling (null targets) is possible. */
   readonly canCancel: boolean;
+  /**
+   * AlterReplicaLogDirs on each replica's broker (absent without --bootstrap-server): returns the
+   * error code of every replica (`topic-partition-broker`).
+   */
+  alterReplicaLogDirs?(moves: readonly ProposedReplicaDir[]): Promise<Map<string, number>>;
+  /** DescribeLogDirs on each replica's broker: the dir holding each replica and its future replica, if any. */
+  describeReplicaLogDirs?(replicas: ReadonlyArray<{ tp: TopicPartitionKey; brokerId: number }>): Promise<Map<string, ReplicaLogDirInfo>>;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,48 @@ export class AdminReassignmentCluster implements ReassignmentCluster {
       }
     }
     return errors;
+  }
+
+  async alterReplicaLogDirs(moves: readonly ProposedReplicaDir[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const [brokerId, ms] of groupByBroker(moves)) {
+      const byDir = new Map<string, Map<string, number[]>>();
+      for (const m of ms) {
+        const topics = byDir.get(m.logDir) ?? new Map<string, number[]>();
+        byDir.set(m.logDir, topics);
+        topics.set(m.tp.topic, [...(topics.get(m.tp.topic) ?? []), m.tp.partition]);
+      }
+      const r = await this.admin.send(await this.admin.addressOf(brokerId), ApiKeys.ALTER_REPLICA_LOG_DIRS, 2, {
+        dirs: [...byDir].map(([path, topics]) => ({ path, topics: [...topics].map(([name, partitions]) => ({ name, partitions })) })),
+      });
+      for (const t of r.results) for (const p of t.partitions) out.set(replicaString({ tp: { topic: t.topicName, partition: p.partitionIndex }, brokerId }), p.errorCode);
+    }
+    return out;
+  }
+
+  async describeReplicaLogDirs(replicas: ReadonlyArray<{ tp: TopicPartitionKey; brokerId: number }>): Promise<Map<string, ReplicaLogDirInfo>> {
+    const out = new Map<string, ReplicaLogDirInfo>();
+    for (const [brokerId, rs] of groupByBroker(replicas)) {
+      const wanted = new Set(rs.map((r) => tpString(r.tp)));
+      const topics = new Map<string, number[]>();
+      for (const r of rs) topics.set(r.tp.topic, [...(topics.get(r.tp.topic) ?? []), r.tp.partition]);
+      const res = await this.admin.send(await this.admin.addressOf(brokerId), ApiKeys.DESCRIBE_LOG_DIRS, 4, { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+      for (const d of res.results) {
+        if (d.errorCode !== Errors.NONE.code) continue;
+        for (const t of d.topics) {
+          for (const p of t.partitions) {
+            const tp = { topic: t.name, partition: p.partitionIndex };
+            if (!wanted.has(tpString(tp))) continue;
+            const key = replicaString({ tp, brokerId });
+            const info = out.get(key) ?? { currentLogDir: null, futureLogDir: null };
+            if (p.isFutureKey) info.futureLogDir = d.logDir;
+            else info.currentLogDir = d.logDir;
+            out.set(key, info);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** IncrementalAlterConfigs: a broker's configs go to that broker, topics' to any broker (as Kafka's admin client routes them). */
@@ -189,4 +238,10 @@ export class ZkReassignmentCluster implements ReassignmentCluster {
   async close(): Promise<void> {
     await this.zk.close();
   }
+}
+
+function groupByBroker<T extends { brokerId: number }>(items: readonly T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const i of items) out.set(i.brokerId, [...(out.get(i.brokerId) ?? []), i]);
+  return out;
 }

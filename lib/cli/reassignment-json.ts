@@ -4,7 +4,7 @@
  * (`{"version":1,"partitions":[{"topic","partition","replicas","log_dirs"}]}`), the move map the
  * throttles are computed from (sources = current replicas, destinations = new ones), the
  * `leader.replication.throttled.replicas` / `follower.replication.throttled.replicas` values, and the
- * status lines of --verify and --list.
+ * status lines of --verify (partitions and replica log dir moves) and --list.
  */
 import { CliError } from './cli-support.js';
 
@@ -221,4 +221,48 @@ export function currentReassignmentsToString(ongoing: readonly OngoingReassignme
   const lines = [...ongoing].sort((a, b) => compareTopicPartitions(a.tp, b.tp)).map((r) =>
     `${tpString(r.tp)}: replicas: ${r.replicas.join(',')}.${r.adding.length > 0 ? ` adding: ${r.adding.join(',')}.` : ''}${r.removing.length > 0 ? ` removing: ${r.removing.join(',')}.` : ''}`);
   return `Current partition reassignments:\n${lines.join('\n')}`;
+}
+
+/** Kafka's TopicPartitionReplica.toString: `topic-partition-broker`. */
+export function replicaString(r: { tp: TopicPartitionKey; brokerId: number }): string {
+  return `${tpString(r.tp)}-${r.brokerId}`;
+}
+
+/** Kafka's compareTopicPartitionReplicas: by topic, then broker, then partition. */
+export function compareReplicas(a: { tp: TopicPartitionKey; brokerId: number }, b: { tp: TopicPartitionKey; brokerId: number }): number {
+  if (a.tp.topic !== b.tp.topic) return a.tp.topic < b.tp.topic ? -1 : 1;
+  return a.brokerId !== b.brokerId ? a.brokerId - b.brokerId : a.tp.partition - b.tp.partition;
+}
+
+/** Where a replica lives on its broker (Kafka's DescribeReplicaLogDirsResult.ReplicaLogDirInfo). */
+export interface ReplicaLogDirInfo {
+  currentLogDir: string | null;
+  futureLogDir: string | null;
+}
+
+/** Kafka's LogDirMoveState, from a replica's target dir and what its broker describes (undefined: not found). */
+export function logDirMoveState(target: string, info: ReplicaLogDirInfo | undefined): { state: 'missing-replica' | 'missing-log-dir' | 'completed' | 'cancelled' | 'active'; done: boolean; current: string | null; future: string | null } {
+  const current = info?.currentLogDir ?? null;
+  const future = info?.futureLogDir ?? null;
+  if (info === undefined) return { state: 'missing-replica', done: true, current, future };
+  if (current === null) return { state: 'missing-log-dir', done: true, current, future };
+  if (future === null) return { state: current === target ? 'completed' : 'cancelled', done: true, current, future };
+  return { state: 'active', done: false, current, future };
+}
+
+/** Kafka's replicaMoveStatesToString: one line per replica move of the file. */
+export function replicaMoveStatesToString(moves: ReadonlyArray<ProposedReplicaDir & { info: ReplicaLogDirInfo | undefined }>): string {
+  return [...moves].sort(compareReplicas).map((m) => {
+    const s = logDirMoveState(m.logDir, m.info);
+    const on = `Partition ${tpString(m.tp)}`;
+    switch (s.state) {
+      case 'missing-log-dir': return `${on} is not found in any live log dir on broker ${m.brokerId}. There is likely an offline log directory on the broker.`;
+      case 'missing-replica': return `${on} cannot be found in any live log directory on broker ${m.brokerId}.`;
+      case 'active': return s.future === m.logDir
+        ? `Reassignment of replica ${replicaString(m)} is still in progress.`
+        : `${on} on broker ${m.brokerId} is being moved to log dir ${s.future} instead of ${m.logDir}.`;
+      case 'cancelled': return `${on} on broker ${m.brokerId} is not being moved from log dir ${s.current} to ${m.logDir}.`;
+      case 'completed': return `Reassignment of replica ${replicaString(m)} completed successfully.`;
+    }
+  }).join('\n');
 }

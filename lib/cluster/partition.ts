@@ -144,6 +144,15 @@ export class Partition {
     return this.localLog;
   }
 
+  /**
+   * The replica's future log took the current log's place (Kafka's
+   * maybeReplaceCurrentWithFutureReplica, the Partition side): same offsets, another log dir.
+   */
+  replaceCurrentLog(log: Log): void {
+    if (!this.localLog) throw new NotLeaderOrFollowerError(`No current log of ${this.topic}-${this.topicPartition.partition} to replace`);
+    this.localLog = log;
+  }
+
   /** Forgets the log (StopReplica / deletion); the LogManager deletes or keeps its files. */
   detachLog(): Log | null {
     const l = this.localLog;

@@ -4,7 +4,7 @@
  * transient states of deletion and cleaning.
  */
 import path from 'node:path';
-import { tpKey, type TopicPartition } from '../common/topic-partition.js';
+import { parseTpKey, tpKey, type TopicPartition } from '../common/topic-partition.js';
 
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
@@ -58,5 +58,26 @@ export function logDeleteDirName(tp: TopicPartition, uniqueId: string): string {
   const suffix = `.${uniqueId}${DELETE_DIR_SUFFIX}`;
   const prefixLength = Math.min(tp.topic.length, 255 - (suffix.length + 1 + String(tp.partition).length));
   return `${tp.topic.slice(0, prefixLength)}-${tp.partition}${suffix}`;
+}
+
+/** `<topic>-<partition>.<uniqueId>-future`: a replica being moved into this log dir (Kafka's UnifiedLog.logFutureDirName). */
+export function logFutureDirName(tp: TopicPartition, uniqueId: string): string {
+  return `${tpKey(tp)}.${uniqueId}${FUTURE_DIR_SUFFIX}`;
+}
+
+/**
+ * Kafka's UnifiedLog.parseTopicPartitionName for the dirs a log dir holds: `<topic>-<partition>`
+ * (a current log) or `<topic>-<partition>.<uniqueId>-future` (a future log); null for anything
+ * else (`-delete` dirs are told apart by their suffix before).
+ */
+export function parseLogDirName(name: string): { tp: TopicPartition; isFuture: boolean } | null {
+  if (name.endsWith(FUTURE_DIR_SUFFIX)) {
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0 || !/^[0-9a-f]+-future$/.test(name.slice(dot + 1))) return null;
+    const tp = parseTpKey(name.slice(0, dot));
+    return tp ? { tp, isFuture: true } : null;
+  }
+  const tp = parseTpKey(name);
+  return tp ? { tp, isFuture: false } : null;
 }
 

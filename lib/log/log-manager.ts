@@ -7,6 +7,12 @@
  * and removes it after file.delete.delay.ms. On shutdown it closes every log, writes the
  * checkpoints and the clean-shutdown marker.
  *
+ * JBOD moves (KIP-113): a replica moving to another log dir has a future log there,
+ * `<topic>-<partition>.<uniqueId>-future`, loaded again at start-up like the current logs; once it
+ * has caught up, replaceCurrentWithFutureLog renames it to `<topic>-<partition>` and the current
+ * log goes the way of a deleted one. A dir asked for before the replica exists is remembered as
+ * the replica's preferred dir for when it is created.
+ *
  * Log dir failures (Kafka's LogManager.handleLogDirFailure): an I/O error in a dir is reported to
  * the LogDirFailureChannel; the dir is then offline — no new logs are created there, its logs are
  * closed without flushing when the failure is handled, and it never gets a clean-shutdown marker,
@@ -31,11 +37,10 @@ import { LogCleaner } from './log-cleaner.js';
 import { isCompact, toLogConfig, type LogConfig } from './log-config.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { KafkaScheduler, type ScheduledTask } from '../common/scheduler.js';
-import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, logDeleteDirName, logDirName } from './log-file-utils.js';
-import { parseTpKey, type TopicPartition } from '../common/topic-partition.js';
+import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, logDeleteDirName, logDirName, logFutureDirName, parseLogDirName } from './log-file-utils.js';
+import type { TopicPartition } from '../common/topic-partition.js';
 import { Log } from './log.js';
-
-export const META_PROPERTIES_FILE = 'meta.properties';
+import { readMetaProperties, writeMetaProperties } from './meta-properties.js';
 
 export interface LogManagerOptions {
   logDirs: string[];
@@ -62,6 +67,8 @@ export interface LogManagerOptions {
   cleanerEnabled?: boolean;
   /** log.cleaner.backoff.ms (Kafka: 15000). */
   cleanerBackoffMs?: number;
+  /** log.cleaner.threads (Kafka: 1): how many logs a cleaner pass cleans at once. */
+  cleanerThreads?: number;
   /** Logs loaded at once per start-up (Kafka: num.recovery.threads.per.data.dir = 1 per dir). */
   loadConcurrency?: number;
   /** Where I/O errors are reported (shared with ReplicaManager's failure handler). */
@@ -79,42 +86,23 @@ interface LogEntry {
 
 const key = (tp: TopicPartition): string => `${tp.topic}-${tp.partition}`;
 
-/** Kafka's meta.properties (ZooKeeper mode, version 0). */
-export function readMetaProperties(dir: string): Map<string, string> | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, META_PROPERTIES_FILE), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const t = line.trim();
-    if (!t || t.startsWith('#') || t.startsWith('!')) continue;
-    const eq = t.indexOf('=');
-    if (eq > 0) out.set(t.slice(0, eq).trim(), t.slice(eq + 1).trim());
-  }
-  return out;
-}
-
-export function writeMetaProperties(dir: string, brokerId: number, clusterId: string | undefined): void {
-  const lines = ['#', `#${new Date().toString()}`, 'version=0', `broker.id=${brokerId}`];
-  if (clusterId) lines.push(`cluster.id=${clusterId}`);
-  const file = path.join(dir, META_PROPERTIES_FILE);
-  fs.writeFileSync(`${file}.tmp`, `${lines.join('\n')}\n`);
-  fs.renameSync(`${file}.tmp`, file);
-}
-
 export class LogManager {
   private readonly log = logger('log.LogManager');
   readonly clock: Time;
   private readonly logs = new Map<string, LogEntry>();
+  /** Replicas being moved to another log dir (Kafka's futureLogs). */
+  private readonly futureLogs = new Map<string, LogEntry>();
+  /** Dirs asked for by AlterReplicaLogDirs before the replica existed (Kafka's preferredLogDirs). */
+  private readonly preferredLogDirs = new Map<string, string>();
   private readonly cleanerCheckpoints = new Map<string, bigint>();
   private readonly scheduler: KafkaScheduler;
   private readonly ownScheduler: boolean;
   private readonly tasks: ScheduledTask[] = [];
   private readonly pendingDirDeletes = new Map<ScheduledTask, string>();
   readonly cleaner: LogCleaner;
+  private cleanerThreads: number;
+  /** Logs being cleaned now (Kafka's LogCleanerManager in-progress set). */
+  readonly cleaningInProgress = new Set<string>();
   private started = false;
   readonly logDirFailureChannel: LogDirFailureChannel;
   readonly fileHandleCache: FileHandleCache;
@@ -122,6 +110,7 @@ export class LogManager {
   constructor(readonly options: LogManagerOptions) {
     this.clock = options.clock ?? SYSTEM_TIME;
     this.cleaner = new LogCleaner(this.clock);
+    this.cleanerThreads = Math.max(1, options.cleanerThreads ?? 1);
     this.ownScheduler = options.scheduler === undefined;
     this.scheduler = options.scheduler ?? new KafkaScheduler({ time: this.clock, threadNamePrefix: 'log-manager-' });
     this.logDirFailureChannel = options.logDirFailureChannel ?? new LogDirFailureChannel();
@@ -141,9 +130,15 @@ export class LogManager {
     return this.options.logDirs.filter((d) => this.isLogDirOnline(d));
   }
 
-  /** The log dir holding a partition's log, if it is loaded. */
-  logDirOf(tp: TopicPartition): string | undefined {
-    return this.logs.get(key(tp))?.logDir;
+  /** The log dir holding a partition's log (or its future log), if it is loaded. */
+  logDirOf(tp: TopicPartition, isFuture = false): string | undefined {
+    return (isFuture ? this.futureLogs : this.logs).get(key(tp))?.logDir;
+  }
+
+  /** The configured log dir a requested path names (requests carry absolute paths), if any. */
+  configuredLogDir(requested: string): string | undefined {
+    const resolved = path.resolve(requested);
+    return this.options.logDirs.find((d) => path.resolve(d) === resolved);
   }
 
   /** Runs file work on `dir`, reporting an I/O error to the failure channel (then rethrowing it). */
@@ -168,12 +163,14 @@ export class LogManager {
       return;
     }
     const closed: string[] = [];
-    for (const [k, e] of this.logs) {
-      if (e.logDir !== dir) continue;
-      e.log.closeHandlers();
-      e.log.runPendingDeletes();
-      this.logs.delete(k);
-      closed.push(k);
+    for (const logs of [this.logs, this.futureLogs]) {
+      for (const [k, e] of logs) {
+        if (e.logDir !== dir) continue;
+        e.log.closeHandlers();
+        e.log.runPendingDeletes();
+        logs.delete(k);
+        closed.push(k);
+      }
     }
     this.log.warn({ dir, logs: closed.length }, 'Logs in the failed dir are offline');
   }
@@ -226,25 +223,25 @@ export class LogManager {
       const highWatermarks = this.readCheckpointSafely(path.join(dir, REPLICATION_OFFSET_CHECKPOINT_FILE));
       for (const [k, v] of this.readCheckpointSafely(path.join(dir, CLEANER_OFFSET_CHECKPOINT_FILE))) this.cleanerCheckpoints.set(k, v);
       const names = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-      const partitions: TopicPartition[] = [];
+      const partitions: Array<{ tp: TopicPartition; isFuture: boolean; name: string }> = [];
       for (const name of names) {
         if (name.endsWith(DELETE_DIR_SUFFIX)) {
           this.scheduleDirDelete(path.join(dir, name), 0);
           continue;
         }
-        const tp = parseTpKey(name);
-        if (tp) partitions.push(tp);
+        const parsed = parseLogDirName(name);
+        if (parsed) partitions.push({ ...parsed, name });
       }
       this.log.info({ dir, logs: partitions.length, hadCleanShutdown }, 'Loading logs');
       let loaded = 0;
-      for (const tp of partitions) {
+      for (const { tp, isFuture, name } of partitions) {
         jobs.push(() => {
           if (!this.isLogDirOnline(dir)) return;
           const k = key(tp);
           let log: Log;
           try {
             log = Log.load({
-            dir: path.join(dir, logDirName(tp)),
+            dir: path.join(dir, name),
             topicPartition: tp,
             config: this.configFor(tp.topic),
             clock: this.clock,
@@ -262,9 +259,17 @@ export class LogManager {
           }
           const hw = highWatermarks.get(k);
           if (hw !== undefined) log.updateHighWatermark(hw);
-          this.logs.set(k, { log, logDir: dir });
+          const into = isFuture ? this.futureLogs : this.logs;
+          const previous = into.get(k);
+          if (previous) {
+            // Kafka refuses to start with two copies of one replica; we keep the first and say so.
+            this.log.error({ dir, topicPartition: k, other: previous.logDir }, 'Duplicate log directories found: ignoring this one');
+            log.closeHandlers();
+            return;
+          }
+          into.set(k, { log, logDir: dir });
           loaded++;
-          this.log.info({ dir, topicPartition: k, progress: `${loaded}/${partitions.length}` }, 'Completed load of log');
+          this.log.info({ dir, topicPartition: k, isFuture, progress: `${loaded}/${partitions.length}` }, 'Completed load of log');
         });
       }
       jobs.push(() => {
@@ -297,12 +302,33 @@ export class LogManager {
 
   // ---- logs ----
 
-  getLog(tp: TopicPartition): Log | undefined {
-    return this.logs.get(key(tp))?.log;
+  getLog(tp: TopicPartition, isFuture = false): Log | undefined {
+    return (isFuture ? this.futureLogs : this.logs).get(key(tp))?.log;
   }
 
+  /** Every loaded log, current and future (Kafka's allLogs). */
   allLogs(): Log[] {
+    return [...this.logs.values(), ...this.futureLogs.values()].map((e) => e.log);
+  }
+
+  /** The current logs only (one per hosted replica). */
+  currentLogs(): Log[] {
     return [...this.logs.values()].map((e) => e.log);
+  }
+
+  /** Whether a log is a future log (a replica being moved). */
+  isFuture(log: Log): boolean {
+    return this.futureLogs.get(key(log.topicPartition))?.log === log;
+  }
+
+  /**
+   * Kafka's maybeUpdatePreferredLogDir: remembers the dir a replica should be created in, unless
+   * its current or future log is already there.
+   */
+  maybeUpdatePreferredLogDir(tp: TopicPartition, logDir: string): void {
+    const k = key(tp);
+    if (this.logs.get(k)?.logDir === logDir || this.futureLogs.get(k)?.logDir === logDir) return;
+    this.preferredLogDirs.set(k, logDir);
   }
 
   /**
@@ -321,7 +347,9 @@ export class LogManager {
     if (existing) return existing.log;
     const dirs = this.liveLogDirs();
     if (dirs.length === 0) throw new KafkaStorageError(`Cannot create log for ${key(tp)}: no log dir is online`);
-    const logDir = this.nextLogDir(dirs);
+    const preferred = this.preferredLogDirs.get(key(tp));
+    const logDir = preferred !== undefined && dirs.includes(preferred) ? preferred : this.nextLogDir(dirs);
+    this.preferredLogDirs.delete(key(tp));
     // An I/O error here (EMFILE, ENOSPC) takes the dir offline and answers KafkaStorageError.
     const log = Log.load({
       dir: path.join(logDir, logDirName(tp)),
@@ -337,6 +365,67 @@ export class LogManager {
     return log;
   }
 
+  /** Kafka's getOrCreateLog(isFuture = true): the replica's future log in `logDir`, created empty when missing. */
+  getOrCreateFutureLog(tp: TopicPartition, logDir: string): Log {
+    const existing = this.futureLogs.get(key(tp));
+    if (existing) return existing.log;
+    if (!this.isLogDirOnline(logDir)) throw new KafkaStorageError(`Cannot create future log for ${key(tp)}: log dir ${logDir} is offline`);
+    const log = Log.load({
+      dir: path.join(logDir, logFutureDirName(tp, uniqueId())),
+      topicPartition: tp,
+      config: this.configFor(tp.topic),
+      clock: this.clock,
+      hadCleanShutdown: true,
+      logDirFailureChannel: this.logDirFailureChannel,
+      fileHandleCache: this.fileHandleCache,
+    });
+    this.futureLogs.set(key(tp), { log, logDir });
+    this.log.info({ topicPartition: key(tp), dir: log.dir }, 'Created future log');
+    return log;
+  }
+
+  /**
+   * Kafka's replaceCurrentWithFutureLog, once the future log has caught up and its background
+   * flushes are done (the caller awaited them; nothing is appended in between, this runs in one
+   * go): the future log is closed, its dir renamed to `<topic>-<partition>` and opened again as
+   * the current log; the old current log is renamed `-delete` and removed after
+   * file.delete.delay.ms. Returns the new current log.
+   */
+  replaceCurrentWithFutureLog(tp: TopicPartition): Log {
+    const k = key(tp);
+    const source = this.logs.get(k);
+    const dest = this.futureLogs.get(k);
+    if (!source || !dest) throw new Error(`Cannot replace the current log of ${k}: no ${source ? 'future' : 'current'} log`);
+    const { log: future, logDir } = dest;
+    const epochs = source.log.leaderEpochCache.entries();
+    const highWatermark = source.log.highWatermark;
+    this.inDir(logDir, 'renaming the future log', () => {
+      future.closeFlushed();
+      future.renameDir(path.join(logDir, logDirName(tp)));
+    });
+    const log = Log.load({
+      dir: path.join(logDir, logDirName(tp)),
+      topicPartition: tp,
+      config: future.config,
+      clock: this.clock,
+      recoveryPoint: future.recoveryPoint,
+      logStartOffset: future.logStartOffset,
+      hadCleanShutdown: true,
+      logDirFailureChannel: this.logDirFailureChannel,
+      fileHandleCache: this.fileHandleCache,
+    });
+    // Epochs the current log knows without a batch of theirs (a leader that has not appended yet).
+    for (const e of epochs) if ((log.leaderEpochCache.latestEpoch() ?? -1) < e.epoch && e.startOffset <= log.logEndOffset) log.leaderEpochCache.assign(e.epoch, e.startOffset);
+    log.updateHighWatermark(highWatermark);
+    this.futureLogs.delete(k);
+    this.logs.set(k, { log, logDir });
+    this.retireLog(source.log, source.logDir);
+    this.checkpointLogRecoveryOffsetsInDir(logDir);
+    this.checkpointLogStartOffsetsInDir(logDir);
+    this.log.info({ topicPartition: k, from: source.logDir, to: logDir }, 'The current replica is replaced by the future replica');
+    return log;
+  }
+
   /** Applies a new config (topic config change) to a loaded log. */
   updateConfig(tp: TopicPartition, config: Partial<LogConfig> | Record<string, unknown>): void {
     const entry = this.logs.get(key(tp));
@@ -347,16 +436,23 @@ export class LogManager {
    * Removes the partition: closes its files, renames the directory to
    * `<topic>-<partition>.<uniqueId>-delete`, deletes it after file.delete.delay.ms.
    */
-  asyncDelete(tp: TopicPartition): string | undefined {
-    const entry = this.logs.get(key(tp));
+  asyncDelete(tp: TopicPartition, isFuture = false): string | undefined {
+    const logs = isFuture ? this.futureLogs : this.logs;
+    const entry = logs.get(key(tp));
+    if (!isFuture) this.asyncDelete(tp, true);
     if (!entry) return undefined;
-    this.logs.delete(key(tp));
-    this.cleanerCheckpoints.delete(key(tp));
-    const { log, logDir } = entry;
+    logs.delete(key(tp));
+    if (!isFuture) this.cleanerCheckpoints.delete(key(tp));
+    return this.retireLog(entry.log, entry.logDir);
+  }
+
+  /** Closes a log that is no longer served, renames it `-delete` and schedules the removal of its dir. */
+  private retireLog(log: Log, logDir: string): string {
+    const tp = log.topicPartition;
     log.closeHandlers();
     log.runPendingDeletes();
-    const target = path.join(logDir, logDeleteDirName(tp, crypto.randomUUID().replace(/-/g, '')));
-    log.renameDir(target);
+    const target = path.join(logDir, logDeleteDirName(tp, uniqueId()));
+    this.inDir(logDir, 'renaming a log for deletion', () => log.renameDir(target));
     this.scheduleDirDelete(target, log.config['file.delete.delay.ms']);
     this.checkpointLogRecoveryOffsetsInDir(logDir);
     this.checkpointLogStartOffsetsInDir(logDir);
@@ -405,27 +501,59 @@ export class LogManager {
 
   /**
    * One cleaner pass over every compacted log whose dirty ratio reaches min.cleanable.dirty.ratio or
-   * whose oldest dirty record passed max.compaction.lag.ms. Rounds yield to the event loop.
+   * whose oldest dirty record passed max.compaction.lag.ms, the dirtiest first, log.cleaner.threads
+   * logs at a time (Kafka's cleaner threads; here their rounds interleave on the event loop).
    */
   async cleanLogs(): Promise<number> {
-    let cleaned = 0;
-    for (const [k, { log }] of [...this.logs]) {
-      if (log.isClosed || !isCompact(log.config)) continue;
+    const candidates: Array<{ k: string; log: Log; from: bigint; ratio: number }> = [];
+    for (const [k, { log }] of this.logs) {
+      // A replica being moved is not cleaned (Kafka's abortAndPauseCleaning) until it is swapped.
+      if (log.isClosed || !isCompact(log.config) || this.futureLogs.has(k) || this.cleaningInProgress.has(k)) continue;
       const firstDirty = this.cleanerCheckpoints.get(k) ?? log.logStartOffset;
       const from = firstDirty < log.logStartOffset ? log.logStartOffset : firstDirty;
-      if (this.cleaner.cleanableRatio(log, from) < log.config['min.cleanable.dirty.ratio'] && !this.cleaner.compactionLagExceeded(log, from)) continue;
-      const stats = await this.cleaner.clean(log, from);
-      if (this.logs.get(k)?.log !== log) continue; // deleted or replaced while it was cleaned
-      this.cleanerCheckpoints.set(k, stats.endOffset);
-      cleaned++;
+      const ratio = this.cleaner.cleanableRatio(log, from);
+      if (ratio >= log.config['min.cleanable.dirty.ratio'] || this.cleaner.compactionLagExceeded(log, from)) candidates.push({ k, log, from, ratio });
     }
+    candidates.sort((a, b) => b.ratio - a.ratio);
+    let cleaned = 0;
+    const cleanerThread = async (): Promise<void> => {
+      for (let next = candidates.shift(); next; next = candidates.shift()) {
+        const { k, log, from } = next;
+        if (this.cleaningInProgress.has(k) || this.logs.get(k)?.log !== log) continue;
+        this.cleaningInProgress.add(k);
+        try {
+          const stats = await this.cleaner.clean(log, from);
+          if (this.logs.get(k)?.log !== log) continue; // deleted or replaced while it was cleaned
+          this.cleanerCheckpoints.set(k, stats.endOffset);
+          cleaned++;
+        } finally {
+          this.cleaningInProgress.delete(k);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.cleanerThreads }, cleanerThread));
     if (cleaned > 0) this.checkpointCleanerOffsets();
     return cleaned;
   }
 
+  /**
+   * Kafka's LogCleaner.reconfigure (log.cleaner.threads as a dynamic broker config): the cleaner
+   * goes on with `threads` threads — from its next pass; a pass under way finishes its logs.
+   */
+  reconfigureCleaner(threads: number): void {
+    const next = Math.max(1, threads);
+    if (next !== this.cleanerThreads) this.log.info({ from: this.cleanerThreads, to: next }, 'Log cleaner reconfigured: log.cleaner.threads');
+    this.cleanerThreads = next;
+  }
+
+  get cleanerThreadCount(): number {
+    return this.cleanerThreads;
+  }
+
   private entriesIn(dir: string, value: (log: Log, k: string) => bigint | undefined): Map<string, { tp: TopicPartition; offset: bigint }> {
     const out = new Map<string, { tp: TopicPartition; offset: bigint }>();
-    for (const [k, e] of this.logs) {
+    // A replica's future log lives in another dir than its current log: one entry per dir.
+    for (const [k, e] of [...this.logs, ...this.futureLogs]) {
       if (e.logDir !== dir) continue;
       const v = value(e.log, k);
       if (v !== undefined) out.set(k, { tp: e.log.topicPartition, offset: v });
@@ -481,7 +609,7 @@ export class LogManager {
     if (!this.started) return;
     this.started = false;
     // A log whose close fails has reported its dir offline (Log.close): that dir gets no marker.
-    const closes = await Promise.allSettled([...this.logs.values()].map(async (e) => {
+    const closes = await Promise.allSettled([...this.logs.values(), ...this.futureLogs.values()].map(async (e) => {
       try {
         await e.log.close();
       } catch (err) {
@@ -504,8 +632,14 @@ export class LogManager {
     // An I/O error never counts as a clean shutdown: only dirs without one get the marker.
     for (const dir of this.liveLogDirs()) step(() => this.inDir(dir, 'writing the clean-shutdown marker', () => fs.writeFileSync(path.join(dir, CLEAN_SHUTDOWN_FILE), '')));
     this.logs.clear();
+    this.futureLogs.clear();
     this.log.info('Shut down the log manager');
   }
+}
+
+/** A dashless UUID, as Kafka names `-delete` and `-future` dirs. */
+function uniqueId(): string {
+  return crypto.randomUUID().replace(/-/g, '');
 }
 
 /** Kafka's Exit.halt(1): stop now, without the shutdown sequence (the logs are not closed cleanly). */

@@ -801,6 +801,26 @@ export class Log {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.pendingFlushesSettled();
+    this.closeNow();
+  }
+
+  /** Whether background flushes started by rolls are still running (close waits for them). */
+  get hasPendingFlushes(): boolean {
+    return this.pendingFlushes.size > 0;
+  }
+
+  /**
+   * The synchronous part of close, for a caller that awaited pendingFlushesSettled and appended
+   * nothing since (LogManager swapping a future log in): flushes, trims the indexes, closes.
+   */
+  closeFlushed(): void {
+    if (this.closed) return;
+    if (this.hasPendingFlushes) throw new Error(`Log for ${this.topicPartition.topic}-${this.topicPartition.partition} still has background flushes`);
+    this.closeNow();
+  }
+
+  private closeNow(): void {
+    if (this.closed) return;
     try {
       this.flush();
       this.io('closing the log', () => this.closeSegments());

@@ -9,11 +9,17 @@
  * KAFKA_STORAGE_ERROR (also LeaderAndIsr, so the controller marks the replicas offline and moves
  * leadership), the LogManager closes their logs (halting the broker when no dir is left), and the
  * controller is told through /log_dir_event_notification.
+ *
+ * JBOD moves (ReplicaManager.alterReplicaLogDirs, KIP-113): a replica gets a future log in the
+ * requested dir and the ReplicaAlterLogDirsManager copies it over and swaps it in; a replica not
+ * hosted yet keeps the dir as its preferred one. A future log loaded at start-up resumes its move
+ * when the replica's LeaderAndIsr arrives.
  */
 import { Partition, type FetchIsolation, type AlterPartitionManager, type PartitionState } from '../cluster/partition.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { isInternalTopic } from '../common/topic.js';
 import type { LogManager } from '../log/log-manager.js';
+import { logFutureDirName } from '../log/log-file-utils.js';
 import type { LogOffsetMetadata } from '../log/log.js';
 import { DelayedOperationPurgatory } from '../common/delayed-operation-purgatory.js';
 import type { DecompressionPool } from '../record/decompression-pool.js';
@@ -22,10 +28,11 @@ import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.j
 import { DelayedFetch, type FetchPartitionWait } from './delayed-fetch.js';
 import { DelayedDeleteRecords, type DeleteRecordsStatus } from './delayed-delete-records.js';
 import { ReplicaFetcherManager, type FollowedPartition, type LeaderEndPointFactory } from './replica-fetcher-manager.js';
+import { ReplicaAlterLogDirsManager } from './replica-alter-log-dirs-manager.js';
 import type { FetcherConfig } from './replica-fetcher.js';
 import type { MetadataCache } from '../server/metadata-cache.js';
 import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } from '../protocol/generated/types.js';
-import { Errors, ApiError, InvalidTopicError, KafkaStorageError, NotLeaderOrFollowerError, UnknownTopicOrPartitionError, errorCodeOf } from '../protocol/errors.js';
+import { Errors, ApiError, InvalidTopicError, KafkaStorageError, LogDirNotFoundError, NotLeaderOrFollowerError, UnknownTopicOrPartitionError, errorCodeOf } from '../protocol/errors.js';
 import type { Time } from '../common/time.js';
 import type { KafkaScheduler, ScheduledTask } from '../common/scheduler.js';
 import { recordErrorsOf } from '../record/log-validator.js';
@@ -44,7 +51,7 @@ export interface ReplicaManagerConfig {
   /** How followers reach a leader; default RemoteLeaderEndPoint over the inter-broker listener. */
   leaderEndPoint?: LeaderEndPointFactory;
   /** Kafka's QuotaManagers for replication: leader side (fetches answered) and follower side (our fetcher). */
-  quotas?: { leader: ReplicaQuota; follower: ReplicaQuota };
+  quotas?: { leader: ReplicaQuota; follower: ReplicaQuota; alterLogDirs?: ReplicaQuota };
 }
 
 export interface ProduceEntry {
@@ -129,6 +136,7 @@ export class ReplicaManager {
   readonly fetchPurgatory: DelayedOperationPurgatory<DelayedFetch>;
   readonly deleteRecordsPurgatory: DelayedOperationPurgatory<DelayedDeleteRecords>;
   readonly fetcherManager: ReplicaFetcherManager;
+  readonly replicaAlterLogDirsManager: ReplicaAlterLogDirsManager;
   private tasks: ScheduledTask[] = [];
   private started = false;
   /** Broker metrics, when the server has them. */
@@ -154,6 +162,8 @@ export class ReplicaManager {
     this.fetchPurgatory = new DelayedOperationPurgatory('Fetch', { time, brokerId: config.brokerId });
     this.deleteRecordsPurgatory = new DelayedOperationPurgatory('DeleteRecords', { time, brokerId: config.brokerId });
     this.fetcherManager = new ReplicaFetcherManager({ ...config.fetcher, brokerId: config.brokerId }, time, config.leaderEndPoint, undefined, config.quotas?.follower);
+    this.replicaAlterLogDirsManager = new ReplicaAlterLogDirsManager(logManager, scheduler, time,
+      { fetchMaxBytes: config.fetcher.fetchMaxBytes, fetchBackoffMs: config.fetcher.fetchBackoffMs }, (tp) => this.partitions.get(tpKey(tp)), config.quotas?.alterLogDirs);
   }
 
   /** Kafka's ReplicaManager.startup: the ISR expiration and high-watermark checkpoint tasks on the broker's scheduler. */
@@ -189,6 +199,9 @@ export class ReplicaManager {
     const offline = [...this.partitions.values()].filter((p) => p.localLogOrNull?.parentDir === dir);
     const newOffline = offline.map((p) => p.topicPartition);
     this.fetcherManager.removeFetcherForPartitions(newOffline);
+    // Moves into or out of the failed dir stop; a future log there is closed with the dir's logs.
+    const futureOffline = [...this.partitions.values()].filter((p) => this.logManager.logDirOf(p.topicPartition, true) === dir).map((p) => p.topicPartition);
+    this.replicaAlterLogDirsManager.removePartitions([...newOffline, ...futureOffline]);
     for (const tp of newOffline) this.markPartitionOffline(tp);
     this.log.warn(`Broker ${this.config.brokerId} stopped fetcher for ${newOffline.length} partitions (${newOffline.slice(0, 10).map(tpKey).join(',')}${newOffline.length > 10 ? ',…' : ''}) because they are in the failed log directory ${dir}.`);
     this.logManager.handleLogDirFailure(dir);
@@ -217,6 +230,7 @@ export class ReplicaManager {
   async shutdown(): Promise<void> {
     this.logManager.logDirFailureChannel.close();
     await this.failureHandler;
+    await this.replicaAlterLogDirsManager.shutdown();
     for (const t of this.tasks) t.cancel();
     this.tasks = [];
     await this.fetcherManager.shutdown();
@@ -389,6 +403,12 @@ export class ReplicaManager {
       if (fetch.length > 0) this.fetcherManager.addFetcherForPartitions(fetch);
     }
     for (const r of results) if (failed.has(`${r.topic}-${r.partition}`)) r.errorCode = Errors.KAFKA_STORAGE_ERROR.code;
+    // A future log found at start-up (a move cut short) resumes once its replica is hosted again.
+    const resumed = [...led, ...followed].map((p) => p.topicPartition).filter((tp) => this.logManager.getLog(tp, true) !== undefined && !this.replicaAlterLogDirsManager.isMoving(tp));
+    if (resumed.length > 0) {
+      this.log.info(`Resuming the log dir move of ${resumed.map(tpKey).join(',')}`);
+      this.replicaAlterLogDirsManager.addPartitions(resumed);
+    }
     const offline = [...failed].filter((k) => this.offlinePartitions.has(k));
     if (offline.length > 0) this.stateChangeLog.error(`Broker ${this.config.brokerId} answers KAFKA_STORAGE_ERROR for ${offline.length} partitions of LeaderAndIsr: their log could not be opened (log dir offline), e.g. ${offline.slice(0, 5).join(',')}`);
     // Waiting operations of partitions that changed role must now be answered.
@@ -411,6 +431,7 @@ export class ReplicaManager {
     const results: Array<{ topic: string; partition: number; errorCode: number }> = [];
     const stopped: Partition[] = [];
     this.fetcherManager.removeFetcherForPartitions(entries.map((e) => ({ topic: e.topic, partition: e.partition })));
+    this.replicaAlterLogDirsManager.removePartitions(entries.map((e) => ({ topic: e.topic, partition: e.partition })));
     for (const e of entries) {
       const tp = { topic: e.topic, partition: e.partition };
       if (this.offlinePartitions.has(tpKey(tp))) {
@@ -440,6 +461,52 @@ export class ReplicaManager {
     if (stopped.length > 0) this.notifyLeadershipChange([], stopped);
     void this.fetcherManager.shutdownIdleFetcherThreads();
     return { errorCode: Errors.NONE.code, partitions: results };
+  }
+
+  /**
+   * AlterReplicaLogDirs (Kafka's ReplicaManager.alterReplicaLogDirs): moves each replica to the
+   * given log dir. Per replica: LOG_DIR_NOT_FOUND for a dir not in log.dirs, KAFKA_STORAGE_ERROR
+   * for an offline dir or replica, REPLICA_NOT_AVAILABLE (the dir is kept as the replica's preferred
+   * one) when this broker does not host it yet, UNKNOWN_TOPIC_OR_PARTITION when the partition does
+   * not exist. Asking for the dir the replica is in cancels a move under way; asking for another
+   * dir while a move is under way restarts it there.
+   */
+  alterReplicaLogDirs(entries: ReadonlyArray<{ tp: TopicPartition; logDir: string }>): Array<{ tp: TopicPartition; errorCode: number }> {
+    return entries.map(({ tp, logDir }) => {
+      try {
+        // A future dir name must fit in 255 bytes (Kafka: KAFKA-4893).
+        if (Buffer.byteLength(logFutureDirName(tp, '0'.repeat(32))) > 255) throw new InvalidTopicError('The topic name is too long.');
+        const dir = this.logManager.configuredLogDir(logDir);
+        if (dir === undefined) throw new LogDirNotFoundError(`Log dir ${logDir} is not found in the config.`);
+        if (!this.logManager.isLogDirOnline(dir)) throw new KafkaStorageError(`Log directory ${logDir} is offline`);
+        if (this.offlinePartitions.has(tpKey(tp))) throw new KafkaStorageError(`Partition ${tpKey(tp)} is offline`);
+        const futureDir = this.logManager.logDirOf(tp, true);
+        if (futureDir !== undefined && futureDir !== dir) {
+          // Another destination: stop the move under way and drop its future log.
+          this.replicaAlterLogDirsManager.removePartitions([tp]);
+          this.logManager.asyncDelete(tp, true);
+        }
+        this.logManager.maybeUpdatePreferredLogDir(tp, dir);
+        const partition = this.getPartitionOrException(tp);
+        const current = partition.localLogOrException();
+        if (current.parentDir === dir) {
+          this.log.info(`The current log dir of ${tpKey(tp)} is the requested ${logDir}: no move`);
+        } else if (this.logManager.getLog(tp, true) === undefined) {
+          this.logManager.getOrCreateFutureLog(tp, dir);
+          this.replicaAlterLogDirsManager.addPartitions([tp]);
+          this.log.info(`Moving ${tpKey(tp)} from ${current.parentDir} to ${dir}`);
+        } else {
+          this.replicaAlterLogDirsManager.addPartitions([tp]);
+        }
+        return { tp, errorCode: Errors.NONE.code };
+      } catch (err) {
+        // Kafka keeps REPLICA_NOT_AVAILABLE here for a replica this broker does not host.
+        if (err instanceof NotLeaderOrFollowerError) return { tp, errorCode: Errors.REPLICA_NOT_AVAILABLE.code };
+        if (!(err instanceof ApiError)) this.log.error({ err }, `Error while changing the log dir of ${tpKey(tp)}`);
+        else this.log.warn(`Unable to alter the log dir of ${tpKey(tp)}: ${err.message}`);
+        return { tp, errorCode: errorCodeOf(err) };
+      }
+    });
   }
 
   private maybeShrinkIsr(): void {

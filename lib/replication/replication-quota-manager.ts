@@ -22,7 +22,7 @@ export interface ReplicaQuota {
 }
 
 /** Kafka's QuotaType for replication. */
-export type ReplicationQuotaType = 'LeaderReplication' | 'FollowerReplication';
+export type ReplicationQuotaType = 'LeaderReplication' | 'FollowerReplication' | 'AlterLogDirsReplication';
 
 export class ReplicationQuotaManager implements ReplicaQuota {
   private readonly log = logger('kafka.server.ReplicationQuotaManager');
@@ -90,8 +90,10 @@ export class ReplicationQuotaManager implements ReplicaQuota {
   }
 }
 
-/** Kafka's QuotaManagers (the replication part): leader and follower side. */
+/** Kafka's QuotaManagers (the replication part): leader and follower side, and moves between log dirs. */
 export interface ReplicationQuotas {
   leader: ReplicationQuotaManager;
   follower: ReplicationQuotaManager;
+  /** replica.alter.log.dirs.io.max.bytes.per.second: every replica being moved counts. */
+  alterLogDirs: ReplicationQuotaManager;
 }

@@ -63,7 +63,7 @@ export class DynamicBrokerConfig {
    * Kafka's BrokerConfigHandler.getOrDefault for a replication throttle: this broker's dynamic
    * value, else the cluster default's, else no throttle (Long.MAX_VALUE).
    */
-  replicationThrottledRate(key: 'leader.replication.throttled.rate' | 'follower.replication.throttled.rate'): number {
+  replicationThrottledRate(key: 'leader.replication.throttled.rate' | 'follower.replication.throttled.rate' | 'replica.alter.log.dirs.io.max.bytes.per.second'): number {
     const v = this.dynamicBrokerConfigs[key] ?? this.dynamicDefaultConfigs[key];
     if (v === undefined) return Number.MAX_SAFE_INTEGER;
     try {

@@ -26,7 +26,10 @@ export async function* readInternalTopicPartition(replicaManager: ReplicaManager
   const end = log.logEndOffset;
   let offset = log.logStartOffset;
   while (offset < end) {
-    const { records } = log.read(offset, bufferBytes, FetchIsolation.LOG_END, true);
+    // The partition's log of the moment: a move between log dirs may swap it between reads (same offsets).
+    const current = p.localLogOrNull;
+    if (!current) throw new NotLeaderOrFollowerError(`partition ${partition} of ${topic} is no longer local`);
+    const { records } = current.read(offset, bufferBytes, FetchIsolation.LOG_END, true);
     if (records.length === 0) break;
     let next = offset;
     for (const b of batchesIn(records)) {

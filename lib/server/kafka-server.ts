@@ -132,6 +132,7 @@ export class KafkaServer {
     this.quotas = {
       leader: new ReplicationQuotaManager('LeaderReplication', quotaWindow, this.time),
       follower: new ReplicationQuotaManager('FollowerReplication', quotaWindow, this.time),
+      alterLogDirs: new ReplicationQuotaManager('AlterLogDirsReplication', quotaWindow, this.time),
     };
     this.updateReplicationQuotas();
 
@@ -149,6 +150,7 @@ export class KafkaServer {
       producerIdExpirationMs: c.getNumber('producer.id.expiration.ms'),
       producerIdExpirationCheckIntervalMs: c.getNumber('producer.id.expiration.check.interval.ms'),
       cleanerEnabled: c.getBoolean('log.cleaner.enable'),
+      cleanerThreads: this.dynamicConfig.currentConfig.getNumber('log.cleaner.threads'),
     });
     await this.logManager.startup();
     // Overrides of the topics whose logs were just loaded.
@@ -273,7 +275,7 @@ export class KafkaServer {
         .map((p) => ({ delayedOperation: p.purgatoryName, watched: p.watched(), numDelayed: p.numDelayed() })),
       memoryPoolAvailable: () => this.socketServer.memoryPool.availableMemory,
       memoryPoolUsed: () => this.socketServer.memoryPool.usedMemory,
-      logs: () => this.logManager.allLogs().map((l) => ({
+      logs: () => this.logManager.currentLogs().map((l) => ({
         topic: l.topicPartition.topic,
         partition: l.topicPartition.partition,
         size: l.size(),
@@ -307,6 +309,7 @@ export class KafkaServer {
   private updateReplicationQuotas(): void {
     this.quotas.leader.updateQuota(this.dynamicConfig.replicationThrottledRate('leader.replication.throttled.rate'));
     this.quotas.follower.updateQuota(this.dynamicConfig.replicationThrottledRate('follower.replication.throttled.rate'));
+    this.quotas.alterLogDirs.updateQuota(this.dynamicConfig.replicationThrottledRate('replica.alter.log.dirs.io.max.bytes.per.second'));
   }
 
   /** Kafka's DynamicBrokerConfig.addReconfigurables: the components that follow dynamic broker configs. */
@@ -332,7 +335,7 @@ export class KafkaServer {
         if (threads < current / 2) throw new ConfigError(`Log cleaner threads cannot be reduced to less than half the current value ${current}`);
         if (threads > current * 2) throw new ConfigError(`Log cleaner threads cannot be increased to more than double the current value ${current}`);
       },
-      reconfigure: (_old, newConfig) => this.log.info(`Log cleaner reconfigured: log.cleaner.threads=${newConfig.getNumber('log.cleaner.threads')} (one cleaner runs on the event loop)`),
+      reconfigure: (_old, newConfig) => this.logManager.reconfigureCleaner(newConfig.getNumber('log.cleaner.threads')),
     });
     // SocketServer: connection limits.
     this.dynamicConfig.addReconfigurable({

@@ -135,5 +135,9 @@ describe('kafkats reassign-partitions', function () {
     await bad(['--bootstrap-server', bs(), '--generate', '--topics-to-move-json-file', file('t2.json', { version: 1, topics: [{ topic: 'cli-move' }] }), '--broker-list', '2'],
       'Replication factor: 2 larger than available brokers: 1.');
     await bad(['--zookeeper', cluster().zookeeperConnect, '--cancel', '--reassignment-json-file', 'x'], 'can\'t be used with action "--cancel"');
+    const withDir = file('dirs.json', { version: 1, partitions: [{ topic: 'cli-move', partition: 0, replicas: [1], log_dirs: ['/data/b'] }] });
+    await bad(['--zookeeper', cluster().zookeeperConnect, '--execute', '--reassignment-json-file', withDir], '--bootstrap-server needs to be provided in order to reassign replica to the specified log directory');
+    await bad(['--bootstrap-server', bs(), '--verify', '--reassignment-json-file', withDir, '--replica-alter-log-dirs-throttle', '10'], 'Option "--replica-alter-log-dirs-throttle" can\'t be used with action "--verify"');
+    await bad(['--bootstrap-server', bs(), '--execute', '--reassignment-json-file', withDir, '--timeout', 'soon'], '--timeout must be a number of milliseconds, got \'soon\'');
   });
 });

@@ -7,6 +7,7 @@ import {
   leaderThrottles,
   parseReassignmentJson,
   reassigningBrokers,
+  replicaMoveStatesToString,
 } from '../../lib/cli/reassignment-json.js';
 
 describe('reassignment JSON and throttles (Kafka’s ReassignPartitionsCommand)', () => {
@@ -34,5 +35,24 @@ describe('reassignment JSON and throttles (Kafka’s ReassignPartitionsCommand)'
     expect(currentReassignmentsToString([])).to.equal('No partition reassignments found.');
     expect(currentReassignmentsToString([{ tp: { topic: 't', partition: 0 }, replicas: [3, 1, 2], adding: [3], removing: [2] }, { tp: { topic: 'a', partition: 0 }, replicas: [1], adding: [], removing: [] }]))
       .to.equal('Current partition reassignments:\na-0: replicas: 1.\nt-0: replicas: 3,1,2. adding: 3. removing: 2.');
+  });
+
+  it('reports each replica log dir move as Kafka\'s replicaMoveStatesToString does, sorted by topic, broker, partition', () => {
+    const tp = (topic: string, partition: number): { topic: string; partition: number } => ({ topic, partition });
+    expect(replicaMoveStatesToString([
+      { tp: tp('b', 0), brokerId: 1, logDir: '/d2', info: { currentLogDir: '/d2', futureLogDir: null } },
+      { tp: tp('a', 1), brokerId: 2, logDir: '/d2', info: { currentLogDir: '/d1', futureLogDir: '/d2' } },
+      { tp: tp('a', 0), brokerId: 2, logDir: '/d2', info: { currentLogDir: '/d1', futureLogDir: '/d3' } },
+      { tp: tp('a', 2), brokerId: 1, logDir: '/d2', info: { currentLogDir: '/d1', futureLogDir: null } },
+      { tp: tp('c', 0), brokerId: 1, logDir: '/d2', info: undefined },
+      { tp: tp('c', 1), brokerId: 1, logDir: '/d2', info: { currentLogDir: null, futureLogDir: '/d2' } },
+    ])).to.equal([
+      'Partition a-2 on broker 1 is not being moved from log dir /d1 to /d2.',
+      'Partition a-0 on broker 2 is being moved to log dir /d3 instead of /d2.',
+      'Reassignment of replica a-1-2 is still in progress.',
+      'Reassignment of replica b-0-1 completed successfully.',
+      'Partition c-0 cannot be found in any live log directory on broker 1.',
+      'Partition c-1 is not found in any live log dir on broker 1. There is likely an offline log directory on the broker.',
+    ].join('\n'));
   });
 });

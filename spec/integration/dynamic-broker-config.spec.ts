@@ -103,4 +103,20 @@ describe('dynamic broker configs on a running cluster', function () {
     await fill(c, 1, 200);
     await eventually(async () => segmentCount(c, 1, 1) <= 1, 30_000, 'retention of the restarted broker follows the dynamic default');
   });
+
+  it('reconfigures the log cleaner with a new log.cleaner.threads on the broker it is set for, within Kafka\'s limits', async () => {
+    const c = cluster();
+    const bs = c.bootstrapServers.join(',');
+    const refused = await kafkats(['configs', '--bootstrap-server', bs, '--entity-type', 'brokers', '--entity-name', '2', '--alter', '--add-config', 'log.cleaner.threads=3']);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('Log cleaner threads cannot be increased to more than double the current value 1');
+    await kafkatsOk(['configs', '--bootstrap-server', bs, '--entity-type', 'brokers', '--entity-name', '2', '--alter', '--add-config', 'log.cleaner.threads=2']);
+    await eventually(async () => /Log cleaner reconfigured: log.cleaner.threads.*"to":2|"from":1,"to":2.*Log cleaner reconfigured/.test(c.broker(2).recentOutput(400)), 30_000, 'broker 2 reconfigures its cleaner');
+    expect(c.broker(0).recentOutput(400)).to.not.match(/Log cleaner reconfigured/);
+    // Now 2 is the current value: 4 is allowed (at most double), 5 is not.
+    const again = await kafkats(['configs', '--bootstrap-server', bs, '--entity-type', 'brokers', '--entity-name', '2', '--alter', '--add-config', 'log.cleaner.threads=5']);
+    expect(again.stderr).to.contain('Log cleaner threads cannot be increased to more than double the current value 2');
+    const r = await request(c.broker(2).bootstrap, 32, 4, { resources: [{ resourceType: BROKER, resourceName: '2', configurationKeys: ['log.cleaner.threads'] }], includeSynonyms: false, includeDocumentation: false });
+    expect(r.results[0]!.configs.map((e) => [e.value, e.configSource])).to.deep.equal([['2', ConfigSource.DYNAMIC_BROKER_CONFIG]]);
+  });
 });

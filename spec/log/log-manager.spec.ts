@@ -170,6 +170,39 @@ describe('LogManager', () => {
     await m.shutdown();
   });
 
+  it('cleans log.cleaner.threads logs at once and takes a new thread count at runtime (LogCleaner.reconfigure)', async () => {
+    const m = manager({ topicConfig: () => ({ 'cleanup.policy': 'compact', 'segment.bytes': 64 * 1024 }) });
+    await m.startup();
+    const logs = ['c0', 'c1', 'c2'].map((topic) => m.getOrCreateLog({ topic, partition: 0 }));
+    for (const log of logs) {
+      // ~3 MiB of one key per log: every cleaner round yields to the event loop several times.
+      for (let i = 0; i < 48; i++) log.appendAsLeader(batch(16, { keys: Array(16).fill('k'), size: 4000 }), 0);
+      log.updateHighWatermark(log.logEndOffset);
+    }
+    const pass = async (): Promise<{ cleaned: number; maxAtOnce: number }> => {
+      let maxAtOnce = 0;
+      let done = false;
+      const p = m.cleanLogs().then((n) => {
+        done = true;
+        return n;
+      });
+      while (!done) {
+        maxAtOnce = Math.max(maxAtOnce, m.cleaningInProgress.size);
+        await new Promise((r) => setImmediate(r));
+      }
+      return { cleaned: await p, maxAtOnce };
+    };
+    expect(await pass()).to.deep.equal({ cleaned: 3, maxAtOnce: 1 });
+    for (const log of logs) {
+      for (let i = 0; i < 48; i++) log.appendAsLeader(batch(16, { keys: Array(16).fill('k'), size: 4000 }), 0);
+      log.updateHighWatermark(log.logEndOffset);
+    }
+    m.reconfigureCleaner(2);
+    expect(m.cleanerThreadCount).to.equal(2);
+    expect(await pass()).to.deep.equal({ cleaned: 3, maxAtOnce: 2 });
+    await m.shutdown();
+  });
+
   it('deletes leftover -delete directories at start-up', async () => {
     fs.mkdirSync(path.join(dirs[0]!, 'old-0.0123456789abcdef0123456789abcdef-delete'), { recursive: true });
     const m = manager();

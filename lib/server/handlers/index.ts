@@ -8,6 +8,7 @@ import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { alterPartitionHandler } from './alter-partition.js';
 import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
+import { alterReplicaLogDirsHandler } from './alter-replica-log-dirs.js';
 import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
@@ -59,6 +60,7 @@ export const allHandlers: readonly ApiHandler[] = [
   alterConfigsHandler,
   alterPartitionHandler,
   alterPartitionReassignmentsHandler,
+  alterReplicaLogDirsHandler,
   alterUserScramCredentialsHandler,
   apiVersionsHandler,
   controlledShutdownHandler,

@@ -51,6 +51,7 @@ import { describeConfigsHandler } from '../../../lib/server/handlers/describe-co
 import { alterConfigsHandler } from '../../../lib/server/handlers/alter-configs.js';
 import { incrementalAlterConfigsHandler } from '../../../lib/server/handlers/incremental-alter-configs.js';
 import { describeLogDirsHandler } from '../../../lib/server/handlers/describe-log-dirs.js';
+import { alterReplicaLogDirsHandler } from '../../../lib/server/handlers/alter-replica-log-dirs.js';
 import { electLeadersHandler } from '../../../lib/server/handlers/elect-leaders.js';
 import { offsetForLeaderEpochHandler } from '../../../lib/server/handlers/offset-for-leader-epoch.js';
 import { describeProducersHandler } from '../../../lib/server/handlers/describe-producers.js';
@@ -190,6 +191,8 @@ const PROBES: Probe[] = [
     run: async (b, p) => name(first(await callAs(incrementalAlterConfigsHandler, b, p, 1, { resources: [{ resourceType: 4, resourceName: '1', configs: [] }], validateOnly: false }), 'responses', 0, 'errorCode')) },
   { api: 'DescribeLogDirs (cluster DESCRIBE)', expected: [OK, CLUSTER_DENIED, CLUSTER_DENIED, CLUSTER_DENIED, OK],
     run: async (b, p) => name((await callAs(describeLogDirsHandler, b, p, 4, { topics: null }))['errorCode']) },
+  { api: 'AlterReplicaLogDirs (cluster ALTER)', reaches: 'alterReplicaLogDirs', expected: [OK, CLUSTER_DENIED, CLUSTER_DENIED, CLUSTER_DENIED, OK],
+    run: async (b, p) => name(first(await callAs(alterReplicaLogDirsHandler, b, p, 2, { dirs: [{ path: '/data', topics: [{ name: 'orders', partitions: [0] }] }] }), 'results', 0, 'partitions', 0, 'errorCode')) },
   { api: 'ElectLeaders (cluster ALTER)', reaches: 'electLeaders', expected: [OK, CLUSTER_DENIED, CLUSTER_DENIED, CLUSTER_DENIED, OK],
     run: async (b, p) => name((await callAs(electLeadersHandler, b, p, 2, { electionType: 0, topicPartitions: [{ topic: 'orders', partitions: [0] }], timeoutMs: 1000 }))['errorCode']) },
   { api: 'OffsetForLeaderEpoch orders (CLUSTER_ACTION or DESCRIBE)', reaches: 'getPartitionOrException', expected: ['NOT_LEADER_OR_FOLLOWER', 'NOT_LEADER_OR_FOLLOWER', 'NOT_LEADER_OR_FOLLOWER', TOPIC_DENIED, 'NOT_LEADER_OR_FOLLOWER'],

@@ -80,6 +80,7 @@ export function stubBroker(reached: Reached, authorizer?: Authorizer): BrokerCon
       becomeLeaderOrFollower: () => call('becomeLeaderOrFollower', { errorCode: 0, partitions: [] }),
       maybeUpdateMetadataCache: () => call('maybeUpdateMetadataCache', 0),
       stopReplicas: () => call('stopReplicas', { errorCode: 0, partitions: [] }),
+      alterReplicaLogDirs: (entries: Array<{ tp: { topic: string; partition: number } }>) => call('alterReplicaLogDirs', entries.map((e) => ({ tp: e.tp, errorCode: 0 }))),
       deleteRecords: async (_t: number, entries: Array<{ tp: { topic: string; partition: number } }>) => call('deleteRecords', entries.map((e) => ({ tp: e.tp, lowWatermark: 0n, errorCode: 0 }))),
       getPartitionOrException: () => {
         reached.push('getPartitionOrException');
