@@ -150,6 +150,28 @@ describe('SaslServerAuthenticator (Kafka\'s server-side SASL state machine)', ()
     expect(f.message).to.match(/SASL mechanism requested by client is not supported for re-authentication/);
   });
 
+  it('starts a re-authentication at most once a second (a SaslHandshake sooner is served as a request, as Kafka\'s KafkaChannel)', async () => {
+    const { auth, time } = setup(60_000);
+    await scramLogin(auth, 'alice', 'alice-pw');
+    const reauthenticate = async (): Promise<void> => {
+      await auth.onFrame(frame(ApiKeys.SASL_HANDSHAKE, 1, { mechanism: 'SCRAM-SHA-512' }));
+      const client = new ScramSaslClient(SCRAM_SHA_512, 'alice', 'alice-pw');
+      const first = await saslAuthenticate(auth, client.initialResponse());
+      expect((await saslAuthenticate(auth, client.evaluateChallenge(first.body.authBytes)!)).body.errorCode).to.equal(Errors.NONE.code);
+    };
+    const hs = (): Buffer => frame(ApiKeys.SASL_HANDSHAKE, 1, { mechanism: 'SCRAM-SHA-512' });
+    await time.sleep(100);
+    expect(auth.maybeBeginReauthentication(hs())).to.equal(true);
+    await reauthenticate();
+    await time.sleep(999);
+    expect(auth.maybeBeginReauthentication(hs()), 'within a second of the last start').to.equal(false);
+    expect(auth.complete).to.equal(true);
+    await time.sleep(1);
+    expect(auth.maybeBeginReauthentication(hs())).to.equal(true);
+    await reauthenticate();
+    expect(auth.complete).to.equal(true);
+  });
+
   it('an OAUTHBEARER session ends with its token', async () => {
     const { auth, time } = setup(3_600_000);
     await auth.onFrame(frame(ApiKeys.SASL_HANDSHAKE, 1, { mechanism: 'OAUTHBEARER' }));

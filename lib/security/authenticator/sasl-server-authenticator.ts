@@ -62,6 +62,9 @@ export interface AuthenticationStep {
   readonly principal?: KafkaPrincipal;
 }
 
+/** KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS. */
+const MIN_REAUTH_INTERVAL_MS = 1000;
+
 function sizePrefixed(bytes: Buffer): Buffer[] {
   const size = Buffer.allocUnsafe(4);
   size.writeInt32BE(bytes.length, 0);
@@ -79,6 +82,8 @@ export class SaslServerAuthenticator {
   /** Monotonic ms at which the session expires, or null (KIP-368). */
   private sessionExpirationMs: number | null = null;
   private clientSupportsReauthentication = false;
+  /** Monotonic ms at which the last re-authentication began (0: none yet). */
+  private lastReauthenticationStartMs = 0;
 
   constructor(private readonly options: SaslServerAuthenticatorOptions) {
     if (options.enabledMechanisms.length === 0) throw new Error('No SASL mechanisms are enabled');
@@ -105,11 +110,15 @@ export class SaslServerAuthenticator {
   /**
    * KafkaChannel.maybeBeginServerReauthentication: a SaslHandshake on an authenticated connection
    * starts re-authentication when the client announced it supports it (SaslAuthenticate v1+) and
-   * the session has a lifetime. Returns false when the frame is to be served as a request.
+   * the session has a lifetime, at most once a second (a SaslHandshake sooner is served as a
+   * request, which answers ILLEGAL_SASL_STATE). Returns false when the frame is to be served as a request.
    */
   maybeBeginReauthentication(frame: Buffer): boolean {
     if (this.state !== 'COMPLETE' || !this.clientSupportsReauthentication || this.sessionExpirationMs === null) return false;
     if (frame.length < 2 || frame.readInt16BE(0) !== ApiKeys.SASL_HANDSHAKE) return false;
+    const now = this.options.time.hiResClockMs();
+    if (this.lastReauthenticationStartMs !== 0 && now - this.lastReauthenticationStartMs < MIN_REAUTH_INTERVAL_MS) return false;
+    this.lastReauthenticationStartMs = now;
     this.previousPrincipal = this.principalValue;
     this.reauthenticating = true;
     this.state = 'REAUTH_PROCESS_HANDSHAKE';
