@@ -49,6 +49,8 @@ export class SocketServer {
   readonly memoryPool: MemoryPool;
   private readonly connectionOptions: ConnectionOptions;
   private readonly servers: net.Server[] = [];
+  /** The TLS servers of each TLS listener (one per bound address). */
+  private readonly tlsServers = new Map<string, tls.Server[]>();
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 0;
   private bound: BoundListener[] = [];
@@ -73,6 +75,17 @@ export class SocketServer {
   reconfigureConnectionQuotas(config: ConnectionQuotaConfig): void {
     this.connectionQuotas.updateConfig(config);
     this.admitWaiting();
+  }
+
+  /**
+   * A TLS listener's SslFactory has a new context (its key or trust store changed, KIP-226):
+   * connections accepted from now on use it; open connections keep theirs.
+   */
+  useNewSslContext(listenerName: string): void {
+    const ssl = this.listeners.find((l) => l.name === listenerName)?.channel?.ssl;
+    if (!ssl) return;
+    for (const server of this.tlsServers.get(listenerName) ?? []) server.setSecureContext(ssl.contextOptions);
+    this.log.info(`listener ${listenerName} serves its new SSL key store and trust store to new connections`);
   }
 
   get boundListeners(): readonly BoundListener[] {
@@ -130,6 +143,7 @@ export class SocketServer {
       this.closeLog.info(`ssl-handshake-${l.name}`, { listener: l.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message },
         `Failed authentication with ${socket.remoteAddress} (SSL handshake failed: ${err.message})`);
     });
+    this.tlsServers.set(l.name, [...this.tlsServers.get(l.name) ?? [], server]);
     return server;
   }
 

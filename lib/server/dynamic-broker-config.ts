@@ -9,7 +9,7 @@
 import type { KafkaConfig } from '../config/kafka-config.js';
 import { ConfigError } from '../config/config-def.js';
 import { BROKER_CONFIG_DEF } from '../config/broker-configs.js';
-import { BROKER_QUOTA_CONFIG_DEF, PER_BROKER_CONFIGS, isDynamicBrokerConfig, validateDynamicBrokerConfigs } from '../config/dynamic-config.js';
+import { BROKER_QUOTA_CONFIG_DEF, isDynamicBrokerConfig, perBrokerConfigs, validateDynamicBrokerConfigs } from '../config/dynamic-config.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { ConfigType } from '../zk/zk-data.js';
 import { logger } from '../utils/logger.js';
@@ -23,6 +23,12 @@ export interface BrokerReconfigurable {
   /** Throws ConfigError when the new config cannot be applied (the update is refused). */
   validateReconfiguration?(newConfig: KafkaConfig): void;
   reconfigure(oldConfig: KafkaConfig, newConfig: KafkaConfig): void;
+  /**
+   * Kafka's reload of a listener's key and trust store files whose configs did not change (an
+   * AlterConfigs that sets the same location again); throws ConfigError when the files on disk
+   * cannot be used (nothing changes then).
+   */
+  reloadFiles?(config: KafkaConfig): void;
 }
 
 export class DynamicBrokerConfig {
@@ -80,7 +86,7 @@ export class DynamicBrokerConfig {
   /** The cluster-wide dynamic configs changed (/config/brokers/<default>). */
   updateDefaultConfig(persistentProps: Readonly<Record<string, string>>): void {
     const props = this.usable(persistentProps);
-    for (const k of Object.keys(props).filter((n) => PER_BROKER_CONFIGS.has(n))) {
+    for (const k of perBrokerConfigs(Object.keys(props))) {
       this.log.error(`Per-broker configs defined at default cluster level will be ignored: ${k}`);
       delete props[k];
     }
@@ -107,6 +113,19 @@ export class DynamicBrokerConfig {
       : this.staticConfig.withDynamicConfigs(props, this.dynamicBrokerConfigs);
     const changed = changedKeys(this.current, next);
     for (const r of this.reconfigurables) if (changed.some((k) => r.reconfigurableConfigs.has(k))) r.validateReconfiguration?.(next);
+  }
+
+  /**
+   * Kafka's DynamicBrokerConfig.reloadUpdatedFilesWithoutConfigChange, for a per-broker
+   * AlterConfigs on this broker: the components whose configs `props` leaves unchanged reload the
+   * files those configs name (a key store replaced in place). Throws ConfigError when one refuses.
+   */
+  reloadUpdatedFilesWithoutConfigChange(props: Readonly<Record<string, string>>): void {
+    const next = this.staticConfig.withDynamicConfigs(this.dynamicDefaultConfigs, props);
+    const changed = changedKeys(this.current, next);
+    for (const r of this.reconfigurables) {
+      if (r.reloadFiles && !changed.some((k) => r.reconfigurableConfigs.has(k))) r.reloadFiles(next);
+    }
   }
 
   /**

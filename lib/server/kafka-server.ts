@@ -39,6 +39,7 @@ import { SYSTEM_TIME, type Time } from '../common/time.js';
 import { KafkaScheduler } from '../common/scheduler.js';
 import { FetchManager, FetchSessionCache } from './fetch-session.js';
 import { DEFAULT_ENTITY, DynamicBrokerConfig } from './dynamic-broker-config.js';
+import { listenerSslReconfigurable } from './listener-ssl-reconfigurable.js';
 import { LOG_CLEANER_CONFIGS, LOG_CONFIGS, SOCKET_SERVER_CONFIGS } from '../config/dynamic-config.js';
 import { ConfigError } from '../config/config-def.js';
 import { ReplicationQuotaManager, type ReplicationQuotas } from '../replication/replication-quota-manager.js';
@@ -164,7 +165,8 @@ export class KafkaServer {
     this.socketServer = new SocketServer(
       c.listeners.map((l) => ({
         name: l.listenerName, host: l.host, port: l.port,
-        channel: buildListenerChannel(c.listenerSecurity.get(l.listenerName)!, { credentials: this.credentialCache, time: this.time }),
+        // With the dynamic configs of /config/brokers (a key store set there since the last start).
+        channel: buildListenerChannel(this.dynamicConfig.currentConfig.listenerSecurity.get(l.listenerName)!, { credentials: this.credentialCache, time: this.time }),
       })),
       this.apis,
       {
@@ -349,6 +351,11 @@ export class KafkaServer {
       },
       reconfigure: (_old, newConfig) => this.socketServer.reconfigureConnectionQuotas(connectionQuotaConfig(newConfig)),
     });
+    // SslFactory of each TLS listener: its key and trust stores (listener-prefixed, per broker).
+    for (const l of this.socketServer.boundListeners) {
+      const ssl = l.channel?.ssl;
+      if (ssl) this.dynamicConfig.addReconfigurable(listenerSslReconfigurable(l.name, ssl, () => this.socketServer.useNewSslContext(l.name)));
+    }
   }
 
   /** The advertised endpoints as registered in ZooKeeper (bound ports for port 0; hostname for ''). */

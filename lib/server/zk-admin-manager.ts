@@ -34,7 +34,7 @@ import { ConfigHelper, ConfigResourceType, resourceNameToBrokerId, type Describe
 import { duplicateResources, prepareIncrementalConfigs, resourceKey, validateAlterConfigOps, type AlterConfigOp } from './admin/config-admin-manager.js';
 import { RuntimeLoggerManager } from './admin/runtime-logger-manager.js';
 import { DEFAULT_ENTITY, type DynamicBrokerConfig } from './dynamic-broker-config.js';
-import { validateDynamicBrokerConfigs } from '../config/dynamic-config.js';
+import { isPasswordConfig, validateDynamicBrokerConfigs } from '../config/dynamic-config.js';
 import { ConfigError } from '../config/config-def.js';
 import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME, isValidTopicName } from '../common/topic.js';
 
@@ -549,7 +549,22 @@ export class ZkAdminManager {
       if (err instanceof ConfigError) throw new InvalidRequestError(err.message);
       throw err;
     }
+    // DynamicBrokerConfig.toPersistentProps: a password is stored only encrypted with password.encoder.secret.
+    const passwords = Object.keys(props).filter(isPasswordConfig);
+    if (passwords.length > 0) {
+      const why = this.deps.config.getString('password.encoder.secret') === null ? 'Password encoder secret not configured'
+        : `kafkats does not encrypt dynamic password configs with password.encoder.secret; set ${passwords.join(', ')} in server.properties`;
+      throw new InvalidConfigError(`Invalid config value for resource ConfigResource(type=BROKER, name='${name}'): ${why}`);
+    }
     if (validateOnly) return;
+    if (perBrokerConfig) {
+      try {
+        this.deps.dynamicConfig?.reloadUpdatedFilesWithoutConfigChange(props);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new InvalidConfigError(`Invalid config value for resource ConfigResource(type=BROKER, name='${name}'): ${err.message}`);
+        throw err;
+      }
+    }
     this.log.info(perBrokerConfig ? `Updating broker ${brokerId} with new configuration : ${JSON.stringify(props)}` : `Updating brokers with new configuration : ${JSON.stringify(props)}`);
     await this.adminZkClient.changeEntityConfig(ConfigType.Broker, brokerId === null ? DEFAULT_ENTITY : String(brokerId), props);
   }

@@ -20,6 +20,7 @@ import { SCRAM_SHA_512 } from '../../lib/security/scram/scram-mechanism.js';
 import { credentialToString } from '../../lib/security/scram/scram-credential.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../../lib/protocol/index.js';
 import { Errors } from '../../lib/protocol/errors.js';
+import { RawConnection } from './raw-connection.js';
 
 const LIFETIME_MS = 3000;
 
@@ -46,65 +47,6 @@ function trackingSocketFactory(sockets: TrackedSocket[]): kafkajs.ISocketFactory
     sockets.push(tracked);
     return socket;
   };
-}
-
-/** A raw connection that speaks the protocol one request at a time, and never re-authenticates. */
-class RawConnection {
-  private readonly socket: net.Socket;
-  private buffered = Buffer.alloc(0);
-  private waiting: ((frame: Buffer | null) => void) | null = null;
-  closed = false;
-
-  private constructor(socket: net.Socket) {
-    this.socket = socket;
-    socket.on('data', (d: Buffer) => {
-      this.buffered = Buffer.concat([this.buffered, d]);
-      this.deliver();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.waiting?.(null);
-      this.waiting = null;
-    });
-    socket.on('error', () => undefined);
-  }
-
-  static open(bootstrap: string): Promise<RawConnection> {
-    const [host, port] = bootstrap.split(':');
-    return new Promise((resolve, reject) => {
-      const s = net.connect(Number(port), host, () => resolve(new RawConnection(s)));
-      s.once('error', reject);
-    });
-  }
-
-  private deliver(): void {
-    if (!this.waiting || this.buffered.length < 4) return;
-    const size = this.buffered.readInt32BE(0);
-    if (this.buffered.length < 4 + size) return;
-    const frame = this.buffered.subarray(4, 4 + size);
-    this.buffered = this.buffered.subarray(4 + size);
-    const w = this.waiting;
-    this.waiting = null;
-    w(frame);
-  }
-
-  /** The response frame, or null when the broker closed the connection instead of answering. */
-  exchange(frame: Buffer, timeoutMs = 15_000): Promise<Buffer | null> {
-    if (this.closed) return Promise.resolve(null);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no answer and no close')), timeoutMs);
-      this.waiting = (f) => {
-        clearTimeout(timer);
-        resolve(f);
-      };
-      this.socket.write(frame);
-      this.deliver();
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
 }
 
 describe('KIP-368 re-authentication on a SASL listener (connections.max.reauth.ms, kafkajs, librdkafka)', function () {

@@ -12,7 +12,8 @@
  * `ssl.enabled.protocols` bound the TLS versions, `ssl.cipher.suites` (Java names) become
  * OpenSSL's, `ssl.client.auth` asks for client certificates.
  */
-import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import tls from 'node:tls';
 import type { SslConfig, SslStoreConfig } from './ssl-config.js';
@@ -94,20 +95,20 @@ function keyStoreOptions(store: SslStoreConfig): tls.SecureContextOptions {
   return { key: keys[0], cert: certs.join('\n'), passphrase: store.keyPassword ?? undefined };
 }
 
-/** The certificates of a PKCS12 trust store, read by Debian's openssl. */
-function pkcs12Certificates(location: string, password: string | null): string {
+/** The certificates of a PKCS12 store (`-clcerts`: its own certificate only), read by Debian's openssl. */
+function pkcs12Certificates(location: string, password: string | null, kind: StoreKind = 'truststore', clcerts = false): string {
   let out: string;
   try {
-    out = execFileSync('openssl', ['pkcs12', '-in', location, '-nokeys', '-passin', 'env:KAFKATS_STORE_PASSWORD'], {
+    out = execFileSync('openssl', ['pkcs12', '-in', location, '-nokeys', ...(clcerts ? ['-clcerts'] : []), '-passin', 'env:KAFKATS_STORE_PASSWORD'], {
       env: { ...process.env, KAFKATS_STORE_PASSWORD: password ?? '' }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8',
     });
   } catch (err) {
     const e = err as { code?: string; stderr?: string };
-    if (e.code === 'ENOENT') throw new SslConfigError(`reading the PKCS12 trust store ${location} needs the openssl command (apt-get install openssl), or use a PEM trust store`);
-    throw new SslConfigError(`Failed to load SSL truststore ${location} of type PKCS12: ${(e.stderr ?? String(err)).split('\n')[0]} (check ssl.truststore.password)`);
+    if (e.code === 'ENOENT') throw new SslConfigError(`reading the PKCS12 ${kind} ${location} needs the openssl command (apt-get install openssl), or use a PEM ${kind}`);
+    throw new SslConfigError(`Failed to load SSL ${kind} ${location} of type PKCS12: ${(e.stderr ?? String(err)).split('\n')[0]} (check ssl.${kind}.password)`);
   }
   const certs = pemBlocks(out, isCertLabel);
-  if (certs.length === 0) throw new SslConfigError(`SSL truststore ${location} holds no certificates`);
+  if (certs.length === 0) throw new SslConfigError(`SSL ${kind} ${location} holds no certificates`);
   return certs.join('\n');
 }
 
@@ -159,17 +160,103 @@ export function createSecureContext(config: SslConfig, mode: 'server' | 'client'
   }
 }
 
-/**
- * Kafka's SslFactory: the secure context of one listener or client configuration, built once
- * (start-up fails on bad key material) and handed to every connection.
- */
-export class SslFactory {
+/** The certificate a key store presents (the first of its chain). */
+function keystoreCertificate(store: SslStoreConfig, opts: tls.SecureContextOptions): X509Certificate {
+  const pem = opts.pfx ? pkcs12Certificates(store.location!, store.password, 'keystore', true) : String(opts.cert);
+  const first = pemBlocks(pem, isCertLabel)[0];
+  if (!first) throw new SslConfigError(`SSL key store ${store.location ?? 'ssl.keystore.certificate.chain'} holds no certificate`);
+  return new X509Certificate(first);
+}
+
+/** Modification times of the store files a configuration names (Kafka's SslEngineFactory.shouldBeRebuilt). */
+function storeFileTimes(config: SslConfig): string {
+  return [config.keystore?.location, config.truststore?.location].map((f) => {
+    if (!f) return '-';
+    try {
+      return String(statSync(f).mtimeMs);
+    } catch {
+      return 'missing';
+    }
+  }).join('|');
+}
+
+/** What a configuration loads to: the context and the files it came from. */
+interface LoadedSsl {
+  readonly config: SslConfig;
   readonly contextOptions: tls.SecureContextOptions;
   readonly secureContext: tls.SecureContext;
+  readonly fileTimes: string;
+}
 
-  constructor(readonly config: SslConfig, readonly mode: 'server' | 'client') {
-    this.contextOptions = secureContextOptions(config, mode);
-    this.secureContext = createSecureContext(config, mode, this.contextOptions);
+function load(config: SslConfig, mode: 'server' | 'client'): LoadedSsl {
+  const fileTimes = storeFileTimes(config);
+  const contextOptions = secureContextOptions(config, mode);
+  return { config, contextOptions, secureContext: createSecureContext(config, mode, contextOptions), fileTimes };
+}
+
+/**
+ * Kafka's SslFactory: the secure context of one listener or client configuration, built once
+ * (start-up fails on bad key material) and handed to every connection. A listener's stores may be
+ * replaced at runtime (KIP-226): the new ones are loaded and checked first — a key store must keep
+ * the certificate's distinguished name and subject alternative names, a trust store cannot be
+ * added — and connections made afterwards use them; open connections keep theirs.
+ */
+export class SslFactory {
+  private loaded: LoadedSsl;
+
+  constructor(config: SslConfig, readonly mode: 'server' | 'client') {
+    this.loaded = load(config, mode);
+  }
+
+  get config(): SslConfig {
+    return this.loaded.config;
+  }
+
+  get contextOptions(): tls.SecureContextOptions {
+    return this.loaded.contextOptions;
+  }
+
+  get secureContext(): tls.SecureContext {
+    return this.loaded.secureContext;
+  }
+
+  /** SslFactory.validateReconfiguration: loads `config` and checks it may replace the current one; throws SslConfigError. */
+  validateReconfiguration(config: SslConfig): void {
+    this.prepare(config);
+  }
+
+  /** SslFactory.reconfigure: uses `config` from now on (checked as validateReconfiguration does). */
+  reconfigure(config: SslConfig): void {
+    this.loaded = this.prepare(config);
+  }
+
+  /**
+   * Reloads the store files when they changed on disk since they were loaded (the configuration
+   * being the same); true when the context was replaced. Throws SslConfigError (nothing changes).
+   */
+  reloadChangedFiles(): boolean {
+    if (storeFileTimes(this.loaded.config) === this.loaded.fileTimes) return false;
+    this.loaded = this.prepare(this.loaded.config);
+    return true;
+  }
+
+  private prepare(config: SslConfig): LoadedSsl {
+    const next = load(config, this.mode);
+    const old = this.loaded.config;
+    if (!old.keystore && config.keystore) throw new SslConfigError('Cannot add SSL keystore to an existing listener for which no keystore was configured.');
+    if (old.keystore && !config.keystore) throw new SslConfigError('Cannot remove the SSL keystore from an existing listener for which a keystore was configured.');
+    if (!old.truststore && config.truststore) throw new SslConfigError('Cannot add SSL truststore to an existing listener for which no truststore was configured.');
+    if (old.keystore && config.keystore) {
+      const was = keystoreCertificate(old.keystore, this.loaded.contextOptions);
+      const now = keystoreCertificate(config.keystore, next.contextOptions);
+      if (was.subject !== now.subject) {
+        throw new SslConfigError(`Keystore DistinguishedName does not match: existing ${dn(was)}, new ${dn(now)}`);
+      }
+      if ((was.subjectAltName ?? '') !== (now.subjectAltName ?? '')) {
+        throw new SslConfigError(`Keystore SubjectAltNames do not match: existing [${was.subjectAltName ?? ''}], new [${now.subjectAltName ?? ''}]`);
+      }
+    }
+    return next;
   }
 
   /** Server-side TLS options of a listener (tls.createServer builds its own context from them). */
@@ -193,4 +280,9 @@ export class SslFactory {
       checkServerIdentity: verifyHost ? tls.checkServerIdentity : (): undefined => undefined,
     };
   }
+}
+
+/** A certificate's subject as one line (`CN=broker, O=acme`). */
+function dn(cert: X509Certificate): string {
+  return cert.subject.split('\n').join(', ');
 }
