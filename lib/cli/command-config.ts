@@ -1,7 +1,8 @@
 /**
- * A tool's `--command-config` file (Kafka's AdminClient properties) turned into how kafkats' admin
- * client connects: `security.protocol` PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; `sasl.mechanism`
- * with `sasl.jaas.config` (PLAIN and SCRAM: `username`/`password`; OAUTHBEARER: unsecured login
+ * A tool's `--command-config` file (Kafka's client properties; the console tools' older
+ * `--producer.config` / `--consumer.config`) turned into how kafkats' admin client and kafkajs
+ * (lib/cli/kafkajs-support.ts) connect: `security.protocol` PLAINTEXT, SSL, SASL_PLAINTEXT or
+ * SASL_SSL; `sasl.mechanism` with `sasl.jaas.config` (PLAIN and SCRAM: `username`/`password`; OAUTHBEARER: unsecured login
  * claims); `ssl.truststore.*` / `ssl.keystore.*` (PEM or PKCS12, files or inline) and
  * `ssl.endpoint.identification.algorithm` (default https). What kafkats cannot do is a readable error.
  */
@@ -93,3 +94,5 @@ export function commandConfigSecurity(file: string | undefined, clientId: string
 }
 
 export const COMMAND_CONFIG_HELP = 'admin client settings: security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*, ssl.keystore.*';
+
+export const CLIENT_CONFIG_HELP = 'client security settings (a properties file): security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*, ssl.keystore.*';

@@ -11,7 +11,9 @@ import type { Command } from 'commander';
 import { randomInt } from 'node:crypto';
 import type { EachBatchPayload } from 'kafkajs';
 import { CliError, cliAction, collect, parseBootstrapServers, parseIntOption, parseKeyValues } from './cli-support.js';
-import { createKafka } from './kafkajs-support.js';
+import { createKafka, kafkajsSecurity } from './kafkajs-support.js';
+import { CLIENT_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
+import type { ClientChannelSecurity } from '../network/network-client.js';
 import { formatRecord, formatterConfig, type FormatterConfig, type FormattedRecord } from './message-formatter.js';
 import { AdminClient } from './admin-client.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, PartitionReader } from './partition-reader.js';
@@ -27,6 +29,8 @@ interface ConsumerOptions {
   maxMessages?: string;
   timeoutMs?: string;
   property: string[];
+  commandConfig?: string;
+  'consumer.config'?: string;
 }
 
 export function registerConsoleConsumer(program: Command): void {
@@ -37,6 +41,8 @@ export function registerConsoleConsumer(program: Command): void {
     .option('--topic <topic>', 'the topic to consume')
     .option('--include <regex>', 'consume every topic matching this regular expression (instead of --topic)')
     .option('--group <group>', 'consumer group id (default: a random console-consumer-<n> that commits nothing)')
+    .option('--command-config <file>', CLIENT_CONFIG_HELP)
+    .option('--consumer.config <file>', 'Kafka\'s older name of --command-config')
     .option('--from-beginning', 'start at the earliest offset when the group has no committed offset')
     .option('--partition <n>', 'read only this partition, without a group')
     .option('--offset <offset>', 'with --partition: earliest, latest (default) or an offset')
@@ -105,18 +111,19 @@ async function runConsumer(opts: ConsumerOptions): Promise<void> {
   } else if (opts.offset !== undefined) {
     throw new CliError('The partition is required when offset is specified.');
   }
+  const security = commandConfigSecurity(opts.commandConfig ?? opts['consumer.config'], 'console-consumer');
   const control = new RunControl(maxMessages, timeoutMs);
   try {
-    if (opts.partition !== undefined) await consumePartition(bootstrap, opts, format, control);
-    else await consumeGroup(bootstrap, opts, format, control);
+    if (opts.partition !== undefined) await consumePartition(bootstrap, security, opts, format, control);
+    else await consumeGroup(bootstrap, security, opts, format, control);
   } finally {
     process.stderr.write(`Processed a total of ${control.count} messages\n`);
   }
 }
 
-async function consumePartition(bootstrap: string[], opts: ConsumerOptions, format: FormatterConfig, control: RunControl): Promise<void> {
+async function consumePartition(bootstrap: string[], security: ClientChannelSecurity | null, opts: ConsumerOptions, format: FormatterConfig, control: RunControl): Promise<void> {
   const partition = parseIntOption('--partition', opts.partition)!;
-  const admin = new AdminClient(bootstrap, { clientId: 'console-consumer' });
+  const admin = new AdminClient(bootstrap, { clientId: 'console-consumer', security });
   try {
     const reader = new PartitionReader(admin, opts.topic!, partition);
     const resetTo = opts.fromBeginning ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP;
@@ -157,10 +164,10 @@ function fromKafkajs(partition: number, m: KafkajsMessage): FormattedRecord {
   return { timestampType: m.batchContext?.timestampType ?? 0, timestamp: m.timestamp, partition, offset: m.offset, key: m.key, value: m.value, headers };
 }
 
-async function consumeGroup(bootstrap: string[], opts: ConsumerOptions, format: FormatterConfig, control: RunControl): Promise<void> {
+async function consumeGroup(bootstrap: string[], security: ClientChannelSecurity | null, opts: ConsumerOptions, format: FormatterConfig, control: RunControl): Promise<void> {
   const explicitGroup = opts.group !== undefined;
   const groupId = opts.group ?? `console-consumer-${randomInt(100_000)}`;
-  const kafka = createKafka(bootstrap, 'console-consumer');
+  const kafka = createKafka(bootstrap, 'console-consumer', kafkajsSecurity(security));
   // A short fetch wait: stopping (max messages, timeout) waits for the fetch in flight.
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500, retry: { retries: 5 } });
   let crash: unknown = null;

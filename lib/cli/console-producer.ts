@@ -9,7 +9,8 @@
 import type { Command } from 'commander';
 import kafkajs, { type Message } from 'kafkajs';
 import { CliError, cliAction, collect, parseBootstrapServers, parseIntOption, parseKeyValues, stdinLines } from './cli-support.js';
-import { compressionTypeFor, createKafka } from './kafkajs-support.js';
+import { compressionTypeFor, createKafka, kafkajsSecurity } from './kafkajs-support.js';
+import { CLIENT_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 
 interface ProducerOptions {
   bootstrapServer?: string;
@@ -23,6 +24,8 @@ interface ProducerOptions {
   sync?: boolean;
   batchSize?: string;
   timeout?: string;
+  commandConfig?: string;
+  'producer.config'?: string;
 }
 
 export interface LineReaderConfig {
@@ -111,6 +114,8 @@ export function registerConsoleProducer(program: Command): void {
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
     .option('--topic <topic>', 'the topic to produce to')
     .option('--property <key=value>', 'line parsing: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable)', collect, [] as string[])
+    .option('--command-config <file>', CLIENT_CONFIG_HELP)
+    .option('--producer.config <file>', 'Kafka\'s older name of --command-config')
     .option('--producer-property <key=value>', 'producer settings: acks, compression.type, linger.ms (repeatable; others are ignored with a warning)', collect, [] as string[])
     .option('--acks <acks>', 'required acknowledgements: all (-1), 1 or 0 (default all)')
     .option('--request-required-acks <acks>', 'Kafka\'s spelling of --acks')
@@ -142,7 +147,8 @@ async function runProducer(opts: ProducerOptions): Promise<void> {
   const batchSize = opts.sync ? 1 : (parseIntOption('--batch-size', opts.batchSize, { min: 1 }) ?? 200);
   const lingerMs = parseIntOption('--timeout', opts.timeout ?? producerProps.get('linger.ms')) ?? 1000;
 
-  const kafka = createKafka(bootstrap, 'console-producer');
+  const security = commandConfigSecurity(opts.commandConfig ?? opts['producer.config'], 'console-producer');
+  const kafka = createKafka(bootstrap, 'console-producer', kafkajsSecurity(security));
   const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
   await producer.connect();
   let pending: Message[] = [];

@@ -14,7 +14,8 @@ import kafkajs, { type Admin } from 'kafkajs';
 import { ApiKeys } from '../protocol/index.js';
 import { AdminClient, errorText } from './admin-client.js';
 import { CliError, cliAction, collect, formatTable, parseBootstrapServers } from './cli-support.js';
-import { createKafka } from './kafkajs-support.js';
+import { createKafka, kafkajsSecurity } from './kafkajs-support.js';
+import { COMMAND_CONFIG_HELP, commandConfigSecurity } from './command-config.js';
 import { Errors } from '../protocol/errors.js';
 import { resetOffsets, type GroupView, type ResetOptions } from './consumer-group-reset.js';
 
@@ -31,6 +32,7 @@ interface GroupsOptions extends ResetOptions {
   verbose?: boolean;
   state?: boolean;
   offsets?: boolean;
+  commandConfig?: string;
 }
 
 export function registerConsumerGroups(program: Command): void {
@@ -38,6 +40,7 @@ export function registerConsumerGroups(program: Command): void {
     .command('consumer-groups')
     .description('list, describe, reset the offsets of and delete consumer groups (Kafka\'s kafka-consumer-groups.sh)')
     .option('--bootstrap-server <servers>', 'the brokers to connect to: host:port[,host:port…]')
+    .option('--command-config <file>', COMMAND_CONFIG_HELP)
     .option('--list', 'list all consumer groups')
     .option('--describe', 'describe groups: --offsets (default), --members [--verbose] or --state')
     .option('--reset-offsets', 'reset the committed offsets of inactive groups')
@@ -80,9 +83,10 @@ async function runGroups(opts: GroupsOptions): Promise<void> {
   if (opts.verbose && !opts.members) throw new CliError('--verbose goes with --describe --members');
   if (opts.export && !opts.resetOffsets) throw new CliError('--export goes with --reset-offsets');
   const bootstrap = parseBootstrapServers(opts.bootstrapServer);
-  const kafka = createKafka(bootstrap, 'kafkats-consumer-groups');
+  const security = commandConfigSecurity(opts.commandConfig, 'kafkats-consumer-groups');
+  const kafka = createKafka(bootstrap, 'kafkats-consumer-groups', kafkajsSecurity(security));
   const admin = kafka.admin();
-  const raw = new AdminClient(bootstrap, { clientId: 'kafkats-consumer-groups' });
+  const raw = new AdminClient(bootstrap, { clientId: 'kafkats-consumer-groups', security });
   await admin.connect();
   try {
     switch (actions[0]!) {

@@ -5,7 +5,8 @@
  * `{ compress(encoder), decompress(buffer) }`; gzip stays kafkajs' built-in codec.
  */
 import { createRequire } from 'node:module';
-import kafkajs, { type Kafka as KafkaClient, type KafkaConfig as KafkaClientConfig } from 'kafkajs';
+import kafkajs, { type Kafka as KafkaClient, type KafkaConfig as KafkaClientConfig, type Mechanism } from 'kafkajs';
+import type { ClientChannelSecurity } from '../network/network-client.js';
 import { CompressionType, compress, decompress } from '../record/compression.js';
 import { CliError } from './cli-support.js';
 
@@ -80,4 +81,48 @@ export function createKafka(brokers: string[], clientId: string, extra: Partial<
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     ...extra,
   });
+}
+
+/**
+ * kafkajs' `ssl` and `sasl` for a tool's --command-config security (lib/cli/command-config.ts):
+ * the TLS context kafkats built from the ssl.* keys, and the SASL exchange run by kafkats' own
+ * SaslClient of the mechanism (PLAIN, SCRAM-SHA-256/512, OAUTHBEARER) as a kafkajs
+ * authentication provider, so kafkajs and the tools' own admin client connect the same way.
+ */
+export function kafkajsSecurity(security: ClientChannelSecurity | null): Pick<KafkaClientConfig, 'ssl' | 'sasl'> {
+  if (!security) return {};
+  const out: Pick<KafkaClientConfig, 'ssl' | 'sasl'> = {};
+  if (security.ssl) {
+    // kafkajs gives each connection its host as servername.
+    const { servername: _servername, ...tlsOptions } = security.ssl.clientOptions('localhost');
+    out.ssl = tlsOptions;
+  }
+  const newSaslClient = security.newSaslClient;
+  if (newSaslClient) {
+    // kafkajs carries a token size-prefixed (the framing of SaslHandshake v0's raw tokens) both ways.
+    const sizePrefixed = (token: Buffer): Buffer => {
+      const out = Buffer.allocUnsafe(4 + token.length);
+      out.writeInt32BE(token.length, 0);
+      token.copy(out, 4);
+      return out;
+    };
+    const raw = { decode: (b: Buffer): Buffer => b.subarray(4, 4 + b.readInt32BE(0)), parse: (b: Buffer): Buffer => b };
+    const sasl: Mechanism = {
+      mechanism: newSaslClient().mechanismName,
+      authenticationProvider: ({ saslAuthenticate }) => ({
+        authenticate: async () => {
+          const client = newSaslClient();
+          let token: Buffer | null = client.initialResponse();
+          while (token !== null) {
+            const sent = sizePrefixed(token);
+            const challenge = await saslAuthenticate({ request: { encode: () => sent }, response: raw });
+            token = client.evaluateChallenge(Buffer.from(challenge ?? Buffer.alloc(0)));
+          }
+          if (!client.isComplete()) throw new CliError(`SASL/${client.mechanismName} exchange ended before completing`);
+        },
+      }),
+    };
+    out.sasl = sasl;
+  }
+  return out;
 }
