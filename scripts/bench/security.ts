@@ -4,10 +4,14 @@
  * and acks=all) started with lib/testing/cluster.ts from dist/ (run `npm run build` first), a
  * throw-away CA and broker certificate from lib/testing/dev-certificates.ts, a SCRAM user made with
  * AlterUserScramCredentials, and kcat (librdkafka) reading a file of one record per line.
+ * Followers replicate over the inter-broker listener: PLAINTEXT by default, the SASL_SSL one with
+ * `--inter-broker SASL_SSL` (SCRAM-SHA-512 as User:broker, whose credentials are written to
+ * ZooKeeper before the brokers start, as Kafka's docs say).
  *
  *   node --import tsx scripts/bench/security.ts
  *   options: --records N (default 500000), --size B (default 100), --repeat N (default 3, median
- *            reported; the listeners take turns within each round), --brokers 1|3
+ *            reported; the listeners take turns within each round), --brokers 1|3,
+ *            --inter-broker PLAINTEXT|SASL_SSL (default PLAINTEXT)
  *
  * Prints one markdown table: records/s and MB/s of record payload per listener, produce and
  * consume, and each listener's ratio to PLAINTEXT.
@@ -17,12 +21,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { startCluster, type RunningCluster } from '../../lib/testing/cluster.js';
 import { createDevCertificateAuthority, DEV_STORE_PASSWORD } from '../../lib/testing/dev-certificates.js';
-import { findFreePort } from '../../lib/testing/zookeeper-runner.js';
+import { findFreePort, startZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runner.js';
+import { pino } from 'pino';
+import { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
+import { setRootLogger } from '../../lib/utils/logger.js';
+import { credentialToString } from '../../lib/security/scram/scram-credential.js';
 import { ScramFormatter } from '../../lib/security/scram/scram-formatter.js';
 import { SCRAM_SHA_512 } from '../../lib/security/scram/scram-mechanism.js';
 import { ApiKeys } from '../../lib/protocol/index.js';
 import { createTopic, request } from '../../spec/integration/support.js';
 import { fmtRate, machineLine, markdownTable, median, recordFile, runTimed } from './bench-support.js';
+
+// The ZooKeeper client writing the broker user logs at info: the table stays alone on stdout.
+setRootLogger(pino({ level: 'warn' }, pino.destination(2)));
 
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -36,7 +47,11 @@ const BROKERS = Number(option('--brokers') ?? 1);
 const RF = BROKERS >= 3 ? 3 : 1;
 const ACKS = RF === 1 ? '1' : 'all';
 const WARM_UP_RECORDS = 100;
+const INTER_BROKER = (option('--inter-broker') ?? 'PLAINTEXT').toUpperCase();
+if (INTER_BROKER !== 'PLAINTEXT' && INTER_BROKER !== 'SASL_SSL') throw new Error('--inter-broker is PLAINTEXT or SASL_SSL');
 const USER = 'bench';
+const BROKER_USER = 'broker';
+const BROKER_PASSWORD = 'broker-secret';
 const PASSWORD = 'bench-secret';
 
 function log(msg: string): void {
@@ -61,12 +76,27 @@ async function measure(listener: Listener, cluster: RunningCluster, file: string
   if (w.code !== 0) throw new Error(`${listener.name}: warm-up kcat -P exited ${w.code}: ${w.stderr.slice(-500)}`);
   const p = await runTimed('kcat', ['-P', ...common, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', `acks=${ACKS}`], { stdinFile: file });
   if (p.code !== 0) throw new Error(`${listener.name}: kcat -P exited ${p.code}: ${p.stderr.slice(-500)}`);
+  // acks=all counts only on a full ISR: the followers did replicate over the inter-broker listener.
+  if (RF > 1) await cluster.waitForIsr(topic, 0, { size: RF, timeoutMs: 30_000 });
   // As in cluster.ts: -c N exits on the last record; queued.min.messages keeps librdkafka fetching.
   const quoted = common.map((a) => `'${a}'`).join(' ');
   const c = await runTimed('sh', ['-c', `kcat -C -q -e -c ${RECORDS + WARM_UP_RECORDS} -o beginning -X queued.min.messages=1000000 ${quoted} | wc -l`]);
   const got = Number(c.stdout.trim()) - WARM_UP_RECORDS;
   if (got !== RECORDS) throw new Error(`${listener.name}: kcat -C read ${got} of ${RECORDS} records: ${c.stderr.slice(-500)}`);
   return { produce: RECORDS / (p.ms / 1000), consume: RECORDS / (c.ms / 1000) };
+}
+
+/** The inter-broker SCRAM user, in ZooKeeper before any broker starts. */
+async function createBrokerUser(zookeeper: string): Promise<void> {
+  const zk = await KafkaZkClient.create({ connectString: zookeeper, sessionTimeoutMs: 10_000 });
+  try {
+    await zk.createTopLevelPaths();
+    await zk.setOrCreateEntityConfigs('users', BROKER_USER, {
+      'SCRAM-SHA-512': credentialToString(new ScramFormatter(SCRAM_SHA_512).generateCredential(BROKER_PASSWORD, 4096)),
+    });
+  } finally {
+    await zk.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -82,15 +112,25 @@ async function main(): Promise<void> {
     sslPorts.push(await findFreePort());
     saslPorts.push(await findFreePort());
   }
-  log(`starting ZooKeeper and ${BROKERS} broker(s) with PLAINTEXT, SSL and SASL_SSL listeners`);
+  log(`starting ZooKeeper and ${BROKERS} broker(s) with PLAINTEXT, SSL and SASL_SSL listeners (inter-broker: ${INTER_BROKER})`);
+  const zk = await startZooKeeper({ dataDir: path.join(tmp, 'zookeeper') });
+  const zookeeper = `${zk.connectString}${uniqueChroot()}`;
+  if (INTER_BROKER === 'SASL_SSL') await createBrokerUser(zookeeper);
+  const interBroker: Record<string, string> = INTER_BROKER === 'SASL_SSL'
+    ? { 'inter.broker.listener.name': 'SASL_SSL', 'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512' }
+    : {};
   const cluster = await startCluster({
     brokers: BROKERS,
+    zookeeper,
     output: 'buffer',
     extraListeners: (i) => `SSL://localhost:${sslPorts[i]},SASL_SSL://localhost:${saslPorts[i]}`,
     overrides: {
       'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL',
+      ...interBroker,
       'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
-      'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      // The broker's own credentials (used when it connects as the inter-broker client).
+      'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config':
+        `org.apache.kafka.common.security.scram.ScramLoginModule required username="${BROKER_USER}" password="${BROKER_PASSWORD}";`,
       'ssl.keystore.type': 'PKCS12',
       'ssl.keystore.location': brokerCert.p12Path,
       'ssl.keystore.password': DEV_STORE_PASSWORD,
@@ -126,6 +166,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await cluster.stop();
+    await zk.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   const base = rates.get('PLAINTEXT')!;
@@ -138,7 +179,7 @@ async function main(): Promise<void> {
     }
   }
   const table = markdownTable(['listener', 'kcat', `records/s (median of ${REPEAT}, min–max)`, 'MB/s', 'ratio to PLAINTEXT'], rows);
-  process.stdout.write(`\nMachine: ${machine}\nCommand: node --import tsx scripts/bench/security.ts ${argv.join(' ')} (${((Date.now() - t0) / 1000).toFixed(0)} s; ${BROKERS} broker(s), RF=${RF}, acks=${ACKS}, ${fmtRate(RECORDS).replace(' ', '')} × ${SIZE} B records, 1 partition)\n\n${table}\n`);
+  process.stdout.write(`\nMachine: ${machine}\nCommand: node --import tsx scripts/bench/security.ts ${argv.join(' ')} (${((Date.now() - t0) / 1000).toFixed(0)} s; ${BROKERS} broker(s), RF=${RF}, acks=${ACKS}, inter-broker ${INTER_BROKER}, ${fmtRate(RECORDS).replace(' ', '')} × ${SIZE} B records, 1 partition)\n\n${table}\n`);
 }
 
 main().then(
