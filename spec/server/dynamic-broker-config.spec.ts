@@ -5,7 +5,7 @@ import { KafkaConfig } from '../../lib/config/kafka-config.js';
 import { ConfigSource } from '../../lib/config/config-def.js';
 import { describeBrokerConfigs } from '../../lib/config/describe.js';
 import { DynamicBrokerConfig } from '../../lib/server/dynamic-broker-config.js';
-import { validateDynamicBrokerConfigs } from '../../lib/config/dynamic-config.js';
+import { isPasswordConfig, validateDynamicBrokerConfigs } from '../../lib/config/dynamic-config.js';
 
 const staticConfig = (extra: Record<string, string> = {}): KafkaConfig =>
   KafkaConfig.fromProps({ 'zookeeper.connect': 'localhost:2181', 'broker.id': '1', 'log.dirs': '/tmp/x', 'log.retention.hours': '24', ...extra });
@@ -19,6 +19,18 @@ describe('DynamicBrokerConfig (KIP-226)', () => {
     expect(() => validateDynamicBrokerConfigs({ 'log.retention.ms': 'soon' }, false)).to.throw(/Invalid value soon for configuration log.retention.ms/);
     expect(() => validateDynamicBrokerConfigs({ 'leader.replication.throttled.rate': '-5' }, true)).to.throw(/leader.replication.throttled.rate/);
     expect(() => validateDynamicBrokerConfigs({ 'my.custom.key': 'x', 'log.retention.ms': '1000', 'follower.replication.throttled.rate': '100' }, false)).to.not.throw();
+  });
+
+  it('takes a listener\'s SSL store keys only with the listener prefix and per broker; a listener-prefixed value is checked as its base key', () => {
+    expect(() => validateDynamicBrokerConfigs({ 'ssl.keystore.location': '/k.p12', 'ssl.truststore.location': '/t.pem' }, true))
+      .to.throw('These security configs can be dynamically updated only per-listener using the listener prefix: Set(ssl.keystore.location, ssl.truststore.location)');
+    expect(() => validateDynamicBrokerConfigs({ 'listener.name.ssl.ssl.keystore.location': '/k.p12' }, false))
+      .to.throw('Cannot update these configs at default cluster level, broker id must be specified: Set(listener.name.ssl.ssl.keystore.location)');
+    expect(() => validateDynamicBrokerConfigs({ 'listener.name.ssl.max.connections': '10' }, false)).to.not.throw();
+    expect(() => validateDynamicBrokerConfigs({ 'listener.name.ssl.max.connections': 'many' }, true)).to.throw(/Invalid value many for configuration max.connections/);
+    expect(() => validateDynamicBrokerConfigs({ 'listener.name.ssl.ssl.keystore.location': '/k.p12' }, true)).to.not.throw();
+    expect(['listener.name.ssl.ssl.keystore.password', 'ssl.key.password', 'listener.name.sasl.plain.sasl.jaas.config', 'listener.name.ssl.ssl.keystore.location']
+      .map(isPasswordConfig)).to.deep.equal([true, true, true, false]);
   });
 
   it('layers this broker’s configs over the cluster default over the static ones, and tells a reconfigurable old and new', () => {
