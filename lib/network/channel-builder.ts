@@ -56,8 +56,9 @@ export class UntrustedClientCertificateError extends Error {
   }
 }
 
-export function buildListenerChannel(security: ListenerSecurityConfig, deps: ChannelBuilderDeps): ListenerChannel {
-  const ssl = security.ssl ? new SslFactory(security.ssl, 'server') : null;
+/** `interBrokerListener`: its key and trust stores must keep trusting each other when they change (Kafka's keystoreVerifiableUsingTruststore). */
+export function buildListenerChannel(security: ListenerSecurityConfig, deps: ChannelBuilderDeps, interBrokerListener = false): ListenerChannel {
+  const ssl = security.ssl ? new SslFactory(security.ssl, 'server', { keystoreVerifiableUsingTruststore: interBrokerListener }) : null;
   const mapper = security.ssl ? new SslPrincipalMapper(security.ssl.principalMappingRules) : null;
   const sasl = security.sasl;
   return {

@@ -166,7 +166,8 @@ export class KafkaServer {
       c.listeners.map((l) => ({
         name: l.listenerName, host: l.host, port: l.port,
         // With the dynamic configs of /config/brokers (a key store set there since the last start).
-        channel: buildListenerChannel(this.dynamicConfig.currentConfig.listenerSecurity.get(l.listenerName)!, { credentials: this.credentialCache, time: this.time }),
+        channel: buildListenerChannel(this.dynamicConfig.currentConfig.listenerSecurity.get(l.listenerName)!, { credentials: this.credentialCache, time: this.time },
+          l.listenerName === c.interBrokerListenerName),
       })),
       this.apis,
       {
@@ -351,10 +352,13 @@ export class KafkaServer {
       },
       reconfigure: (_old, newConfig) => this.socketServer.reconfigureConnectionQuotas(connectionQuotaConfig(newConfig)),
     });
-    // SslFactory of each TLS listener: its key and trust stores (listener-prefixed, per broker).
+    // SslFactory of each TLS listener: its key and trust stores (listener-prefixed, per broker);
+    // the inter-broker listener's also for the broker's own outgoing connections.
     for (const l of this.socketServer.boundListeners) {
       const ssl = l.channel?.ssl;
-      if (ssl) this.dynamicConfig.addReconfigurable(listenerSslReconfigurable(l.name, ssl, () => this.socketServer.useNewSslContext(l.name)));
+      if (!ssl) continue;
+      const clientSsl = l.name === this.config.interBrokerListenerName ? this.interBrokerSecurity?.ssl : null;
+      this.dynamicConfig.addReconfigurable(listenerSslReconfigurable(l.name, clientSsl ? [ssl, clientSsl] : [ssl], () => this.socketServer.useNewSslContext(l.name)));
     }
   }
 

@@ -3,7 +3,8 @@
  * ListenerReconfigurable, KIP-226): its `listener.name.<l>.ssl.keystore.*` / `ssl.truststore.*`
  * keys, set per broker. An update is loaded and checked before it is accepted (SslFactory's rules;
  * a refusal is a ConfigError, which AlterConfigs answers with its message); once applied, the
- * listener's TLS servers take the new context for connections accepted afterwards.
+ * listener's TLS servers take the new context for connections accepted afterwards, and so do the
+ * broker's own connections to the inter-broker listener (their client-side SslFactory).
  */
 import type { KafkaConfig } from '../config/kafka-config.js';
 import { ConfigError } from '../config/config-def.js';
@@ -21,8 +22,8 @@ function asConfigError<T>(fn: () => T): T {
   }
 }
 
-/** `apply` hands the factory's new context to the listener's servers. */
-export function listenerSslReconfigurable(listenerName: string, ssl: SslFactory, apply: () => void): BrokerReconfigurable {
+/** `factories`: the listener's (first) and the inter-broker client's; `apply` hands the listener's new context to its servers. */
+export function listenerSslReconfigurable(listenerName: string, factories: readonly SslFactory[], apply: () => void): BrokerReconfigurable {
   const prefix = `listener.name.${listenerName.toLowerCase()}.`;
   const sslOf = (config: KafkaConfig): SslConfig => {
     const next = config.listenerSecurity.get(listenerName)?.ssl;
@@ -31,13 +32,17 @@ export function listenerSslReconfigurable(listenerName: string, ssl: SslFactory,
   };
   return {
     reconfigurableConfigs: new Set(DYNAMIC_SECURITY_CONFIGS.map((k) => prefix + k)),
-    validateReconfiguration: (newConfig) => asConfigError(() => ssl.validateReconfiguration(sslOf(newConfig))),
+    validateReconfiguration: (newConfig) => asConfigError(() => factories.forEach((f) => f.validateReconfiguration(sslOf(newConfig)))),
     reconfigure: (_old, newConfig) => {
-      ssl.reconfigure(sslOf(newConfig));
+      for (const f of factories) f.reconfigure(sslOf(newConfig));
       apply();
     },
     reloadFiles: () => {
-      if (asConfigError(() => ssl.reloadChangedFiles())) apply();
+      // Checked on every factory before any changes.
+      const config = factories[0]!.config;
+      asConfigError(() => factories.forEach((f) => f.validateReconfiguration(config)));
+      const reloaded = factories.map((f) => f.reloadChangedFiles());
+      if (reloaded[0]) apply();
     },
   };
 }

@@ -6,15 +6,18 @@
  * and an SSL listener requiring client certificates. Users are created with
  * AlterUserScramCredentials; the principal each client authenticates as reaches the ACL authorizer.
  * Over SASL_SSL: produce, group consume, admin (kafkajs, kcat, confluent-kafka-python, the CLI) and
- * kafkajs transactions; a leader and then the controller are killed with -9 and replaced.
+ * kafkajs transactions; the inter-broker listener's key store is renewed at runtime; a leader and
+ * then the controller are killed with -9 and replaced.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
 import kafkajs from 'kafkajs';
 import { consumeWithGroup, eventually, kcat, python, rawExchange, request, run, useCluster } from './support.js';
+import { RawConnection } from './raw-connection.js';
 import { createDevCertificateAuthority, type DevCertificate, type DevCertificateAuthority } from '../../lib/testing/dev-certificates.js';
 import { findFreePort, sharedZooKeeper, uniqueChroot } from '../../lib/testing/zookeeper-runner.js';
 import { REPO_ROOT } from '../../lib/testing/broker-process.js';
@@ -156,6 +159,43 @@ describe('TLS and SASL listeners on 3 brokers (kafkajs, kcat, SASL_SSL inter-bro
 
   it('replicates over the SASL_SSL inter-broker listener: an RF 3 topic gets full ISRs', async () => {
     for (let p = 0; p < 3; p++) expect(await cluster().waitForIsr('secured', p, { timeoutMs: 60_000 })).to.have.length(3);
+  });
+
+  it('the inter-broker listener takes a renewed key store of the same CA at runtime (IncrementalAlterConfigs) and refuses one its peers would not trust', async () => {
+    const alter = async (value: string): Promise<{ errorCode: number; errorMessage: string | null }> => {
+      const { errorCode, errorMessage } = (await request(plaintext(), ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1, {
+        resources: [{ resourceType: 4, resourceName: '0', configs: [{ name: 'listener.name.internal.ssl.keystore.location', configOperation: 0, value }] }], validateOnly: false,
+      })).responses[0]!;
+      return { errorCode, errorMessage };
+    };
+    const foreign = createDevCertificateAuthority(path.join(dir, 'foreign-ca'), '/CN=foreign-ca').issue('broker');
+    const refused = await alter(foreign.p12Path);
+    expect(errorForCode(refused.errorCode).name).to.equal('INVALID_REQUEST');
+    expect(refused.errorMessage).to.match(/new key store is not trusted by the trust store in use/);
+    const renewed = ca.issue('broker-renewed', { subject: '/CN=broker' });
+    expect(await alter(renewed.p12Path)).to.deep.equal({ errorCode: 0, errorMessage: null });
+    const served = async (): Promise<string> => {
+      const conn = await RawConnection.openTls(internal()[0]!, ca.caPem);
+      conn.close();
+      return conn.peerCertificate!.serialNumber;
+    };
+    await eventually(async () => (await served()) === new X509Certificate(renewed.certPem).serialNumber, 30_000, 'broker 0 serves the renewed certificate');
+    // Replication and clients go on (a topic of its own: later specs read all of 'secured').
+    const admin = new kafkajs.Kafka({ clientId: 'admin', brokers: [plaintext()], logLevel: kafkajs.logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'after-renewal', numPartitions: 1, replicationFactor: 3 }] });
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = saslKafka('alice', 'alice-secret').producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: 'after-renewal', acks: -1, messages: [{ value: 'after-renewal' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    expect(await cluster().waitForIsr('after-renewal', 0, { timeoutMs: 30_000 })).to.have.length(3);
   });
 
   it('kafkajs over SASL_SSL with SCRAM-SHA-512 (a user made with AlterUserScramCredentials) produces with acks=all and consumes in a group', async () => {

@@ -66,6 +66,34 @@ describe('SSL key material and principals', () => {
     ]) expect(new SslFactory(sslConfig(null, ts), 'client').secureContext, ts.type).to.be.an('object');
   });
 
+  it('replaces its stores at runtime only with a key store of the same DN and SANs; an inter-broker listener\'s also trusted both ways', function () {
+    this.timeout(30_000);
+    const first = ca.issue('reload-1', { subject: '/CN=reloaded' });
+    const second = ca.issue('reload-2', { subject: '/CN=reloaded' });
+    const renamed = ca.issue('reload-3', { subject: '/CN=renamed' });
+    const otherCa = createDevCertificateAuthority(path.join(dir, 'other-ca'), '/CN=other-ca');
+    const foreign = otherCa.issue('reload-4', { subject: '/CN=reloaded' });
+    const pem = (c: { pemPath: string }): SslStoreConfig => ({ type: 'PEM', location: c.pemPath, password: null });
+    const trust: SslStoreConfig = { type: 'PEM', location: ca.caPath, password: null };
+    const serial = (f: SslFactory): string => new X509Certificate(String(f.contextOptions.cert).split('-----END CERTIFICATE-----')[0] + '-----END CERTIFICATE-----\n').serialNumber;
+
+    const listener = new SslFactory(sslConfig({ type: 'PKCS12', location: first.p12Path, password: DEV_STORE_PASSWORD }, null), 'server');
+    const before = listener.secureContext;
+    listener.reconfigure(sslConfig(pem(second), null));
+    expect(listener.secureContext).to.not.equal(before);
+    expect(serial(listener)).to.equal(new X509Certificate(second.certPem).serialNumber);
+    expect(() => listener.reconfigure(sslConfig(pem(renamed), null))).to.throw(SslConfigError, /Keystore DistinguishedName does not match: existing CN=reloaded, new CN=renamed/);
+    expect(() => listener.reconfigure(sslConfig(pem(second), trust))).to.throw(SslConfigError, /Cannot add SSL truststore/);
+    expect(serial(listener)).to.equal(new X509Certificate(second.certPem).serialNumber);
+    // Any listener takes a certificate of another CA; the inter-broker one not, as its peers would refuse it.
+    listener.validateReconfiguration(sslConfig(pem(foreign), null));
+    const interBroker = new SslFactory(sslConfig(pem(first), trust), 'server', { keystoreVerifiableUsingTruststore: true });
+    interBroker.validateReconfiguration(sslConfig(pem(second), trust));
+    expect(() => interBroker.validateReconfiguration(sslConfig(pem(foreign), trust))).to.throw(SslConfigError, /new key store is not trusted by the trust store in use/);
+    expect(() => interBroker.validateReconfiguration(sslConfig(pem(first), { type: 'PEM', location: otherCa.caPath, password: null })))
+      .to.throw(SslConfigError, /key store in use is not trusted by the new trust store/);
+  });
+
   it('stops with readable errors: JKS (naming keytool), wrong password, missing file, PEM under another type, no key store', function () {
     this.timeout(30_000);
     const jks = path.join(dir, 'broker.jks');

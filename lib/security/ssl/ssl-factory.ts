@@ -168,6 +168,45 @@ function keystoreCertificate(store: SslStoreConfig, opts: tls.SecureContextOptio
   return new X509Certificate(first);
 }
 
+/** Every certificate of a key store: its own first, then the rest of its chain. */
+function keystoreChain(store: SslStoreConfig, opts: tls.SecureContextOptions): X509Certificate[] {
+  const leaf = keystoreCertificate(store, opts);
+  const all = opts.pfx ? pkcs12Certificates(store.location!, store.password, 'keystore') : String(opts.cert);
+  return [leaf, ...pemBlocks(all, isCertLabel).map((c) => new X509Certificate(c)).filter((c) => c.fingerprint256 !== leaf.fingerprint256)];
+}
+
+/** Whether `chain` (a key store's certificates, its own first) leads to a certificate of `trusted`. */
+function chainTrusted(chain: readonly X509Certificate[], trusted: readonly X509Certificate[]): boolean {
+  const pool = [...chain.slice(1), ...trusted];
+  const isTrusted = (c: X509Certificate): boolean => trusted.some((t) => t.fingerprint256 === c.fingerprint256);
+  let cert = chain[0]!;
+  for (let depth = 0; depth < 10; depth++) {
+    if (isTrusted(cert)) return true;
+    const current = cert;
+    const issuer = pool.find((c) => current.checkIssued(c) && current.verify(c.publicKey));
+    if (!issuer || issuer.fingerprint256 === cert.fingerprint256) return false;
+    cert = issuer;
+  }
+  return false;
+}
+
+/**
+ * Kafka's SslEngineValidator for the inter-broker listener: the new key store must be trusted by
+ * the old trust store (the peers still hold it) and the old key store by the new trust store.
+ */
+function validateTrustBothWays(old: LoadedSsl, next: LoadedSsl): void {
+  const trusted = (l: LoadedSsl): X509Certificate[] | null =>
+    l.contextOptions.ca ? pemBlocks(String(l.contextOptions.ca), isCertLabel).map((c) => new X509Certificate(c)) : null;
+  const pairs: Array<[LoadedSsl, LoadedSsl, string]> = [[next, old, 'new key store is not trusted by the trust store in use'],
+    [old, next, 'key store in use is not trusted by the new trust store']];
+  for (const [keys, trust, what] of pairs) {
+    const ca = trusted(trust);
+    if (!keys.config.keystore || ca === null) continue;
+    const chain = keystoreChain(keys.config.keystore, keys.contextOptions);
+    if (!chainTrusted(chain, ca)) throw new SslConfigError(`Validation of dynamic config update of SSLFactory failed: the ${what} (${dn(chain[0]!)})`);
+  }
+}
+
 /** Modification times of the store files a configuration names (Kafka's SslEngineFactory.shouldBeRebuilt). */
 function storeFileTimes(config: SslConfig): string {
   return [config.keystore?.location, config.truststore?.location].map((f) => {
@@ -204,7 +243,11 @@ function load(config: SslConfig, mode: 'server' | 'client'): LoadedSsl {
 export class SslFactory {
   private loaded: LoadedSsl;
 
-  constructor(config: SslConfig, readonly mode: 'server' | 'client') {
+  /**
+   * `keystoreVerifiableUsingTruststore` (Kafka: the inter-broker listener's factory): a new key or
+   * trust store must also keep the two trusting each other.
+   */
+  constructor(config: SslConfig, readonly mode: 'server' | 'client', private readonly options: { keystoreVerifiableUsingTruststore?: boolean } = {}) {
     this.loaded = load(config, mode);
   }
 
@@ -256,6 +299,7 @@ export class SslFactory {
         throw new SslConfigError(`Keystore SubjectAltNames do not match: existing [${was.subjectAltName ?? ''}], new [${now.subjectAltName ?? ''}]`);
       }
     }
+    if (this.options.keystoreVerifiableUsingTruststore) validateTrustBothWays(this.loaded, next);
     return next;
   }
 
