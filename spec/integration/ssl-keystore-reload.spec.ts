@@ -17,6 +17,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { eventually, request, useCluster } from './support.js';
 import { RawConnection } from './raw-connection.js';
+import { kafkatsOk } from '../cli/support.js';
 import { createDevCertificateAuthority, DEV_STORE_PASSWORD, type DevCertificate, type DevCertificateAuthority } from '../../lib/testing/dev-certificates.js';
 import { findFreePort } from '../../lib/testing/zookeeper-runner.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../../lib/protocol/index.js';
@@ -89,7 +90,10 @@ describe('SSL key store reload without restart (listener.name.<l>.ssl.keystore.l
     try {
       expect(old.peerCertificate!.serialNumber).to.equal(serialOf(first));
       expect(await metadataAnswered(old, 1)).to.equal(true);
-      expect(await alter('0', 'listener.name.ssl.ssl.keystore.location', second.p12Path)).to.deep.equal({ error: 'NONE', message: null });
+      // As README says it: Kafka's kafka-configs.sh command line.
+      const cli = await kafkatsOk(['configs', '--bootstrap-server', cluster().bootstrapServers[0]!, '--entity-type', 'brokers', '--entity-name', '0',
+        '--alter', '--add-config', `listener.name.ssl.ssl.keystore.location=${second.p12Path}`]);
+      expect(cli.stdout).to.equal('Completed updating config for broker 0.\n');
       await eventually(async () => (await servedSerial()) === serialOf(second), 30_000, 'new connections get the new certificate');
       expect(await metadataAnswered(old, 2), 'the connection opened before the change').to.equal(true);
       expect(old.peerCertificate!.serialNumber).to.equal(serialOf(first));
