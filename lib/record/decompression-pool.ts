@@ -146,7 +146,7 @@ export class DecompressionPool {
       if (i < 0) return;
       this.workers.splice(i, 1);
       w.idleTimer?.cancel();
-      w.busy?.reject(new CorruptMessageError(`decompression failed: ${err.message}`));
+      w.busy?.reject(new CorruptMessageError(`decompression failed: ${err.message || err.name || String(err)}`));
       w.busy = null;
       this.dispatch();
     };

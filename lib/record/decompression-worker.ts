@@ -45,8 +45,23 @@ async function run(job: DecompressionJob): Promise<void> {
   } catch (err) {
     result = { id: job.id, error: err instanceof Error ? err.message : String(err), corrupt: err instanceof CorruptMessageError };
   }
-  port!.postMessage(result, transfer);
+  post(result, transfer);
   if (process.memoryUsage().arrayBuffers - handedOver > COLLECT_ABOVE_BYTES) gc?.();
+}
+
+/**
+ * Posts the result, its memory transferred. A native codec's output (lz4-napi's) may live in an
+ * ArrayBuffer that Node 24 refuses to transfer (DataCloneError, nothing detached): that one is
+ * copied into memory of this thread's own and the copy transferred.
+ */
+function post(result: DecompressionResult, transfer: ArrayBuffer[]): void {
+  try {
+    port!.postMessage(result, transfer);
+  } catch (err) {
+    if (!('data' in result) || !(err instanceof Error && err.name === 'DataCloneError')) throw err;
+    const copy = new Uint8Array(result.data);
+    port!.postMessage({ id: result.id, data: copy } satisfies DecompressionResult, [copy.buffer]);
+  }
 }
 
 port.on('message', (job: DecompressionJob) => void run(job));
