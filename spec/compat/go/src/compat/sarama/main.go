@@ -352,7 +352,11 @@ func (m *groupMember) Cleanup(sarama.ConsumerGroupSession) error { return nil }
 
 func (m *groupMember) ConsumeClaim(s sarama.ConsumerGroupSession, c sarama.ConsumerGroupClaim) error {
 	m.mu.Lock()
-	m.initial[c.Partition()] = c.InitialOffset()
+	// The first claim of a partition is the one the check is about: a later one (the group
+	// rebalancing while the members close one after the other) starts past what was read.
+	if _, seen := m.initial[c.Partition()]; !seen {
+		m.initial[c.Partition()] = c.InitialOffset()
+	}
 	m.mu.Unlock()
 	for msg := range c.Messages() {
 		m.mu.Lock()
