@@ -8,7 +8,7 @@
  * defined, so a Kafka server.properties loads without warnings and DescribeConfigs lists them.
  */
 import {
-  ConfigDef, INT_MAX, LONG_MAX, DOUBLE_MAX, atLeast, between, validString, validList, check, nonEmptyString,
+  ConfigDef, type ConfigValues, INT_MAX, LONG_MAX, DOUBLE_MAX, atLeast, between, validString, validList, check, nonEmptyString,
 } from './config-def.js';
 import { parseKafkaPrincipal, type KafkaPrincipal } from '../common/kafka-principal.js';
 
@@ -41,7 +41,7 @@ export const LATEST_IBP = '3.9-IV0';
 const metadataVersion = check('a Kafka version such as 2.8, 3.0-IV1 or 3.9', (v) =>
   /^\d+\.\d+(\.\d+)?(-IV\d+)?$/.test(v as string) ? undefined : 'Not a valid Kafka version (for example 3.0-IV1)');
 
-function d(def: ConfigDef): ConfigDef {
+function d<V extends object>(def: ConfigDef<V>) {
   return def
     // ----- ZooKeeper -----
     .define('zookeeper.connect', 'string', null, 'high',
@@ -213,7 +213,7 @@ function d(def: ConfigDef): ConfigDef {
       { validator: atLeast(-2), topicKey: 'local.retention.bytes' });
 }
 
-function replication(def: ConfigDef): ConfigDef {
+function replication<V extends object>(def: ConfigDef<V>) {
   return def
     .define('controller.socket.timeout.ms', 'int', 30000, 'medium', 'Timeout of controller-to-broker requests.')
     .define('controller.message.queue.size', 'int', INT_MAX, 'low', 'Capacity of the controller-to-broker send queue per broker.')
@@ -337,8 +337,22 @@ function replication(def: ConfigDef): ConfigDef {
 }
 
 /** Builds the broker ConfigDef (one shared instance is exported as BROKER_CONFIG_DEF). */
-export function brokerConfigDef(): ConfigDef {
+export function brokerConfigDef() {
   return replication(d(new ConfigDef()));
 }
 
-export const BROKER_CONFIG_DEF: ConfigDef = brokerConfigDef();
+export const BROKER_CONFIG_DEF = brokerConfigDef();
+
+/** Every broker key with its parsed type (nullable where Kafka has no default), from the table above. */
+export type BrokerConfigValues = ConfigValues<typeof BROKER_CONFIG_DEF>;
+export type BrokerConfigName = keyof BrokerConfigValues & string;
+
+/** Typed reads of broker keys: a KafkaConfig, or the table's defaults (BROKER_CONFIG_DEFAULTS). */
+export interface BrokerConfigReader {
+  get<K extends BrokerConfigName>(name: K): BrokerConfigValues[K];
+}
+
+/** The table's defaults as a BrokerConfigReader (Kafka's defaults with no server.properties at all). */
+export const BROKER_CONFIG_DEFAULTS: BrokerConfigReader = {
+  get: <K extends BrokerConfigName>(name: K) => BROKER_CONFIG_DEF.key(name)!.defaultValue as BrokerConfigValues[K],
+};

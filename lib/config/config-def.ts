@@ -14,6 +14,22 @@ export type ConfigType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'doub
 export type Importance = 'high' | 'medium' | 'low';
 export type ConfigValue = boolean | number | string | string[] | null;
 
+/** The parsed JS type of a ConfigType (Kafka's ConfigDef.Type → Java type). */
+export interface ConfigTypeValues {
+  boolean: boolean;
+  string: string;
+  class: string;
+  password: string;
+  int: number;
+  short: number;
+  long: number;
+  double: number;
+  list: string[];
+}
+
+/** The parsed type of a key defined with type `T` and default `D`: nullable when there is no default. */
+export type DefinedValue<T extends ConfigType, D> = D extends null | undefined ? ConfigTypeValues[T] | null : ConfigTypeValues[T];
+
 /** Java's Long.MAX_VALUE as a JS number ("never"); same constant as lib/log/log-config.ts. */
 export const LONG_MAX = Number.MAX_SAFE_INTEGER;
 export const INT_MAX = 2147483647;
@@ -162,13 +178,19 @@ export interface DefineOptions {
   deprecated?: boolean;
 }
 
-/** An ordered table of ConfigKeys with typed parsing and validation. */
-export class ConfigDef {
+/**
+ * An ordered table of ConfigKeys with typed parsing and validation. `V` maps every defined name to
+ * its parsed type; it grows with each `define`, so a table built in one chain types its own values
+ * (`ConfigValues<typeof BROKER_CONFIG_DEF>`).
+ */
+export class ConfigDef<V extends object = {}> {
+  /** Type-level only: the parsed type of every defined key. */
+  declare readonly valueTypes: V;
   private readonly byName = new Map<string, ConfigKey>();
   private readonly byLowerName = new Map<string, ConfigKey>();
 
-  define(name: string, type: ConfigType, defaultValue: ConfigValue | undefined, importance: Importance, doc: string,
-    options: DefineOptions = {}): this {
+  define<N extends string, T extends ConfigType, D extends ConfigValue | undefined>(name: N, type: T, defaultValue: D,
+    importance: Importance, doc: string, options: DefineOptions = {}): ConfigDef<V & { readonly [K in N]: DefinedValue<T, D> }> {
     if (this.byName.has(name)) throw new Error(`Configuration ${name} is defined twice.`);
     const parsedDefault = defaultValue === undefined || defaultValue === null
       ? null
@@ -185,7 +207,7 @@ export class ConfigDef {
     if (parsedDefault !== null) key.validator?.ensureValid(name, parsedDefault);
     this.byName.set(name, key);
     this.byLowerName.set(name.toLowerCase(), key);
-    return this;
+    return this as ConfigDef<V & { readonly [K in N]: DefinedValue<T, D> }>;
   }
 
   has(name: string): boolean {
@@ -222,6 +244,9 @@ export class ConfigDef {
     return value;
   }
 }
+
+/** The key → parsed type map of a ConfigDef. */
+export type ConfigValues<C> = C extends ConfigDef<infer V> ? V : never;
 
 const INT_MIN = -2147483648;
 const LONG_MIN_BIG = -(2n ** 63n);

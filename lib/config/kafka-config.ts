@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigKey, type ConfigValue } from './config-def.js';
-import { BROKER_CONFIG_DEF, parseSuperUsers } from './broker-configs.js';
+import { BROKER_CONFIG_DEF, parseSuperUsers, type BrokerConfigName, type BrokerConfigValues } from './broker-configs.js';
 import type { KafkaPrincipal } from '../common/kafka-principal.js';
 import { parseProperties, parseOverrides, parseEnvOverrides, parseConfluentEnvOverrides } from './properties.js';
 import {
@@ -101,6 +101,14 @@ export class KafkaConfig {
   readonly queuedMaxRequestBytes: number;
   readonly numPartitions: number;
   readonly defaultReplicationFactor: number;
+  /** reserved.broker.max.id: a generated broker id is ZooKeeper's sequence number above it. */
+  readonly maxReservedBrokerId: number;
+  /** request.timeout.ms: the broker's own inter-broker client requests (coordinators, markers). */
+  readonly requestTimeoutMs: number;
+  /** fetch.max.bytes: cap on one consumer fetch response. */
+  readonly fetchMaxBytes: number;
+  /** max.incremental.fetch.session.cache.slots (KIP-227). */
+  readonly maxIncrementalFetchSessionCacheSlots: number;
   readonly autoCreateTopicsEnable: boolean;
   readonly deleteTopicEnable: boolean;
   /** authorizer.class.name with super.users and allow.everyone.if.no.acl.found; null when no authorizer is set. */
@@ -186,7 +194,8 @@ export class KafkaConfig {
     // --- broker id ---
     this.brokerId = this.getNumber('broker.id');
     this.brokerIdGenerationEnable = this.getBoolean('broker.id.generation.enable');
-    const maxReserved = this.getNumber('reserved.broker.max.id');
+    const maxReserved = this.get('reserved.broker.max.id');
+    this.maxReservedBrokerId = maxReserved;
     if (this.brokerIdGenerationEnable) {
       if (this.brokerId < -1 || this.brokerId > maxReserved) {
         throw ConfigError.invalid('broker.id', this.brokerId,
@@ -317,6 +326,9 @@ export class KafkaConfig {
     this.defaultReplicationFactor = this.getNumber('default.replication.factor');
     this.autoCreateTopicsEnable = this.getBoolean('auto.create.topics.enable');
     this.deleteTopicEnable = this.getBoolean('delete.topic.enable');
+    this.requestTimeoutMs = this.get('request.timeout.ms');
+    this.fetchMaxBytes = this.get('fetch.max.bytes');
+    this.maxIncrementalFetchSessionCacheSlots = this.get('max.incremental.fetch.session.cache.slots');
     const authorizerClassName = (this.getString('authorizer.class.name') ?? '').trim();
     this.authorizer = authorizerClassName === '' ? null : {
       className: authorizerClassName,
@@ -337,7 +349,12 @@ export class KafkaConfig {
     return this.get('log.retention.minutes') !== null ? 'log.retention.minutes' : 'log.retention.hours';
   }
 
-  /** The parsed value of a defined key (its default when not given); undefined keys throw. */
+  /**
+   * The parsed value of a defined key (its default when not given); undefined keys throw. A key
+   * of the table is typed from its definition (`get('replica.lag.time.max.ms')` is a number).
+   */
+  get<K extends BrokerConfigName>(name: K): BrokerConfigValues[K];
+  get(name: string): ConfigValue;
   get(name: string): ConfigValue {
     if (!this.values.has(name)) throw new ConfigError(`Unknown configuration ${name}`, name);
     return this.values.get(name) as ConfigValue;

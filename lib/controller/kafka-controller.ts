@@ -9,6 +9,7 @@
  * /admin/preferred_replica_election) and partition reassignments (ReassignmentManager: the API
  * and /admin/reassign_partitions) are handled as Kafka does (see ../shared/kafka-protocol/ZOOKEEPER.md §4).
  */
+import type { ControllerConfig } from '../config/controller-config.js';
 import { ControllerEventManager } from './controller-event-manager.js';
 import { ControllerContext, type LiveBroker } from './controller-context.js';
 import { ControllerChannelManager, type ChannelOptions } from './controller-channel-manager.js';
@@ -61,15 +62,9 @@ export type KafkaControllerEvent =
   | { name: 'LeaderAndIsrResponseReceived'; brokerId: number; errors: Array<{ tp: { topic: string; partition: number }; errorCode: number }> }
   | { name: 'Run'; run: (c: ControllerOperations) => Promise<void>; preempted: () => void };
 
-export interface KafkaControllerConfig {
+/** The broker's ControllerConfig and its id. */
+export interface KafkaControllerConfig extends ControllerConfig {
   brokerId: number;
-  interBrokerListener: string;
-  deleteTopicEnable: boolean;
-  autoLeaderRebalanceEnable: boolean;
-  leaderImbalanceCheckIntervalSeconds: number;
-  leaderImbalancePerBrokerPercentage: number;
-  uncleanLeaderElectionEnable: boolean;
-  requestTimeoutMs: number;
 }
 
 export interface ControllerHost {

@@ -14,6 +14,7 @@
  *
  * `start()` serves `/metrics` and `/health` over HTTP when `kafkats.metrics.port` is not -1.
  */
+import { metricsConfigFrom } from '../config/metrics-config.js';
 import { Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { AddressInfo } from 'node:net';
 import { apiKeyName } from '../protocol/api-keys.js';
@@ -156,17 +157,9 @@ export class KafkaMetrics {
     });
   }
 
-  /**
-   * Reads `kafkats.metrics.port` and `kafkats.metrics.host` from the broker config; an unset host
-   * is the first listener's, so /metrics is reachable where the broker is (and no further).
-   */
+  /** The broker config's MetricsConfig (`kafkats.metrics.port`, `kafkats.metrics.host`, unset host: the first listener's). */
   static fromConfig(config: KafkaConfig, options: { defaultMetrics?: boolean; brokerId?: number } = {}): KafkaMetrics {
-    return new KafkaMetrics({
-      brokerId: options.brokerId ?? config.brokerId,
-      port: config.getNumber('kafkats.metrics.port'),
-      host: config.getString('kafkats.metrics.host') || (config.listeners[0]?.host ?? ''),
-      defaultMetrics: options.defaultMetrics,
-    });
+    return new KafkaMetrics({ brokerId: options.brokerId ?? config.brokerId, ...metricsConfigFrom(config), defaultMetrics: options.defaultMetrics });
   }
 
   // ---------------------------------------------------------------- hot path: BrokerTopicStats

@@ -7,27 +7,9 @@
  * max.connections, as Kafka protects it.
  */
 import { INT_MAX } from '../config/config-def.js';
-
-export interface ConnectionQuotaConfig {
-  maxConnectionsPerIp: number;
-  /** host → limit. */
-  maxConnectionsPerIpOverrides: ReadonlyMap<string, number>;
-  maxConnections: number;
-}
+import type { ConnectionQuotaConfig } from '../config/socket-server-config.js';
 
 export const UNLIMITED_CONNECTIONS: ConnectionQuotaConfig = { maxConnectionsPerIp: INT_MAX, maxConnectionsPerIpOverrides: new Map(), maxConnections: INT_MAX };
-
-/** Kafka's parsing of max.connections.per.ip.overrides: `host:count` entries separated by commas. */
-export function parseConnectionOverrides(value: string | null): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const entry of (value ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
-    const i = entry.lastIndexOf(':');
-    const n = Number(entry.slice(i + 1));
-    if (i <= 0 || !Number.isInteger(n) || n < 0) throw new Error(`Invalid max.connections.per.ip.overrides entry ${entry}: expected host:count`);
-    out.set(entry.slice(0, i), n);
-  }
-  return out;
-}
 
 /** Strips the IPv4-mapped IPv6 prefix Node reports for IPv4 clients on a dual-stack socket. */
 export function normalizeAddress(address: string): string {

@@ -17,7 +17,8 @@ import { logger } from '../utils/logger.js';
 import { MemoryPool } from '../utils/memory-pool.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 import type { ListenerChannel } from './channel-builder.js';
-import { ConnectionQuotas, normalizeAddress, type ConnectionQuotaConfig } from './connection-quotas.js';
+import { ConnectionQuotas, normalizeAddress } from './connection-quotas.js';
+import type { ConnectionQuotaConfig } from '../config/socket-server-config.js';
 
 export interface ListenerSpec {
   /** Listener name, e.g. PLAINTEXT. */

@@ -26,15 +26,10 @@ import { groupBy } from '../utils/collections.js';
 import type { LeaderEndPoint } from './leader-end-point.js';
 import { FetchSessionHandler } from './fetch-session-handler.js';
 import type { ReplicaQuota } from './replication-quota-manager.js';
+import type { ReplicaFetcherConfig } from '../config/replica-manager-config.js';
 
-export interface FetcherConfig {
+export interface FetcherConfig extends ReplicaFetcherConfig {
   brokerId: number;
-  fetchMaxWaitMs: number;
-  fetchMinBytes: number;
-  fetchMaxBytes: number;
-  fetchResponseMaxBytes: number;
-  fetchBackoffMs: number;
-  requestTimeoutMs: number;
   /** TLS/SASL of the inter-broker listener followers fetch over. */
   security?: ClientChannelSecurity | null;
 }

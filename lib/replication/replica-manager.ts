@@ -30,6 +30,7 @@ import { DelayedDeleteRecords, type DeleteRecordsStatus } from './delayed-delete
 import { ReplicaFetcherManager, type FollowedPartition, type LeaderEndPointFactory } from './replica-fetcher-manager.js';
 import { ReplicaAlterLogDirsManager } from './replica-alter-log-dirs-manager.js';
 import type { FetcherConfig } from './replica-fetcher.js';
+import type { ReplicaManagerConfig } from '../config/replica-manager-config.js';
 import type { MetadataCache } from '../server/metadata-cache.js';
 import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } from '../protocol/generated/types.js';
 import { Errors, ApiError, InvalidTopicError, KafkaStorageError, LogDirNotFoundError, NotLeaderOrFollowerError, UnknownTopicOrPartitionError, errorCodeOf } from '../protocol/errors.js';
@@ -41,13 +42,10 @@ import type { ReplicaQuota } from './replication-quota-manager.js';
 import { logger } from '../utils/logger.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 
-export interface ReplicaManagerConfig {
+/** The broker's ReplicaManagerConfig with what the broker supplies at run time. */
+export interface ReplicaManagerOptions extends Omit<ReplicaManagerConfig, 'fetcher'> {
   brokerId: number;
-  interBrokerListener: string;
-  replicaLagTimeMaxMs: number;
-  highWatermarkCheckpointIntervalMs: number;
   fetcher: Omit<FetcherConfig, 'brokerId'>;
-  defaultMinInSyncReplicas: number;
   /** How followers reach a leader; default RemoteLeaderEndPoint over the inter-broker listener. */
   leaderEndPoint?: LeaderEndPointFactory;
   /** Kafka's QuotaManagers for replication: leader side (fetches answered) and follower side (our fetcher). */
@@ -150,7 +148,7 @@ export class ReplicaManager {
   decompressionPool?: DecompressionPool;
 
   constructor(
-    private readonly config: ReplicaManagerConfig,
+    private readonly config: ReplicaManagerOptions,
     private readonly time: Time,
     private readonly scheduler: KafkaScheduler,
     private readonly logManager: LogManager,

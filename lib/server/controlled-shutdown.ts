@@ -6,6 +6,7 @@
  * A broker that knows no other live broker skips it: leadership has nowhere to move, so every
  * attempt would fail after its backoff (Kafka's documentation advises this for the last broker).
  */
+import type { ControlledShutdownConfig } from '../config/controller-config.js';
 import { NetworkClient, type ClientChannelSecurity } from '../network/network-client.js';
 import { ApiKeys, decodeResponse, encodeRequest } from '../protocol/index.js';
 import { Errors } from '../protocol/errors.js';
@@ -15,13 +16,11 @@ import { SYSTEM_TIME, type Time } from '../common/time.js';
 
 const CONTROLLED_SHUTDOWN_VERSION = 3;
 
-export interface ControlledShutdownOptions {
+/** The broker's ControlledShutdownConfig with what the broker supplies at run time. */
+export interface ControlledShutdownOptions extends Omit<ControlledShutdownConfig, 'enable'> {
   brokerId: number;
   brokerEpoch: bigint;
   interBrokerListener: string;
-  maxRetries: number;
-  retryBackoffMs: number;
-  requestTimeoutMs: number;
   security?: ClientChannelSecurity | null;
 }
 

@@ -21,7 +21,7 @@ export const DEFAULT_ENTITY = '<default>';
 export interface BrokerReconfigurable {
   readonly reconfigurableConfigs: ReadonlySet<string>;
   /** Throws ConfigError when the new config cannot be applied (the update is refused). */
-  validateReconfiguration?(newConfig: KafkaConfig): void;
+  validateReconfiguration?(newConfig: KafkaConfig, currentConfig: KafkaConfig): void;
   reconfigure(oldConfig: KafkaConfig, newConfig: KafkaConfig): void;
   /**
    * Kafka's reload of a listener's key and trust store files whose configs did not change (an
@@ -29,6 +29,38 @@ export interface BrokerReconfigurable {
    * cannot be used (nothing changes then).
    */
   reloadFiles?(config: KafkaConfig): void;
+}
+
+/**
+ * A component that follows dynamic broker configs through its own typed config object: `configOf`
+ * is its builder from lib/config (e.g. connectionQuotaConfigFrom), and validation and
+ * reconfiguration see old and new objects, never raw keys.
+ */
+export interface ComponentReconfigurable<T> {
+  readonly reconfigurableConfigs: ReadonlySet<string>;
+  configOf(config: KafkaConfig): T;
+  /** Throws ConfigError when `next` cannot be applied. */
+  validateReconfiguration?(next: T, current: T): void;
+  reconfigure(old: T, next: T): void;
+}
+
+/** The BrokerReconfigurable of a ComponentReconfigurable; a config object that cannot be built refuses the update. */
+export function brokerReconfigurable<T>(r: ComponentReconfigurable<T>): BrokerReconfigurable {
+  const build = (config: KafkaConfig): T => {
+    try {
+      return r.configOf(config);
+    } catch (err) {
+      throw err instanceof ConfigError ? err : new ConfigError((err as Error).message);
+    }
+  };
+  return {
+    reconfigurableConfigs: r.reconfigurableConfigs,
+    validateReconfiguration: (newConfig, currentConfig) => {
+      const next = build(newConfig);
+      r.validateReconfiguration?.(next, build(currentConfig));
+    },
+    reconfigure: (oldConfig, newConfig) => r.reconfigure(r.configOf(oldConfig), r.configOf(newConfig)),
+  };
 }
 
 export class DynamicBrokerConfig {
@@ -112,7 +144,7 @@ export class DynamicBrokerConfig {
       ? this.staticConfig.withDynamicConfigs(this.dynamicDefaultConfigs, props)
       : this.staticConfig.withDynamicConfigs(props, this.dynamicBrokerConfigs);
     const changed = changedKeys(this.current, next);
-    for (const r of this.reconfigurables) if (changed.some((k) => r.reconfigurableConfigs.has(k))) r.validateReconfiguration?.(next);
+    for (const r of this.reconfigurables) if (changed.some((k) => r.reconfigurableConfigs.has(k))) r.validateReconfiguration?.(next, this.current);
   }
 
   /**
@@ -168,7 +200,7 @@ export class DynamicBrokerConfig {
     const affected = this.reconfigurables.filter((r) => changed.some((k) => r.reconfigurableConfigs.has(k)));
     for (const r of affected) {
       try {
-        r.validateReconfiguration?.(next);
+        r.validateReconfiguration?.(next, old);
       } catch (err) {
         const why = err instanceof ConfigError ? err.message : String(err);
         this.log.error(`Cannot update broker configuration with configs: ${changed.join(',')}: ${why}`);

@@ -14,21 +14,22 @@ import { GROUP_METADATA_TOPIC_NAME } from '../common/topic.js';
 import { readInternalTopicPartition } from './internal-topic-reader.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { logger } from '../utils/logger.js';
+import { offsetConfigFrom } from '../config/group-coordinator-config.js';
 
 const LOAD_BUFFER_BYTES = 5 * 1024 * 1024; // offsets.load.buffer.size
 
 export function createGroupCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager): GroupCoordinator {
   const log = logger('kafka.coordinator.group.GroupMetadataManager');
-  const config = ctx.config;
+  const offsetConfig = offsetConfigFrom(ctx.config);
   const storage: GroupMetadataStorage = {
     partitionFor(groupId: string): number {
-      const count = ctx.metadataCache.numPartitions(GROUP_METADATA_TOPIC_NAME) ?? config.getNumber('offsets.topic.num.partitions');
+      const count = ctx.metadataCache.numPartitions(GROUP_METADATA_TOPIC_NAME) ?? offsetConfig.offsetsTopicNumPartitions;
       return partitionForGroup(groupId, count);
     },
     async append(partition: number, records: Buffer): Promise<number> {
       const [r] = await replicaManager.appendRecords({
-        timeoutMs: config.getNumber('offsets.commit.timeout.ms'),
-        requiredAcks: config.getNumber('offsets.commit.required.acks'),
+        timeoutMs: offsetConfig.offsetCommitTimeoutMs,
+        requiredAcks: offsetConfig.offsetCommitRequiredAcks,
         origin: 'coordinator',
         entries: [{ tp: { topic: GROUP_METADATA_TOPIC_NAME, partition }, records }],
       });
@@ -38,7 +39,7 @@ export function createGroupCoordinator(ctx: BrokerContext, replicaManager: Repli
       return readInternalTopicPartition(replicaManager, GROUP_METADATA_TOPIC_NAME, partition, LOAD_BUFFER_BYTES);
     },
   };
-  const coordinator = GroupCoordinator.fromConfig(config, storage);
+  const coordinator = GroupCoordinator.fromConfig(ctx.config, storage);
   replicaManager.addLeadershipChangeListener((led, followed) => {
     for (const p of led) {
       if (p.topic !== GROUP_METADATA_TOPIC_NAME) continue;

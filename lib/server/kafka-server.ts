@@ -40,10 +40,13 @@ import { KafkaScheduler } from '../common/scheduler.js';
 import { FetchManager, FetchSessionCache } from './fetch-session.js';
 import { DEFAULT_ENTITY, DynamicBrokerConfig } from './dynamic-broker-config.js';
 import { listenerSslReconfigurable } from './listener-ssl-reconfigurable.js';
-import { LOG_CLEANER_CONFIGS, LOG_CONFIGS, SOCKET_SERVER_CONFIGS } from '../config/dynamic-config.js';
-import { ConfigError } from '../config/config-def.js';
+import { dynamicLogConfig, logCleanerReconfigurable, socketServerReconfigurable } from './broker-reconfigurables.js';
 import { ReplicationQuotaManager, type ReplicationQuotas } from '../replication/replication-quota-manager.js';
-import { parseConnectionOverrides, type ConnectionQuotaConfig } from '../network/connection-quotas.js';
+import { zkClientConfigFrom } from '../config/zk-client-config.js';
+import { cleanerConfigFrom, logManagerConfigFrom } from '../config/log-manager-config.js';
+import { connectionQuotaConfigFrom, socketServerConfigFrom } from '../config/socket-server-config.js';
+import { replicaManagerConfigFrom, replicationQuotaManagerConfigFrom } from '../config/replica-manager-config.js';
+import { controlledShutdownConfigFrom, controllerConfigFrom } from '../config/controller-config.js';
 import { CredentialCache } from '../security/credential-cache.js';
 import { ConfigType } from '../zk/zk-data.js';
 import { logger } from '../utils/logger.js';
@@ -94,7 +97,7 @@ export class KafkaServer {
     this.brokerId = config.brokerId;
     this.scheduler = new KafkaScheduler({ time });
     this.credentialCache = new CredentialCache([...config.listenerSecurity.values()].flatMap((l) => l.sasl?.enabledMechanisms ?? []));
-    this.fetchManager = new FetchManager(time, new FetchSessionCache(config.getNumber('max.incremental.fetch.session.cache.slots')));
+    this.fetchManager = new FetchManager(time, new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots));
   }
 
   async startup(): Promise<void> {
@@ -110,15 +113,10 @@ export class KafkaServer {
     }));
     await this.metrics.start();
     this.scheduler.startup();
-    this.zkClient = await KafkaZkClient.create({
-      connectString: c.zkConnect,
-      sessionTimeoutMs: c.zkSessionTimeoutMs,
-      connectionTimeoutMs: c.zkConnectionTimeoutMs,
-      name: `Kafka server ${c.brokerId}`,
-    });
+    this.zkClient = await KafkaZkClient.create({ ...zkClientConfigFrom(c), name: `Kafka server ${c.brokerId}` });
     await this.zkClient.createTopLevelPaths();
     this.clusterId = await this.zkClient.createOrGetClusterId(randomBytes(16).toString('base64url'));
-    if (this.brokerId < 0) this.brokerId = await this.zkClient.generateBrokerSequenceId() + c.getNumber('reserved.broker.max.id');
+    if (this.brokerId < 0) this.brokerId = await this.zkClient.generateBrokerSequenceId() + c.maxReservedBrokerId;
     this.log.info(`Cluster ID = ${this.clusterId}, broker id = ${this.brokerId}`);
     this.controllerRequestVerifier = new ControllerRequestVerifier(this.zkClient, this.brokerId, () => this.brokerEpoch);
     if (c.authorizer !== null) {
@@ -129,7 +127,7 @@ export class KafkaServer {
     }
     this.dynamicConfig = new DynamicBrokerConfig(c);
     await this.dynamicConfig.initialize(this.zkClient, this.brokerId);
-    const quotaWindow = { samples: c.getNumber('replication.quota.window.num'), timeWindowMs: c.getNumber('replication.quota.window.size.seconds') * 1000 };
+    const quotaWindow = replicationQuotaManagerConfigFrom(c);
     this.quotas = {
       leader: new ReplicationQuotaManager('LeaderReplication', quotaWindow, this.time),
       follower: new ReplicationQuotaManager('FollowerReplication', quotaWindow, this.time),
@@ -140,18 +138,14 @@ export class KafkaServer {
     const defaults = this.dynamicConfig.currentConfig.logConfig();
     this.topicConfigs = new TopicConfigCache(this.zkClient, defaults);
     this.logManager = new LogManager({
-      logDirs: [...c.logDirs],
+      ...logManagerConfigFrom(c),
       brokerId: this.brokerId,
       clusterId: this.clusterId,
       defaultConfig: defaults,
       topicConfig: (topic) => this.topicConfigs.get(topic),
-      retentionCheckIntervalMs: c.getNumber('log.retention.check.interval.ms'),
       clock: this.time,
       scheduler: this.scheduler,
-      producerIdExpirationMs: c.getNumber('producer.id.expiration.ms'),
-      producerIdExpirationCheckIntervalMs: c.getNumber('producer.id.expiration.check.interval.ms'),
-      cleanerEnabled: c.getBoolean('log.cleaner.enable'),
-      cleanerThreads: this.dynamicConfig.currentConfig.getNumber('log.cleaner.threads'),
+      cleanerThreads: cleanerConfigFrom(this.dynamicConfig.currentConfig).numThreads,
     });
     await this.logManager.startup();
     // Overrides of the topics whose logs were just loaded.
@@ -170,36 +164,19 @@ export class KafkaServer {
           l.listenerName === c.interBrokerListenerName),
       })),
       this.apis,
-      {
-        maxRequestSize: c.socketRequestMaxBytes,
-        queuedMaxRequestBytes: c.queuedMaxRequestBytes,
-        idleTimeoutMs: c.getNumber('connections.max.idle.ms'),
-        bufferPool: sharedBufferPool,
-        failedAuthenticationDelayMs: c.getNumber('connection.failed.authentication.delay.ms'),
-        time: this.time,
-      },
+      { ...socketServerConfigFrom(c), bufferPool: sharedBufferPool, time: this.time },
       c.interBrokerListenerName,
     );
-    this.socketServer.reconfigureConnectionQuotas(connectionQuotaConfig(this.dynamicConfig.currentConfig));
+    this.socketServer.reconfigureConnectionQuotas(connectionQuotaConfigFrom(this.dynamicConfig.currentConfig));
     await this.socketServer.startup();
 
     this.alterPartitionManager = new DefaultAlterPartitionManager(this.brokerId, () => this.brokerEpoch, this.metadataCache, c.interBrokerListenerName, this.time, undefined, this.interBrokerSecurity);
+    const replicaManagerConfig = replicaManagerConfigFrom(c);
     this.replicaManager = new ReplicaManager(
       {
+        ...replicaManagerConfig,
         brokerId: this.brokerId,
-        interBrokerListener: c.interBrokerListenerName,
-        replicaLagTimeMaxMs: c.getNumber('replica.lag.time.max.ms'),
-        highWatermarkCheckpointIntervalMs: c.getNumber('replica.high.watermark.checkpoint.interval.ms'),
-        defaultMinInSyncReplicas: c.getNumber('min.insync.replicas'),
-        fetcher: {
-          fetchMaxWaitMs: c.getNumber('replica.fetch.wait.max.ms'),
-          fetchMinBytes: c.getNumber('replica.fetch.min.bytes'),
-          fetchMaxBytes: c.getNumber('replica.fetch.max.bytes'),
-          fetchResponseMaxBytes: c.getNumber('replica.fetch.response.max.bytes'),
-          fetchBackoffMs: c.getNumber('replica.fetch.backoff.ms'),
-          requestTimeoutMs: c.getNumber('replica.socket.timeout.ms'),
-          security: this.interBrokerSecurity,
-        },
+        fetcher: { ...replicaManagerConfig.fetcher, security: this.interBrokerSecurity },
         quotas: this.quotas,
       },
       this.time,
@@ -222,16 +199,7 @@ export class KafkaServer {
 
     this.brokerEpoch = await this.registerBroker();
     this.controller = new KafkaController(
-      {
-        brokerId: this.brokerId,
-        interBrokerListener: c.interBrokerListenerName,
-        deleteTopicEnable: c.deleteTopicEnable,
-        autoLeaderRebalanceEnable: c.getBoolean('auto.leader.rebalance.enable'),
-        leaderImbalanceCheckIntervalSeconds: c.getNumber('leader.imbalance.check.interval.seconds'),
-        leaderImbalancePerBrokerPercentage: c.getNumber('leader.imbalance.per.broker.percentage'),
-        uncleanLeaderElectionEnable: c.getBoolean('unclean.leader.election.enable'),
-        requestTimeoutMs: c.getNumber('controller.socket.timeout.ms'),
-      },
+      { ...controllerConfigFrom(c), brokerId: this.brokerId },
       this.zkClient,
       {
         registerBroker: async () => (this.brokerEpoch = await this.registerBroker()),
@@ -317,41 +285,15 @@ export class KafkaServer {
 
   /** Kafka's DynamicBrokerConfig.addReconfigurables: the components that follow dynamic broker configs. */
   private addReconfigurables(): void {
-    // DynamicLogConfig: topic defaults (log.*, message.max.bytes, unclean.leader.election.enable …).
-    this.dynamicConfig.addReconfigurable({
-      reconfigurableConfigs: new Set(LOG_CONFIGS),
-      reconfigure: (oldConfig, newConfig) => {
-        this.topicConfigs.setDefaults(newConfig.logConfig());
+    this.dynamicConfig.addReconfigurable(dynamicLogConfig({
+      setTopicDefaults: (defaults) => {
+        this.topicConfigs.setDefaults(defaults);
         for (const l of this.logManager.allLogs()) l.config = this.topicConfigs.get(l.topicPartition.topic);
-        if (!oldConfig.getBoolean('unclean.leader.election.enable') && newConfig.getBoolean('unclean.leader.election.enable')) {
-          this.controller.enableDefaultUncleanLeaderElection();
-        }
       },
-    });
-    // LogCleaner: Kafka's limits on changing the thread count.
-    this.dynamicConfig.addReconfigurable({
-      reconfigurableConfigs: new Set(LOG_CLEANER_CONFIGS),
-      validateReconfiguration: (newConfig) => {
-        const threads = newConfig.getNumber('log.cleaner.threads');
-        const current = this.dynamicConfig.currentConfig.getNumber('log.cleaner.threads');
-        if (threads < 1) throw new ConfigError('Log cleaner threads should be at least 1');
-        if (threads < current / 2) throw new ConfigError(`Log cleaner threads cannot be reduced to less than half the current value ${current}`);
-        if (threads > current * 2) throw new ConfigError(`Log cleaner threads cannot be increased to more than double the current value ${current}`);
-      },
-      reconfigure: (_old, newConfig) => this.logManager.reconfigureCleaner(newConfig.getNumber('log.cleaner.threads')),
-    });
-    // SocketServer: connection limits.
-    this.dynamicConfig.addReconfigurable({
-      reconfigurableConfigs: new Set(SOCKET_SERVER_CONFIGS),
-      validateReconfiguration: (newConfig) => {
-        try {
-          connectionQuotaConfig(newConfig);
-        } catch (err) {
-          throw new ConfigError((err as Error).message);
-        }
-      },
-      reconfigure: (_old, newConfig) => this.socketServer.reconfigureConnectionQuotas(connectionQuotaConfig(newConfig)),
-    });
+      enableDefaultUncleanLeaderElection: () => this.controller.enableDefaultUncleanLeaderElection(),
+    }));
+    this.dynamicConfig.addReconfigurable(logCleanerReconfigurable(this.logManager));
+    this.dynamicConfig.addReconfigurable(socketServerReconfigurable(this.socketServer));
     // SslFactory of each TLS listener: its key and trust stores (listener-prefixed, per broker);
     // the inter-broker listener's also for the broker's own outgoing connections.
     for (const l of this.socketServer.boundListeners) {
@@ -439,15 +381,14 @@ export class KafkaServer {
     if (this.state === 'NOT_RUNNING' || this.state === 'SHUTTING_DOWN') return;
     const wasRunning = this.state === 'RUNNING';
     this.log.info(`[KafkaServer id=${this.brokerId}] shutting down`);
-    if (wasRunning && this.config.getBoolean('controlled.shutdown.enable')) {
+    const { enable: controlledShutdownEnable, ...controlledShutdownConfig } = controlledShutdownConfigFrom(this.config);
+    if (wasRunning && controlledShutdownEnable) {
       this.state = 'PENDING_CONTROLLED_SHUTDOWN';
       await controlledShutdown(this.metadataCache, {
+        ...controlledShutdownConfig,
         brokerId: this.brokerId,
         brokerEpoch: this.brokerEpoch,
         interBrokerListener: this.config.interBrokerListenerName,
-        maxRetries: this.config.getNumber('controlled.shutdown.max.retries'),
-        retryBackoffMs: this.config.getNumber('controlled.shutdown.retry.backoff.ms'),
-        requestTimeoutMs: this.config.getNumber('controller.socket.timeout.ms'),
         security: this.interBrokerSecurity,
       }, this.time);
     }
@@ -475,13 +416,4 @@ export class KafkaServer {
     this.state = 'NOT_RUNNING';
     this.log.info(`[KafkaServer id=${this.brokerId}] shut down completed`);
   }
-}
-
-/** The connection limits of a configuration (SocketServer.ReconfigurableConfigs). */
-function connectionQuotaConfig(c: KafkaConfig): ConnectionQuotaConfig {
-  return {
-    maxConnectionsPerIp: c.getNumber('max.connections.per.ip'),
-    maxConnectionsPerIpOverrides: parseConnectionOverrides(c.getString('max.connections.per.ip.overrides')),
-    maxConnections: c.getNumber('max.connections'),
-  };
 }

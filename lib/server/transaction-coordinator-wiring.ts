@@ -18,46 +18,44 @@ import type { BrokerContext } from './handlers/broker-context.js';
 import type { Time } from '../common/time.js';
 import type { KafkaScheduler } from '../common/scheduler.js';
 import { logger } from '../utils/logger.js';
+import { transactionConfigFrom, transactionLogConfigFrom } from '../config/transaction-config.js';
 
 export function createTransactionCoordinator(ctx: BrokerContext, replicaManager: ReplicaManager, time: Time, scheduler: KafkaScheduler): TransactionCoordinator {
   const log = logger('kafka.coordinator.transaction.TransactionStateManager');
-  const config = ctx.config;
+  const config = transactionConfigFrom(ctx.config);
+  const logConfig = transactionLogConfigFrom(ctx.config);
+  const interBrokerListener = ctx.config.interBrokerListenerName;
   const storage: TransactionLogStorage = {
-    numPartitions: () => ctx.metadataCache.numPartitions(TRANSACTION_STATE_TOPIC_NAME) ?? config.getNumber('transaction.state.log.num.partitions'),
+    numPartitions: () => ctx.metadataCache.numPartitions(TRANSACTION_STATE_TOPIC_NAME) ?? logConfig.numPartitions,
     async append(partition, records) {
       const [r] = await replicaManager.appendRecords({
-        timeoutMs: config.getNumber('request.timeout.ms'),
+        timeoutMs: config.requestTimeoutMs,
         requiredAcks: -1,
         origin: 'coordinator',
         entries: [{ tp: { topic: TRANSACTION_STATE_TOPIC_NAME, partition }, records }],
       });
       return r?.errorCode ?? Errors.NONE.code;
     },
-    read: (partition) => readPartition(replicaManager, partition, config.getNumber('transaction.state.log.load.buffer.size')),
+    read: (partition) => readPartition(replicaManager, partition, logConfig.loadBufferSize),
   };
   const markers = new TransactionMarkerChannelManager({
     brokerId: ctx.brokerId,
     leaderFor(tp) {
       const info = ctx.metadataCache.getPartitionInfo(tp.topic, tp.partition);
       if (!info || info.leader < 0) return undefined;
-      const ep = ctx.metadataCache.getAliveEndpoint(info.leader, config.interBrokerListenerName);
+      const ep = ctx.metadataCache.getAliveEndpoint(info.leader, interBrokerListener);
       return ep ? { id: info.leader, host: ep.host, port: ep.port } : undefined;
     },
     topicExists: (topic) => ctx.metadataCache.contains(topic),
     stillCoordinator: (id, epoch) => manager.isCoordinatorEpochCurrent(id, epoch),
-    requestTimeoutMs: config.getNumber('request.timeout.ms'),
+    requestTimeoutMs: config.requestTimeoutMs,
     retryBackoffMs: 100,
     security: ctx.interBrokerSecurity,
     time,
   });
   const manager = new TransactionStateManager(storage);
   const coordinator = new TransactionCoordinator(
-    {
-      transactionMaxTimeoutMs: config.getNumber('transaction.max.timeout.ms'),
-      abortTimedOutTransactionsIntervalMs: config.getNumber('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
-      transactionalIdExpirationMs: config.getNumber('transactional.id.expiration.ms'),
-      removeExpiredTransactionalIdsIntervalMs: config.getNumber('transaction.remove.expired.transaction.cleanup.interval.ms'),
-    },
+    config,
     manager,
     new ZkProducerIdManager(ctx.brokerId, ctx.zkClient),
     markers,

@@ -36,6 +36,8 @@ import { RuntimeLoggerManager } from './admin/runtime-logger-manager.js';
 import { DEFAULT_ENTITY, type DynamicBrokerConfig } from './dynamic-broker-config.js';
 import { isPasswordConfig, validateDynamicBrokerConfigs } from '../config/dynamic-config.js';
 import { ConfigError } from '../config/config-def.js';
+import { offsetConfigFrom } from '../config/group-coordinator-config.js';
+import { transactionLogConfigFrom } from '../config/transaction-config.js';
 import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME, isValidTopicName } from '../common/topic.js';
 
 export { ConfigResourceType } from './admin/config-helper.js';
@@ -271,27 +273,28 @@ export class ZkAdminManager {
 
   /** The CreatableTopic auto-creation uses for a name (AutoTopicCreationManager.creatableTopic). */
   private creatableTopic(name: string): CreatableTopicInput {
-    const c = this.config;
     const cfg = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => ({ name: k, value: v }));
     if (name === GROUP_METADATA_TOPIC_NAME) {
+      const o = offsetConfigFrom(this.config);
       return {
-        name, numPartitions: c.getNumber('offsets.topic.num.partitions'), replicationFactor: c.getNumber('offsets.topic.replication.factor'), assignments: [],
-        configs: cfg({ 'cleanup.policy': 'compact', 'segment.bytes': String(c.getNumber('offsets.topic.segment.bytes')), 'compression.type': 'producer' }),
+        name, numPartitions: o.offsetsTopicNumPartitions, replicationFactor: o.offsetsTopicReplicationFactor, assignments: [],
+        configs: cfg({ 'cleanup.policy': 'compact', 'segment.bytes': String(o.offsetsTopicSegmentBytes), 'compression.type': 'producer' }),
       };
     }
     if (name === TRANSACTION_STATE_TOPIC_NAME) {
+      const t = transactionLogConfigFrom(this.config);
       return {
-        name, numPartitions: c.getNumber('transaction.state.log.num.partitions'), replicationFactor: c.getNumber('transaction.state.log.replication.factor'), assignments: [],
+        name, numPartitions: t.numPartitions, replicationFactor: t.replicationFactor, assignments: [],
         configs: cfg({
           'unclean.leader.election.enable': 'false',
           'compression.type': 'uncompressed',
           'cleanup.policy': 'compact',
-          'min.insync.replicas': String(c.getNumber('transaction.state.log.min.isr')),
-          'segment.bytes': String(c.getNumber('transaction.state.log.segment.bytes')),
+          'min.insync.replicas': String(t.minInsyncReplicas),
+          'segment.bytes': String(t.segmentBytes),
         }),
       };
     }
-    return { name, numPartitions: c.numPartitions, replicationFactor: c.defaultReplicationFactor, assignments: [], configs: [] };
+    return { name, numPartitions: this.config.numPartitions, replicationFactor: this.config.defaultReplicationFactor, assignments: [], configs: [] };
   }
 
   /**

@@ -6,6 +6,9 @@ import { ConfigSource } from '../../lib/config/config-def.js';
 import { describeBrokerConfigs } from '../../lib/config/describe.js';
 import { DynamicBrokerConfig } from '../../lib/server/dynamic-broker-config.js';
 import { isPasswordConfig, validateDynamicBrokerConfigs } from '../../lib/config/dynamic-config.js';
+import { dynamicLogConfig, logCleanerReconfigurable, socketServerReconfigurable } from '../../lib/server/broker-reconfigurables.js';
+import type { SocketServer } from '../../lib/network/socket-server.js';
+import type { ConnectionQuotaConfig } from '../../lib/config/socket-server-config.js';
 
 const staticConfig = (extra: Record<string, string> = {}): KafkaConfig =>
   KafkaConfig.fromProps({ 'zookeeper.connect': 'localhost:2181', 'broker.id': '1', 'log.dirs': '/tmp/x', 'log.retention.hours': '24', ...extra });
@@ -66,6 +69,42 @@ describe('DynamicBrokerConfig (KIP-226)', () => {
     });
     expect(() => d.validate({ 'log.cleaner.threads': '4' }, true)).to.throw('more than double');
     expect(() => d.validate({ 'log.cleaner.threads': '2' }, true)).to.not.throw();
+  });
+
+  it('gives the log cleaner its CleanerConfig, old and new: thread counts at most halved or doubled, at least 1', () => {
+    const d = new DynamicBrokerConfig(staticConfig({ 'log.cleaner.threads': '2', 'log.cleaner.dedupe.buffer.size': '134217728' }));
+    const applied: number[] = [];
+    d.addReconfigurable(logCleanerReconfigurable({ reconfigureCleaner: (threads) => applied.push(threads) }));
+    expect(() => d.validate({ 'log.cleaner.threads': '5' }, true)).to.throw('Log cleaner threads cannot be increased to more than double the current value 2');
+    expect(() => d.validate({ 'log.cleaner.threads': '0' }, false)).to.throw('Log cleaner threads should be at least 1');
+    expect(() => d.validate({ 'log.cleaner.threads': '4' }, true)).to.not.throw();
+    d.updateBrokerConfig(1, { 'log.cleaner.threads': '4' });
+    expect(applied).to.deep.equal([4]);
+    expect(() => d.validate({ 'log.cleaner.threads': '1' }, true)).to.throw('Log cleaner threads cannot be reduced to less than half the current value 4');
+  });
+
+  it('gives the socket server its ConnectionQuotaConfig on a change and refuses malformed per-ip overrides as a ConfigError', () => {
+    const d = new DynamicBrokerConfig(staticConfig());
+    const applied: ConnectionQuotaConfig[] = [];
+    d.addReconfigurable(socketServerReconfigurable({ reconfigureConnectionQuotas: (c: ConnectionQuotaConfig) => applied.push(c) } as unknown as SocketServer));
+    expect(() => d.validate({ 'max.connections.per.ip.overrides': 'nohost' }, true)).to.throw(/Invalid max.connections.per.ip.overrides entry nohost/)
+      .with.property('name', 'ConfigError');
+    d.updateDefaultConfig({ 'max.connections': '7', 'max.connections.per.ip.overrides': '10.0.0.1:3' });
+    expect(applied).to.have.length(1);
+    expect(applied[0]!.maxConnections).to.equal(7);
+    expect([...applied[0]!.maxConnectionsPerIpOverrides]).to.deep.equal([['10.0.0.1', 3]]);
+  });
+
+  it('gives DynamicLogConfig the new topic defaults and enables unclean election only when the broker default turns true', () => {
+    const d = new DynamicBrokerConfig(staticConfig());
+    const defaults: number[] = [];
+    let uncleanEnabled = 0;
+    d.addReconfigurable(dynamicLogConfig({ setTopicDefaults: (c) => defaults.push(c['retention.ms']), enableDefaultUncleanLeaderElection: () => uncleanEnabled++ }));
+    d.updateDefaultConfig({ 'log.retention.ms': '5000' });
+    d.updateDefaultConfig({ 'log.retention.ms': '5000', 'unclean.leader.election.enable': 'true' });
+    d.updateDefaultConfig({ 'log.retention.ms': '6000', 'unclean.leader.election.enable': 'true' });
+    expect(defaults).to.deep.equal([5000, 5000, 6000]);
+    expect(uncleanEnabled).to.equal(1);
   });
 
   it("describes a broker with Kafka's sources and synonyms in precedence order; the cluster default lists only its own keys", () => {

@@ -6,7 +6,7 @@ import { Errors } from '../../protocol/errors.js';
 import type { Time } from '../../common/time.js';
 import type { GroupMetadataStorage } from './group-metadata-manager.js';
 import type { Protocol } from './member-metadata.js';
-import type { GroupConfig, OffsetConfig } from './offset-config.js';
+import type { GroupConfig, OffsetConfig } from '../../config/group-coordinator-config.js';
 
 export const GroupErrors = {
   NONE: 0,

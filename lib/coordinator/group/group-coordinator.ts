@@ -21,7 +21,7 @@ import type { GroupMetadataManager, GroupMetadataStorage, OffsetFetchPartitionDa
 import { GroupState, parseGroupState } from './group-state.js';
 import { NO_PROTOCOL, NO_PROTOCOL_TYPE, NO_STATE, type JoinGroupResult, type SyncGroupResult } from './member-metadata.js';
 import { TopicPartitionMap, type OffsetAndMetadata } from './offset-and-metadata.js';
-import { groupConfigFrom, offsetConfigFrom } from './offset-config.js';
+import { groupConfigFrom, offsetConfigFrom } from '../../config/group-coordinator-config.js';
 import { Errors } from '../../protocol/errors.js';
 import { logger } from '../../utils/logger.js';
 

@@ -22,7 +22,7 @@ import {
   EMPTY_BYTES, joinError, MemberMetadata, plainProtocolSet, syncError,
   type JoinCallback, type JoinGroupResult, type SyncCallback, type SyncGroupResult,
 } from './member-metadata.js';
-import { DEFAULT_GROUP_CONFIG, DEFAULT_OFFSET_CONFIG, type GroupConfig, type OffsetConfig } from './offset-config.js';
+import { DEFAULT_GROUP_CONFIG, DEFAULT_OFFSET_CONFIG, type GroupConfig, type OffsetConfig } from '../../config/group-coordinator-config.js';
 import {
   NEW_MEMBER_JOIN_TIMEOUT_MS, UNKNOWN_MEMBER_ID,
   type GroupApi, type GroupCoordinatorOptions, type JoinGroupParams, type LeaveGroupResult, type LeaveMemberIdentity, type LeaveMemberResponse, type SyncGroupParams,

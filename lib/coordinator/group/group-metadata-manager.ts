@@ -19,7 +19,7 @@ import {
 } from './group-metadata-records.js';
 import { GroupState } from './group-state.js';
 import { INVALID_OFFSET, NO_LEADER_EPOCH, NO_METADATA, TopicPartitionMap, type OffsetAndMetadata } from './offset-and-metadata.js';
-import type { OffsetConfig } from './offset-config.js';
+import type { OffsetConfig } from '../../config/group-coordinator-config.js';
 import { GROUP_METADATA_TOPIC_NAME } from '../../common/topic.js';
 
 const NONE = 0;

@@ -8,6 +8,7 @@
  * retries through the injected clock.
  */
 import { Errors } from '../../protocol/errors.js';
+import type { TransactionConfig } from '../../config/transaction-config.js';
 import { logger } from '../../utils/logger.js';
 import { delay, type Time } from '../../common/time.js';
 import type { KafkaScheduler, ScheduledTask } from '../../common/scheduler.js';
@@ -41,14 +42,9 @@ export interface InitProducerIdResult {
   producerEpoch: number;
 }
 
-export interface TransactionConfig {
-  transactionMaxTimeoutMs: number;
-  abortTimedOutTransactionsIntervalMs: number;
-  /** transactional.id.expiration.ms (Kafka: 7 days). */
-  transactionalIdExpirationMs?: number;
-  /** transaction.remove.expired.transaction.cleanup.interval.ms (Kafka: 1 hour). */
-  removeExpiredTransactionalIdsIntervalMs?: number;
-}
+/** The coordinator's part of TransactionConfig; the expiry settings fall back to Kafka's defaults. */
+export type TransactionCoordinatorConfig = Pick<TransactionConfig, 'transactionMaxTimeoutMs' | 'abortTimedOutTransactionsIntervalMs'>
+  & Partial<Pick<TransactionConfig, 'transactionalIdExpirationMs' | 'removeExpiredTransactionalIdsIntervalMs'>>;
 
 /** How long AddPartitionsToTxn / AddOffsetsToTxn wait for the previous transaction's markers. */
 export const ADD_PARTITIONS_MARKER_WAIT_MS = 3000;
@@ -68,7 +64,7 @@ export class TransactionCoordinator {
   private readonly txnCompletionPurgatory: DelayedOperationPurgatory<DelayedTxnCompletion>;
 
   constructor(
-    private readonly config: TransactionConfig,
+    private readonly config: TransactionCoordinatorConfig,
     readonly txnManager: TransactionStateManager,
     private readonly producerIdManager: ProducerIdManager,
     private readonly markers: TxnMarkerSender,

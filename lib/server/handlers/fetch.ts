@@ -80,7 +80,7 @@ export const fetchHandler = defineHandler({
       replicaId,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,
-      maxBytes: v >= 3 ? Math.min(request.maxBytes, ctx.broker.config.getNumber('fetch.max.bytes')) : 0x7fffffff,
+      maxBytes: v >= 3 ? Math.min(request.maxBytes, ctx.broker.config.fetchMaxBytes) : 0x7fffffff,
       isolation,
       partitions: allowed,
       signal: ctx.connection.closedSignal,

@@ -25,7 +25,7 @@ export const writeTxnMarkersHandler = defineHandler({
       return { markers: request.markers.map((m) => ({ producerId: m.producerId, topics: m.topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, errorCode })) })) })) };
     }
     const rm = ctx.broker.replicaManager;
-    const timeout = ctx.broker.config.getNumber('request.timeout.ms');
+    const timeout = ctx.broker.config.requestTimeoutMs;
     const markers = await Promise.all(request.markers.map(async (m) => {
       const entries = m.topics.flatMap((t) => t.partitionIndexes.map((partition) => ({
         tp: { topic: t.name, partition },

@@ -5,7 +5,7 @@ import { MockTime } from '../../../lib/common/time.js';
 import { GroupCoordinator, type JoinGroupParams } from '../../../lib/coordinator/group/group-coordinator.js';
 import type { GroupMetadataStorage, StoredRecord } from '../../../lib/coordinator/group/group-metadata-manager.js';
 import { partitionForGroup } from '../../../lib/coordinator/group/group-metadata-records.js';
-import type { GroupConfig, OffsetConfig } from '../../../lib/coordinator/group/offset-config.js';
+import type { GroupConfig, OffsetConfig } from '../../../lib/config/group-coordinator-config.js';
 import { setRootLogger } from '../../../lib/utils/logger.js';
 import { pino } from 'pino';
 
