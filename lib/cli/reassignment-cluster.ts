@@ -9,7 +9,7 @@ import { ApiKeys } from '../protocol/index.js';
 import { Errors, errorForCode } from '../protocol/errors.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { NodeExistsError } from '../zk/keeper-errors.js';
-import { ConfigType } from '../zk/zk-data.js';
+import { ConfigType } from '../zk/config-znodes.js';
 import { AdminZkClient } from '../server/admin/admin-zk-client.js';
 import { type AdminClient, errorText, NOT_CONTROLLER } from './admin-client.js';
 import { CliError } from './cli-support.js';

@@ -4,7 +4,7 @@
  * assignments and ids, each partition's leader/ISR and state, each replica's state, and the topics
  * queued for deletion.
  */
-import type { LeaderIsrAndControllerEpoch, ReplicaAssignment } from '../zk/zk-data.js';
+import type { LeaderIsrAndControllerEpoch, ReplicaAssignment } from '../zk/topic-znodes.js';
 import { PartitionState, ReplicaState } from './states.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 

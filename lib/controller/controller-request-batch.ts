@@ -8,7 +8,7 @@ import { ApiKeys } from '../protocol/index.js';
 import type { LeaderAndIsrResponse, StopReplicaResponse } from '../protocol/generated/types.js';
 import type { ControllerChannelManager } from './controller-channel-manager.js';
 import type { ControllerContext } from './controller-context.js';
-import type { LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
+import type { LeaderIsrAndControllerEpoch } from '../zk/topic-znodes.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { ZERO_UUID } from '../protocol/reader.js';
 import { groupBy } from '../utils/collections.js';

@@ -24,18 +24,12 @@ import { isBeingReassigned, targetReplicas } from './reassignment.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { ControllerMovedError, SessionExpiredError } from '../zk/keeper-errors.js';
 import { NotControllerError } from '../protocol/errors.js';
-import {
-  BrokerIdsZNode,
-  ControllerZNode,
-  DeleteTopicsZNode,
-  LogDirEventNotificationZNode,
-  PreferredReplicaElectionZNode,
-  ReassignPartitionsZNode,
-  TopicZNode,
-  TopicsZNode,
-  randomUuid,
-  type BrokerInfo,
-} from '../zk/zk-data.js';
+import { BrokerIdsZNode, type BrokerInfo } from '../zk/broker-znodes.js';
+import { ControllerZNode } from '../zk/controller-znodes.js';
+import { DeleteTopicsZNode, PreferredReplicaElectionZNode, ReassignPartitionsZNode } from '../zk/admin-znodes.js';
+import { LogDirEventNotificationZNode } from '../zk/notification-znodes.js';
+import { TopicZNode, TopicsZNode } from '../zk/topic-znodes.js';
+import { randomUuid } from '../zk/znode-json.js';
 import type { ZNodeChangeHandler, ZNodeChildChangeHandler } from '../zk/zookeeper-client.js';
 import { ZERO_UUID } from '../protocol/reader.js';
 import { SYSTEM_TIME, type Time } from '../common/time.js';

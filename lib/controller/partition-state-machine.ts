@@ -18,7 +18,7 @@ import {
 import { targetReplicas } from './reassignment.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { NodeExistsError } from '../zk/keeper-errors.js';
-import type { LeaderAndIsr, LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
+import type { LeaderAndIsr, LeaderIsrAndControllerEpoch } from '../zk/topic-znodes.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { logger } from '../utils/logger.js';
 

@@ -4,7 +4,7 @@
  * `removingReplicas`; ORS = RS − AR (the original replicas), TRS = RS − RR (the target replicas).
  * A reassignment to TRS writes RS = TRS ++ ORS (targets first, in the requested order).
  */
-import type { ReplicaAssignment } from '../zk/zk-data.js';
+import type { ReplicaAssignment } from '../zk/topic-znodes.js';
 
 export function assignmentOf(replicas: readonly number[]): ReplicaAssignment {
   return { replicas: [...replicas], addingReplicas: [], removingReplicas: [] };

@@ -10,7 +10,7 @@ import type { ControllerBrokerRequestBatch } from './controller-request-batch.js
 import { ReplicaState, isValidReplicaTransition } from './states.js';
 import { removeReplica } from './reassignment.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import type { LeaderAndIsr, LeaderIsrAndControllerEpoch } from '../zk/zk-data.js';
+import type { LeaderAndIsr, LeaderIsrAndControllerEpoch } from '../zk/topic-znodes.js';
 import { type TopicPartition, tpKey } from '../common/topic-partition.js';
 import { logger } from '../utils/logger.js';
 

@@ -17,7 +17,7 @@
  */
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { ZkOps } from '../zk/zookeeper-client.js';
-import { ControllerEpochZNode } from '../zk/zk-data.js';
+import { ControllerEpochZNode } from '../zk/controller-znodes.js';
 import { Errors } from '../protocol/errors.js';
 import { apiKeyName } from '../protocol/index.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';

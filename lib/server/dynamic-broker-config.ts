@@ -11,7 +11,7 @@ import { ConfigError } from '../config/config-def.js';
 import { BROKER_CONFIG_DEF } from '../config/broker-configs.js';
 import { BROKER_QUOTA_CONFIG_DEF, isDynamicBrokerConfig, perBrokerConfigs, validateDynamicBrokerConfigs } from '../config/dynamic-config.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import { ConfigType } from '../zk/zk-data.js';
+import { ConfigType } from '../zk/config-znodes.js';
 import { logger } from '../utils/logger.js';
 
 /** ZooKeeperInternals.DEFAULT_STRING: the entity name of the cluster-wide default. */

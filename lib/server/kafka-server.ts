@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { type KafkaConfig } from '../config/kafka-config.js';
 import { KafkaZkClient } from '../zk/kafka-zk-client.js';
 import { NodeExistsError } from '../zk/keeper-errors.js';
-import type { BrokerInfo, EndPoint as ZkEndPoint } from '../zk/zk-data.js';
+import type { BrokerInfo, EndPoint as ZkEndPoint } from '../zk/broker-znodes.js';
 import { LogManager } from '../log/log-manager.js';
 import { MetadataCache } from './metadata-cache.js';
 import { SocketServer } from '../network/socket-server.js';
@@ -48,7 +48,7 @@ import { connectionQuotaConfigFrom, socketServerConfigFrom } from '../config/soc
 import { replicaManagerConfigFrom, replicationQuotaManagerConfigFrom } from '../config/replica-manager-config.js';
 import { controlledShutdownConfigFrom, controllerConfigFrom } from '../config/controller-config.js';
 import { CredentialCache } from '../security/credential-cache.js';
-import { ConfigType } from '../zk/zk-data.js';
+import { ConfigType } from '../zk/config-znodes.js';
 import { logger } from '../utils/logger.js';
 import { AclAuthorizer } from '../security/auth/acl-authorizer.js';
 import { ANY_BINDING_FILTER } from '../common/acl.js';

@@ -7,7 +7,7 @@
  */
 import { LogConfig } from '../config/log-config.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import { ConfigType } from '../zk/zk-data.js';
+import { ConfigType } from '../zk/config-znodes.js';
 import { logger } from '../utils/logger.js';
 
 export class TopicConfigCache {

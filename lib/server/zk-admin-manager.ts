@@ -23,7 +23,7 @@ import { BROKER_CONFIG_DEF } from '../config/broker-configs.js';
 import { TOPIC_CONFIG_DEF } from '../config/topic-configs.js';
 import { describeTopicConfigs } from '../config/describe.js';
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import { ConfigType } from '../zk/zk-data.js';
+import { ConfigType } from '../zk/config-znodes.js';
 import { assignReplicasToBrokers } from '../controller/replica-assignment.js';
 import type { Time } from '../common/time.js';
 import { logger } from '../utils/logger.js';

@@ -10,11 +10,7 @@
  * ZkNodeChangeNotificationListener's (lib/zk), shared with the ACL change notifications.
  */
 import type { KafkaZkClient } from '../zk/kafka-zk-client.js';
-import {
-  ConfigEntityChangeNotificationSequenceZNode,
-  ConfigEntityChangeNotificationZNode,
-  ConfigType,
-} from '../zk/zk-data.js';
+import { ConfigEntityChangeNotificationSequenceZNode, ConfigEntityChangeNotificationZNode, ConfigType } from '../zk/config-znodes.js';
 import { ZkNodeChangeNotificationListener } from '../zk/zk-node-change-notification-listener.js';
 import type { Time } from '../common/time.js';
 import { logger } from '../utils/logger.js';

@@ -7,9 +7,8 @@
 import type { KafkaZkClient } from './kafka-zk-client.js';
 import { BadVersionError, NoNodeError, NodeExistsError } from './keeper-errors.js';
 import { CreateMode } from './zookeeper-client.js';
-import {
-  ACL_CHANGE_SEQUENCE_PREFIX, ExtendedAclChangeStore, LiteralAclChangeStore, ResourceZNode, ZkAclStore, ZkVersion,
-} from './zk-data.js';
+import { ACL_CHANGE_SEQUENCE_PREFIX, ExtendedAclChangeStore, LiteralAclChangeStore, ResourceZNode, ZkAclStore } from './acl-znodes.js';
+import { ZkVersion } from './zk-data.js';
 import type { AccessControlEntry } from '../common/acl.js';
 import { ACL_RESOURCE_TYPES, PT, type ResourcePattern } from '../common/resource.js';
 

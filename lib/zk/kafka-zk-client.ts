@@ -13,38 +13,14 @@
  * watches are re-armed on the new session. Handlers should only enqueue controller events.
  */
 import { BadVersionError, ControllerMovedError, KeeperError, NodeExistsError, NoNodeError } from './keeper-errors.js';
-import {
-  BrokerIdZNode,
-  BrokerIdsZNode,
-  BrokerSequenceIdZNode,
-  ClusterIdZNode,
-  ConfigEntityChangeNotificationSequenceZNode,
-  ConfigEntityTypeZNode,
-  ConfigEntityZNode,
-  ConfigType,
-  ControllerEpochZNode,
-  ControllerZNode,
-  DeleteTopicsTopicZNode,
-  DeleteTopicsZNode,
-  IsrChangeNotificationSequenceZNode,
-  IsrChangeNotificationZNode,
-  LogDirEventNotificationSequenceZNode,
-  LogDirEventNotificationZNode,
-  PersistentZkPaths,
-  PreferredReplicaElectionZNode,
-  ReassignPartitionsZNode,
-  TopicPartitionStateZNode,
-  TopicPartitionZNode,
-  TopicPartitionsZNode,
-  TopicZNode,
-  TopicsZNode,
-  ZkVersion,
-  type BrokerInfo,
-  type LeaderAndIsr,
-  type LeaderIsrAndControllerEpoch,
-  type ReplicaAssignment,
-  type TopicIdReplicaAssignment,
-} from './zk-data.js';
+import { BrokerIdZNode, BrokerIdsZNode, BrokerSequenceIdZNode, type BrokerInfo } from './broker-znodes.js';
+import { ClusterIdZNode } from './cluster-znodes.js';
+import { ConfigEntityChangeNotificationSequenceZNode, ConfigEntityTypeZNode, ConfigEntityZNode, ConfigType } from './config-znodes.js';
+import { ControllerEpochZNode, ControllerZNode } from './controller-znodes.js';
+import { DeleteTopicsTopicZNode, DeleteTopicsZNode, PreferredReplicaElectionZNode, ReassignPartitionsZNode } from './admin-znodes.js';
+import { IsrChangeNotificationSequenceZNode, IsrChangeNotificationZNode, LogDirEventNotificationSequenceZNode, LogDirEventNotificationZNode } from './notification-znodes.js';
+import { PersistentZkPaths, ZkVersion } from './zk-data.js';
+import { TopicPartitionStateZNode, TopicPartitionZNode, TopicPartitionsZNode, TopicZNode, TopicsZNode, type LeaderAndIsr, type LeaderIsrAndControllerEpoch, type ReplicaAssignment, type TopicIdReplicaAssignment } from './topic-znodes.js';
 import type { TopicPartition } from '../common/topic-partition.js';
 import {
   CreateMode,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { eventually, request, withZk } from '../integration/support.js';
 import { bootstrapOf, kafkats, kafkatsOk, useCliCluster } from './support.js';
-import { ReassignPartitionsZNode } from '../../lib/zk/zk-data.js';
+import { ReassignPartitionsZNode } from '../../lib/zk/admin-znodes.js';
 
 interface Plan { version: number; partitions: Array<{ topic: string; partition: number; replicas: number[]; log_dirs: string[] }> }
 

@@ -13,7 +13,7 @@ import { PartitionStateMachine } from '../../lib/controller/partition-state-mach
 import { ReplicaStateMachine } from '../../lib/controller/replica-state-machine.js';
 import { ReassignmentManager } from '../../lib/controller/reassignment-manager.js';
 import { TopicDeletionManager } from '../../lib/controller/topic-deletion-manager.js';
-import { ReassignPartitionsZNode } from '../../lib/zk/zk-data.js';
+import { ReassignPartitionsZNode } from '../../lib/zk/admin-znodes.js';
 import { Errors } from '../../lib/protocol/errors.js';
 import { controllerAtEpoch, type FakeKafkaZkClient } from './support.js';
 

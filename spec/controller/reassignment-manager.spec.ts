@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { originReplicas, reassignTo, removeReplica, targetReplicas } from '../../lib/controller/reassignment.js';
 import { leaderForReassign } from '../../lib/controller/election.js';
 import { Errors } from '../../lib/protocol/errors.js';
-import { ReassignPartitionsZNode } from '../../lib/zk/zk-data.js';
+import { ReassignPartitionsZNode } from '../../lib/zk/admin-znodes.js';
 import { ControllerFixture } from './reassignment-support.js';
 
 const tp0 = { topic: 'orders', partition: 0 };

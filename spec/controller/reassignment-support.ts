@@ -17,7 +17,8 @@ import { ReassignmentManager } from '../../lib/controller/reassignment-manager.j
 import { ControllerOperations } from '../../lib/controller/controller-operations.js';
 import { PartitionState, ReplicaState } from '../../lib/controller/states.js';
 import type { KafkaZkClient, UpdateLeaderAndIsrResult } from '../../lib/zk/kafka-zk-client.js';
-import { ReassignPartitionsZNode, PreferredReplicaElectionZNode, type LeaderAndIsr, type LeaderIsrAndControllerEpoch, type ReplicaAssignment } from '../../lib/zk/zk-data.js';
+import { ReassignPartitionsZNode, PreferredReplicaElectionZNode } from '../../lib/zk/admin-znodes.js';
+import type { LeaderAndIsr, LeaderIsrAndControllerEpoch, ReplicaAssignment } from '../../lib/zk/topic-znodes.js';
 import type { ZNodeChangeHandler } from '../../lib/zk/zookeeper-client.js';
 import { type TopicPartition, tpKey } from '../../lib/common/topic-partition.js';
 import { setRootLogger } from '../../lib/utils/logger.js';

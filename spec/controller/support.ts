@@ -14,7 +14,10 @@ import { ControllerContext, type LiveBroker } from '../../lib/controller/control
 import { ControllerBrokerRequestBatch } from '../../lib/controller/controller-request-batch.js';
 import type { BrokerAndEpoch, KafkaZkClient, UpdateLeaderAndIsrResult } from '../../lib/zk/kafka-zk-client.js';
 import { ControllerMovedError, NodeExistsError } from '../../lib/zk/keeper-errors.js';
-import { ControllerZNode, PreferredReplicaElectionZNode, ReassignPartitionsZNode, type BrokerInfo, type LeaderAndIsr, type LeaderIsrAndControllerEpoch, type TopicIdReplicaAssignment } from '../../lib/zk/zk-data.js';
+import { ControllerZNode } from '../../lib/zk/controller-znodes.js';
+import { PreferredReplicaElectionZNode, ReassignPartitionsZNode } from '../../lib/zk/admin-znodes.js';
+import type { BrokerInfo } from '../../lib/zk/broker-znodes.js';
+import type { LeaderAndIsr, LeaderIsrAndControllerEpoch, TopicIdReplicaAssignment } from '../../lib/zk/topic-znodes.js';
 import type { StateChangeHandler, ZNodeChangeHandler, ZNodeChildChangeHandler } from '../../lib/zk/zookeeper-client.js';
 import { type TopicPartition, tpKey } from '../../lib/common/topic-partition.js';
 import { rootLogger, setRootLogger } from '../../lib/utils/logger.js';

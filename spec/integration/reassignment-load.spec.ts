@@ -15,7 +15,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { eventually, kcat, request, startBackground, useCluster, withZk } from './support.js';
 import type { RunningCluster } from '../../lib/testing/cluster.js';
-import { ReassignPartitionsZNode } from '../../lib/zk/zk-data.js';
+import { ReassignPartitionsZNode } from '../../lib/zk/admin-znodes.js';
 
 interface PartitionView { partition: number; leader: number; isr: number[]; replicas: number[] }
 

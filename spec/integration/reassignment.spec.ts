@@ -12,7 +12,8 @@ import { expect } from 'chai';
 import { eventually, kcat, request, useCluster, withZk } from './support.js';
 import type { RunningCluster } from '../../lib/testing/cluster.js';
 import { Errors } from '../../lib/protocol/errors.js';
-import { PreferredReplicaElectionZNode, ReassignPartitionsZNode, TopicZNode } from '../../lib/zk/zk-data.js';
+import { PreferredReplicaElectionZNode, ReassignPartitionsZNode } from '../../lib/zk/admin-znodes.js';
+import { TopicZNode } from '../../lib/zk/topic-znodes.js';
 
 interface PartitionView { partition: number; leader: number; isr: number[]; replicas: number[] }
 

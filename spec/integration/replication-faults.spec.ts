@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { createTopic, eventually, kcat, request, useCluster, withZk } from './support.js';
 import type { RunningCluster } from '../../lib/testing/cluster.js';
-import { randomUuid } from '../../lib/zk/zk-data.js';
+import { randomUuid } from '../../lib/zk/znode-json.js';
 
 const SESSION_TIMEOUT_MS = 6000;
 

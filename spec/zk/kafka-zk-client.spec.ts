@@ -5,18 +5,13 @@ import { startTcpProxy } from '../../lib/testing/tcp-proxy.js';
 import { sharedZooKeeper, uniqueChroot, type RunningZooKeeper } from '../../lib/testing/zookeeper-runner.js';
 import { ControllerMovedError, NodeExistsError } from '../../lib/zk/keeper-errors.js';
 import { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
-import {
-  BrokerIdZNode,
-  ConfigType,
-  ControllerEpochZNode,
-  PersistentZkPaths,
-  ProducerIdBlockZNode,
-  TopicPartitionStateZNode,
-  TopicZNode,
-  randomUuid,
-  type BrokerInfo,
-  type LeaderAndIsr,
-} from '../../lib/zk/zk-data.js';
+import { BrokerIdZNode, type BrokerInfo } from '../../lib/zk/broker-znodes.js';
+import { ConfigType } from '../../lib/zk/config-znodes.js';
+import { ControllerEpochZNode } from '../../lib/zk/controller-znodes.js';
+import { PersistentZkPaths } from '../../lib/zk/zk-data.js';
+import { ProducerIdBlockZNode } from '../../lib/zk/producer-id-znodes.js';
+import { TopicPartitionStateZNode, TopicZNode, type LeaderAndIsr } from '../../lib/zk/topic-znodes.js';
+import { randomUuid } from '../../lib/zk/znode-json.js';
 import type { TopicPartition } from '../../lib/common/topic-partition.js';
 
 if (process.env.KAFKATS_LOG_LEVEL === undefined) setRootLogger(pino({ level: 'silent' }));

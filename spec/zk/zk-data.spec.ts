@@ -1,25 +1,14 @@
 import { expect } from 'chai';
-import {
-  BrokerIdZNode,
-  ClusterIdZNode,
-  ConfigEntityChangeNotificationSequenceZNode,
-  ConfigEntityZNode,
-  ControllerEpochZNode,
-  ControllerZNode,
-  FeatureZNode,
-  InvalidZNodeDataError,
-  IsrChangeNotificationSequenceZNode,
-  LogDirEventNotificationSequenceZNode,
-  PersistentZkPaths,
-  PreferredReplicaElectionZNode,
-  ProducerIdBlockZNode,
-  ReassignPartitionsZNode,
-  TopicPartitionStateZNode,
-  TopicZNode,
-  randomUuid,
-  uuidFromString,
-  type BrokerInfo,
-} from '../../lib/zk/zk-data.js';
+import { BrokerIdZNode, type BrokerInfo } from '../../lib/zk/broker-znodes.js';
+import { ClusterIdZNode, FeatureZNode } from '../../lib/zk/cluster-znodes.js';
+import { ConfigEntityChangeNotificationSequenceZNode, ConfigEntityZNode } from '../../lib/zk/config-znodes.js';
+import { ControllerEpochZNode, ControllerZNode } from '../../lib/zk/controller-znodes.js';
+import { InvalidZNodeDataError, randomUuid, uuidFromString } from '../../lib/zk/znode-json.js';
+import { IsrChangeNotificationSequenceZNode, LogDirEventNotificationSequenceZNode } from '../../lib/zk/notification-znodes.js';
+import { PersistentZkPaths } from '../../lib/zk/zk-data.js';
+import { PreferredReplicaElectionZNode, ReassignPartitionsZNode } from '../../lib/zk/admin-znodes.js';
+import { ProducerIdBlockZNode } from '../../lib/zk/producer-id-znodes.js';
+import { TopicPartitionStateZNode, TopicZNode } from '../../lib/zk/topic-znodes.js';
 
 /** Parses encoder output and checks it has exactly the keys, and key types, of ZOOKEEPER.md's example. */
 function sameShape(actual: Buffer, documented: string): Record<string, unknown> {

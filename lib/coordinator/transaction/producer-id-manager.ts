@@ -4,7 +4,7 @@
  * no two brokers ever own the same id. The next block is claimed when the current one runs out.
  */
 import type { KafkaZkClient } from '../../zk/kafka-zk-client.js';
-import { PRODUCER_ID_BLOCK_SIZE, ProducerIdBlockZNode, type ProducerIdsBlock } from '../../zk/zk-data.js';
+import { PRODUCER_ID_BLOCK_SIZE, ProducerIdBlockZNode, type ProducerIdsBlock } from '../../zk/producer-id-znodes.js';
 import { logger } from '../../utils/logger.js';
 
 export interface ProducerIdManager {

@@ -16,7 +16,9 @@ import { apiKeyName } from '../../protocol/index.js';
 import { ApiError, Errors } from '../../protocol/errors.js';
 import type { KafkaZkClient } from '../../zk/kafka-zk-client.js';
 import { AclZkClient } from '../../zk/acl-zk-client.js';
-import { ExtendedAclChangeStore, InvalidZNodeDataError, LiteralAclChangeStore, ACL_CHANGE_SEQUENCE_PREFIX, ZkAclStore, ZkVersion } from '../../zk/zk-data.js';
+import { ExtendedAclChangeStore, LiteralAclChangeStore, ACL_CHANGE_SEQUENCE_PREFIX, ZkAclStore } from '../../zk/acl-znodes.js';
+import { InvalidZNodeDataError } from '../../zk/znode-json.js';
+import { ZkVersion } from '../../zk/zk-data.js';
 import { ZkNodeChangeNotificationListener } from '../../zk/zk-node-change-notification-listener.js';
 import {
   AclOperation, aceKey, entryFilterMatches, Op, Permission,

@@ -12,7 +12,9 @@ import {
   UnknownTopicOrPartitionError,
 } from '../../protocol/errors.js';
 import { NodeExistsError } from '../../zk/keeper-errors.js';
-import { ConfigType, randomUuid, type ReplicaAssignment } from '../../zk/zk-data.js';
+import { ConfigType } from '../../zk/config-znodes.js';
+import { randomUuid } from '../../zk/znode-json.js';
+import type { ReplicaAssignment } from '../../zk/topic-znodes.js';
 import type { KafkaZkClient } from '../../zk/kafka-zk-client.js';
 import {
   assignReplicasToBrokers,

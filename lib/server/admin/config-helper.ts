@@ -12,7 +12,7 @@ import { LogConfig } from '../../config/log-config.js';
 import type { KafkaConfig } from '../../config/kafka-config.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import type { AdminZkClient } from './admin-zk-client.js';
-import { ConfigType } from '../../zk/zk-data.js';
+import { ConfigType } from '../../zk/config-znodes.js';
 import { validateTopicName } from '../../common/topic.js';
 import { logger, loggerLevels } from '../../utils/logger.js';
 import { RateLimitedLog } from '../../common/rate-limited-log.js';

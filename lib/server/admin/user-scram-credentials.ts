@@ -14,7 +14,7 @@ import type {
   AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse, DescribeUserScramCredentialsResponse,
 } from '../../protocol/generated/types.js';
 import type { Input } from '../../protocol/index.js';
-import { ConfigType } from '../../zk/zk-data.js';
+import { ConfigType } from '../../zk/config-znodes.js';
 import { sanitize, desanitize } from '../../common/sanitizer.js';
 import { SCRAM_MECHANISMS, scramMechanismForType, type ScramMechanism } from '../../security/scram/scram-mechanism.js';
 import { ScramFormatter } from '../../security/scram/scram-formatter.js';

@@ -6,7 +6,7 @@
 import { ApiKeys, type Input } from '../../protocol/index.js';
 import type { LeaderAndIsrRequest, LeaderAndIsrResponse } from '../../protocol/generated/types.js';
 import { Errors } from '../../protocol/errors.js';
-import { ConfigType } from '../../zk/zk-data.js';
+import { ConfigType } from '../../zk/config-znodes.js';
 import { defineHandler } from './handler.js';
 import { Op } from '../../common/acl.js';
 import { authorizeClusterOperation } from './auth-helper.js';

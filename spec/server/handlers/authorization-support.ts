@@ -19,7 +19,7 @@ import { MetadataCache } from '../../../lib/server/metadata-cache.js';
 import { TopicPartitionMap } from '../../../lib/coordinator/group/offset-and-metadata.js';
 import { NotLeaderOrFollowerError } from '../../../lib/protocol/errors.js';
 import { MetadataSimulator } from '../admin-helpers.js';
-import { randomUuid } from '../../../lib/zk/zk-data.js';
+import { randomUuid } from '../../../lib/zk/znode-json.js';
 import { FetchManager, FetchSessionCache } from '../../../lib/server/fetch-session.js';
 import { SYSTEM_TIME } from '../../../lib/common/time.js';
 
