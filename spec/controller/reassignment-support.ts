@@ -16,7 +16,8 @@ import { TopicDeletionManager } from '../../lib/controller/topic-deletion-manage
 import { ReassignmentManager } from '../../lib/controller/reassignment-manager.js';
 import { ControllerOperations } from '../../lib/controller/controller-operations.js';
 import { PartitionState, ReplicaState } from '../../lib/controller/states.js';
-import type { KafkaZkClient, UpdateLeaderAndIsrResult } from '../../lib/zk/kafka-zk-client.js';
+import type { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
+import type { UpdateLeaderAndIsrResult } from '../../lib/zk/topic-zk-ops.js';
 import { ReassignPartitionsZNode, PreferredReplicaElectionZNode } from '../../lib/zk/admin-znodes.js';
 import type { LeaderAndIsr, LeaderIsrAndControllerEpoch, ReplicaAssignment } from '../../lib/zk/topic-znodes.js';
 import type { ZNodeChangeHandler } from '../../lib/zk/zookeeper-client.js';

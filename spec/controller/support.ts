@@ -12,7 +12,9 @@ import type { LeaderAndIsrRequest, StopReplicaRequest, UpdateMetadataRequest } f
 import type { ControllerRequestSender } from '../../lib/controller/controller-request-batch.js';
 import { ControllerContext, type LiveBroker } from '../../lib/controller/controller-context.js';
 import { ControllerBrokerRequestBatch } from '../../lib/controller/controller-request-batch.js';
-import type { BrokerAndEpoch, KafkaZkClient, UpdateLeaderAndIsrResult } from '../../lib/zk/kafka-zk-client.js';
+import type { BrokerAndEpoch } from '../../lib/zk/broker-zk-ops.js';
+import type { KafkaZkClient } from '../../lib/zk/kafka-zk-client.js';
+import type { UpdateLeaderAndIsrResult } from '../../lib/zk/topic-zk-ops.js';
 import { ControllerMovedError, NodeExistsError } from '../../lib/zk/keeper-errors.js';
 import { ControllerZNode } from '../../lib/zk/controller-znodes.js';
 import { PreferredReplicaElectionZNode, ReassignPartitionsZNode } from '../../lib/zk/admin-znodes.js';
