@@ -2,11 +2,10 @@
  * Kafka's org.apache.kafka.common.acl: AclOperation, AclPermissionType, AccessControlEntry (who
  * may or may not do what from which host), AclBinding (an entry on a resource pattern) and the
  * filters DescribeAcls/DeleteAcls send (null principal/host and ANY operation/permission match
- * everything). AclEntry.supportedOperations and authorizationError are here too.
+ * everything). AclEntry.supportedOperations is here too.
  */
 import { kafkaEnum } from './kafka-enum.js';
-import { isUnknownPatternFilter, patternFilterIndefiniteField, patternFilterMatches, PT, RT, type ResourcePattern, type ResourcePatternFilter } from './resource.js';
-import { Errors, type ErrorInfo } from '../protocol/errors.js';
+import { patternFilterIndefiniteField, patternFilterMatches, PT, RT, type ResourcePattern, type ResourcePatternFilter } from './resource.js';
 
 export const AclOperation = kafkaEnum({
   UNKNOWN: 0, ANY: 1, ALL: 2, READ: 3, WRITE: 4, CREATE: 5, DELETE: 6, ALTER: 7, DESCRIBE: 8, CLUSTER_ACTION: 9,
@@ -77,11 +76,6 @@ export function bindingFilterMatches(f: AclBindingFilter, b: AclBinding): boolea
   return patternFilterMatches(f.patternFilter, b.pattern) && entryFilterMatches(f.entryFilter, b.entry);
 }
 
-/** AclBindingFilter.isUnknown. */
-export function isUnknownBindingFilter(f: AclBindingFilter): boolean {
-  return isUnknownPatternFilter(f.patternFilter) || f.entryFilter.operation === Op.UNKNOWN || f.entryFilter.permissionType === Permission.UNKNOWN;
-}
-
 /** AclBindingFilter.findIndefiniteField. */
 export function bindingFilterIndefiniteField(f: AclBindingFilter): string | null {
   const p = patternFilterIndefiniteField(f.patternFilter);
@@ -105,18 +99,6 @@ export const SUPPORTED_OPERATIONS: ReadonlyMap<number, readonly number[]> = new 
   [RT.DELEGATION_TOKEN, [Op.DESCRIBE]],
   [RT.USER, [Op.CREATE_TOKENS, Op.DESCRIBE_TOKENS]],
 ]);
-
-/** AclEntry.authorizationError: the error a denied operation on this resource type answers. */
-export function authorizationError(resourceType: number): ErrorInfo {
-  switch (resourceType) {
-    case RT.TOPIC: return Errors.TOPIC_AUTHORIZATION_FAILED;
-    case RT.GROUP: return Errors.GROUP_AUTHORIZATION_FAILED;
-    case RT.CLUSTER: return Errors.CLUSTER_AUTHORIZATION_FAILED;
-    case RT.TRANSACTIONAL_ID: return Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
-    case RT.DELEGATION_TOKEN: return Errors.DELEGATION_TOKEN_AUTHORIZATION_FAILED;
-    default: throw new Error(`Authorization error type not known: ${resourceType}`);
-  }
-}
 
 /** Utils.to32BitField: the authorized operations as a bit field of their codes (Metadata, DescribeGroups …). */
 export function toOperationsBitField(operations: Iterable<number>): number {

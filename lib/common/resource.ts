@@ -51,10 +51,6 @@ export function resourcePatternKey(p: ResourcePattern): string {
   return `${p.resourceType}:${p.patternType}:${p.name}`;
 }
 
-export function isUnknownPatternFilter(f: ResourcePatternFilter): boolean {
-  return f.resourceType === RT.UNKNOWN || f.patternType === PT.UNKNOWN;
-}
-
 /** ResourcePatternFilter.matches. */
 export function patternFilterMatches(filter: ResourcePatternFilter, pattern: ResourcePattern): boolean {
   if (filter.resourceType !== RT.ANY && filter.resourceType !== pattern.resourceType) return false;

@@ -99,8 +99,3 @@ export function parseListeners(text: string, protocolMap: ReadonlyMap<string, Se
   return endpoints;
 }
 
-/** `NAME://host:port` with IPv6 hosts bracketed (the form written to /brokers/ids/<id>). */
-export function endPointConnectionString(ep: EndPoint): string {
-  const host = isIPv6(ep.host) ? `[${ep.host}]` : ep.host;
-  return `${ep.listenerName}://${host}:${ep.port}`;
-}

@@ -51,8 +51,6 @@ export interface TopicConfigValues {
   'local.retention.bytes': number;
 }
 
-export type TopicConfigName = keyof TopicConfigValues;
-
 /** Canonical string of a cleanup.policy list ('compact,delete' when both). Empty lists are rejected. */
 export function normaliseCleanupPolicy(key: string, list: readonly string[]): CleanupPolicy {
   const compact = list.includes('compact');

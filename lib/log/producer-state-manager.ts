@@ -26,6 +26,7 @@ import {
   TransactionCoordinatorFencedError,
 } from '../protocol/errors.js';
 import { crc32c } from '../record/crc.js';
+import { PRODUCER_SNAPSHOT_FILE_SUFFIX } from './log-file-utils.js';
 import type { AppendOrigin } from '../record/log-validator.js';
 
 /** A producer snapshot file that fails its checks (Kafka's CorruptSnapshotException). */
@@ -34,7 +35,6 @@ export class CorruptSnapshotError extends Error {
 }
 
 export const PRODUCER_SNAPSHOT_VERSION = 1;
-export const PRODUCER_SNAPSHOT_FILE_SUFFIX = '.snapshot';
 /** ProducerStateEntry.NUM_BATCHES_TO_RETAIN. */
 export const NUM_BATCHES_TO_RETAIN = 5;
 const ENTRY_SIZE = 46;

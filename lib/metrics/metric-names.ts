@@ -134,8 +134,6 @@ export const METRICS = {
     'kafka.coordinator.group:type=GroupMetadataManager,name=NumOffsets', [], 'Committed offsets cached by this broker\'s group coordinator.'),
 } as const satisfies Record<string, MetricName>;
 
-export type MetricId = keyof typeof METRICS;
-
 /** Buckets of the request time histogram, in seconds (0.5 ms … 30 s; fetches long-poll up to fetch.max.wait.ms). */
 export const REQUEST_TIME_BUCKETS: readonly number[] = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,

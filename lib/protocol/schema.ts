@@ -71,6 +71,3 @@ export function inRange(range: VersionRange, version: number): boolean {
   return version >= range.min && version <= range.max;
 }
 
-export function isEmptyRange(range: VersionRange): boolean {
-  return range.min > range.max;
-}

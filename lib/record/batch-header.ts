@@ -75,20 +75,6 @@ export function readBatchHeader(buf: Buffer, position = 0): BatchHeader {
   return headerParser.parse(buf.subarray(position, position + RECORD_BATCH_OVERHEAD)) as BatchHeader;
 }
 
-/** Total size in bytes of the batch (or legacy message entry) starting at `position`. */
-export function batchSizeAt(buf: Buffer, position = 0): number {
-  return buf.readInt32BE(position + LENGTH_OFFSET) + LOG_OVERHEAD;
-}
-
-export function magicAt(buf: Buffer, position = 0): number {
-  return buf.readInt8(position + MAGIC_OFFSET);
-}
-
-/** Offset of the last record of the v2 batch at `position`. */
-export function lastOffsetAt(buf: Buffer, position = 0): bigint {
-  return buf.readBigInt64BE(position + BASE_OFFSET_OFFSET) + BigInt(buf.readInt32BE(position + LAST_OFFSET_DELTA_OFFSET));
-}
-
 /** Overwrites baseOffset in place; the CRC does not cover it. */
 export function setBaseOffset(buf: Buffer, position: number, baseOffset: bigint): void {
   buf.writeBigInt64BE(baseOffset, position + BASE_OFFSET_OFFSET);

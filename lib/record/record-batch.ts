@@ -27,7 +27,7 @@ import { readRecord, type Record } from './default-record.js';
 import { iterateLegacyRecords, LEGACY_RECORD_OVERHEAD_V0 } from './legacy-record.js';
 
 export type { BatchHeader } from './batch-header.js';
-export type { Record, RecordHeader } from './default-record.js';
+export type { Record } from './default-record.js';
 
 export interface BatchLocation {
   position: number;

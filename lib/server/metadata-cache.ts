@@ -37,7 +37,6 @@ export type MetadataUpdateListener = (topics: ReadonlySet<string>) => void;
 
 /** Leader id the controller sends for partitions of a topic being deleted (LeaderAndIsr.LeaderDuringDelete). */
 export const LEADER_DURING_DELETE = -2;
-export const NO_LEADER = -1;
 
 export class MetadataCache {
   private brokers = new Map<number, CachedBroker>();

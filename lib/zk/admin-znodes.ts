@@ -5,8 +5,6 @@
 import type { TopicPartition } from '../common/topic-partition.js';
 import { InvalidZNodeDataError, encodeJson, parseObject, int, str, intArray, obj, topicPartitionList } from './znode-json.js';
 
-export const AdminZNode = { path: '/admin' } as const;
-
 export const DeleteTopicsZNode = { path: '/admin/delete_topics' } as const;
 
 /** `/admin/delete_topics/<topic>`: no data; existence is the deletion request. */

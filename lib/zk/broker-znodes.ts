@@ -1,8 +1,6 @@
 /** The broker registration znodes: `/brokers/ids/<id>` (ephemeral) and `/brokers/seqid` (kafka/zk/ZkData.scala). */
 import { InvalidZNodeDataError, encodeJson, parseObject, int, optInt, str, obj } from './znode-json.js';
 
-export const BrokersZNode = { path: '/brokers' } as const;
-
 export const BrokerIdsZNode = { path: '/brokers/ids' } as const;
 
 export const BrokerSequenceIdZNode = { path: '/brokers/seqid' } as const;

@@ -1,9 +1,6 @@
 /** The cluster's own znodes: `/cluster/id` and the `/feature` znode (kafka/zk/ZkData.scala). */
 import { InvalidZNodeDataError, encodeJson, parseObject, int, str, obj } from './znode-json.js';
 
-/** `/cluster/id`: `{"version":"1","id":"<uuid>"}`. */
-export const ClusterZNode = { path: '/cluster' } as const;
-
 export const ClusterIdZNode = {
   path: '/cluster/id',
   toJson(id: string): Buffer {
@@ -14,10 +11,7 @@ export const ClusterIdZNode = {
   },
 };
 
-/** FeatureZNodeStatus: Disabled = 0, Enabled = 1. */
-export const FeatureZNodeStatus = { Disabled: 0, Enabled: 1 } as const;
-
-/** `/feature`: version 2 `{"features":{"name":{"max_version_level":n}},"version":2,"status":1}`. */
+/** `/feature`: version 2 `{"features":{"name":{"max_version_level":n}},"version":2,"status":1}` (status: 0 disabled, 1 enabled). */
 export const FeatureZNode = {
   path: '/feature',
   V1: 1,

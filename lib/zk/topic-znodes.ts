@@ -98,15 +98,6 @@ export interface LeaderIsrAndControllerEpoch {
   controllerEpoch: number;
 }
 
-/** Kafka's LeaderAndIsr.NoLeader / LeaderDuringDelete / initial epochs. */
-export const LeaderAndIsrConstants = {
-  NoLeader: -1,
-  LeaderDuringDelete: -2,
-  InitialLeaderEpoch: 0,
-  InitialPartitionEpoch: 0,
-  EpochDuringDelete: -2,
-} as const;
-
 /** `/brokers/topics/<t>/partitions/<p>/state`: version 1; leader_recovery_state only when 1. */
 export const TopicPartitionStateZNode = {
   path(tp: TopicPartition): string {

@@ -84,4 +84,3 @@ export async function kafkajsDecodeMessageSet(buf: Buffer): Promise<KafkajsMessa
   return MessageSetDecoder(new Decoder(buf), buf.length);
 }
 
-export const KafkajsCompressionTypes = CompressionTypes;

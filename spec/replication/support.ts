@@ -47,12 +47,6 @@ export class ManualAlterPartitionManager implements AlterPartitionManager {
   }
 }
 
-export interface BrokerLogs {
-  brokerId: number;
-  dir: string;
-  logs: Map<string, Log>;
-}
-
 /** A partition of broker `brokerId` whose log lives under `dir`. */
 export function newPartition(tp: TopicPartition, brokerId: number, dir: string, time: MockTime, alter: AlterPartitionManager = new ManualAlterPartitionManager(), opts: { minIsr?: number; lagMs?: number; alive?: (id: number) => boolean } = {}): Partition {
   return new Partition(tp, {

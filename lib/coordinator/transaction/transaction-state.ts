@@ -42,11 +42,6 @@ export const VALID_PREVIOUS_STATES: Record<TransactionState, readonly Transactio
   PrepareEpochFence: [S.Ongoing],
 };
 
-/** The name DescribeTransactions / ListTransactions report (Kafka's TransactionState.name). */
-export function transactionStateName(s: TransactionState): string {
-  return s;
-}
-
 export function isValidTransition(from: TransactionState, to: TransactionState): boolean {
   return VALID_PREVIOUS_STATES[to].includes(from);
 }

@@ -28,8 +28,6 @@ export interface VersionedAcls {
   readonly zkVersion: number;
 }
 
-export const NO_ACLS: VersionedAcls = { acls: [], zkVersion: -2 };
-
 export interface AuthorizerDataConfig {
   /** super.users. */
   readonly superUsers: readonly KafkaPrincipal[];
