@@ -109,6 +109,8 @@ export class KafkaConfig {
   readonly fetchMaxBytes: number;
   /** max.incremental.fetch.session.cache.slots (KIP-227). */
   readonly maxIncrementalFetchSessionCacheSlots: number;
+  /** password.encoder.secret: encrypts dynamic password configs stored in ZooKeeper; null when unset. */
+  readonly passwordEncoderSecret: string | null;
   readonly autoCreateTopicsEnable: boolean;
   readonly deleteTopicEnable: boolean;
   /** authorizer.class.name with super.users and allow.everyone.if.no.acl.found; null when no authorizer is set. */
@@ -329,6 +331,7 @@ export class KafkaConfig {
     this.requestTimeoutMs = this.get('request.timeout.ms');
     this.fetchMaxBytes = this.get('fetch.max.bytes');
     this.maxIncrementalFetchSessionCacheSlots = this.get('max.incremental.fetch.session.cache.slots');
+    this.passwordEncoderSecret = this.get('password.encoder.secret');
     const authorizerClassName = (this.getString('authorizer.class.name') ?? '').trim();
     this.authorizer = authorizerClassName === '' ? null : {
       className: authorizerClassName,

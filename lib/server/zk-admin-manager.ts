@@ -555,7 +555,7 @@ export class ZkAdminManager {
     // DynamicBrokerConfig.toPersistentProps: a password is stored only encrypted with password.encoder.secret.
     const passwords = Object.keys(props).filter(isPasswordConfig);
     if (passwords.length > 0) {
-      const why = this.deps.config.getString('password.encoder.secret') === null ? 'Password encoder secret not configured'
+      const why = this.deps.config.passwordEncoderSecret === null ? 'Password encoder secret not configured'
         : `kafkats does not encrypt dynamic password configs with password.encoder.secret; set ${passwords.join(', ')} in server.properties`;
       throw new InvalidConfigError(`Invalid config value for resource ConfigResource(type=BROKER, name='${name}'): ${why}`);
     }
