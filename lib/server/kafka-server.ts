@@ -323,19 +323,19 @@ export class KafkaServer {
    */
   private async registerBroker(): Promise<bigint> {
     const info: BrokerInfo = { id: this.brokerId, endpoints: this.advertisedEndpoints(), rack: this.config.rack, version: 5, jmxPort: -1, features: {} };
-    const deadline = Date.now() + this.config.zkSessionTimeoutMs + 2000;
+    const deadline = this.time.milliseconds() + this.config.zkSessionTimeoutMs + 2000;
     let epoch: bigint;
     for (;;) {
       try {
         epoch = await this.zkClient.registerBroker(info);
         break;
       } catch (err) {
-        if (!(err instanceof NodeExistsError) || Date.now() > deadline) {
+        if (!(err instanceof NodeExistsError) || this.time.milliseconds() > deadline) {
           if (err instanceof NodeExistsError) throw new Error(`broker id ${this.brokerId} is registered by another live broker (/brokers/ids/${this.brokerId} exists)`);
           throw err;
         }
         this.log.info(`/brokers/ids/${this.brokerId} still exists (a previous session of this broker?); waiting for it to expire`);
-        await new Promise((r) => setTimeout(r, 500));
+        await this.time.sleep(500);
       }
     }
     this.log.info(`Registered broker ${this.brokerId} at path /brokers/ids/${this.brokerId} with addresses: ${info.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(',')}, czxid (broker epoch): ${epoch}`);
