@@ -1,7 +1,8 @@
 /**
  * `kafkats zookeeper-shell <connect> [command…]` — Kafka's zookeeper-shell.sh (ZooKeeper's
  * ZooKeeperMain) for the commands operators use: ls [-s] [-R], get [-s], stat, create [-e] [-s],
- * set [-v version], delete [-v version], deleteall, plus help and quit. With a command it runs that
+ * set [-v version], delete [-v version], deleteall, getAcl [-s], setAcl [-s] [-v version], plus help and
+ * quit. With a command it runs that
  * one and exits (1 when it failed); without, it reads commands from stdin, with ZooKeeperMain's
  * prompt `[zk: <connect>(CONNECTED) n] ` on a terminal. Output as ZooKeeperMain prints it: `[a, b]`
  * for ls, the data as text (`null` for none) for get, Stat's `cZxid = 0x…` lines, `Created /path`;
@@ -9,8 +10,8 @@
  */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { CreateMode, MatchAnyVersion, splitChroot, ZooKeeperClient, type Stat } from '../zk/zookeeper-client.js';
-import { BadVersionError, NoChildrenForEphemeralsError, NodeExistsError, NoNodeError, NotEmptyError } from '../zk/keeper-errors.js';
+import { CreateMode, MatchAnyVersion, splitChroot, ZooKeeperClient, type Stat, type ZkAcl } from '../zk/zookeeper-client.js';
+import { BadVersionError, KeeperCode, KeeperError, NoAuthError, NoChildrenForEphemeralsError, NodeExistsError, NoNodeError, NotEmptyError } from '../zk/keeper-errors.js';
 import { CliError, cliAction, parseIntOption } from './cli-support.js';
 
 interface ShellOptions {
@@ -35,7 +36,7 @@ export function registerZooKeeperShell(program: Command): void {
     .command('zookeeper-shell')
     .description('browse and edit ZooKeeper\'s znodes, one command or interactively (Kafka\'s zookeeper-shell.sh)')
     .argument('<connect>', 'ZooKeeper connect string host:port[,host:port…][/chroot]')
-    .argument('[command...]', 'one command to run (ls, get, stat, create, set, delete, deleteall); none: read commands from stdin')
+    .argument('[command...]', 'one command to run (ls, get, stat, create, set, delete, deleteall, getAcl, setAcl); none: read commands from stdin')
     .option('--timeout-ms <ms>', 'connection timeout', '10000')
     .passThroughOptions()
     .addHelpText('after', `
@@ -110,6 +111,44 @@ function versionOf(flags: Map<string, string>): number {
   return Number(v);
 }
 
+/** ZooDefs.Perms as ZooKeeper's ZKUtil.getPermString writes them: c d r w a. */
+const PERMS: ReadonlyArray<[string, number]> = [['c', 4], ['d', 8], ['r', 1], ['w', 2], ['a', 16]];
+
+function permString(perms: number): string {
+  return PERMS.filter(([, bit]) => (perms & bit) !== 0).map(([letter]) => letter).join('');
+}
+
+/**
+ * ZooKeeper's AclParser: comma-separated `scheme:id:perms` (the id may hold colons, as digest ids
+ * do). A malformed entry or an unknown permission letter is reported on stderr and skipped, as
+ * ZooKeeperMain does (an entry left with no permission too: ZooKeeper would store it, the client
+ * library cannot encode it); an empty result is then refused by the client (`Acl is not valid`).
+ */
+function parseAcl(text: string): ZkAcl[] {
+  const acl: ZkAcl[] = [];
+  for (const entry of text.split(',')) {
+    const first = entry.indexOf(':');
+    const last = entry.lastIndexOf(':');
+    if (first < 0 || first === last) {
+      process.stderr.write(`${entry} does not have the form scheme:id:perm\n`);
+      continue;
+    }
+    let perms = 0;
+    for (const letter of entry.slice(last + 1)) {
+      const bit = PERMS.find(([l]) => l === letter)?.[1];
+      if (bit === undefined) process.stderr.write(`Unknown perm type: ${letter}\n`);
+      else perms |= bit;
+    }
+    // ZooKeeper would store an entry granting nothing; the client library cannot encode one.
+    if (perms === 0) {
+      process.stderr.write(`${entry} grants no permission; skipped\n`);
+      continue;
+    }
+    acl.push({ scheme: entry.slice(0, first), id: entry.slice(first + 1, last), perms });
+  }
+  return acl;
+}
+
 async function listRecursive(zk: Chrooted, path: string, out: string[]): Promise<void> {
   out.push(path);
   const children = (await zk.getChildren(path)).sort();
@@ -132,6 +171,8 @@ class Chrooted {
   setData(path: string, data: Buffer, version: number): Promise<Stat> { return this.zk.setData(this.full(path), data, version); }
   delete(path: string, version: number): Promise<void> { return this.zk.delete(this.full(path), version); }
   deleteRecursive(path: string): Promise<void> { return this.zk.deleteRecursive(this.full(path)); }
+  getAcl(path: string): Promise<{ acl: ZkAcl[]; stat: Stat }> { return this.zk.getAcl(this.full(path)); }
+  setAcl(path: string, acl: ZkAcl[], version: number): Promise<Stat> { return this.zk.setAcl(this.full(path), acl, version); }
   async create(path: string, data: Buffer | null, mode: (typeof CreateMode)[keyof typeof CreateMode]): Promise<string> {
     const created = await this.zk.create(this.full(path), data, mode);
     return this.chroot === '' ? created : created.slice(this.chroot.length) || '/';
@@ -192,6 +233,19 @@ async function execute(zk: Chrooted, argv: string[]): Promise<string> {
       await zk.deleteRecursive(path);
       return '';
     }
+    case 'getAcl': {
+      const { flags, rest } = parseFlags(args);
+      const { acl, stat } = await zk.getAcl(pathArg(rest, 'getAcl [-s] path'));
+      // ZooKeeperMain prints each Id as jute's CSV record, which ends in a newline.
+      return acl.map((a) => `'${a.scheme},'${a.id}\n: ${permString(a.perms)}\n`).join('') + (flags.has('-s') ? formatStat(stat) : '');
+    }
+    case 'setAcl': {
+      const { flags, rest } = parseFlags(args, ['-v']);
+      const path = pathArg(rest, 'setAcl [-s] [-v version] path acl');
+      if (rest[1] === undefined) throw new ShellError('usage: setAcl [-s] [-v version] path acl');
+      const stat = await zk.setAcl(path, parseAcl(rest[1]), versionOf(flags));
+      return flags.has('-s') ? formatStat(stat) : '';
+    }
     case 'help':
       return USAGE + '\n';
     default:
@@ -207,6 +261,8 @@ function commandError(err: unknown, argv: string[]): string {
   if (err instanceof NotEmptyError) return `Node not empty: ${path}`;
   if (err instanceof BadVersionError) return `version No is not valid : ${path}`;
   if (err instanceof NoChildrenForEphemeralsError) return `Ephemerals cannot have children: ${path}`;
+  if (err instanceof NoAuthError) return `Insufficient permission : ${path}`;
+  if (err instanceof KeeperError && err.code === KeeperCode.INVALID_ACL) return `Acl is not valid : ${err.path ?? 'null'}`;
   return (err as Error).message;
 }
 

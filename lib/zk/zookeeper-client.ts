@@ -53,6 +53,13 @@ export type CreateModeValue = (typeof CreateMode)[keyof typeof CreateMode];
 /** Matches any version in setData/delete/check (ZkVersion.MatchAnyVersion). */
 export const MatchAnyVersion = -1;
 
+/** One ACL entry of a znode: ZooDefs.Perms bits (READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16) for scheme:id. */
+export interface ZkAcl {
+  perms: number;
+  scheme: string;
+  id: string;
+}
+
 /** A znode's Stat with the 64-bit ids as bigint. */
 export interface Stat {
   czxid: bigint;
@@ -150,6 +157,11 @@ function toStat(s: RawStat): Stat {
 }
 
 /** Maps node-zookeeper-client's Exception (or any error) to our typed errors. */
+/** node-zookeeper-client's ACL keeps its bits in `permission` (its type declarations say `perms`). */
+function rawPerms(acl: zookeeper.ACL): number {
+  return (acl as unknown as { permission: number }).permission;
+}
+
 function mapError(err: unknown, path?: string): Error {
   if (err instanceof KeeperError) return err;
   const code = (err as { code?: unknown } | null)?.code;
@@ -566,6 +578,20 @@ export class ZooKeeperClient {
     // node-zookeeper-client cannot send null data in setData: empty data is what Kafka writes anyway.
     const bytes = data ?? Buffer.alloc(0);
     return this.request(path, (c, cb) => c.setData(path, bytes, version, (e, stat) => cb(e, e ? undefined : toStat(stat))));
+  }
+
+  /** getACL: the znode's ACL entries and Stat. */
+  async getAcl(path: string): Promise<{ acl: ZkAcl[]; stat: Stat }> {
+    return this.request(path, (c, cb) =>
+      c.getACL(path, (e, acls, stat) => cb(e, e ? undefined : { acl: acls.map((a) => ({ perms: rawPerms(a), scheme: a.id.scheme, id: a.id.id })), stat: toStat(stat) })));
+  }
+
+  /** setACL with an expected ACL version (MatchAnyVersion = -1); `acl` must not be empty. Returns the new Stat. */
+  async setAcl(path: string, acl: readonly ZkAcl[], version: number = MatchAnyVersion): Promise<Stat> {
+    // As ZooKeeper's client refuses an empty ACL before sending: InvalidACL without a path.
+    if (acl.length === 0) throw keeperErrorForCode(KeeperCode.INVALID_ACL);
+    const raw = acl.map((a) => new zookeeper.ACL(a.perms, new zookeeper.Id(a.scheme, a.id)));
+    return this.request(path, (c, cb) => c.setACL(path, raw, version, (e, stat) => cb(e, e ? undefined : toStat(stat))));
   }
 
   /**

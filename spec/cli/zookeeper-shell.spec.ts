@@ -1,7 +1,8 @@
 /**
  * `kafkats zookeeper-shell` against the CLI cluster's real ZooKeeper: one-shot ls/get/stat of the
  * broker znodes, create/set/get -s/delete/deleteall of a scratch tree, commands read from stdin,
- * a chroot that is not created by connecting, and ZooKeeperMain's error messages.
+ * a chroot that is not created by connecting, getAcl/setAcl, and ZooKeeperMain's error messages
+ * (the ACL output and messages as ZooKeeper 3.8's zkCli.sh prints them).
  */
 import { expect } from 'chai';
 import { kafkats, kafkatsOk, useCliCluster } from './support.js';
@@ -57,6 +58,33 @@ describe('kafkats zookeeper-shell', function () {
     expect(r.stderr).to.contain('Node does not exist: /cli-shell-none\n');
     expect(r.stderr).to.contain('Command not found: Command not found bogus');
     expect(r.stderr).to.contain('Node does not exist: /cli-shell-stdin\n');
+  });
+
+  it('reads and sets ACLs as ZooKeeperMain does (getAcl/setAcl), reporting bad entries and stale versions', async () => {
+    expect(await shell('create', '/cli-shell-acl', 'x')).to.equal('Created /cli-shell-acl\n');
+    expect(await shell('getAcl', '/cli-shell-acl')).to.equal("'world,'anyone\n: cdrwa\n");
+    expect(await shell('setAcl', '/cli-shell-acl', 'world:anyone:rw,ip:127.0.0.1:cdrwa')).to.equal('');
+    expect(await shell('getAcl', '/cli-shell-acl')).to.equal("'world,'anyone\n: rw\n'ip,'127.0.0.1\n: cdrwa\n");
+    const withStat = await shell('getAcl', '-s', '/cli-shell-acl');
+    expect(withStat).to.match(/^'world,'anyone\n: rw\n'ip,'127\.0\.0\.1\n: cdrwa\ncZxid = /);
+    expect(withStat).to.contain('aclVersion = 1\n');
+    const stale = await kafkats(['zookeeper-shell', zk(), 'setAcl', '-v', '0', '/cli-shell-acl', 'world:anyone:cdrwa']);
+    expect(stale.code).to.equal(1);
+    expect(stale.stderr).to.equal('version No is not valid : /cli-shell-acl\n');
+    const bogus = await kafkats(['zookeeper-shell', zk(), 'setAcl', '/cli-shell-acl', 'bogus']);
+    expect(bogus.code).to.equal(1);
+    expect(bogus.stderr).to.equal('bogus does not have the form scheme:id:perm\nAcl is not valid : null\n');
+    const unknownPerm = await kafkats(['zookeeper-shell', zk(), 'setAcl', '-s', '-v', '1', '/cli-shell-acl', 'world:anyone:cdrwxa']);
+    expect(unknownPerm.code).to.equal(0);
+    expect(unknownPerm.stderr).to.equal('Unknown perm type: x\n');
+    expect(unknownPerm.stdout).to.contain('aclVersion = 2\n');
+    expect(await shell('getAcl', '/cli-shell-acl')).to.equal("'world,'anyone\n: cdrwa\n");
+    const nothing = await kafkats(['zookeeper-shell', zk(), 'setAcl', '/cli-shell-acl', 'world:anyone:xyz']);
+    expect(nothing.code).to.equal(1);
+    expect(nothing.stderr).to.equal('Unknown perm type: x\nUnknown perm type: y\nUnknown perm type: z\nworld:anyone:xyz grants no permission; skipped\nAcl is not valid : null\n');
+    const missing = await kafkats(['zookeeper-shell', zk(), 'getAcl', '/cli-shell-acl-none']);
+    expect(missing.stderr).to.equal('Node does not exist: /cli-shell-acl-none\n');
+    expect(await shell('delete', '/cli-shell-acl')).to.equal('');
   });
 
   it('works below a chroot without creating it, and refuses relative paths', async () => {
